@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at link time (-ldflags "-X main.version=...") for releases.
+var version = ""
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "wasifill",
+		Short:         "Generate, compose and run WebAssembly wasi-fills",
+		Long:          "wasifill lets a WebAssembly component use any custom WIT interface: it generates fill\nadapters (gen), plugs them into components (compose) and runs the result with deadlines\nthat hold across every nested call (run, call, serve).",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newVersionCommand(),
+		newWitCommand(),
+		newNotYetCommand("gen", "Generate fill sources and bindings from WIT", "gen/golang and gen/rust (issues 6 and 7)"),
+		newNotYetCommand("compose", "Plug fills into a component", "compose (issue 4)"),
+		newNotYetCommand("componentize", "Turn a core module carrying its WIT into a component", "compose (issue 4)"),
+		newNotYetCommand("inspect", "Show a wasm file's kind, imports, exports and embedded WIT", "compose (issue 4)"),
+		newNotYetCommand("run", "Run a command component", "runtime (issue 5)"),
+		newNotYetCommand("call", "Call one export of a component with WAVE arguments", "runtime (issue 5)"),
+		newNotYetCommand("serve", "Serve components' interfaces over wasifill:rpc", "deadlines and rpc host (issue 8)"),
+	)
+	return root
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print wasifill's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "wasifill", buildVersion())
+			return nil
+		},
+	}
+}
+
+// buildVersion returns the link-time version, else the module version Go
+// recorded, else "devel".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+// newNotYetCommand is a placeholder for a command whose issue has not
+// landed: it says so and exits 2 rather than pretending to work.
+func newNotYetCommand(name, short, owner string) *cobra.Command {
+	return &cobra.Command{
+		Use:                name,
+		Short:              short + " (not implemented yet)",
+		DisableFlagParsing: true,
+		RunE: func(*cobra.Command, []string) error {
+			return &exitError{code: 2, msg: fmt.Sprintf("wasifill %s: not implemented yet (arrives with %s)", name, owner)}
+		},
+	}
+}
