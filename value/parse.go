@@ -16,7 +16,9 @@ type ParseError struct {
 	Msg    string
 }
 
-func (e *ParseError) Error() string { return fmt.Sprintf("type expression: offset %d: %s", e.Offset, e.Msg) }
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("type expression: offset %d: %s", e.Offset, e.Msg)
+}
 
 // ParseType parses a WIT type expression: primitives, list<T>, list<T, N>,
 // option<T>, result (all four shapes, `_` for a missing ok type), tuple<...>,
