@@ -1,0 +1,126 @@
+package canon
+
+import (
+	"encoding/binary"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// utf16Tag marks a latin1+utf16 string's length as counting UTF-16 code
+// units (CanonicalABI.md, UTF16_TAG).
+const utf16Tag = 1 << 31
+
+// maxStringByteLength is the largest string the ABI moves (2^31-1 bytes).
+const maxStringByteLength = 1<<31 - 1
+
+// loadString decodes a string at ptr whose length is n code units, tagged
+// for latin1+utf16 (the spec's load_string_from_range).
+func (c *cx) loadString(ptr, n uint32) (string, error) {
+	align, byteLen, enc := uint32(1), uint64(n), c.opts.StringEncoding
+	switch enc {
+	case UTF16:
+		align, byteLen = 2, 2*uint64(n)
+	case Latin1UTF16:
+		align = 2
+		if n&utf16Tag != 0 {
+			byteLen, enc = 2*uint64(n^utf16Tag), UTF16
+		}
+	}
+	if ptr%align != 0 {
+		return "", errorf(ErrMisaligned, ptr, "string pointer not aligned to %d", align)
+	}
+	if byteLen > maxStringByteLength {
+		return "", errorf(ErrTooLong, ptr, "string of %d bytes", byteLen)
+	}
+	b, err := c.read(ptr, uint32(byteLen), 1)
+	if err != nil {
+		return "", err
+	}
+	switch enc {
+	case UTF8:
+		if !utf8.Valid(b) {
+			return "", errorf(ErrInvalidString, ptr, "not valid UTF-8")
+		}
+		return string(b), nil
+	case UTF16:
+		return decodeUTF16(ptr, b)
+	}
+	// latin1: every byte is the code point of the same value.
+	out := make([]byte, 0, len(b)*2)
+	for _, x := range b {
+		out = utf8.AppendRune(out, rune(x))
+	}
+	return string(out), nil
+}
+
+func decodeUTF16(ptr uint32, b []byte) (string, error) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i += 2 {
+		u := rune(binary.LittleEndian.Uint16(b[i:]))
+		switch {
+		case utf16.IsSurrogate(u):
+			if u >= 0xDC00 || i+4 > len(b) {
+				return "", errorf(ErrInvalidString, ptr+uint32(i), "unpaired UTF-16 surrogate")
+			}
+			lo := rune(binary.LittleEndian.Uint16(b[i+2:]))
+			r := utf16.DecodeRune(u, lo)
+			if r == utf8.RuneError {
+				return "", errorf(ErrInvalidString, ptr+uint32(i), "unpaired UTF-16 surrogate")
+			}
+			out = utf8.AppendRune(out, r)
+			i += 2
+		default:
+			out = utf8.AppendRune(out, u)
+		}
+	}
+	return string(out), nil
+}
+
+// storeString copies s into guest memory through realloc in the options'
+// encoding and returns the pointer and the (tagged) code-unit count.
+func (c *cx) storeString(s string) (ptr, units uint32, err error) {
+	if len(s) > maxStringByteLength {
+		return 0, 0, errorf(ErrTooLong, 0, "string of %d bytes", len(s))
+	}
+	switch c.opts.StringEncoding {
+	case UTF8:
+		return c.storeBytes([]byte(s), 1, uint32(len(s)))
+	case UTF16:
+		b := encodeUTF16(s)
+		return c.storeBytes(b, 2, uint32(len(b)/2))
+	}
+	// latin1+utf16: latin1 when every char fits a byte, else UTF-16 tagged.
+	latin1 := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xff {
+			b := encodeUTF16(s)
+			return c.storeBytes(b, 2, uint32(len(b)/2)|utf16Tag)
+		}
+		latin1 = append(latin1, byte(r))
+	}
+	return c.storeBytes(latin1, 2, uint32(len(latin1)))
+}
+
+func encodeUTF16(s string) []byte {
+	out := make([]byte, 0, 2*len(s))
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = binary.LittleEndian.AppendUint16(out, u)
+	}
+	return out
+}
+
+// storeBytes allocates len(b) bytes aligned to align, writes b there and
+// returns the pointer with units passed through.
+func (c *cx) storeBytes(b []byte, align, units uint32) (uint32, uint32, error) {
+	if len(b) > maxStringByteLength {
+		return 0, 0, errorf(ErrTooLong, 0, "%d bytes", len(b))
+	}
+	ptr, err := c.realloc(0, 0, align, uint32(len(b)))
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := c.write(ptr, b, align); err != nil {
+		return 0, 0, err
+	}
+	return ptr, units, nil
+}
