@@ -53,16 +53,16 @@ type ErrorKind uint8
 
 // The kinds of canonical ABI errors.
 const (
-	ErrOutOfBounds        ErrorKind = iota + 1 // a pointer or range outside linear memory
-	ErrMisaligned                              // a pointer not aligned for its type
-	ErrInvalidString                           // bytes that are not valid in the string encoding
-	ErrInvalidChar                             // not a Unicode scalar value
-	ErrInvalidDiscriminant                     // a case index past the last case
-	ErrTooLong                                 // a length whose byte size overflows 32 bits
-	ErrRealloc                                 // realloc failed, or is needed but missing
-	ErrNoMemory                                // memory is needed but the options have none
-	ErrValue                                   // a host value that does not fit its type
-	ErrHandle                                  // the handle table refused a handle
+	ErrOutOfBounds         ErrorKind = iota + 1 // a pointer or range outside linear memory
+	ErrMisaligned                               // a pointer not aligned for its type
+	ErrInvalidString                            // bytes that are not valid in the string encoding
+	ErrInvalidChar                              // not a Unicode scalar value
+	ErrInvalidDiscriminant                      // a case index past the last case
+	ErrTooLong                                  // a length whose byte size overflows 32 bits
+	ErrRealloc                                  // realloc failed, or is needed but missing
+	ErrNoMemory                                 // memory is needed but the options have none
+	ErrValue                                    // a host value that does not fit its type
+	ErrHandle                                   // the handle table refused a handle
 )
 
 var kindNames = [...]string{

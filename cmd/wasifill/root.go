@@ -21,6 +21,8 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(
 		newVersionCommand(),
 		newWitCommand(),
+		newEncodeCommand(),
+		newDecodeCommand(),
 		newNotYetCommand("gen", "Generate fill sources and bindings from WIT", "gen/golang and gen/rust (issues 6 and 7)"),
 		newNotYetCommand("compose", "Plug fills into a component", "compose (issue 4)"),
 		newNotYetCommand("componentize", "Turn a core module carrying its WIT into a component", "compose (issue 4)"),

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in process and returns its exit code, stdout and
+// stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	oldOut, oldErr := os.Stdout, os.Stderr
+	outR, outW, _ := os.Pipe()
+	errR, errW, _ := os.Pipe()
+	os.Stdout, os.Stderr = outW, errW
+	var stdout, stderr bytes.Buffer
+	done := make(chan struct{})
+	go func() { io.Copy(&stdout, outR); close(done) }()
+	errDone := make(chan struct{})
+	go func() { io.Copy(&stderr, errR); close(errDone) }()
+	code := run(args)
+	outW.Close()
+	errW.Close()
+	<-done
+	<-errDone
+	os.Stdout, os.Stderr = oldOut, oldErr
+	return code, stdout.String(), stderr.String()
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "wasifill ") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+func TestNotYetCommandsExit2(t *testing.T) {
+	for _, name := range []string{"gen", "compose", "componentize", "inspect", "run", "call", "serve"} {
+		code, _, errOut := runCLI(t, name, "x")
+		if code != 2 || !strings.Contains(errOut, "not implemented yet") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying not implemented yet", name, code, errOut)
+		}
+	}
+}
+
+func TestEncodeDecode(t *testing.T) {
+	cases := []struct{ typ, wave, hex string }{
+		{"list<tuple<string, u32>>", `[("a", 1), ("bc", 300)]`, "020161010262 63ac02"},
+		{"option<result<u8, string>>", `some(err("x"))`, "01010178"},
+		{"s64", "-65", "bf7f"},
+		{"record { name: string, tags: list<string> }", `{name: "k", tags: []}`, "016b00"},
+	}
+	for _, c := range cases {
+		want := strings.ReplaceAll(c.hex, " ", "")
+		code, out, errOut := runCLI(t, "encode", "--type", c.typ, "--", c.wave)
+		if code != 0 || strings.TrimSpace(out) != want {
+			t.Errorf("encode %s %s: exit %d, out %q, err %q; want %s", c.typ, c.wave, code, out, errOut, want)
+		}
+		code, out, errOut = runCLI(t, "decode", "--type", c.typ, c.hex)
+		if code != 0 || strings.TrimSpace(out) != c.wave {
+			t.Errorf("decode %s %s: exit %d, out %q, err %q; want %s", c.typ, c.hex, code, out, errOut, c.wave)
+		}
+	}
+}
+
+func TestEncodeDecodeErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"encode", "--type", "u8", "256"}, "not a valid u8"},
+		{[]string{"encode", "--type", "list<", "[]"}, "--type"},
+		{[]string{"decode", "--type", "u8", "0102"}, "trailing"},
+		{[]string{"decode", "--type", "string", "zz"}, "hex"},
+		{[]string{"decode", "--type", "bool", "02"}, "0 or 1"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, c.args...)
+		if code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 mentioning %q", c.args, code, errOut, c.want)
+		}
+	}
+}
