@@ -210,6 +210,17 @@ type Extern struct {
 	Implements *UsePath   // import name: iface; (a labelled interface)
 }
 
+// Pos returns the position of the extern's name or path.
+func (e *Extern) Pos() token.Pos {
+	if e.Label != nil {
+		return e.Label.Pos
+	}
+	if e.Path != nil {
+		return e.Path.Pos
+	}
+	return token.NoPos
+}
+
 // Include is `include path with { a as b };`.
 type Include struct {
 	Attrs

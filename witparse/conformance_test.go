@@ -1,0 +1,120 @@
+package witparse_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wasifill/wasifill/witparse"
+	"github.com/wasifill/wasifill/witparse/token"
+)
+
+func corpus(t *testing.T) string {
+	dir := os.Getenv("WASIFILL_WIT_CORPUS")
+	if dir == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("WASIFILL_WIT_CORPUS is not set in CI; it must point at shared/conformance/wit")
+		}
+		t.Skip("SKIPPING: WASIFILL_WIT_CORPUS is not set (point it at ../shared/conformance/wit)")
+	}
+	return dir
+}
+
+// conformanceOptions are the reference run's: feature `active` enabled.
+var conformanceOptions = witparse.Options{Features: []string{"active"}}
+
+// TestConformanceSuccess resolves every success case of the wasm-tools UI
+// corpus and compares the JSON with wasm-tools' expected output.
+func TestConformanceSuccess(t *testing.T) {
+	root := corpus(t)
+	expected, _ := filepath.Glob(filepath.Join(root, "*.wit.json"))
+	if len(expected) == 0 {
+		t.Fatalf("no cases in %s", root)
+	}
+	pass, binary := 0, 0
+	for _, exp := range expected {
+		input := strings.TrimSuffix(exp, ".wit.json")
+		if _, err := os.Stat(input + ".wit"); err == nil {
+			input += ".wit"
+		}
+		name := filepath.Base(input)
+		if hasComponentDeps(input) {
+			binary++
+			t.Logf("%s: NOT RUN: its deps include .wat/.wasm components, which need a component decoder", name)
+			continue
+		}
+		want, err := os.ReadFile(exp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := witparse.Load(input, conformanceOptions)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		got, err := witparse.EncodeJSON(r)
+		if err != nil {
+			t.Errorf("%s: encode: %v", name, err)
+			continue
+		}
+		gc, err := canonicalize(got)
+		if err != nil {
+			t.Fatalf("%s: our JSON does not decode: %v", name, err)
+		}
+		wc, err := canonicalize(want)
+		if err != nil {
+			t.Fatalf("%s: expected JSON does not decode: %v", name, err)
+		}
+		if d := firstDiff("", gc, wc); d != "" {
+			t.Errorf("%s: %s", name, d)
+			continue
+		}
+		pass++
+	}
+	t.Logf("success cases: %d/%d agree with wasm-tools (%d need a component decoder)", pass, len(expected)-binary, binary)
+}
+
+// hasComponentDeps reports whether a case directory's deps/ holds .wat or
+// .wasm files.
+func hasComponentDeps(dir string) bool {
+	for _, ext := range []string{"*.wat", "*.wasm"} {
+		if m, _ := filepath.Glob(filepath.Join(dir, "deps", ext)); len(m) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestConformanceFailure: every failure case is rejected with a positioned
+// error; the test counts how many messages match wasm-tools' exactly.
+func TestConformanceFailure(t *testing.T) {
+	root := filepath.Join(corpus(t), "parse-fail")
+	results, _ := filepath.Glob(filepath.Join(root, "*.wit.result"))
+	rejected, positioned, sameMsg := 0, 0, 0
+	for _, res := range results {
+		input := strings.TrimSuffix(res, ".result")
+		if _, err := os.Stat(input); err != nil {
+			input = strings.TrimSuffix(input, ".wit")
+		}
+		want, _ := os.ReadFile(res)
+		wantMsg := strings.TrimSpace(strings.SplitN(string(want), "\n", 2)[0])
+		_, _, err := witparse.Load(input, conformanceOptions)
+		if err == nil {
+			t.Errorf("%s: accepted; wasm-tools says %q", filepath.Base(input), wantMsg)
+			continue
+		}
+		rejected++
+		var list token.ErrorList
+		if errors.As(err, &list) {
+			positioned++
+			if strings.HasSuffix(wantMsg, list[0].Msg) || strings.Contains(wantMsg, list[0].Msg) {
+				sameMsg++
+			}
+		} else if strings.Contains(string(want), "-->") {
+			t.Errorf("%s: error without a position: %v", filepath.Base(input), err)
+		}
+	}
+	t.Logf("failure cases: %d/%d rejected, %d with a position, %d with wasm-tools' message", rejected, len(results), positioned, sameMsg)
+}

@@ -1,0 +1,137 @@
+package witparse
+
+import (
+	"github.com/wasifill/wasifill/witparse/ast"
+)
+
+var asyncKinds = map[FunctionKind]FunctionKind{Freestanding: AsyncFreestanding, Method: AsyncMethod, Static: AsyncStatic}
+
+// function resolves one function with the given (mangled) name and kind.
+func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionKind, resource TypeID) *Function {
+	if f.Async {
+		if k, ok := asyncKinds[kind]; ok {
+			kind = k
+		}
+	}
+	fn := &Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs), Params: []Param{}}
+	fn.Stability, _ = rs.stability(f.Gates)
+	if kind == Method || kind == AsyncMethod {
+		self := rs.anon(&TypeDef{Kind: KindHandle, Resource: resource, Borrow: true, Stability: fn.Stability})
+		fn.Params = append(fn.Params, Param{Name: "self", Type: self})
+	}
+	sc.inFunc = true
+	defer func() { sc.inFunc = false }()
+	seen := map[string]bool{}
+	for _, p := range f.Params {
+		if seen[p.Name.Name] {
+			rs.fail(p.Name.Pos, "param `%s` is defined more than once", p.Name.Name)
+		}
+		seen[p.Name.Name] = true
+		fn.Params = append(fn.Params, Param{Name: p.Name.Name, Type: rs.resolveType(sc, p.Type)})
+	}
+	if f.Result != nil {
+		r := rs.resolveType(sc, f.Result)
+		fn.Result = &r
+		if rs.containsBorrow(r, map[TypeID]bool{}) {
+			rs.fail(f.Name.Pos, "function `%s` returns a type which contains a `borrow<T>` which is not supported", name)
+		}
+	}
+	return fn
+}
+
+// containsBorrow reports whether t contains a borrow handle.
+func (rs *resolver) containsBorrow(t Type, seen map[TypeID]bool) bool {
+	if t.IsPrim() || seen[t.ID] {
+		return false
+	}
+	seen[t.ID] = true
+	d := rs.typeDef(t.ID)
+	switch d.Kind {
+	case KindHandle:
+		return d.Borrow
+	case KindRecord:
+		for _, f := range d.Fields {
+			if rs.containsBorrow(f.Type, seen) {
+				return true
+			}
+		}
+	case KindVariant:
+		for _, c := range d.Cases {
+			if c.Type != nil && rs.containsBorrow(*c.Type, seen) {
+				return true
+			}
+		}
+	case KindTuple:
+		for _, e := range d.Types {
+			if rs.containsBorrow(e, seen) {
+				return true
+			}
+		}
+	case KindOption, KindList, KindFixedList, KindAlias:
+		return rs.containsBorrow(d.Elem, seen)
+	case KindMap:
+		return rs.containsBorrow(d.Elem, seen) || rs.containsBorrow(d.Value, seen)
+	case KindResult:
+		return d.Ok != nil && rs.containsBorrow(*d.Ok, seen) || d.Err != nil && rs.containsBorrow(*d.Err, seen)
+	}
+	return false
+}
+
+// resourceFuncs resolves a resource's constructor, methods and statics.
+func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Function {
+	var out []*Function
+	name := def.Name.Name
+	hasCtor := false
+	seen := map[string]bool{}
+	for _, f := range def.Funcs {
+		if _, ex := rs.stability(f.Gates); ex {
+			continue
+		}
+		switch f.Kind {
+		case ast.Constructor:
+			if hasCtor {
+				rs.fail(f.Name.Pos, "duplicate constructors")
+			}
+			hasCtor = true
+			fn := rs.function(sc, &ast.Func{Attrs: f.Attrs, Name: f.Name, Params: f.Params}, "[constructor]"+name, Constructor, id)
+			if f.HasResult {
+				r := rs.resolveType(sc, f.Result)
+				if !rs.constructs(r, id) {
+					rs.fail(f.Name.Pos, "the `ok` type must be the resource being constructed")
+				}
+				fn.Result = &r
+			} else {
+				own := rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
+				fn.Result = &own
+			}
+			out = append(out, fn)
+		default:
+			if seen[f.Name.Name] {
+				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+			}
+			seen[f.Name.Name] = true
+			prefix, kind := "[method]", Method
+			if f.Kind == ast.Static {
+				prefix, kind = "[static]", Static
+			}
+			out = append(out, rs.function(sc, f, prefix+name+"."+f.Name.Name, kind, id))
+		}
+	}
+	return out
+}
+
+// constructs reports whether a constructor's declared result is own<r> or
+// result<own<r>, E>.
+func (rs *resolver) constructs(t Type, resource TypeID) bool {
+	if t.IsPrim() {
+		return false
+	}
+	d := rs.typeDef(t.ID)
+	switch d.Kind {
+	case KindHandle:
+		return !d.Borrow && rs.underlying(d.Resource) == rs.underlying(resource)
+	case KindResult:
+		return d.Ok != nil && rs.constructs(*d.Ok, resource)
+	}
+	return false
+}

@@ -1,0 +1,364 @@
+package witparse
+
+import (
+	"github.com/wasifill/wasifill/witparse/ast"
+	"github.com/wasifill/wasifill/witparse/token"
+)
+
+// scope is where type names are looked up: an interface's or a world's.
+type scope struct {
+	names  map[string]TypeID
+	pos    map[string]token.Pos
+	iface  *InterfaceID
+	world  *WorldID
+	decl   *ifaceDecl // the interface being resolved, for its deps
+	inFunc bool
+}
+
+func newScope() *scope { return &scope{names: map[string]TypeID{}, pos: map[string]token.Pos{}} }
+
+func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
+	if _, dup := sc.names[name.Name]; dup {
+		rs.fail(name.Pos, "name `%s` is defined more than once", name.Name)
+	}
+	sc.names[name.Name] = id
+	sc.pos[name.Name] = name.Pos
+}
+
+// resolveInterface resolves a named interface of a package.
+func (rs *resolver) resolveInterface(d *ifaceDecl) {
+	d.state = resolving
+	iface := &Interface{Name: d.name, Docs: docs(d.ast.Docs), Package: &d.pkg.id}
+	iface.Stability, _ = rs.stability(d.ast.Gates)
+	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)
+	d.id = rs.addInterface(iface)
+	rs.fillInterface(d, iface, d.ast.Items)
+	d.state = resolved
+}
+
+func (rs *resolver) addInterface(iface *Interface) InterfaceID {
+	rs.r.Interfaces = append(rs.r.Interfaces, iface)
+	return InterfaceID(len(rs.r.Interfaces) - 1)
+}
+
+// fillInterface resolves an interface's items: uses, types, functions.
+func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.InterfaceItem) {
+	sc := newScope()
+	sc.iface, sc.decl = &d.id, d
+	d.types = sc.names
+	var defs []*ast.TypeDef
+	var defIDs []TypeID
+	var funcs []*ast.Func
+	for _, it := range items {
+		switch it := it.(type) {
+		case *ast.UseNames:
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			names, _ := rs.useNames(d.pkg, d.part, sc, it)
+			iface.Types = append(iface.Types, names...)
+		case *ast.TypeDef:
+			if _, ex := rs.stability(it.Gates); ex {
+				rs.checkExcludedResource(it)
+				continue
+			}
+			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
+			id := rs.declareType(sc, it)
+			iface.Types = append(iface.Types, Named[TypeID]{it.Name.Name, id})
+			defs, defIDs = append(defs, it), append(defIDs, id)
+		case *ast.Func:
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			funcs = append(funcs, it)
+		}
+	}
+	for i, def := range defs {
+		rs.defineType(sc, def, defIDs[i])
+	}
+	rs.checkTypeCycles(defIDs, defs)
+	for _, f := range funcs {
+		if _, dup := sc.names[f.Name.Name]; dup {
+			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+		}
+		sc.names[f.Name.Name] = -1 // functions share the namespace but are no types
+		iface.Functions = append(iface.Functions, rs.function(sc, f, f.Name.Name, Freestanding, 0))
+	}
+	for _, f := range funcs {
+		delete(sc.names, f.Name.Name)
+	}
+	for i, def := range defs {
+		if def.Kind == ast.ResourceDef {
+			iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, def, defIDs[i])...)
+		}
+	}
+}
+
+// checkExcludedResource reports functions of an excluded resource that are
+// not gated themselves.
+func (rs *resolver) checkExcludedResource(def *ast.TypeDef) {
+	for _, f := range def.Funcs {
+		if !hasUnstable(f.Gates) {
+			rs.fail(f.Name.Pos, "found a reference to a type which is excluded due to its feature not being activated")
+		}
+	}
+}
+
+// useNames resolves `use path.{a, b as c}` into alias types in sc and
+// returns them with the interface they come from.
+func (rs *resolver) useNames(p *pkgState, part *pkgPart, sc *scope, u *ast.UseNames) ([]Named[TypeID], InterfaceID) {
+	target := rs.lookupInterface(p, part, u.Path)
+	if sc.decl != nil && target == sc.decl {
+		rs.fail(u.Path.Pos, "interface `%s` cannot use itself", target.name)
+	}
+	if sc.iface != nil {
+		rs.deps[*sc.iface] = appendUnique(rs.deps[*sc.iface], target.id)
+	}
+	stab, _ := rs.stability(u.Gates)
+	var out []Named[TypeID]
+	for _, n := range u.Names {
+		src, ok := target.types[n.Name.Name]
+		if !ok {
+			rs.fail(n.Name.Pos, "type `%s` not defined in interface", n.Name.Name)
+		}
+		local := n.Name
+		if n.As != nil {
+			local = *n.As
+		}
+		id := rs.newType(&TypeDef{Name: local.Name, Kind: KindAlias, Elem: Type{ID: src},
+			OwnerInterface: sc.iface, OwnerWorld: sc.world, Stability: stab, Docs: docs(u.Docs)})
+		rs.define(sc, local, id)
+		out = append(out, Named[TypeID]{local.Name, id})
+	}
+	return out, target.id
+}
+
+func appendUnique(ids []InterfaceID, id InterfaceID) []InterfaceID {
+	for _, x := range ids {
+		if x == id {
+			return ids
+		}
+	}
+	return append(ids, id)
+}
+
+// declareType adds a named type with its kind still to be filled.
+func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
+	t := &TypeDef{Name: def.Name.Name, Docs: docs(def.Docs), OwnerInterface: sc.iface, OwnerWorld: sc.world}
+	t.Stability, _ = rs.stability(def.Gates)
+	if def.Kind == ast.ResourceDef {
+		t.Kind = KindResource
+	}
+	id := rs.newType(t)
+	rs.define(sc, def.Name, id)
+	return id
+}
+
+// defineType fills in a declared type's kind from its definition.
+func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
+	t := rs.typeDef(id)
+	switch def.Kind {
+	case ast.AliasDef:
+		switch a := def.Alias.(type) {
+		case *ast.Named:
+			t.Kind, t.Elem = KindAlias, rs.aliasTarget(sc, a)
+		case *ast.Primitive:
+			t.Kind, t.Elem = KindAlias, rs.resolveType(sc, a)
+		default:
+			// `type x = list<u8>` names the list itself.
+			body := rs.typeDef(rs.resolveType(sc, a).ID)
+			t.Kind, t.Elem, t.HasElem, t.Value, t.Len = body.Kind, body.Elem, body.HasElem, body.Value, body.Len
+			t.Types, t.Ok, t.Err, t.Resource, t.Borrow = body.Types, body.Ok, body.Err, body.Resource, body.Borrow
+		}
+	case ast.RecordDef:
+		t.Kind = KindRecord
+		seen := map[string]bool{}
+		for _, f := range def.Fields {
+			if seen[f.Name.Name] {
+				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+			}
+			seen[f.Name.Name] = true
+			t.Fields = append(t.Fields, Field{Name: f.Name.Name, Type: rs.resolveType(sc, f.Type)})
+		}
+	case ast.VariantDef:
+		t.Kind = KindVariant
+		if len(def.Cases) == 0 {
+			rs.fail(def.Name.Pos, "empty variant")
+		}
+		for _, c := range def.Cases {
+			vc := Case{Name: c.Name.Name, Docs: docs(c.Docs)}
+			if c.Type != nil {
+				ct := rs.resolveType(sc, c.Type)
+				vc.Type = &ct
+			}
+			t.Cases = append(t.Cases, vc)
+		}
+	case ast.EnumDef, ast.FlagsDef:
+		t.Kind = KindEnum
+		if def.Kind == ast.FlagsDef {
+			t.Kind = KindFlags
+		} else if len(def.Labels) == 0 {
+			rs.fail(def.Name.Pos, "empty enum")
+		}
+		for _, l := range def.Labels {
+			t.Labels = append(t.Labels, Label{Name: l.Name.Name, Docs: docs(l.Docs)})
+		}
+	}
+}
+
+// aliasTarget resolves the name in `type x = y`: y itself, even when it is
+// a resource.
+func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
+	id, ok := sc.names[n.Name.Name]
+	if !ok || id < 0 {
+		rs.fail(n.Name.Pos, "type `%s` does not exist", n.Name.Name)
+	}
+	return Type{ID: id}
+}
+
+// underlying follows aliases to the type they name.
+func (rs *resolver) underlying(id TypeID) *TypeDef {
+	for i := 0; i < len(rs.r.Types); i++ {
+		t := rs.typeDef(id)
+		if t.Kind != KindAlias || t.Elem.IsPrim() {
+			return t
+		}
+		id = t.Elem.ID
+	}
+	return rs.typeDef(id)
+}
+
+func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
+
+// resolveType resolves a type expression; compound types become anonymous
+// type definitions.
+func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
+	switch t := t.(type) {
+	case *ast.Primitive:
+		if t.Name == "float32" || t.Name == "float64" {
+			rs.fail(t.Pos, "type `%s` does not exist", t.Name)
+		}
+		return Type{Prim: t.Name}
+	case *ast.Named:
+		id, ok := sc.names[t.Name.Name]
+		if !ok || id < 0 {
+			if sc.inFunc {
+				rs.fail(t.Name.Pos, "name `%s` does not exist", t.Name.Name)
+			}
+			rs.fail(t.Name.Pos, "type `%s` does not exist", t.Name.Name)
+		}
+		if u := rs.underlying(id); u.Kind == KindResource {
+			return rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
+		}
+		return Type{ID: id}
+	case *ast.Handle:
+		id, ok := sc.names[t.Resource.Name]
+		if !ok {
+			rs.fail(t.Resource.Pos, "type `%s` does not exist", t.Resource.Name)
+		}
+		if rs.underlying(id).Kind != KindResource {
+			rs.fail(t.Resource.Pos, "type `%s` used in a handle must be a resource", t.Resource.Name)
+		}
+		return rs.anon(&TypeDef{Kind: KindHandle, Resource: id, Borrow: t.Borrow})
+	case *ast.List:
+		elem := rs.resolveType(sc, t.Elem)
+		if t.Len > 0 {
+			return rs.anon(&TypeDef{Kind: KindFixedList, Elem: elem, Len: t.Len})
+		}
+		return rs.anon(&TypeDef{Kind: KindList, Elem: elem})
+	case *ast.Map:
+		return rs.anon(&TypeDef{Kind: KindMap, Elem: rs.resolveType(sc, t.Key), Value: rs.resolveType(sc, t.Value)})
+	case *ast.Option:
+		return rs.anon(&TypeDef{Kind: KindOption, Elem: rs.resolveType(sc, t.Elem)})
+	case *ast.Result:
+		r := &TypeDef{Kind: KindResult}
+		if t.Ok != nil {
+			ok := rs.resolveType(sc, t.Ok)
+			r.Ok = &ok
+		}
+		if t.Err != nil {
+			e := rs.resolveType(sc, t.Err)
+			r.Err = &e
+		}
+		return rs.anon(r)
+	case *ast.Tuple:
+		tt := &TypeDef{Kind: KindTuple, Types: []Type{}}
+		for _, e := range t.Elems {
+			tt.Types = append(tt.Types, rs.resolveType(sc, e))
+		}
+		return rs.anon(tt)
+	case *ast.Future:
+		f := &TypeDef{Kind: KindFuture}
+		if t.Elem != nil {
+			f.Elem, f.HasElem = rs.resolveType(sc, t.Elem), true
+		}
+		return rs.anon(f)
+	case *ast.Stream:
+		s := &TypeDef{Kind: KindStream}
+		if t.Elem != nil {
+			s.Elem, s.HasElem = rs.resolveType(sc, t.Elem), true
+		}
+		return rs.anon(s)
+	}
+	panic("witparse: unknown AST type")
+}
+
+// checkTypeCycles reports a named type that contains itself other than
+// through a handle.
+func (rs *resolver) checkTypeCycles(ids []TypeID, defs []*ast.TypeDef) {
+	for i, id := range ids {
+		if rs.reaches(id, id, map[TypeID]bool{}) {
+			rs.fail(defs[i].Name.Pos, "type `%s` depends on itself", defs[i].Name.Name)
+		}
+	}
+}
+
+// reaches reports whether type from refers to target by containment.
+func (rs *resolver) reaches(from, target TypeID, seen map[TypeID]bool) bool {
+	t := rs.typeDef(from)
+	var refs []Type
+	switch t.Kind {
+	case KindRecord:
+		for _, f := range t.Fields {
+			refs = append(refs, f.Type)
+		}
+	case KindVariant:
+		for _, c := range t.Cases {
+			if c.Type != nil {
+				refs = append(refs, *c.Type)
+			}
+		}
+	case KindTuple:
+		refs = t.Types
+	case KindOption, KindList, KindFixedList, KindAlias:
+		refs = []Type{t.Elem}
+	case KindMap:
+		refs = []Type{t.Elem, t.Value}
+	case KindFuture, KindStream:
+		if t.HasElem {
+			refs = []Type{t.Elem}
+		}
+	case KindResult:
+		if t.Ok != nil {
+			refs = append(refs, *t.Ok)
+		}
+		if t.Err != nil {
+			refs = append(refs, *t.Err)
+		}
+	}
+	for _, r := range refs {
+		if r.IsPrim() {
+			continue
+		}
+		if r.ID == target {
+			return true
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			if rs.reaches(r.ID, target, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,216 @@
+package witparse
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/wasifill/wasifill/witparse/ast"
+	"github.com/wasifill/wasifill/witparse/parser"
+	"github.com/wasifill/wasifill/witparse/token"
+)
+
+// Options control loading.
+type Options struct {
+	// Features enables @unstable(feature = ...) items with these names.
+	Features []string
+	// AllFeatures enables every @unstable item.
+	AllFeatures bool
+}
+
+func (o Options) enabled(feature string) bool {
+	if o.AllFeatures {
+		return true
+	}
+	for _, f := range o.Features {
+		if f == feature {
+			return true
+		}
+	}
+	return false
+}
+
+// srcPackage is one package as written: its name and the files (or nested
+// blocks) that make it up.
+type srcPackage struct {
+	name  PackageName
+	pos   token.Pos
+	docs  ast.Docs
+	parts []pkgPart
+}
+
+// pkgPart is the items of one file (or nested block), which share the
+// file's top-level `use` names.
+type pkgPart struct {
+	file  string
+	items []ast.Item
+}
+
+// Load reads PATH — a .wit file, or a directory of .wit files forming one
+// package with an optional deps/ folder of dependency packages (folders or
+// single files) — and resolves everything. It returns the root package.
+// Errors are a token.ErrorList (positioned) or a plain error for I/O.
+func Load(path string, opts Options) (*Resolve, PackageID, error) {
+	l := &loader{fset: token.NewFileSet()}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("loading WIT: %w", err)
+	}
+	var root []*srcPackage
+	if info.IsDir() {
+		root, err = l.loadDir(path)
+		if err == nil {
+			err = l.loadDeps(filepath.Join(path, "deps"))
+		}
+	} else {
+		root, err = l.loadFiles(path, []string{path})
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(l.errs) > 0 {
+		l.errs.Sort()
+		return nil, 0, l.errs
+	}
+	return resolveAll(l.fset, l.deps, root, opts)
+}
+
+// LoadSource resolves WIT given as text, as if it were a file named name.
+func LoadSource(name string, src []byte, opts Options) (*Resolve, PackageID, error) {
+	l := &loader{fset: token.NewFileSet()}
+	root, err := l.parsed([]string{name}, [][]byte{src}, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(l.errs) > 0 {
+		return nil, 0, l.errs
+	}
+	return resolveAll(l.fset, nil, root, opts)
+}
+
+type loader struct {
+	fset *token.FileSet
+	errs token.ErrorList
+	deps []*srcPackage
+}
+
+func (l *loader) loadDir(dir string) ([]*srcPackage, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("loading WIT: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".wit") {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(files)
+	return l.loadFiles(dir, files)
+}
+
+func (l *loader) loadDeps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("loading WIT deps: %w", err)
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		var pkgs []*srcPackage
+		switch {
+		case e.IsDir():
+			pkgs, err = l.loadDir(p)
+		case strings.HasSuffix(e.Name(), ".wit"):
+			pkgs, err = l.loadFiles(p, []string{p})
+		default:
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		l.deps = append(l.deps, pkgs...)
+	}
+	return nil
+}
+
+func (l *loader) loadFiles(where string, files []string) ([]*srcPackage, error) {
+	srcs := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("loading WIT: %w", err)
+		}
+		srcs[i] = b
+	}
+	return l.parsed(files, srcs, where)
+}
+
+// parsed parses the files of one package (plus the nested packages they
+// declare) and groups their items by package.
+func (l *loader) parsed(files []string, srcs [][]byte, where string) ([]*srcPackage, error) {
+	var main *srcPackage
+	var nested []*srcPackage
+	var headerless []pkgPart
+	for i, file := range files {
+		f, err := parser.ParseFile(l.fset, file, srcs[i])
+		if err != nil {
+			if list, ok := err.(token.ErrorList); ok {
+				l.errs = append(l.errs, list...)
+				continue
+			}
+			return nil, err
+		}
+		for _, n := range f.Nested {
+			nested = append(nested, &srcPackage{name: pkgName(n.Name), pos: n.Name.Pos, docs: n.Docs,
+				parts: []pkgPart{{file: file, items: n.Items}}})
+		}
+		if f.Package == nil {
+			if len(f.Items) > 0 {
+				headerless = append(headerless, pkgPart{file: file, items: f.Items})
+			}
+			continue
+		}
+		name := pkgName(f.Package)
+		switch {
+		case main == nil:
+			main = &srcPackage{name: name, pos: f.Package.Pos, docs: f.Docs}
+		case main.name != name:
+			l.errs.Add(l.fset.NewError(f.Package.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
+			continue
+		}
+		if len(f.Docs.Comments) > 0 && len(main.docs.Comments) == 0 {
+			main.docs = f.Docs
+		}
+		main.parts = append(main.parts, pkgPart{file: file, items: f.Items})
+	}
+	if len(l.errs) > 0 {
+		return nil, nil
+	}
+	if main == nil && len(headerless) > 0 {
+		return nil, fmt.Errorf("%s: no `package` header was found in any WIT file for this package", where)
+	}
+	if main != nil {
+		main.parts = append(main.parts, headerless...)
+	}
+	out := nested
+	if main != nil {
+		out = append(out, main)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no `package` header was found in any WIT file for this package", where)
+	}
+	return out, nil
+}
+
+func pkgName(n *ast.PackageName) PackageName {
+	p := PackageName{Namespace: n.Namespace.Name, Name: n.Name.Name}
+	if n.Version != nil {
+		p.Version = n.Version.Text
+	}
+	return p
+}

@@ -1,0 +1,451 @@
+package witparse
+
+import (
+	"strings"
+
+	"github.com/wasifill/wasifill/witparse/ast"
+	"github.com/wasifill/wasifill/witparse/token"
+)
+
+// resolver turns parsed packages into a Resolve.
+type resolver struct {
+	fset   *token.FileSet
+	opts   Options
+	r      *Resolve
+	errs   token.ErrorList
+	byName map[string][]*pkgState // "ns:name" → versions
+	// deps lists, per interface, the interfaces whose types it uses.
+	deps map[InterfaceID][]InterfaceID
+}
+
+type state uint8
+
+const (
+	unresolved state = iota
+	resolving
+	resolved
+)
+
+type pkgState struct {
+	src    *srcPackage
+	id     PackageID
+	state  state
+	ifaces map[string]*ifaceDecl
+	worlds map[string]*worldDecl
+	order  []any // *ifaceDecl and *worldDecl in declaration order
+}
+
+type ifaceDecl struct {
+	pkg      *pkgState
+	part     *pkgPart
+	ast      *ast.Interface
+	name     string // "" for an inline world import
+	state    state
+	excluded bool
+	id       InterfaceID
+	types    map[string]TypeID
+}
+
+type worldDecl struct {
+	pkg      *pkgState
+	part     *pkgPart
+	ast      *ast.World
+	state    state
+	excluded bool
+	id       WorldID
+}
+
+// errorf records a positioned error.
+func (rs *resolver) errorf(pos token.Pos, format string, args ...any) {
+	rs.errs.Add(rs.fset.NewError(pos, format, args...))
+}
+
+// failure unwinds a resolution step after an error was recorded.
+type failure struct{}
+
+func (rs *resolver) fail(pos token.Pos, format string, args ...any) {
+	rs.errorf(pos, format, args...)
+	panic(failure{})
+}
+
+// guard runs step, turning a failure into an error already recorded.
+func guard(step func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, is := r.(failure); !is {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	step()
+	return true
+}
+
+func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
+	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
+		deps: map[InterfaceID][]InterfaceID{}}
+	var all []*pkgState
+	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
+		key := src.name.Namespace + ":" + src.name.Name
+		p := &pkgState{src: src, ifaces: map[string]*ifaceDecl{}, worlds: map[string]*worldDecl{}}
+		for _, other := range rs.byName[key] {
+			if other.src.name.Version == src.name.Version {
+				rs.errorf(src.pos, "package `%s` is defined in two different locations", src.name)
+			}
+		}
+		rs.byName[key] = append(rs.byName[key], p)
+		all = append(all, p)
+	}
+	if len(rs.errs) > 0 {
+		return nil, 0, rs.errs
+	}
+	order, ok := rs.sortPackages(all)
+	if !ok {
+		return nil, 0, rs.errs
+	}
+	for _, p := range order {
+		rs.resolvePackage(p)
+		if len(rs.errs) > 0 {
+			rs.errs.Sort()
+			return nil, 0, rs.errs
+		}
+	}
+	return rs.r, all[len(all)-1].id, nil
+}
+
+// sortPackages orders packages so every package comes after those it
+// refers to, and reports a dependency cycle.
+func (rs *resolver) sortPackages(all []*pkgState) ([]*pkgState, bool) {
+	var order []*pkgState
+	marks := map[*pkgState]state{}
+	var visit func(p *pkgState) bool
+	visit = func(p *pkgState) bool {
+		switch marks[p] {
+		case resolved:
+			return true
+		case resolving:
+			rs.errorf(p.src.pos, "package `%s` creates a dependency cycle", p.src.name)
+			return false
+		}
+		marks[p] = resolving
+		for _, ref := range foreignRefs(p.src) {
+			if dep := rs.lookupPackage(ref); dep != nil && dep != p {
+				if !visit(dep) {
+					return false
+				}
+			}
+		}
+		marks[p] = resolved
+		order = append(order, p)
+		return true
+	}
+	for _, p := range all {
+		if !visit(p) {
+			return nil, false
+		}
+	}
+	return order, true
+}
+
+// foreignRefs lists every package a package's items name.
+func foreignRefs(src *srcPackage) []*ast.PackageName {
+	var out []*ast.PackageName
+	add := func(p ast.UsePath) {
+		if p.Package != nil {
+			out = append(out, p.Package)
+		}
+	}
+	var ifaceItems func(items []ast.InterfaceItem)
+	ifaceItems = func(items []ast.InterfaceItem) {
+		for _, it := range items {
+			if u, ok := it.(*ast.UseNames); ok {
+				add(u.Path)
+			}
+		}
+	}
+	for _, part := range src.parts {
+		for _, it := range part.items {
+			switch it := it.(type) {
+			case *ast.Use:
+				add(it.Path)
+			case *ast.Interface:
+				ifaceItems(it.Items)
+			case *ast.World:
+				for _, wi := range it.Items {
+					switch wi := wi.(type) {
+					case *ast.UseNames:
+						add(wi.Path)
+					case *ast.Include:
+						add(wi.Path)
+					case *ast.Extern:
+						if wi.Path != nil {
+							add(*wi.Path)
+						}
+						if wi.Implements != nil {
+							add(*wi.Implements)
+						}
+						if wi.Inline != nil {
+							ifaceItems(wi.Inline.Items)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// lookupPackage finds the package a reference names: the exact version, or
+// the only version when the reference has none.
+func (rs *resolver) lookupPackage(ref *ast.PackageName) *pkgState {
+	cands := rs.byName[ref.Namespace.Name+":"+ref.Name.Name]
+	want := ""
+	if ref.Version != nil {
+		want = ref.Version.Text
+	}
+	for _, c := range cands {
+		if c.src.name.Version == want {
+			return c
+		}
+	}
+	if want == "" && len(cands) == 1 {
+		return cands[0]
+	}
+	return nil
+}
+
+// stability reads an item's gates; excluded is true when an @unstable
+// feature is not enabled.
+func (rs *resolver) stability(gates []*ast.Gate) (s Stability, excluded bool) {
+	for _, g := range gates {
+		switch g.Kind {
+		case ast.Since:
+			s.Since = g.Version.Text
+		case ast.Unstable:
+			s.Feature = g.Feature.Name
+			if !rs.opts.enabled(g.Feature.Name) {
+				excluded = true
+			}
+		case ast.Deprecated:
+			s.Deprecated = g.Version.Text
+		}
+	}
+	return s, excluded
+}
+
+// checkSince rejects an @since newer than the package's own version.
+func (rs *resolver) checkSince(p *pkgState, gates []*ast.Gate, at token.Pos) {
+	v := p.src.name.Version
+	for _, g := range gates {
+		if g.Kind == ast.Since && v != "" && semverLess(v, g.Version.Text) {
+			rs.fail(at, "feature gate cannot reference unreleased version %s of package [%s] (current version %s)",
+				g.Version.Text, p.src.name, v)
+		}
+	}
+}
+
+// semverLess compares the MAJOR.MINOR.PATCH parts of two versions.
+func semverLess(a, b string) bool {
+	pa, pb := versionParts(a), versionParts(b)
+	for i := range pa {
+		if pa[i] != pb[i] {
+			return pa[i] < pb[i]
+		}
+	}
+	return false
+}
+
+func versionParts(v string) [3]int {
+	var out [3]int
+	core, _, _ := strings.Cut(v, "-")
+	core, _, _ = strings.Cut(core, "+")
+	for i, part := range strings.SplitN(core, ".", 3) {
+		for _, c := range part {
+			out[i] = out[i]*10 + int(c-'0')
+		}
+	}
+	return out
+}
+
+// checkExcludedInterface reports items of an excluded interface that are
+// not gated themselves, as wasm-tools does.
+func (rs *resolver) checkExcludedInterface(d *ifaceDecl) {
+	for _, it := range d.ast.Items {
+		if td, ok := it.(*ast.TypeDef); ok && !hasUnstable(td.Gates) {
+			rs.fail(td.Name.Pos, "found a reference to a interface which is excluded due to its feature not being activated; this type is not gated by a feature but its interface is")
+		}
+	}
+}
+
+func hasUnstable(gates []*ast.Gate) bool {
+	for _, g := range gates {
+		if g.Kind == ast.Unstable {
+			return true
+		}
+	}
+	return false
+}
+
+// docs turns comments into wasm-tools' doc text: comment markers removed,
+// each comment trimmed, joined by newlines.
+func docs(d ast.Docs) string {
+	var lines []string
+	for _, c := range d.Comments {
+		switch {
+		case strings.HasPrefix(c, "/*"):
+			c = strings.TrimSuffix(strings.TrimLeft(c[1:], "*"), "*/")
+		default:
+			c = strings.TrimLeft(c, "/")
+		}
+		c = strings.TrimSpace(c)
+		for _, l := range strings.Split(c, "\n") {
+			lines = append(lines, strings.TrimRight(l, "\r"))
+		}
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+func (rs *resolver) resolvePackage(p *pkgState) {
+	p.id = PackageID(len(rs.r.Packages))
+	pkg := &Package{Name: p.src.name, Docs: docs(p.src.docs)}
+	rs.r.Packages = append(rs.r.Packages, pkg)
+	seen := map[string]token.Pos{}
+	for i := range p.src.parts {
+		part := &p.src.parts[i]
+		for _, it := range part.items {
+			var name ast.Ident
+			switch it := it.(type) {
+			case *ast.Interface:
+				name = it.Name
+				_, ex := rs.stability(it.Gates)
+				d := &ifaceDecl{pkg: p, part: part, ast: it, name: it.Name.Name, excluded: ex}
+				p.ifaces[name.Name] = d
+				p.order = append(p.order, d)
+			case *ast.World:
+				name = it.Name
+				_, ex := rs.stability(it.Gates)
+				d := &worldDecl{pkg: p, part: part, ast: it, excluded: ex}
+				p.worlds[name.Name] = d
+				p.order = append(p.order, d)
+			default:
+				continue
+			}
+			if _, dup := seen[name.Name]; dup {
+				rs.errorf(name.Pos, "duplicate item named `%s`", name.Name)
+			}
+			seen[name.Name] = name.Pos
+		}
+	}
+	if len(rs.errs) > 0 {
+		return
+	}
+	for i := range p.src.parts {
+		for _, it := range p.src.parts[i].items {
+			if u, ok := it.(*ast.Use); ok {
+				guard(func() { rs.usedInterface(p, u) })
+			}
+		}
+	}
+	for _, d := range p.order {
+		switch d := d.(type) {
+		case *ifaceDecl:
+			if d.excluded {
+				guard(func() { rs.checkExcludedInterface(d) })
+			}
+			if !d.excluded && d.state == unresolved {
+				guard(func() { rs.resolveInterface(d) })
+			}
+		case *worldDecl:
+			if !d.excluded && d.state == unresolved {
+				guard(func() { rs.resolveWorld(d) })
+			}
+		}
+	}
+	for _, d := range p.order {
+		switch d := d.(type) {
+		case *ifaceDecl:
+			if !d.excluded && d.state == resolved {
+				pkg.Interfaces = append(pkg.Interfaces, Named[InterfaceID]{d.name, d.id})
+			}
+		case *worldDecl:
+			if !d.excluded && d.state == resolved {
+				pkg.Worlds = append(pkg.Worlds, Named[WorldID]{d.ast.Name.Name, d.id})
+			}
+		}
+	}
+}
+
+// lookupInterface resolves a use path seen from a file of package p to an
+// interface, resolving it first if needed.
+func (rs *resolver) lookupInterface(p *pkgState, part *pkgPart, path ast.UsePath) *ifaceDecl {
+	if path.Package != nil {
+		dep := rs.lookupPackage(path.Package)
+		if dep == nil {
+			rs.fail(path.Pos, "package `%s:%s` not found", path.Package.Namespace.Name, path.Package.Name.Name)
+		}
+		d, ok := dep.ifaces[path.Interface.Name]
+		if !ok {
+			rs.fail(path.Interface.Pos, "interface '%s' not found in package '%s'", path.Interface.Name, dep.src.name)
+		}
+		return rs.ensureInterface(d, path.Interface.Pos)
+	}
+	name := path.Interface.Name
+	// File-level `use x as y;` names come first.
+	for _, it := range part.items {
+		if u, ok := it.(*ast.Use); ok {
+			local := u.Path.Interface.Name
+			if u.As != nil {
+				local = u.As.Name
+			}
+			if local == name {
+				return rs.usedInterface(p, u)
+			}
+		}
+	}
+	if d, ok := p.ifaces[name]; ok {
+		return rs.ensureInterface(d, path.Interface.Pos)
+	}
+	if _, ok := p.worlds[name]; ok {
+		rs.fail(path.Interface.Pos, "name `%s` is defined as a world, not an interface", name)
+	}
+	rs.fail(path.Interface.Pos, "interface or world `%s` does not exist", name)
+	return nil
+}
+
+// usedInterface resolves the target of a top-level `use path as name;`: a
+// foreign interface, or one of the package's own (never another use).
+func (rs *resolver) usedInterface(p *pkgState, u *ast.Use) *ifaceDecl {
+	if u.Path.Package != nil {
+		return rs.lookupInterface(p, &pkgPart{}, u.Path)
+	}
+	name := u.Path.Interface.Name
+	if d, ok := p.ifaces[name]; ok {
+		return rs.ensureInterface(d, u.Path.Interface.Pos)
+	}
+	if _, ok := p.worlds[name]; ok {
+		rs.fail(u.Path.Interface.Pos, "name `%s` is defined as a world, not an interface", name)
+	}
+	rs.fail(u.Path.Interface.Pos, "interface or world `%s` does not exist", name)
+	return nil
+}
+
+func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
+	if d.excluded {
+		rs.fail(at, "found a reference to a interface which is excluded due to its feature not being activated")
+	}
+	switch d.state {
+	case resolving:
+		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.name)
+	case unresolved:
+		rs.resolveInterface(d)
+	}
+	return d
+}
+
+func (rs *resolver) newType(t *TypeDef) TypeID {
+	rs.r.Types = append(rs.r.Types, t)
+	return TypeID(len(rs.r.Types) - 1)
+}
+
+func (rs *resolver) typeDef(id TypeID) *TypeDef { return rs.r.Types[id] }

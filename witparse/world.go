@@ -1,0 +1,338 @@
+package witparse
+
+import (
+	"github.com/wasifill/wasifill/witparse/ast"
+	"github.com/wasifill/wasifill/witparse/token"
+)
+
+// entries is a world's imports or exports while they are built.
+type entries struct {
+	rs     *resolver
+	verb   string // "import" or "export"
+	list   []WorldEntry
+	named  map[string]WorldItemKind
+	ifaces map[InterfaceID]bool
+}
+
+func newEntries(rs *resolver, verb string) *entries {
+	return &entries{rs: rs, verb: verb, named: map[string]WorldItemKind{}, ifaces: map[InterfaceID]bool{}}
+}
+
+var itemKindNames = map[WorldItemKind]string{ItemInterface: "interface", ItemFunction: "func", ItemType: "type"}
+
+func (e *entries) addNamed(pos token.Pos, name string, item WorldItem) {
+	if prior, dup := e.named[name]; dup {
+		e.rs.fail(pos, "%s `%s` conflicts with prior %s of same name", e.verb, name, itemKindNames[prior])
+	}
+	e.named[name] = item.Kind
+	e.list = append(e.list, WorldEntry{Name: name, Item: item})
+}
+
+// addInterface adds an `import ns:pkg/iface;`-style entry; a repeat is an
+// error when written, and skipped when implied.
+func (e *entries) addInterface(pos token.Pos, id InterfaceID, stab Stability, explicit bool) {
+	if e.ifaces[id] {
+		if explicit {
+			e.rs.fail(pos, "interface cannot be %sed more than once", e.verb)
+		}
+		// An implied repeat may add a gate the first one lacked.
+		for i := range e.list {
+			if it := &e.list[i].Item; e.list[i].Name == "" && it.Interface == id && it.Stability.IsZero() {
+				it.Stability = stab
+			}
+		}
+		return
+	}
+	e.ifaces[id] = true
+	e.list = append(e.list, WorldEntry{Item: WorldItem{Kind: ItemInterface, Interface: id, Stability: stab}})
+}
+
+func (rs *resolver) ensureWorld(d *worldDecl, at token.Pos) *worldDecl {
+	if d.excluded {
+		rs.fail(at, "found a reference to a world which is excluded due to its feature not being activated")
+	}
+	switch d.state {
+	case resolving:
+		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.ast.Name.Name)
+	case unresolved:
+		rs.resolveWorld(d)
+	}
+	return d
+}
+
+// resolveWorld resolves a world: its own items, then includes, then the
+// implicit imports of the interfaces it uses (elaboration).
+func (rs *resolver) resolveWorld(d *worldDecl) {
+	d.state = resolving
+	w := &World{Name: d.ast.Name.Name, Docs: docs(d.ast.Docs), Package: &d.pkg.id}
+	w.Stability, _ = rs.stability(d.ast.Gates)
+	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)
+	rs.r.Worlds = append(rs.r.Worlds, w)
+	d.id = WorldID(len(rs.r.Worlds) - 1)
+	sc := newScope()
+	sc.world = &d.id
+	imports, exports := newEntries(rs, "import"), newEntries(rs, "export")
+	var used []usedIface // interfaces named by world-level `use`
+	var defs []*ast.TypeDef
+	var defIDs []TypeID
+	var includes []*ast.Include
+	for _, it := range d.ast.Items {
+		switch it := it.(type) {
+		case *ast.Extern:
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			list := imports
+			if it.Export {
+				list = exports
+			}
+			at := it.Pos()
+			rs.checkSince(d.pkg, it.Gates, at)
+			rs.extern(d, sc, list, it)
+		case *ast.UseNames:
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			names, from := rs.useNames(d.pkg, d.part, sc, it)
+			stab, _ := rs.stability(it.Gates)
+			used = append(used, usedIface{from, stab})
+			for _, n := range names {
+				imports.addNamed(it.Path.Pos, n.Name, WorldItem{Kind: ItemType, Type: n.ID})
+			}
+		case *ast.TypeDef:
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			id := rs.declareType(sc, it)
+			defs, defIDs = append(defs, it), append(defIDs, id)
+			imports.addNamed(it.Name.Pos, it.Name.Name, WorldItem{Kind: ItemType, Type: id})
+		case *ast.Include:
+			if _, ex := rs.stability(it.Gates); !ex {
+				includes = append(includes, it)
+			}
+		}
+	}
+	for i, def := range defs {
+		rs.defineType(sc, def, defIDs[i])
+	}
+	rs.checkTypeCycles(defIDs, defs)
+	for i, def := range defs {
+		if def.Kind == ast.ResourceDef {
+			for _, fn := range rs.resourceFuncs(sc, def, defIDs[i]) {
+				imports.addNamed(def.Name.Pos, fn.Name, WorldItem{Kind: ItemFunction, Function: fn})
+			}
+		}
+	}
+	for _, inc := range includes {
+		rs.include(d, imports, exports, inc)
+	}
+	w.Imports, w.Exports = rs.elaborate(d.ast.Name.Pos, imports, exports, used)
+	d.state = resolved
+}
+
+// extern adds one import or export of a world.
+func (rs *resolver) extern(d *worldDecl, sc *scope, list *entries, e *ast.Extern) {
+	stab, _ := rs.stability(e.Gates)
+	switch {
+	case e.Path != nil:
+		target := rs.lookupInterface(d.pkg, d.part, *e.Path)
+		list.addInterface(e.Path.Pos, target.id, stab, true)
+	case e.Func != nil:
+		fn := rs.function(sc, e.Func, e.Label.Name, Freestanding, 0)
+		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemFunction, Function: fn})
+	case e.Inline != nil:
+		decl := &ifaceDecl{pkg: d.pkg, part: d.part, ast: e.Inline, state: resolving}
+		iface := &Interface{Docs: docs(e.Docs), Stability: stab, Package: &d.pkg.id}
+		decl.id = rs.addInterface(iface)
+		rs.fillInterface(decl, iface, e.Inline.Items)
+		decl.state = resolved
+		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemInterface, Interface: decl.id, Stability: stab})
+	case e.Implements != nil:
+		target := rs.lookupInterface(d.pkg, d.part, *e.Implements)
+		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemInterface, Interface: target.id, Stability: stab})
+	}
+}
+
+// include merges another world's imports and exports, renamed as the
+// `with` clause says.
+func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.Include) {
+	var target *worldDecl
+	if inc.Path.Package != nil {
+		dep := rs.lookupPackage(inc.Path.Package)
+		if dep == nil {
+			rs.fail(inc.Path.Pos, "package `%s:%s` not found", inc.Path.Package.Namespace.Name, inc.Path.Package.Name.Name)
+		}
+		t, ok := dep.worlds[inc.Path.Interface.Name]
+		if !ok {
+			rs.fail(inc.Path.Interface.Pos, "world '%s' not found in package '%s'", inc.Path.Interface.Name, dep.src.name)
+		}
+		target = t
+	} else {
+		t, ok := d.pkg.worlds[inc.Path.Interface.Name]
+		if !ok {
+			if _, isIface := d.pkg.ifaces[inc.Path.Interface.Name]; isIface {
+				rs.fail(inc.Path.Interface.Pos, "name `%s` is defined as an interface, not a world", inc.Path.Interface.Name)
+			}
+			rs.fail(inc.Path.Interface.Pos, "interface or world `%s` does not exist", inc.Path.Interface.Name)
+		}
+		target = t
+	}
+	if target == d {
+		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.ast.Name.Name)
+	}
+	rs.ensureWorld(target, inc.Path.Pos)
+	tw := rs.r.Worlds[target.id]
+	renames := map[string]string{}
+	for _, n := range inc.Names {
+		renames[n.Name.Name] = n.As.Name
+	}
+	used := map[string]bool{}
+	merge := func(dst *entries, src []WorldEntry) {
+		for _, e := range src {
+			if e.Name == "" {
+				// Included interfaces keep an @unstable gate but not @since,
+				// as wasm-tools does.
+				stab := Stability{}
+				if e.Item.Stability.Feature != "" {
+					stab = e.Item.Stability
+				}
+				dst.addInterface(inc.Path.Pos, e.Item.Interface, stab, false)
+				continue
+			}
+			name := e.Name
+			if to, ok := renames[name]; ok {
+				name, used[e.Name] = to, true
+			}
+			if _, dup := dst.named[name]; dup {
+				rs.fail(inc.Path.Pos, "%s of `%s` shadows previously %sed items", dst.verb, name, dst.verb)
+			}
+			dst.named[name] = e.Item.Kind
+			item := e.Item
+			if item.Kind == ItemType {
+				// The including world gets its own copy of the type.
+				copied := *rs.typeDef(item.Type)
+				copied.OwnerWorld, copied.OwnerInterface = &d.id, nil
+				item.Type = rs.newType(&copied)
+			}
+			dst.list = append(dst.list, WorldEntry{Name: name, Item: item})
+		}
+	}
+	merge(imports, tw.Imports)
+	merge(exports, tw.Exports)
+	for _, n := range inc.Names {
+		if !used[n.Name.Name] {
+			rs.fail(n.Name.Pos, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.Name.Name)
+		}
+	}
+}
+
+// usedIface is an interface a world-level `use` names, with the use's gate.
+type usedIface struct {
+	id   InterfaceID
+	stab Stability
+}
+
+// elaborate adds the implicit imports: every interface an imported
+// interface uses, and every interface an exported interface uses that is
+// not exported itself, before the entries that need them.
+func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []usedIface) ([]WorldEntry, []WorldEntry) {
+	out := newEntries(rs, "import")
+	var addWithDeps func(id InterfaceID, stab Stability, entry *WorldEntry)
+	addWithDeps = func(id InterfaceID, stab Stability, entry *WorldEntry) {
+		for _, dep := range rs.deps[id] {
+			if !out.ifaces[dep] {
+				addWithDeps(dep, Stability{}, nil)
+			}
+		}
+		if entry != nil {
+			out.list = append(out.list, *entry)
+			if entry.Name == "" {
+				out.ifaces[id] = true
+			}
+			return
+		}
+		out.addInterface(token.NoPos, id, stab, false)
+	}
+	for _, u := range used {
+		if !imports.ifaces[u.id] && !out.ifaces[u.id] {
+			addWithDeps(u.id, u.stab, nil)
+		}
+	}
+	for i := range imports.list {
+		e := imports.list[i]
+		if e.Item.Kind == ItemInterface {
+			if e.Name == "" && out.ifaces[e.Item.Interface] {
+				continue
+			}
+			addWithDeps(e.Item.Interface, e.Item.Stability, &e)
+			continue
+		}
+		out.list = append(out.list, e)
+	}
+	exported := map[InterfaceID]bool{}
+	for _, e := range exports.list {
+		if e.Item.Kind == ItemInterface {
+			exported[e.Item.Interface] = true
+		}
+	}
+	var needs func(name string, id InterfaceID, seen map[InterfaceID]bool)
+	needs = func(name string, id InterfaceID, seen map[InterfaceID]bool) {
+		for _, dep := range rs.deps[id] {
+			if seen[dep] {
+				continue
+			}
+			seen[dep] = true
+			if exported[dep] {
+				needs(name, dep, seen)
+				continue
+			}
+			// An imported dependency must not itself need an exported one.
+			if rs.dependsOnAny(dep, exported, map[InterfaceID]bool{}) {
+				rs.fail(at, "interface `%s` transitively depends on an interface in incompatible ways", name)
+			}
+			if !out.ifaces[dep] {
+				addWithDeps(dep, Stability{}, nil)
+			}
+		}
+	}
+	for _, e := range exports.list {
+		if e.Item.Kind == ItemInterface {
+			name := e.Name
+			if name == "" {
+				name = rs.interfaceName(e.Item.Interface)
+			}
+			needs(name, e.Item.Interface, map[InterfaceID]bool{})
+		}
+	}
+	return out.list, exports.list
+}
+
+// dependsOnAny reports whether interface id uses, transitively, one of set.
+func (rs *resolver) dependsOnAny(id InterfaceID, set map[InterfaceID]bool, seen map[InterfaceID]bool) bool {
+	for _, dep := range rs.deps[id] {
+		if set[dep] {
+			return true
+		}
+		if !seen[dep] {
+			seen[dep] = true
+			if rs.dependsOnAny(dep, set, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interfaceName returns `ns:pkg/name` for a named interface.
+func (rs *resolver) interfaceName(id InterfaceID) string {
+	iface := rs.r.Interfaces[id]
+	if iface.Package == nil {
+		return iface.Name
+	}
+	n := rs.r.Packages[*iface.Package].Name
+	s := n.Namespace + ":" + n.Name + "/" + iface.Name
+	if n.Version != "" {
+		s += "@" + n.Version
+	}
+	return s
+}
