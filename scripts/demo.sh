@@ -7,8 +7,11 @@ w=bin/wasifill
 example=docs/examples/kv
 step() { printf '\n== %s\n' "$*"; }
 
-step "the example's custom interface ($example/wit/kv.wit)"
-sed -n '/^interface store/,/^}/p' "$example/wit/kv.wit"
+step "wasifill wit $example/wit: the example's custom interface, parsed and resolved"
+$w wit "$example/wit"
+
+step "the same, as wasm-tools JSON (first lines)"
+$w wit --json "$example/wit" | head -12
 
 step "app calls get(\"user:42\"): the fill encodes the params tuple for invoke(\"acme:kv/store@1.0.0\", \"get\", …)"
 params=$($w encode --type 'tuple<string>' '("user:42")')

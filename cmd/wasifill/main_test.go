@@ -84,3 +84,37 @@ func TestEncodeDecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWit(t *testing.T) {
+	code, out, errOut := runCLI(t, "wit", "../../docs/examples/kv/wit")
+	if code != 0 || !strings.Contains(out, "package acme:kv@1.0.0;") || !strings.Contains(out, "get: func(key: string) -> result<option<list<u8>>, error>;") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "wit", "--json", "../../docs/examples/kv/wit/kv.wit")
+	if code != 0 || !strings.Contains(out, `"name": "acme:kv@1.0.0"`) || !strings.Contains(out, `"worlds": [`) {
+		t.Fatalf("--json: exit %d, stdout:\n%s", code, out)
+	}
+}
+
+func TestWitErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := dir + "/bad.wit"
+	if err := os.WriteFile(bad, []byte("package a:b;\ninterface i {\n  x: func() -> nope;\n  y: func(a: u32 b: u32);\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "wit", bad)
+	if code != 1 || !strings.Contains(errOut, bad+":4:18: expected ')', found an identifier") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if err := os.WriteFile(bad, []byte("package a:b;\ninterface i {\n  x: func() -> nope;\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "wit", bad)
+	if code != 1 || !strings.Contains(errOut, bad+":3:16: name `nope` does not exist") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "wit", dir+"/missing.wit")
+	if code != 1 || !strings.Contains(errOut, "missing.wit") {
+		t.Fatalf("missing file: exit %d, stderr:\n%s", code, errOut)
+	}
+}

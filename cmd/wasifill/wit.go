@@ -1,7 +1,13 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"github.com/wasifill/wasifill/witparse"
+	"github.com/wasifill/wasifill/witparse/token"
 )
 
 func newWitCommand() *cobra.Command {
@@ -19,11 +25,36 @@ func newWitCommand() *cobra.Command {
 			"Invalid input exits 1 with every error, each as path:line:col.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, msg: "wasifill wit: not implemented yet (arrives with witparse, issue 2)"}
+			r, root, err := witparse.Load(args[0], witparse.Options{Features: features, AllFeatures: allFeatures})
+			if err != nil {
+				return witError(err)
+			}
+			var out []byte
+			if asJSON {
+				out, err = witparse.EncodeJSON(r)
+			} else {
+				var text string
+				text, err = witparse.FormatPackage(r, root)
+				out = []byte(text)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(out)
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole resolve as wasm-tools JSON")
 	cmd.Flags().StringSliceVar(&features, "features", nil, "enable these @unstable feature gates (comma separated)")
 	cmd.Flags().BoolVar(&allFeatures, "all-features", false, "enable every @unstable feature gate")
 	return cmd
+}
+
+// witError reports WIT errors, one per position, with exit code 1.
+func witError(err error) error {
+	var list token.ErrorList
+	if errors.As(err, &list) {
+		return &exitError{code: 1, msg: fmt.Sprintf("%v\nwasifill wit: %d error(s)", list, len(list))}
+	}
+	return &exitError{code: 1, msg: "wasifill wit: " + err.Error()}
 }
