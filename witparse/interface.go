@@ -28,6 +28,14 @@ func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
 // resolveInterface resolves a named interface of a package.
 func (rs *resolver) resolveInterface(d *ifaceDecl) {
 	d.state = resolving
+	// Resolve what it uses first, so ids come in dependency order.
+	for _, it := range d.ast.Items {
+		if u, ok := it.(*ast.UseNames); ok {
+			if _, ex := rs.stability(u.Gates); !ex {
+				rs.lookupInterface(d.pkg, d.part, u.Path)
+			}
+		}
+	}
 	iface := &Interface{Name: d.name, Docs: docs(d.ast.Docs), Package: &d.pkg.id}
 	iface.Stability, _ = rs.stability(d.ast.Gates)
 	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)

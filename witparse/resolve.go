@@ -1,6 +1,7 @@
 package witparse
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wasifill/wasifill/witparse/ast"
@@ -100,7 +101,10 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 	if len(rs.errs) > 0 {
 		return nil, 0, rs.errs
 	}
-	order, ok := rs.sortPackages(all)
+	// Visit packages by name, as wasm-tools does, dependencies first.
+	sorted := slices.Clone(all)
+	slices.SortStableFunc(sorted, func(a, b *pkgState) int { return strings.Compare(a.src.name.String(), b.src.name.String()) })
+	order, ok := rs.sortPackages(sorted)
 	if !ok {
 		return nil, 0, rs.errs
 	}
@@ -374,6 +378,10 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 			}
 		}
 	}
+	// Dependencies first, as wasm-tools orders them: resolution allocated
+	// ids in that order.
+	slices.SortStableFunc(pkg.Interfaces, func(a, b Named[InterfaceID]) int { return int(a.ID - b.ID) })
+	slices.SortStableFunc(pkg.Worlds, func(a, b Named[WorldID]) int { return int(a.ID - b.ID) })
 }
 
 // lookupInterface resolves a use path seen from a file of package p to an

@@ -1,6 +1,8 @@
 package witparse
 
 import (
+	"slices"
+
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/token"
 )
@@ -64,6 +66,14 @@ func (rs *resolver) ensureWorld(d *worldDecl, at token.Pos) *worldDecl {
 // implicit imports of the interfaces it uses (elaboration).
 func (rs *resolver) resolveWorld(d *worldDecl) {
 	d.state = resolving
+	// Resolve included worlds first, so ids come in dependency order.
+	for _, it := range d.ast.Items {
+		if inc, ok := it.(*ast.Include); ok {
+			if _, ex := rs.stability(inc.Gates); !ex {
+				rs.includedWorld(d, inc)
+			}
+		}
+	}
 	w := &World{Name: d.ast.Name.Name, Docs: docs(d.ast.Docs), Package: &d.pkg.id}
 	w.Stability, _ = rs.stability(d.ast.Gates)
 	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)
@@ -153,9 +163,8 @@ func (rs *resolver) extern(d *worldDecl, sc *scope, list *entries, e *ast.Extern
 	}
 }
 
-// include merges another world's imports and exports, renamed as the
-// `with` clause says.
-func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.Include) {
+// includedWorld finds and resolves the world an include names.
+func (rs *resolver) includedWorld(d *worldDecl, inc *ast.Include) *worldDecl {
 	var target *worldDecl
 	if inc.Path.Package != nil {
 		dep := rs.lookupPackage(inc.Path.Package)
@@ -180,7 +189,13 @@ func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.In
 	if target == d {
 		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.ast.Name.Name)
 	}
-	rs.ensureWorld(target, inc.Path.Pos)
+	return rs.ensureWorld(target, inc.Path.Pos)
+}
+
+// include merges another world's imports and exports, renamed as the
+// `with` clause says.
+func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.Include) {
+	target := rs.includedWorld(d, inc)
 	tw := rs.r.Worlds[target.id]
 	renames := map[string]string{}
 	for _, n := range inc.Names {
@@ -304,7 +319,15 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 			needs(name, e.Item.Interface, map[InterfaceID]bool{})
 		}
 	}
-	return out.list, exports.list
+	return byKind(out.list), exports.list
+}
+
+// byKind orders world imports as wasm-tools does: interfaces, then types,
+// then functions, each in their own order.
+func byKind(list []WorldEntry) []WorldEntry {
+	rank := map[WorldItemKind]int{ItemInterface: 0, ItemType: 1, ItemFunction: 2}
+	slices.SortStableFunc(list, func(a, b WorldEntry) int { return rank[a.Item.Kind] - rank[b.Item.Kind] })
+	return list
 }
 
 // dependsOnAny reports whether interface id uses, transitively, one of set.
