@@ -10,10 +10,23 @@ import (
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/value/wire"
+	"github.com/wasifill/wasifill/witparse"
 )
 
+// typeFlags are the flags that say what type a value has.
+type typeFlags struct {
+	expr, witPath, iface string
+}
+
+func (f *typeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.expr, "type", "", "the WIT type of the value (required)")
+	cmd.Flags().StringVar(&f.witPath, "wit", "", "a WIT file or package directory whose named types --type may use")
+	cmd.Flags().StringVar(&f.iface, "interface", "", "with --wit: the interface (ns:pkg/iface) whose types --type names")
+	_ = cmd.MarkFlagRequired("type")
+}
+
 func newEncodeCommand() *cobra.Command {
-	var typeExpr string
+	var tf typeFlags
 	cmd := &cobra.Command{
 		Use:   "encode --type TYPE VALUE",
 		Short: "Encode a WAVE value in the wasifill:rpc wire format; print it as hex",
@@ -25,7 +38,7 @@ func newEncodeCommand() *cobra.Command {
   wasifill encode --type s64 -- -65`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := parseTypeFlag(typeExpr)
+			t, err := tf.resolve()
 			if err != nil {
 				return err
 			}
@@ -41,13 +54,12 @@ func newEncodeCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&typeExpr, "type", "", "the WIT type of the value (required)")
-	_ = cmd.MarkFlagRequired("type")
+	tf.register(cmd)
 	return cmd
 }
 
 func newDecodeCommand() *cobra.Command {
-	var typeExpr string
+	var tf typeFlags
 	cmd := &cobra.Command{
 		Use:   "decode --type TYPE HEX",
 		Short: "Decode wasifill:rpc wire bytes given as hex; print the value as WAVE",
@@ -56,7 +68,7 @@ func newDecodeCommand() *cobra.Command {
 		Example: `  wasifill decode --type 'option<string>' 01026869`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := parseTypeFlag(typeExpr)
+			t, err := tf.resolve()
 			if err != nil {
 				return err
 			}
@@ -76,17 +88,78 @@ func newDecodeCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&typeExpr, "type", "", "the WIT type of the value (required)")
-	_ = cmd.MarkFlagRequired("type")
+	tf.register(cmd)
 	return cmd
 }
 
-func parseTypeFlag(expr string) (*value.Type, error) {
-	t, err := value.ParseType(expr)
+// resolve turns --type into a value type; with --wit and --interface, bare
+// names in it are that interface's types.
+func (f *typeFlags) resolve() (*value.Type, error) {
+	t, err := value.ParseType(f.expr)
 	if err != nil {
-		return nil, inputError("--type %q: %v", expr, err)
+		return nil, inputError("--type %q: %v", f.expr, err)
 	}
-	return t, nil
+	if f.witPath == "" {
+		if f.iface != "" {
+			return nil, inputError("--interface needs --wit")
+		}
+		return t, nil
+	}
+	if f.iface == "" {
+		return nil, inputError("--wit needs --interface ns:pkg/iface")
+	}
+	r, _, err := witparse.Load(f.witPath, witparse.Options{AllFeatures: true})
+	if err != nil {
+		return nil, witError(err)
+	}
+	id, ok := r.LookupInterface(f.iface)
+	if !ok {
+		return nil, inputError("--interface %s: no such interface in %s", f.iface, f.witPath)
+	}
+	return substituteNamed(r, id, t)
+}
+
+// substituteNamed replaces the bare names in t (which value.ParseType reads
+// as resources) with the interface's types of those names.
+func substituteNamed(r *witparse.Resolve, iface witparse.InterfaceID, t *value.Type) (*value.Type, error) {
+	if t == nil {
+		return nil, nil
+	}
+	if t.Kind == value.KindOwn {
+		named, ok := r.LookupType(iface, t.Resource)
+		if !ok {
+			return nil, inputError("--type: no type `%s` in the interface", t.Resource)
+		}
+		vt, err := r.ValueType(named)
+		if err != nil {
+			return nil, inputError("--type %s: %v", t.Resource, err)
+		}
+		return vt, nil
+	}
+	out := *t
+	var err error
+	sub := func(x *value.Type) *value.Type {
+		if err != nil {
+			return nil
+		}
+		var y *value.Type
+		y, err = substituteNamed(r, iface, x)
+		return y
+	}
+	out.Elem, out.Ok, out.Err = sub(t.Elem), sub(t.Ok), sub(t.Err)
+	out.Elems = nil
+	for _, e := range t.Elems {
+		out.Elems = append(out.Elems, sub(e))
+	}
+	out.Fields = nil
+	for _, fl := range t.Fields {
+		out.Fields = append(out.Fields, value.Field{Name: fl.Name, Type: sub(fl.Type)})
+	}
+	out.Cases = nil
+	for _, c := range t.Cases {
+		out.Cases = append(out.Cases, value.Case{Name: c.Name, Type: sub(c.Type)})
+	}
+	return &out, err
 }
 
 // inputError is a failure caused by the user's input: exit code 1.

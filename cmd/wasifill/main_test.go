@@ -118,3 +118,20 @@ func TestWitErrors(t *testing.T) {
 		t.Fatalf("missing file: exit %d, stderr:\n%s", code, errOut)
 	}
 }
+
+func TestEncodeWithNamedTypes(t *testing.T) {
+	wit := "../../docs/examples/kv/wit"
+	code, out, errOut := runCLI(t, "encode", "--wit", wit, "--interface", "acme:kv/store@1.0.0",
+		"--type", "result<option<list<u8>>, error>", `err(not-found("k"))`)
+	if code != 0 || strings.TrimSpace(out) != "0100016b" {
+		t.Fatalf("exit %d, out %q, err %q; want 0100016b", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "decode", "--wit", wit, "--interface", "acme:kv/store", "--type", "error", "01")
+	if code != 0 || strings.TrimSpace(out) != "unavailable" {
+		t.Fatalf("decode: exit %d, out %q", code, out)
+	}
+	code, _, errOut = runCLI(t, "decode", "--wit", wit, "--interface", "acme:kv/store", "--type", "nope", "01")
+	if code != 1 || !strings.Contains(errOut, "no type `nope`") {
+		t.Fatalf("unknown name: exit %d, err %q", code, errOut)
+	}
+}
