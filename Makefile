@@ -26,6 +26,7 @@ demo: build
 
 ## bench: every Go benchmark (numbers go to docs/benchmarks.md with this command)
 bench:
+	scripts/install-tools.sh
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fixtures: rebuild the committed guest .wasm files from source

@@ -1,0 +1,124 @@
+package witconv_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"go.bytecodealliance.org/wit"
+
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// jcoWASI is where scripts/install-tools.sh (npm) puts jco's bundled WASI
+// 0.2.12 WIT: 7 packages, 32 interfaces.
+const jcoWASI = "../../.tools/node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12"
+
+// TestMain doubles as the child process of the cold-start benchmark.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("WASIFILL_BENCH_CHILD_WITPARSE"); dir != "" {
+		r, _, err := witparse.Load(dir, witparse.Options{AllFeatures: true})
+		if err == nil {
+			_, err = witparse.EncodeJSON(r)
+		}
+		exitChild(err)
+	}
+	if dir := os.Getenv("WASIFILL_BENCH_CHILD_LOADWIT"); dir != "" {
+		_, err := wit.LoadWIT(dir)
+		exitChild(err)
+	}
+	os.Exit(m.Run())
+}
+
+func exitChild(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// wasiTree builds a package that includes the WASI 0.2.12 command world and
+// HTTP, with jco's WIT as its deps/.
+func wasiTree(b *testing.B) string {
+	if _, err := os.Stat(jcoWASI); err != nil {
+		b.Skip("SKIPPING: jco's WASI WIT is not installed; run scripts/install-tools.sh (npm) first")
+	}
+	dir := b.TempDir()
+	root := "package bench:wasi;\n\nworld all {\n  include wasi:cli/imports@0.2.12;\n  import wasi:http/outgoing-handler@0.2.12;\n  export wasi:cli/run@0.2.12;\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "root.wit"), []byte(root), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	pkgs, _ := filepath.Glob(filepath.Join(jcoWASI, "wasi-*"))
+	for _, p := range pkgs {
+		dst := filepath.Join(dir, "deps", filepath.Base(p))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		src, err := os.ReadFile(filepath.Join(p, "package.wit"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, "package.wit"), src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	r, _, err := witparse.Load(dir, witparse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Interfaces) < 30 {
+		b.Fatalf("the tree has only %d interfaces", len(r.Interfaces))
+	}
+	return dir
+}
+
+// BenchmarkLoadWASI resolves the WASI 0.2.12 tree in process (warm): witparse
+// vs go.bytecodealliance.org/wit's LoadWIT (wasm-tools 1.230 on wazero).
+func BenchmarkLoadWASI(b *testing.B) {
+	dir := wasiTree(b)
+	b.Run("witparse", func(b *testing.B) {
+		for b.Loop() {
+			r, _, err := witparse.Load(dir, witparse.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := witparse.EncodeJSON(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("wit.LoadWIT", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := wit.LoadWIT(dir); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkLoadWASICold does the same in a new process each time, as a
+// build script or go:generate line would.
+func BenchmarkLoadWASICold(b *testing.B) {
+	dir := wasiTree(b)
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, env string }{
+		{"witparse", "WASIFILL_BENCH_CHILD_WITPARSE"},
+		{"wit.LoadWIT", "WASIFILL_BENCH_CHILD_LOADWIT"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command(self)
+				cmd.Env = append(os.Environ(), c.env+"="+dir)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v: %s", err, out)
+				}
+			}
+		})
+	}
+}
