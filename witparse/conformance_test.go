@@ -7,20 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/witparse"
 	"github.com/wasifill/wasifill/witparse/token"
 )
-
-func corpus(t *testing.T) string {
-	dir := os.Getenv("WASIFILL_WIT_CORPUS")
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("WASIFILL_WIT_CORPUS is not set in CI; it must point at shared/conformance/wit")
-		}
-		t.Skip("SKIPPING: WASIFILL_WIT_CORPUS is not set (point it at ../shared/conformance/wit)")
-	}
-	return dir
-}
 
 // conformanceOptions are the reference run's: feature `active` enabled.
 var conformanceOptions = witparse.Options{Features: []string{"active"}}
@@ -28,7 +18,7 @@ var conformanceOptions = witparse.Options{Features: []string{"active"}}
 // TestConformanceSuccess resolves every success case of the wasm-tools UI
 // corpus and compares the JSON with wasm-tools' expected output.
 func TestConformanceSuccess(t *testing.T) {
-	root := corpus(t)
+	root := testenv.WITCorpus(t)
 	expected, _ := filepath.Glob(filepath.Join(root, "*.wit.json"))
 	if len(expected) == 0 {
 		t.Fatalf("no cases in %s", root)
@@ -90,7 +80,7 @@ func hasComponentDeps(dir string) bool {
 // TestConformanceFailure: every failure case is rejected with a positioned
 // error; the test counts how many messages match wasm-tools' exactly.
 func TestConformanceFailure(t *testing.T) {
-	root := filepath.Join(corpus(t), "parse-fail")
+	root := filepath.Join(testenv.WITCorpus(t), "parse-fail")
 	results, _ := filepath.Glob(filepath.Join(root, "*.wit.result"))
 	rejected, positioned, sameMsg := 0, 0, 0
 	for _, res := range results {

@@ -46,33 +46,13 @@ func (rs *resolver) containsBorrow(t Type, seen map[TypeID]bool) bool {
 	}
 	seen[t.ID] = true
 	d := rs.typeDef(t.ID)
-	switch d.Kind {
-	case KindHandle:
+	if d.Kind == KindHandle {
 		return d.Borrow
-	case KindRecord:
-		for _, f := range d.Fields {
-			if rs.containsBorrow(f.Type, seen) {
-				return true
-			}
+	}
+	for _, r := range typeRefs(d) {
+		if rs.containsBorrow(r, seen) {
+			return true
 		}
-	case KindVariant:
-		for _, c := range d.Cases {
-			if c.Type != nil && rs.containsBorrow(*c.Type, seen) {
-				return true
-			}
-		}
-	case KindTuple:
-		for _, e := range d.Types {
-			if rs.containsBorrow(e, seen) {
-				return true
-			}
-		}
-	case KindOption, KindList, KindFixedList, KindAlias:
-		return rs.containsBorrow(d.Elem, seen)
-	case KindMap:
-		return rs.containsBorrow(d.Elem, seen) || rs.containsBorrow(d.Value, seen)
-	case KindResult:
-		return d.Ok != nil && rs.containsBorrow(*d.Ok, seen) || d.Err != nil && rs.containsBorrow(*d.Err, seen)
 	}
 	return false
 }

@@ -323,7 +323,27 @@ func (rs *resolver) checkTypeCycles(ids []TypeID, defs []*ast.TypeDef) {
 
 // reaches reports whether type from refers to target by containment.
 func (rs *resolver) reaches(from, target TypeID, seen map[TypeID]bool) bool {
-	t := rs.typeDef(from)
+	refs := typeRefs(rs.typeDef(from))
+	for _, r := range refs {
+		if r.IsPrim() {
+			continue
+		}
+		if r.ID == target {
+			return true
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			if rs.reaches(r.ID, target, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeRefs lists the types a type definition contains (not through
+// handles or resources).
+func typeRefs(t *TypeDef) []Type {
 	var refs []Type
 	switch t.Kind {
 	case KindRecord:
@@ -354,19 +374,5 @@ func (rs *resolver) reaches(from, target TypeID, seen map[TypeID]bool) bool {
 			refs = append(refs, *t.Err)
 		}
 	}
-	for _, r := range refs {
-		if r.IsPrim() {
-			continue
-		}
-		if r.ID == target {
-			return true
-		}
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			if rs.reaches(r.ID, target, seen) {
-				return true
-			}
-		}
-	}
-	return false
+	return refs
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -31,7 +32,7 @@ func roundTrip(t *testing.T, name string, r *witparse.Resolve, root witparse.Pac
 }
 
 func TestPrintRoundTripCorpus(t *testing.T) {
-	root := corpus(t)
+	root := testenv.WITCorpus(t)
 	cases, _ := filepath.Glob(filepath.Join(root, "*.wit"))
 	n := 0
 	for _, c := range cases {

@@ -8,22 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/witparse/parser"
 	"github.com/wasifill/wasifill/witparse/token"
 )
-
-// corpusDir returns $WASIFILL_WIT_CORPUS, the wasm-tools WIT UI corpus. In
-// CI it must be set; elsewhere the test is skipped, loudly.
-func corpusDir(t *testing.T) string {
-	dir := os.Getenv("WASIFILL_WIT_CORPUS")
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("WASIFILL_WIT_CORPUS is not set in CI; it must point at shared/conformance/wit")
-		}
-		t.Skip("SKIPPING: WASIFILL_WIT_CORPUS is not set (point it at ../shared/conformance/wit)")
-	}
-	return dir
-}
 
 func witFiles(t *testing.T, root string) []string {
 	var out []string
@@ -44,7 +32,7 @@ func witFiles(t *testing.T, root string) []string {
 
 // Every .wit file of every success case parses without a syntax error.
 func TestCorpusSuccessCasesParse(t *testing.T) {
-	root := corpusDir(t)
+	root := testenv.WITCorpus(t)
 	var files []string
 	for _, f := range witFiles(t, root) {
 		if !strings.Contains(f, string(filepath.Separator)+"parse-fail"+string(filepath.Separator)) {
@@ -69,7 +57,7 @@ func TestCorpusSuccessCasesParse(t *testing.T) {
 // Failure cases that are syntax errors are rejected at the position the
 // expected wasm-tools output names, with the same message.
 func TestCorpusSyntaxErrors(t *testing.T) {
-	root := filepath.Join(corpusDir(t), "parse-fail")
+	root := filepath.Join(testenv.WITCorpus(t), "parse-fail")
 	results, _ := filepath.Glob(filepath.Join(root, "*.wit.result"))
 	syntax, matched := 0, 0
 	for _, res := range results {

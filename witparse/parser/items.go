@@ -97,16 +97,7 @@ func (p *parser) syncTop() {
 func (p *parser) nestedBody(attrs ast.Attrs, name *ast.PackageName) *ast.NestedPackage {
 	n := &ast.NestedPackage{Attrs: attrs, Name: name}
 	p.expect(scanner.LBrace)
-	for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
-		before := p.tok.Start
-		func() {
-			defer p.recoverItem()
-			p.topItem(p.attrs(), &n.Items, nil, false)
-		}()
-		if p.tok.Start == before {
-			p.syncItem()
-		}
-	}
+	p.eachItem(func() { p.topItem(p.attrs(), &n.Items, nil, false) })
 	p.expect(scanner.RBrace)
 	return n
 }
@@ -240,26 +231,34 @@ func (p *parser) interfaceBody() []ast.InterfaceItem {
 	defer p.leave()
 	p.expect(scanner.LBrace)
 	var items []ast.InterfaceItem
+	p.eachItem(func() {
+		attrs := p.attrs()
+		switch p.tok.Kind {
+		case scanner.Use:
+			items = append(items, p.useNames(attrs))
+		case scanner.Type, scanner.Record, scanner.Variant, scanner.Enum, scanner.Flags, scanner.Resource:
+			items = append(items, p.typeDef(attrs))
+		default:
+			items = append(items, p.namedFunc(attrs, ast.Freestanding))
+		}
+	})
+	p.expect(scanner.RBrace)
+	return items
+}
+
+// eachItem parses items up to a closing '}' (or the end), recovering from
+// a syntax error in one item by skipping to the next.
+func (p *parser) eachItem(parse func()) {
 	for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
 		before := p.tok.Start
 		func() {
 			defer p.recoverItem()
-			attrs := p.attrs()
-			switch p.tok.Kind {
-			case scanner.Use:
-				items = append(items, p.useNames(attrs))
-			case scanner.Type, scanner.Record, scanner.Variant, scanner.Enum, scanner.Flags, scanner.Resource:
-				items = append(items, p.typeDef(attrs))
-			default:
-				items = append(items, p.namedFunc(attrs, ast.Freestanding))
-			}
+			parse()
 		}()
 		if p.tok.Start == before {
 			p.syncItem()
 		}
 	}
-	p.expect(scanner.RBrace)
-	return items
 }
 
 // syncItem skips past the current item inside a body: to just after the

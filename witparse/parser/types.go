@@ -48,16 +48,7 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		}
 		d.Funcs = []*ast.Func{}
 		p.expect(scanner.LBrace)
-		for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
-			before := p.tok.Start
-			func() {
-				defer p.recoverItem()
-				d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs()))
-			}()
-			if p.tok.Start == before {
-				p.syncItem()
-			}
-		}
+		p.eachItem(func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
 		p.expect(scanner.RBrace)
 	}
 	return d
@@ -98,16 +89,7 @@ func (p *parser) world(attrs ast.Attrs) *ast.World {
 	p.expect(scanner.World)
 	w := &ast.World{Attrs: attrs, Name: p.ident()}
 	p.expect(scanner.LBrace)
-	for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
-		before := p.tok.Start
-		func() {
-			defer p.recoverItem()
-			w.Items = append(w.Items, p.worldItem(p.attrs()))
-		}()
-		if p.tok.Start == before {
-			p.syncItem()
-		}
-	}
+	p.eachItem(func() { w.Items = append(w.Items, p.worldItem(p.attrs())) })
 	p.expect(scanner.RBrace)
 	return w
 }
