@@ -1,0 +1,191 @@
+package wasmbin_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/wasifill/wasifill/internal/oracle"
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// addModule is a core module written by hand: it exports add(i32, i32) -> i32.
+var addModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, // type
+	0x03, 0x02, 0x01, 0x00, // function
+	0x07, 0x07, 0x01, 0x03, 'a', 'd', 'd', 0x00, 0x00, // export
+	0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, // code
+}
+
+func TestCoreModule(t *testing.T) {
+	bin, err := wasmbin.Decode(addModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin.Kind != wasmbin.CoreModule || len(bin.Sections) != 4 {
+		t.Fatalf("kind %s, %d sections", bin.Kind, len(bin.Sections))
+	}
+	ids := []byte{1, 3, 7, 10}
+	offsets := []int{8, 17, 21, 30}
+	for i, s := range bin.Sections {
+		if s.ID != ids[i] || s.Offset != offsets[i] {
+			t.Errorf("section %d: id %d at %d, want id %d at %d", i, s.ID, s.Offset, ids[i], offsets[i])
+		}
+	}
+	if !bytes.Equal(bin.Encode(), addModule) {
+		t.Fatal("round trip changed the bytes")
+	}
+}
+
+// A component made by wasm-tools (the oracle) from the hand-written module
+// decodes, nests its core module, and encodes back to the same bytes.
+func TestOracleComponentRoundTrip(t *testing.T) {
+	comp, err := oracle.ComponentNew(context.Background(), addModule, "../internal/oracle/testdata/min", "min")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := wasmbin.Decode(comp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin.Kind != wasmbin.Component {
+		t.Fatalf("kind %s", bin.Kind)
+	}
+	var core *wasmbin.Binary
+	seen := map[byte]bool{}
+	for _, s := range bin.Sections {
+		seen[s.ID] = true
+		if s.ID == wasmbin.SecCoreModule {
+			core = s.Nested
+		}
+	}
+	if core == nil || core.Kind != wasmbin.CoreModule {
+		t.Fatal("no nested core module")
+	}
+	// wasm-tools keeps the module's code: our add function is in there.
+	if !bytes.Contains(core.Encode(), []byte{0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b}) {
+		t.Fatal("the nested module lost the add body")
+	}
+	for _, id := range []byte{wasmbin.SecCoreInstance, wasmbin.SecType, wasmbin.SecCanon, wasmbin.SecExport} {
+		if !seen[id] {
+			t.Errorf("no section %d in a lifted component", id)
+		}
+	}
+	if !bytes.Equal(bin.Encode(), comp) {
+		t.Fatal("round trip changed the bytes")
+	}
+}
+
+// Sections written with non-minimal LEB128 sizes survive a round trip.
+func TestNonMinimalSizesSurvive(t *testing.T) {
+	in := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x00, 0x85, 0x80, 0x80, 0x80, 0x00, 0x01, 'x', 'a', 'b', 'c'} // custom "x", size in 5 bytes
+	bin, err := wasmbin.Decode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := bin.Sections[0]
+	if s.Name != "x" || string(s.Data) != "abc" {
+		t.Fatalf("custom section %q %q", s.Name, s.Data)
+	}
+	if !bytes.Equal(bin.Encode(), in) {
+		t.Fatalf("round trip: % x", bin.Encode())
+	}
+}
+
+// A hand-written component: a custom section and a nested, empty component.
+func TestNestedComponent(t *testing.T) {
+	inner := []byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}
+	in := append([]byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,
+		0x00, 0x05, 0x04, 'n', 'o', 't', 'e',
+		0x04, byte(len(inner))}, inner...)
+	bin, err := wasmbin.Decode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bin.CustomSections("no"); len(got) != 1 || got[0].Name != "note" {
+		t.Fatalf("custom sections %v", got)
+	}
+	nested := bin.Sections[1].Nested
+	if nested == nil || nested.Kind != wasmbin.Component || len(nested.Sections) != 0 {
+		t.Fatalf("nested %+v", nested)
+	}
+	// Edit the nested component and re-encode.
+	nested.Sections = append(nested.Sections, wasmbin.NewCustomSection("added", []byte{1, 2}))
+	bin.Sections[1].SizeBytes = nil
+	bin.Sections = append(bin.Sections, wasmbin.NewCustomSection("tail", nil))
+	again, err := wasmbin.Decode(bin.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := again.Sections[1].Nested.CustomSections("added"); len(got) != 1 || !bytes.Equal(got[0].Data, []byte{1, 2}) {
+		t.Fatal("edit of the nested component lost")
+	}
+	if len(again.CustomSections("tail")) != 1 {
+		t.Fatal("appended section lost")
+	}
+}
+
+func TestMalformed(t *testing.T) {
+	pre := []byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}
+	cases := []struct {
+		name    string
+		in      []byte
+		offset  int
+		section string
+	}{
+		{"bad magic", []byte("\x00asn\x01\x00\x00\x00"), 0, "preamble"},
+		{"unknown version", []byte("\x00asm\x02\x00\x00\x00"), 0, "preamble"},
+		{"too short", []byte("\x00as"), 0, "preamble"},
+		{"section past the end", append(append([]byte{}, pre...), 0x07, 0x05, 0x00), 8, "component section 7 (type)"},
+		{"truncated size", append(append([]byte{}, pre...), 0x07, 0x80), 9, "component section 7 (type)"},
+		{"unknown section", append(append([]byte{}, pre...), 0x0e, 0x00), 8, "component section 14"},
+		{"custom name too long", append(append([]byte{}, pre...), 0x00, 0x02, 0x09, 'a'), 10, "custom section"},
+		{"bad nested module", append(append([]byte{}, pre...), 0x01, 0x02, 0x00, 0x61), 10, "preamble"},
+	}
+	for _, c := range cases {
+		_, err := wasmbin.Decode(c.in)
+		var de *wasmbin.DecodeError
+		if !errors.As(err, &de) || de.Offset != c.offset || de.Section != c.section {
+			t.Errorf("%s: got %v, want a DecodeError in %q at %d", c.name, err, c.section, c.offset)
+		}
+	}
+	// Components nested deeper than the limit are refused, not recursed into.
+	deep := []byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}
+	for i := 0; i < 100; i++ {
+		next := append([]byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x04}, lebU32(uint32(len(deep)))...)
+		deep = append(next, deep...)
+	}
+	if _, err := wasmbin.Decode(deep); err == nil {
+		t.Fatal("100 nested components decoded")
+	}
+}
+
+func lebU32(x uint32) []byte {
+	var b []byte
+	for x >= 0x80 {
+		b = append(b, byte(x)|0x80)
+		x >>= 7
+	}
+	return append(b, byte(x))
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add(addModule)
+	f.Add([]byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x04, 0x08, 0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		bin, err := wasmbin.Decode(in)
+		if err != nil {
+			var de *wasmbin.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error of type %T", err)
+			}
+			return
+		}
+		if out := bin.Encode(); !bytes.Equal(out, in) {
+			t.Fatalf("round trip changed % x into % x", in, out)
+		}
+	})
+}
