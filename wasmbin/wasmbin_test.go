@@ -68,6 +68,10 @@ func TestOracleComponentRoundTrip(t *testing.T) {
 	if !bytes.Contains(core.Encode(), []byte{0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b}) {
 		t.Fatal("the nested module lost the add body")
 	}
+	exps, err := core.CoreExports()
+	if err != nil || len(exps) == 0 || exps[0].Name != "add" || exps[0].Kind != wasmbin.ExternFunc {
+		t.Fatalf("nested module exports %+v, %v", exps, err)
+	}
 	for _, id := range []byte{wasmbin.SecCoreInstance, wasmbin.SecType, wasmbin.SecCanon, wasmbin.SecExport} {
 		if !seen[id] {
 			t.Errorf("no section %d in a lifted component", id)
@@ -188,4 +192,47 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip changed % x into % x", in, out)
 		}
 	})
+}
+
+func TestCoreImportsExports(t *testing.T) {
+	// (import "env" "f" (func (type 0))) (import "env" "mem" (memory 1 2))
+	// (export "add" (func 0)) (export "memory" (memory 0))
+	in := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x02, 0x15, 0x02,
+		0x03, 'e', 'n', 'v', 0x01, 'f', 0x00, 0x00,
+		0x03, 'e', 'n', 'v', 0x03, 'm', 'e', 'm', 0x02, 0x01, 0x01, 0x02,
+		0x07, 0x10, 0x02,
+		0x03, 'a', 'd', 'd', 0x00, 0x00,
+		0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00,
+	}
+	bin, err := wasmbin.Decode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := bin.CoreImports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imps) != 2 || imps[0] != (wasmbin.CoreImport{Module: "env", Name: "f", Kind: wasmbin.ExternFunc}) ||
+		imps[1] != (wasmbin.CoreImport{Module: "env", Name: "mem", Kind: wasmbin.ExternMemory}) {
+		t.Fatalf("imports %+v", imps)
+	}
+	exps, err := bin.CoreExports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exps) != 2 || exps[1] != (wasmbin.CoreExport{Name: "memory", Kind: wasmbin.ExternMemory, Index: 0}) {
+		t.Fatalf("exports %+v", exps)
+	}
+	// A count that cannot fit is refused before anything is allocated.
+	bad := append([]byte{}, in[:8]...)
+	bad = append(bad, 0x02, 0x05, 0xff, 0xff, 0xff, 0xff, 0x0f)
+	bin, err = wasmbin.Decode(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de *wasmbin.DecodeError
+	if _, err := bin.CoreImports(); !errors.As(err, &de) || de.Offset != 15 {
+		t.Fatalf("got %v", err)
+	}
 }
