@@ -89,7 +89,7 @@ type WorldEntry struct {
 	Item WorldItem
 }
 
-// Key returns the entry's key as wasm-tools prints it.
+// key returns the entry's key as wasm-tools prints it.
 func (e WorldEntry) key() string {
 	if e.Name != "" {
 		return e.Name
@@ -164,7 +164,7 @@ type TypeDef struct {
 
 	Types []Type // tuple elements
 	// Elem is the element of list, fixed list, option, future, stream, the
-	// target of an alias, and the key of a map; Optional reports whether a
+	// target of an alias, and the key of a map; HasElem reports whether a
 	// future or stream has one.
 	Elem    Type
 	HasElem bool

@@ -9,7 +9,7 @@ import (
 // file parses a whole file: an optional package header, then top-level
 // items and nested packages.
 func (p *parser) file() *ast.File {
-	f := &ast.File{Name: p.file_.Name()}
+	f := &ast.File{Name: p.tokFile.Name()}
 	func() {
 		defer p.recoverItem()
 		docs := p.docs()
@@ -129,13 +129,13 @@ func (p *parser) gate() *ast.Gate {
 	case "unstable":
 		g.Kind, want = ast.Unstable, "feature"
 	default:
-		p.errorAt(p.file_.Offset(name.Pos), "unsupported attribute `%s`", name.Name)
+		p.errorAt(p.tokFile.Offset(name.Pos), "unsupported attribute `%s`", name.Name)
 		panic(bailout{})
 	}
 	p.expect(scanner.LParen)
 	field := p.ident()
 	if field.Name != want {
-		p.errorAt(p.file_.Offset(field.Pos), "expected `%s`, found `%s`", want, field.Name)
+		p.errorAt(p.tokFile.Offset(field.Pos), "expected `%s`, found `%s`", want, field.Name)
 		panic(bailout{})
 	}
 	p.expect(scanner.Equals)

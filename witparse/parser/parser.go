@@ -43,11 +43,11 @@ func ParseType(fset *token.FileSet, filename string, src []byte) (t ast.Type, er
 type bailout struct{}
 
 type parser struct {
-	fset  *token.FileSet
-	file_ *token.File
-	src   []byte
-	sc    *scanner.Scanner
-	errs  token.ErrorList
+	fset    *token.FileSet
+	tokFile *token.File
+	src     []byte
+	sc      *scanner.Scanner
+	errs    token.ErrorList
 
 	tok      scanner.Token // the current significant token
 	comments []string      // comments between the previous token and tok
@@ -57,18 +57,18 @@ type parser struct {
 }
 
 func newParser(fset *token.FileSet, filename string, src []byte) *parser {
-	p := &parser{fset: fset, file_: fset.AddFile(filename, src), src: src, sc: scanner.New(src)}
+	p := &parser{fset: fset, tokFile: fset.AddFile(filename, src), src: src, sc: scanner.New(src)}
 	p.next()
 	return p
 }
 
-func (p *parser) pos(offset int) token.Pos { return p.file_.Pos(offset) }
+func (p *parser) pos(offset int) token.Pos { return p.tokFile.Pos(offset) }
 
 // errorAt records an error; it does not unwind.
 func (p *parser) errorAt(offset int, format string, args ...any) {
 	// One error per position: later ones there are cascades.
 	pos := p.pos(offset)
-	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Offset == offset && p.errs[n-1].Pos.Filename == p.file_.Name() {
+	if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Offset == offset && p.errs[n-1].Pos.Filename == p.tokFile.Name() {
 		return
 	}
 	p.errs.Add(p.fset.NewError(pos, format, args...))

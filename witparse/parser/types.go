@@ -265,7 +265,7 @@ func (p *parser) typ() ast.Type {
 		}
 		return s
 	}
-	p.errorAt(p.file_.Offset(pos), "expected a type, found %s", describeKind(kind))
+	p.errorAt(p.tokFile.Offset(pos), "expected a type, found %s", describeKind(kind))
 	panic(bailout{})
 }
 
