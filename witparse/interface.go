@@ -7,15 +7,27 @@ import (
 
 // scope is where type names are looked up: an interface's or a world's.
 type scope struct {
-	names  map[string]TypeID
-	pos    map[string]token.Pos
-	iface  *InterfaceID
-	world  *WorldID
-	decl   *ifaceDecl // the interface being resolved, for its deps
-	inFunc bool
+	names    map[string]TypeID
+	excluded map[string]bool // types left out by a feature gate
+	pos      map[string]token.Pos
+	iface    *InterfaceID
+	world    *WorldID
+	decl     *ifaceDecl // the interface being resolved, for its deps
+	inFunc   bool
 }
 
-func newScope() *scope { return &scope{names: map[string]TypeID{}, pos: map[string]token.Pos{}} }
+func newScope() *scope {
+	return &scope{names: map[string]TypeID{}, pos: map[string]token.Pos{}, excluded: map[string]bool{}}
+}
+
+// missing reports a name that is not in scope, saying so when a feature
+// gate left it out.
+func (rs *resolver) missing(sc *scope, n ast.Ident, format string) {
+	if sc.excluded[n.Name] {
+		rs.fail(n.Pos, "found a reference to a type which is excluded due to its feature not being activated")
+	}
+	rs.fail(n.Pos, format, n.Name)
+}
 
 func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
 	if _, dup := sc.names[name.Name]; dup {
@@ -68,6 +80,7 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 		case *ast.TypeDef:
 			if _, ex := rs.stability(it.Gates); ex {
 				rs.checkExcludedResource(it)
+				sc.excluded[it.Name.Name] = true
 				continue
 			}
 			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
@@ -127,6 +140,9 @@ func (rs *resolver) useNames(p *pkgState, part *pkgPart, sc *scope, u *ast.UseNa
 	for _, n := range u.Names {
 		src, ok := target.types[n.Name.Name]
 		if !ok {
+			if target.pkg == p {
+				rs.fail(n.Name.Pos, "name `%s` does not exist", n.Name.Name)
+			}
 			rs.fail(n.Name.Pos, "type `%s` not defined in interface", n.Name.Name)
 		}
 		local := n.Name
@@ -219,7 +235,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
 	id, ok := sc.names[n.Name.Name]
 	if !ok || id < 0 {
-		rs.fail(n.Name.Pos, "type `%s` does not exist", n.Name.Name)
+		rs.missing(sc, n.Name, "type `%s` does not exist")
 	}
 	return Type{ID: id}
 }
@@ -251,9 +267,9 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		id, ok := sc.names[t.Name.Name]
 		if !ok || id < 0 {
 			if sc.inFunc {
-				rs.fail(t.Name.Pos, "name `%s` does not exist", t.Name.Name)
+				rs.missing(sc, t.Name, "name `%s` does not exist")
 			}
-			rs.fail(t.Name.Pos, "type `%s` does not exist", t.Name.Name)
+			rs.missing(sc, t.Name, "type `%s` does not exist")
 		}
 		if u := rs.underlying(id); u.Kind == KindResource {
 			return rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
