@@ -191,6 +191,11 @@ func FuzzDecode(f *testing.F) {
 		if out := bin.Encode(); !bytes.Equal(out, in) {
 			t.Fatalf("round trip changed % x into % x", in, out)
 		}
+		// Item readers fail cleanly on whatever the sections hold.
+		bin.CoreImports()
+		bin.CoreExports()
+		bin.ComponentImports()
+		bin.ComponentExports()
 	})
 }
 
@@ -233,6 +238,89 @@ func TestCoreImportsExports(t *testing.T) {
 	}
 	var de *wasmbin.DecodeError
 	if _, err := bin.CoreImports(); !errors.As(err, &de) || de.Offset != 15 {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// loggerModule imports $root.log(i32, i32) and exports add and memory.
+var loggerModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x0c, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x00, // types
+	0x02, 0x0d, 0x01, 0x05, '$', 'r', 'o', 'o', 't', 0x03, 'l', 'o', 'g', 0x00, 0x01, // import
+	0x03, 0x02, 0x01, 0x00, // function
+	0x05, 0x03, 0x01, 0x00, 0x01, // memory 1
+	0x07, 0x10, 0x02, 0x03, 'a', 'd', 'd', 0x00, 0x01, 0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00, // exports
+	0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, // code
+}
+
+func TestComponentImportsExports(t *testing.T) {
+	comp, err := oracle.ComponentNew(context.Background(), loggerModule, "../internal/oracle/testdata/logger", "logger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := wasmbin.Decode(comp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := bin.ComponentImports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imps) != 1 || imps[0].Name != "log" || imps[0].Sort != "func" {
+		t.Fatalf("imports %+v", imps)
+	}
+	exps, err := bin.ComponentExports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exps) != 1 || exps[0].Name != "add" || exps[0].Sort != "func" {
+		t.Fatalf("exports %+v", exps)
+	}
+	if !bytes.Equal(bin.Encode(), comp) {
+		t.Fatal("round trip changed the bytes")
+	}
+}
+
+// Hand-written import and export sections in each name encoding.
+func TestExternNames(t *testing.T) {
+	pre := []byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}
+	imports := []byte{0x03,
+		0x00, 0x01, 'a', 0x01, 0x05, // a: func type 5
+		0x01, 0x01, 'b', 0x05, '1', '.', '2', '.', '3', 0x05, 0x02, // b with version 1.2.3: instance type 2
+		0x02, 0x01, 'c', 0x02, 0x00, 0x01, 'i', 0x01, 0x01, '2', 0x03, 0x01, // c implements i, version 2: type (sub resource)
+	}
+	exports := []byte{0x01, 0x00, 0x01, 'x', 0x00, 0x11, 0x07, 0x00} // x: core module 7, no ascribed type
+	in := append(append([]byte{}, pre...), 0x0a, byte(len(imports)))
+	in = append(in, imports...)
+	in = append(in, 0x0b, byte(len(exports)))
+	in = append(in, exports...)
+	bin, err := wasmbin.Decode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imps, err := bin.ComponentImports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []wasmbin.Extern{
+		{Name: "a", Sort: "func", Index: 5},
+		{Name: "b", Version: "1.2.3", Sort: "instance", Index: 2},
+		{Name: "c", Implements: "i", Version: "2", Sort: "type"},
+	}
+	for i := range want {
+		if i >= len(imps) || imps[i] != want[i] {
+			t.Fatalf("imports %+v, want %+v", imps, want)
+		}
+	}
+	exps, err := bin.ComponentExports()
+	if err != nil || len(exps) != 1 || exps[0] != (wasmbin.Extern{Name: "x", Sort: "core module", Index: 7}) {
+		t.Fatalf("exports %+v, %v", exps, err)
+	}
+	// A bad name encoding is positioned at the byte after it.
+	in[len(pre)+3] = 0x07
+	bin, _ = wasmbin.Decode(in)
+	var de *wasmbin.DecodeError
+	if _, err := bin.ComponentImports(); !errors.As(err, &de) || de.Section != "component section 10 (import)" {
 		t.Fatalf("got %v", err)
 	}
 }
