@@ -30,7 +30,6 @@ const (
 type pkgState struct {
 	src    *srcPackage
 	id     PackageID
-	state  state
 	ifaces map[string]*ifaceDecl
 	worlds map[string]*worldDecl
 	order  []any // *ifaceDecl and *worldDecl in declaration order
@@ -160,8 +159,7 @@ func foreignRefs(src *srcPackage) []*ast.PackageName {
 			out = append(out, p.Package)
 		}
 	}
-	var ifaceItems func(items []ast.InterfaceItem)
-	ifaceItems = func(items []ast.InterfaceItem) {
+	ifaceItems := func(items []ast.InterfaceItem) {
 		for _, it := range items {
 			if u, ok := it.(*ast.UseNames); ok {
 				add(u.Path)
