@@ -40,6 +40,11 @@ func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
 // resolveInterface resolves a named interface of a package.
 func (rs *resolver) resolveInterface(d *ifaceDecl) {
 	d.state = resolving
+	defer func() {
+		if d.state == resolving {
+			d.state = failed
+		}
+	}()
 	// Resolve what it uses first, so ids come in dependency order.
 	for _, it := range d.ast.Items {
 		if u, ok := it.(*ast.UseNames); ok {

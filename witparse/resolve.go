@@ -25,6 +25,7 @@ const (
 	unresolved state = iota
 	resolving
 	resolved
+	failed // an error was reported while resolving it
 )
 
 type pkgState struct {
@@ -441,6 +442,8 @@ func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
 		rs.fail(at, "found a reference to a interface which is excluded due to its feature not being activated")
 	}
 	switch d.state {
+	case failed:
+		panic(failure{}) // already reported
 	case resolving:
 		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.name)
 	case unresolved:

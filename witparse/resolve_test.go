@@ -51,6 +51,22 @@ func TestResolveErrors(t *testing.T) {
 	}
 }
 
+// An error in one interface is reported once, not again by each user.
+func TestNoCascades(t *testing.T) {
+	src := "package a:b;\ninterface a { type x = nope; }\ninterface b { use a.{x}; }\nworld w { import a; import b; }\n"
+	_, _, err := witparse.LoadSource("t.wit", []byte(src), witparse.Options{})
+	var list token.ErrorList
+	if !errors.As(err, &list) || len(list) != 1 || !strings.Contains(list[0].Msg, "type `nope` does not exist") {
+		t.Fatalf("got %v", err)
+	}
+	// Independent errors in different items are all reported.
+	src = "package a:b;\ninterface a { type x = nope; }\ninterface c { f: func() -> gone; }\n"
+	_, _, err = witparse.LoadSource("t.wit", []byte(src), witparse.Options{})
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Fatalf("got %v, want 2 errors", err)
+	}
+}
+
 func TestFeatureGates(t *testing.T) {
 	src := "package a:b;\ninterface i {\n  @unstable(feature = shiny)\n  f: func();\n  g: func();\n}\n"
 	for _, c := range []struct {

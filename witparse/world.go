@@ -54,6 +54,8 @@ func (rs *resolver) ensureWorld(d *worldDecl, at token.Pos) *worldDecl {
 		rs.fail(at, "found a reference to a world which is excluded due to its feature not being activated")
 	}
 	switch d.state {
+	case failed:
+		panic(failure{}) // already reported
 	case resolving:
 		rs.fail(d.ast.Name.Pos, "interface or world `%s` depends on itself", d.ast.Name.Name)
 	case unresolved:
@@ -66,6 +68,11 @@ func (rs *resolver) ensureWorld(d *worldDecl, at token.Pos) *worldDecl {
 // implicit imports of the interfaces it uses (elaboration).
 func (rs *resolver) resolveWorld(d *worldDecl) {
 	d.state = resolving
+	defer func() {
+		if d.state == resolving {
+			d.state = failed
+		}
+	}()
 	// Resolve included worlds first, so ids come in dependency order.
 	for _, it := range d.ast.Items {
 		if inc, ok := it.(*ast.Include); ok {

@@ -52,7 +52,6 @@ type parser struct {
 	tok      scanner.Token // the current significant token
 	comments []string      // comments between the previous token and tok
 	docsPos  token.Pos
-	prevEnd  int
 	depth    int
 }
 
@@ -91,7 +90,6 @@ func (p *parser) recoverItem() {
 
 // next advances to the next significant token, gathering comments.
 func (p *parser) next() {
-	p.prevEnd = p.tok.End
 	p.comments = p.comments[:0]
 	p.docsPos = token.NoPos
 	for {
@@ -121,11 +119,13 @@ func (p *parser) next() {
 func (p *parser) text() string { return string(p.src[p.tok.Start:p.tok.End]) }
 
 // describe names the current token as wasm-tools' messages do.
-func (p *parser) describe() string {
-	if p.tok.Kind == scanner.Ident || p.tok.Kind == scanner.ExplicitID {
+func (p *parser) describe() string { return describeKind(p.tok.Kind) }
+
+func describeKind(k scanner.Kind) string {
+	if k == scanner.Ident || k == scanner.ExplicitID {
 		return "an identifier"
 	}
-	return p.tok.Kind.String()
+	return k.String()
 }
 
 func (p *parser) is(k scanner.Kind) bool { return p.tok.Kind == k }

@@ -268,10 +268,3 @@ func (p *parser) typ() ast.Type {
 	p.errorAt(p.tokFile.Offset(pos), "expected a type, found %s", describeKind(kind))
 	panic(bailout{})
 }
-
-func describeKind(k scanner.Kind) string {
-	if k == scanner.Ident || k == scanner.ExplicitID {
-		return "an identifier"
-	}
-	return k.String()
-}
