@@ -38,7 +38,11 @@ func wasmPath() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("oracle: locating %s: %w", Module, err)
 	}
-	return filepath.Join(strings.TrimSpace(string(out)), "internal", "wasmtools", "wasm-tools.wasm.gz"), nil
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", fmt.Errorf("oracle: %s is not in the module cache (run go mod download)", Module)
+	}
+	return filepath.Join(dir, "internal", "wasmtools", "wasm-tools.wasm.gz"), nil
 }
 
 func setup(ctx context.Context) error {
