@@ -30,7 +30,7 @@ func (b *Binary) ComponentExports() ([]Extern, error) {
 }
 
 func (b *Binary) externs(id byte) ([]Extern, error) {
-	if b.Kind != Component {
+	if b.Kind != KindComponent {
 		return nil, nil
 	}
 	var out []Extern

@@ -226,7 +226,7 @@ func (b *Binary) CoreExports() ([]CoreExport, error) {
 }
 
 func (b *Binary) coreSections(id byte) []*Section {
-	if b.Kind != CoreModule {
+	if b.Kind != KindCoreModule {
 		return nil
 	}
 	var out []*Section

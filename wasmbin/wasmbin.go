@@ -18,15 +18,15 @@ type Kind uint8
 
 // The kinds of wasm binaries.
 const (
-	CoreModule Kind = iota + 1
-	Component
+	KindCoreModule Kind = iota + 1
+	KindComponent
 )
 
 func (k Kind) String() string {
 	switch k {
-	case CoreModule:
+	case KindCoreModule:
 		return "core module"
-	case Component:
+	case KindComponent:
 		return "component"
 	}
 	return "unknown"
@@ -103,9 +103,9 @@ func KindOf(b []byte) (Kind, bool) {
 	}
 	switch {
 	case bytes.Equal(b[4:8], coreVersion):
-		return CoreModule, true
+		return KindCoreModule, true
 	case b[4] == componentVersion && b[6] == 0x01 && b[7] == 0x00:
-		return Component, true
+		return KindComponent, true
 	}
 	return 0, false
 }
@@ -163,15 +163,15 @@ func (s *Section) decodeContents(kind Kind, at, depth int) error {
 		}
 		s.Name = string(s.Payload[used : used+int(n)])
 		s.Data = s.Payload[used+int(n):]
-	case kind == Component && (s.ID == SecCoreModule || s.ID == SecComponent):
+	case kind == KindComponent && (s.ID == SecCoreModule || s.ID == SecComponent):
 		nested, err := decode(s.Payload, at, depth+1)
 		if err != nil {
 			return err
 		}
 		s.Nested = nested
-	case kind == Component && s.ID > SecValue:
+	case kind == KindComponent && s.ID > SecValue:
 		return &DecodeError{Section: sectionName(kind, s.ID), Offset: s.Offset, Msg: fmt.Sprintf("unknown component section id %d", s.ID)}
-	case kind == CoreModule && s.ID > 13:
+	case kind == KindCoreModule && s.ID > 13:
 		return &DecodeError{Section: sectionName(kind, s.ID), Offset: s.Offset, Msg: fmt.Sprintf("unknown section id %d", s.ID)}
 	}
 	return nil
@@ -226,7 +226,7 @@ var coreSectionNames = [...]string{"custom", "type", "import", "function", "tabl
 
 func sectionName(kind Kind, id byte) string {
 	names := coreSectionNames[:]
-	if kind == Component {
+	if kind == KindComponent {
 		names = componentSectionNames[:]
 	}
 	if int(id) < len(names) {

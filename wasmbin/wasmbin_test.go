@@ -24,7 +24,7 @@ func TestCoreModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bin.Kind != wasmbin.CoreModule || len(bin.Sections) != 4 {
+	if bin.Kind != wasmbin.KindCoreModule || len(bin.Sections) != 4 {
 		t.Fatalf("kind %s, %d sections", bin.Kind, len(bin.Sections))
 	}
 	ids := []byte{1, 3, 7, 10}
@@ -50,7 +50,7 @@ func TestOracleComponentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bin.Kind != wasmbin.Component {
+	if bin.Kind != wasmbin.KindComponent {
 		t.Fatalf("kind %s", bin.Kind)
 	}
 	var core *wasmbin.Binary
@@ -61,7 +61,7 @@ func TestOracleComponentRoundTrip(t *testing.T) {
 			core = s.Nested
 		}
 	}
-	if core == nil || core.Kind != wasmbin.CoreModule {
+	if core == nil || core.Kind != wasmbin.KindCoreModule {
 		t.Fatal("no nested core module")
 	}
 	// wasm-tools keeps the module's code: our add function is in there.
@@ -113,7 +113,7 @@ func TestNestedComponent(t *testing.T) {
 		t.Fatalf("custom sections %v", got)
 	}
 	nested := bin.Sections[1].Nested
-	if nested == nil || nested.Kind != wasmbin.Component || len(nested.Sections) != 0 {
+	if nested == nil || nested.Kind != wasmbin.KindComponent || len(nested.Sections) != 0 {
 		t.Fatalf("nested %+v", nested)
 	}
 	// Edit the nested component and re-encode.

@@ -32,17 +32,18 @@ var (
 	loadErr  error
 )
 
-// wasmPath finds wasm-tools.wasm.gz in the module cache.
+// wasmPath finds wasm-tools.wasm.gz in the module cache (the pinned
+// version, so it works from any directory).
 func wasmPath() (string, error) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "go.bytecodealliance.org").Output()
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
-		return "", fmt.Errorf("oracle: locating %s: %w", Module, err)
+		return "", fmt.Errorf("oracle: locating the module cache: %w", err)
 	}
-	dir := strings.TrimSpace(string(out))
-	if dir == "" {
-		return "", fmt.Errorf("oracle: %s is not in the module cache (run go mod download)", Module)
+	path := filepath.Join(strings.TrimSpace(string(out)), Module, "internal", "wasmtools", "wasm-tools.wasm.gz")
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("oracle: %s is not in the module cache (run go mod download): %w", Module, err)
 	}
-	return filepath.Join(dir, "internal", "wasmtools", "wasm-tools.wasm.gz"), nil
+	return path, nil
 }
 
 func setup(ctx context.Context) error {

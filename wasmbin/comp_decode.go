@@ -1,0 +1,812 @@
+package wasmbin
+
+import "fmt"
+
+// DecodeComponent decodes a component down to its typed definitions.
+// Nested components are decoded the same way; core modules stay at
+// section level. Malformed input gives a *DecodeError naming the section
+// and the absolute offset.
+func DecodeComponent(b []byte) (*Component, error) {
+	bin, err := Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	if bin.Kind != KindComponent {
+		return nil, &DecodeError{Section: "preamble", Offset: 0, Msg: "a core module, not a component"}
+	}
+	return componentFromBinary(bin)
+}
+
+func componentFromBinary(bin *Binary) (*Component, error) {
+	c := &Component{Version: bin.Version}
+	for _, s := range bin.Sections {
+		def, err := decodeDef(bin, s)
+		if err != nil {
+			return nil, err
+		}
+		c.Defs = append(c.Defs, def)
+	}
+	return c, nil
+}
+
+func decodeDef(bin *Binary, s *Section) (Def, error) {
+	r := bin.sectionReader(s)
+	var def Def
+	var err error
+	switch s.ID {
+	case SecCustom:
+		return &CustomDef{Name: s.Name, Data: s.Data}, nil
+	case SecCoreModule:
+		return &CoreModuleDef{Module: s.Nested}, nil
+	case SecComponent:
+		nested, err := componentFromBinary(s.Nested)
+		if err != nil {
+			return nil, err
+		}
+		return &ComponentDef{Component: nested}, nil
+	case SecValue:
+		return &ValueDefs{Raw: s.Payload}, nil
+	case SecCoreInstance:
+		d := &CoreInstanceDefs{}
+		err = r.vec(2, func() error {
+			ci, err := r.coreInstance()
+			d.Instances = append(d.Instances, ci)
+			return err
+		})
+		def = d
+	case SecCoreType:
+		d := &CoreTypeDefs{}
+		err = r.vec(1, func() error {
+			t, err := r.coreType(0)
+			d.Types = append(d.Types, t)
+			return err
+		})
+		def = d
+	case SecInstance:
+		d := &InstanceDefs{}
+		err = r.vec(2, func() error {
+			in, err := r.instance()
+			d.Instances = append(d.Instances, in)
+			return err
+		})
+		def = d
+	case SecAlias:
+		d := &AliasDefs{}
+		err = r.vec(3, func() error {
+			a, err := r.alias()
+			d.Aliases = append(d.Aliases, a)
+			return err
+		})
+		def = d
+	case SecType:
+		d := &TypeDefs{}
+		err = r.vec(1, func() error {
+			t, err := r.typeDef(0)
+			d.Types = append(d.Types, t)
+			return err
+		})
+		def = d
+	case SecCanon:
+		d := &CanonDefs{}
+		err = r.vec(2, func() error {
+			cf, err := r.canon()
+			d.Funcs = append(d.Funcs, cf)
+			return err
+		})
+		def = d
+	case SecStart:
+		d := &StartDef{}
+		if d.Func, err = r.u32(); err == nil {
+			err = r.vec(1, func() error {
+				a, err := r.u32()
+				d.Args = append(d.Args, a)
+				return err
+			})
+		}
+		if err == nil {
+			d.Results, err = r.u32()
+		}
+		def = d
+	case SecImport:
+		d := &ImportDefs{}
+		err = r.vec(3, func() error {
+			var im Import
+			var err error
+			if im.Name, err = r.nameAttrs(); err == nil {
+				im.Type, err = r.externType()
+			}
+			d.Imports = append(d.Imports, im)
+			return err
+		})
+		def = d
+	case SecExport:
+		d := &ExportDefs{}
+		err = r.vec(4, func() error {
+			ex, err := r.export()
+			d.Exports = append(d.Exports, ex)
+			return err
+		})
+		def = d
+	default:
+		return nil, r.fail("unknown component section id %d", s.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.pos != len(r.b) {
+		return nil, r.fail("%d unread bytes at the end of the section", len(r.b)-r.pos)
+	}
+	return def, nil
+}
+
+// vec reads a vector, calling item once per element.
+func (r *reader) vec(minSize int, item func() error) error {
+	n, err := r.count(minSize)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if err := item(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *reader) coreSort() (Sort, error) {
+	b, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	switch b {
+	case 0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12:
+		return CoreSortBase + Sort(b), nil
+	}
+	r.pos--
+	return 0, r.fail("unknown core sort 0x%02x", b)
+}
+
+func (r *reader) sort() (Sort, error) {
+	b, err := r.byte()
+	if err != nil {
+		return 0, err
+	}
+	switch b {
+	case 0x00:
+		return r.coreSort()
+	case 0x01, 0x02, 0x03, 0x04, 0x05:
+		return Sort(b), nil
+	}
+	r.pos--
+	return 0, r.fail("unknown sort 0x%02x", b)
+}
+
+func (r *reader) coreInstance() (CoreInstance, error) {
+	var ci CoreInstance
+	tag, err := r.byte()
+	if err != nil {
+		return ci, err
+	}
+	switch tag {
+	case 0x00:
+		ci.Instantiate = true
+		if ci.Module, err = r.u32(); err != nil {
+			return ci, err
+		}
+		err = r.vec(3, func() error {
+			var a CoreInstantiateArg
+			var err error
+			if a.Name, err = r.name(); err != nil {
+				return err
+			}
+			kind, err := r.byte()
+			if err != nil {
+				return err
+			}
+			if kind != 0x12 {
+				return r.fail("core instantiate argument of sort 0x%02x, want an instance (0x12)", kind)
+			}
+			a.Instance, err = r.u32()
+			ci.Args = append(ci.Args, a)
+			return err
+		})
+	case 0x01:
+		err = r.vec(3, func() error {
+			var e CoreInlineExport
+			var err error
+			if e.Name, err = r.name(); err != nil {
+				return err
+			}
+			if e.Sort, err = r.coreSort(); err != nil {
+				return err
+			}
+			e.Index, err = r.u32()
+			ci.Exports = append(ci.Exports, e)
+			return err
+		})
+	default:
+		return ci, r.fail("unknown core instance form 0x%02x", tag)
+	}
+	return ci, err
+}
+
+func (r *reader) instance() (Instance, error) {
+	var in Instance
+	tag, err := r.byte()
+	if err != nil {
+		return in, err
+	}
+	switch tag {
+	case 0x00:
+		in.Instantiate = true
+		if in.Component, err = r.u32(); err != nil {
+			return in, err
+		}
+		err = r.vec(3, func() error {
+			var a InstantiateArg
+			var err error
+			if a.Name, err = r.name(); err != nil {
+				return err
+			}
+			if a.Sort, err = r.sort(); err != nil {
+				return err
+			}
+			a.Index, err = r.u32()
+			in.Args = append(in.Args, a)
+			return err
+		})
+	case 0x01:
+		err = r.vec(3, func() error {
+			var e InlineExport
+			var err error
+			if e.Name, err = r.nameAttrs(); err != nil {
+				return err
+			}
+			if e.Sort, err = r.sort(); err != nil {
+				return err
+			}
+			e.Index, err = r.u32()
+			in.Exports = append(in.Exports, e)
+			return err
+		})
+	default:
+		return in, r.fail("unknown instance form 0x%02x", tag)
+	}
+	return in, err
+}
+
+func (r *reader) alias() (Alias, error) {
+	var a Alias
+	var err error
+	if a.Sort, err = r.sort(); err != nil {
+		return a, err
+	}
+	if a.Target, err = r.byte(); err != nil {
+		return a, err
+	}
+	switch a.Target {
+	case AliasExport, AliasCoreExport:
+		if a.Instance, err = r.u32(); err == nil {
+			a.Name, err = r.name()
+		}
+	case AliasOuter:
+		if a.Count, err = r.u32(); err == nil {
+			a.Index, err = r.u32()
+		}
+	default:
+		r.pos--
+		return a, r.fail("unknown alias target 0x%02x", a.Target)
+	}
+	return a, err
+}
+
+// nameAttrs reads importname'/exportname' (nameattributes).
+func (r *reader) nameAttrs() (Name, error) {
+	var n Name
+	var err error
+	if n.Form, err = r.byte(); err != nil {
+		return n, err
+	}
+	if n.Name, err = r.name(); err != nil {
+		return n, err
+	}
+	switch n.Form {
+	case 0x00:
+	case 0x01:
+		var v string
+		v, err = r.name()
+		n.Attrs = []NameAttr{{Kind: AttrVersion, Value: v}}
+	case 0x02:
+		err = r.vec(2, func() error {
+			var a NameAttr
+			var err error
+			if a.Kind, err = r.byte(); err != nil {
+				return err
+			}
+			switch a.Kind {
+			case AttrImplements, AttrVersion, AttrExternalID:
+				a.Value, err = r.name()
+			default:
+				r.pos--
+				return r.fail("unknown name attribute 0x%02x", a.Kind)
+			}
+			n.Attrs = append(n.Attrs, a)
+			return err
+		})
+	default:
+		r.pos--
+		return n, r.fail("unknown name encoding 0x%02x", n.Form)
+	}
+	return n, err
+}
+
+func (r *reader) externType() (ExternType, error) {
+	var e ExternType
+	var err error
+	if e.Kind, err = r.byte(); err != nil {
+		return e, err
+	}
+	switch e.Kind {
+	case ExternTypeCoreModule:
+		var core byte
+		if core, err = r.byte(); err != nil {
+			return e, err
+		}
+		if core != 0x11 {
+			r.pos--
+			return e, r.fail("core extern type 0x%02x, want a module (0x11)", core)
+		}
+		e.Index, err = r.u32()
+	case ExternTypeFunc, ExternTypeComponent, ExternTypeInstance:
+		e.Index, err = r.u32()
+	case ExternTypeType:
+		if e.Bound, err = r.byte(); err != nil {
+			return e, err
+		}
+		switch e.Bound {
+		case 0x00:
+			e.Index, err = r.u32()
+		case 0x01:
+		default:
+			r.pos--
+			return e, r.fail("unknown type bound 0x%02x", e.Bound)
+		}
+	case ExternTypeValue:
+		if e.Bound, err = r.byte(); err != nil {
+			return e, err
+		}
+		switch e.Bound {
+		case 0x00:
+			e.Index, err = r.u32()
+		case 0x01:
+			e.ValueType, err = r.valType()
+		default:
+			r.pos--
+			return e, r.fail("unknown value bound 0x%02x", e.Bound)
+		}
+	default:
+		r.pos--
+		return e, r.fail("unknown extern type 0x%02x", e.Kind)
+	}
+	return e, err
+}
+
+func (r *reader) export() (Export, error) {
+	var ex Export
+	var err error
+	if ex.Name, err = r.nameAttrs(); err != nil {
+		return ex, err
+	}
+	if ex.Sort, err = r.sort(); err != nil {
+		return ex, err
+	}
+	if ex.Index, err = r.u32(); err != nil {
+		return ex, err
+	}
+	has, err := r.option()
+	if err != nil || !has {
+		return ex, err
+	}
+	t, err := r.externType()
+	ex.Type = &t
+	return ex, err
+}
+
+// option reads the 0x00/0x01 prefix of an optional immediate.
+func (r *reader) option() (bool, error) {
+	b, err := r.byte()
+	if err != nil {
+		return false, err
+	}
+	switch b {
+	case 0x00:
+		return false, nil
+	case 0x01:
+		return true, nil
+	}
+	r.pos--
+	return false, r.fail("bad optional-value flag 0x%02x", b)
+}
+
+func isPrim(b byte) bool { return b >= PrimString && b <= PrimBool || b == PrimErrorContext }
+
+// valType reads a valtype: a primitive opcode or a type index as s33.
+func (r *reader) valType() (ValType, error) {
+	if r.pos < len(r.b) && isPrim(r.b[r.pos]) {
+		r.pos++
+		return ValType{Prim: r.b[r.pos-1]}, nil
+	}
+	x, err := r.s33()
+	if err != nil {
+		return ValType{}, err
+	}
+	if x < 0 || x > 0xffffffff {
+		return ValType{}, r.fail("bad value type %d", x)
+	}
+	return ValType{Index: uint32(x)}, nil
+}
+
+func (r *reader) optValType() (*ValType, error) {
+	has, err := r.option()
+	if err != nil || !has {
+		return nil, err
+	}
+	t, err := r.valType()
+	return &t, err
+}
+
+// s33 reads a signed LEB128 of at most 33 bits.
+func (r *reader) s33() (int64, error) {
+	var x int64
+	var shift uint
+	for i := 0; i < 5; i++ {
+		c, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		x |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			if shift < 64 && c&0x40 != 0 {
+				x |= -1 << shift
+			}
+			return x, nil
+		}
+	}
+	return 0, r.fail("s33 too long")
+}
+
+func (r *reader) labels(minSize int) ([]string, error) {
+	var out []string
+	err := r.vec(minSize, func() error {
+		s, err := r.name()
+		out = append(out, s)
+		return err
+	})
+	return out, err
+}
+
+func (r *reader) fields() ([]Field, error) {
+	var out []Field
+	err := r.vec(2, func() error {
+		var f Field
+		var err error
+		if f.Name, err = r.name(); err == nil {
+			f.Type, err = r.valType()
+		}
+		out = append(out, f)
+		return err
+	})
+	return out, err
+}
+
+// maxTypeDepth bounds nested component/instance types.
+const maxTypeDepth = 64
+
+func (r *reader) typeDef(depth int) (Type, error) {
+	if depth > maxTypeDepth {
+		return Type{}, r.fail("types nest deeper than %d", maxTypeDepth)
+	}
+	var t Type
+	var err error
+	if t.Kind, err = r.byte(); err != nil {
+		return t, err
+	}
+	switch {
+	case isPrim(t.Kind):
+	case t.Kind == TypeRecord:
+		t.Fields, err = r.fields()
+	case t.Kind == TypeVariant:
+		err = r.vec(3, func() error {
+			var c Case
+			var err error
+			if c.Name, err = r.name(); err != nil {
+				return err
+			}
+			if c.Type, err = r.optValType(); err != nil {
+				return err
+			}
+			refines, err := r.byte()
+			if err == nil && refines != 0x00 {
+				r.pos--
+				err = r.fail("variant case refines (0x%02x) is not supported", refines)
+			}
+			t.Cases = append(t.Cases, c)
+			return err
+		})
+	case t.Kind == TypeList, t.Kind == TypeOption:
+		t.Elem, err = r.valType()
+	case t.Kind == TypeFixedList:
+		if t.Elem, err = r.valType(); err == nil {
+			t.Len, err = r.u32()
+		}
+	case t.Kind == TypeTuple:
+		err = r.vec(1, func() error {
+			v, err := r.valType()
+			t.Elems = append(t.Elems, v)
+			return err
+		})
+	case t.Kind == TypeFlags, t.Kind == TypeEnum:
+		t.Labels, err = r.labels(1)
+	case t.Kind == TypeResult:
+		if t.Ok, err = r.optValType(); err == nil {
+			t.Err, err = r.optValType()
+		}
+	case t.Kind == TypeOwn, t.Kind == TypeBorrow:
+		t.Index, err = r.u32()
+	case t.Kind == TypeStream, t.Kind == TypeFuture:
+		t.Ok, err = r.optValType()
+	case t.Kind == TypeMap:
+		if t.Elem, err = r.valType(); err == nil {
+			t.Value, err = r.valType()
+		}
+	case t.Kind == TypeFunc, t.Kind == TypeAsyncFunc:
+		if t.Params, err = r.fields(); err != nil {
+			return t, err
+		}
+		var tag byte
+		if tag, err = r.byte(); err != nil {
+			return t, err
+		}
+		switch tag {
+		case 0x00:
+			var v ValType
+			v, err = r.valType()
+			t.Result = &v
+		case 0x01:
+			var z byte
+			if z, err = r.byte(); err == nil && z != 0x00 {
+				err = r.fail("named results are not supported")
+			}
+		default:
+			err = r.fail("bad result list 0x%02x", tag)
+		}
+	case t.Kind == TypeComponent, t.Kind == TypeInstance:
+		err = r.vec(2, func() error {
+			d, err := r.decl(t.Kind == TypeComponent, depth)
+			t.Decls = append(t.Decls, d)
+			return err
+		})
+	case t.Kind == TypeResource:
+		if t.Rep, err = r.byte(); err != nil {
+			return t, err
+		}
+		var has bool
+		if has, err = r.option(); err == nil && has {
+			var f uint32
+			f, err = r.u32()
+			t.Dtor = &f
+		}
+	default:
+		r.pos--
+		return t, r.fail("unknown type opcode 0x%02x", t.Kind)
+	}
+	return t, err
+}
+
+func (r *reader) decl(inComponent bool, depth int) (Decl, error) {
+	var d Decl
+	var err error
+	if d.Kind, err = r.byte(); err != nil {
+		return d, err
+	}
+	switch d.Kind {
+	case DeclCoreType:
+		var ct CoreType
+		ct, err = r.coreType(depth + 1)
+		d.CoreType = &ct
+	case DeclType:
+		var t Type
+		t, err = r.typeDef(depth + 1)
+		d.Type = &t
+	case DeclAlias:
+		var a Alias
+		a, err = r.alias()
+		d.Alias = &a
+	case DeclImport, DeclExport:
+		if d.Kind == DeclImport && !inComponent {
+			r.pos--
+			return d, r.fail("import declarator in an instance type")
+		}
+		if d.Name, err = r.nameAttrs(); err == nil {
+			d.Extern, err = r.externType()
+		}
+	default:
+		r.pos--
+		return d, r.fail("unknown declarator 0x%02x", d.Kind)
+	}
+	return d, err
+}
+
+func isCoreValType(b byte) bool { return b >= 0x7b && b <= 0x7f || b == 0x70 || b == 0x6f }
+
+func (r *reader) coreValTypes() ([]byte, error) {
+	var out []byte
+	err := r.vec(1, func() error {
+		b, err := r.byte()
+		if err == nil && !isCoreValType(b) {
+			r.pos--
+			err = r.fail("core value type 0x%02x is not supported", b)
+		}
+		out = append(out, b)
+		return err
+	})
+	return out, err
+}
+
+func (r *reader) coreType(depth int) (CoreType, error) {
+	var ct CoreType
+	if depth > maxTypeDepth {
+		return ct, r.fail("types nest deeper than %d", maxTypeDepth)
+	}
+	tag, err := r.byte()
+	if err != nil {
+		return ct, err
+	}
+	switch tag {
+	case 0x60:
+		ft := &CoreFuncType{}
+		if ft.Params, err = r.coreValTypes(); err == nil {
+			ft.Results, err = r.coreValTypes()
+		}
+		ct.Func = ft
+	case 0x50:
+		ct.Module = []ModuleDecl{}
+		err = r.vec(2, func() error {
+			md, err := r.moduleDecl(depth)
+			ct.Module = append(ct.Module, md)
+			return err
+		})
+	default:
+		r.pos--
+		return ct, r.fail("core type 0x%02x is not supported (only function and module types)", tag)
+	}
+	return ct, err
+}
+
+func (r *reader) moduleDecl(depth int) (ModuleDecl, error) {
+	var md ModuleDecl
+	var err error
+	if md.Kind, err = r.byte(); err != nil {
+		return md, err
+	}
+	switch md.Kind {
+	case ModuleDeclImport:
+		if md.Module, err = r.name(); err == nil {
+			if md.Name, err = r.name(); err == nil {
+				md.Desc, err = r.coreDesc()
+			}
+		}
+	case ModuleDeclExport:
+		if md.Name, err = r.name(); err == nil {
+			md.Desc, err = r.coreDesc()
+		}
+	case ModuleDeclType:
+		var t CoreType
+		t, err = r.coreType(depth + 1)
+		md.Type = &t
+	case ModuleDeclAlias:
+		var sort, target byte
+		if sort, err = r.byte(); err != nil {
+			return md, err
+		}
+		if target, err = r.byte(); err != nil {
+			return md, err
+		}
+		if sort != 0x10 || target != 0x01 {
+			return md, r.fail("module type alias must be an outer type alias")
+		}
+		if md.Count, err = r.u32(); err == nil {
+			md.Index, err = r.u32()
+		}
+	default:
+		r.pos--
+		return md, r.fail("unknown module declarator 0x%02x", md.Kind)
+	}
+	return md, err
+}
+
+// coreDesc reads a core import description and returns its bytes.
+func (r *reader) coreDesc() ([]byte, error) {
+	start := r.pos
+	kind, err := r.byte()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.skipImportDesc(ExternKind(kind)); err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), r.b[start:r.pos]...), nil
+}
+
+func (r *reader) canonOpts() ([]CanonOpt, error) {
+	var out []CanonOpt
+	err := r.vec(1, func() error {
+		var o CanonOpt
+		var err error
+		if o.Kind, err = r.byte(); err != nil {
+			return err
+		}
+		switch o.Kind {
+		case OptUTF8, OptUTF16, OptLatin1, OptAsync:
+		case OptMemory, OptRealloc, OptPostReturn, OptCallback:
+			o.Index, err = r.u32()
+		default:
+			r.pos--
+			return r.fail("unknown canonical option 0x%02x", o.Kind)
+		}
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+func (r *reader) canon() (Canon, error) {
+	var c Canon
+	var err error
+	if c.Op, err = r.byte(); err != nil {
+		return c, err
+	}
+	switch c.Op {
+	case CanonLift, CanonLower:
+		var sort byte
+		if sort, err = r.byte(); err != nil {
+			return c, err
+		}
+		if sort != 0x00 {
+			r.pos--
+			return c, r.fail("canon %s expects sort byte 0x00, got 0x%02x", canonName(c.Op), sort)
+		}
+		if c.Func, err = r.u32(); err != nil {
+			return c, err
+		}
+		if c.Opts, err = r.canonOpts(); err != nil {
+			return c, err
+		}
+		if c.Op == CanonLift {
+			c.Type, err = r.u32()
+		}
+	case CanonResourceNew, CanonResourceDrop, CanonResourceRep:
+		c.Type, err = r.u32()
+	default:
+		r.pos--
+		return c, r.fail("canon built-in 0x%02x is not supported (async, threads and error-context built-ins come later)", c.Op)
+	}
+	return c, err
+}
+
+func canonName(op byte) string {
+	switch op {
+	case CanonLift:
+		return "lift"
+	case CanonLower:
+		return "lower"
+	case CanonResourceNew:
+		return "resource.new"
+	case CanonResourceDrop:
+		return "resource.drop"
+	case CanonResourceRep:
+		return "resource.rep"
+	}
+	return fmt.Sprintf("0x%02x", op)
+}
