@@ -1,0 +1,73 @@
+;; Core module behind kitchen.wasm: every types#echo-* returns its argument,
+;; so a call checks lowering and lifting of one WIT type both ways.
+(module
+  (memory (export "memory") 2)
+  (global $heap (mut i32) (i32.const 1024))
+  (global $ret i32 (i32.const 16))
+
+  (func (export "cabi_realloc") (param $old i32) (param $oldsz i32) (param $align i32) (param $size i32) (result i32)
+    (local $p i32)
+    (local.set $p (i32.and
+      (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+      (i32.sub (i32.const 0) (local.get $align))))
+    (global.set $heap (i32.add (local.get $p) (local.get $size)))
+    (block $ok
+      (br_if $ok (i32.le_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536))))
+      (drop (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))) (i32.const 16)) (i32.const 1)))))
+    (local.get $p))
+
+  (func $id32 (param i32) (result i32) (local.get 0))
+  (func $id64 (param i64) (result i64) (local.get 0))
+  (func $idf32 (param f32) (result f32) (local.get 0))
+  (func $idf64 (param f64) (result f64) (local.get 0))
+  (func $store2 (param i32 i32) (result i32)
+    (i32.store offset=0 (global.get $ret) (local.get 0))
+    (i32.store offset=4 (global.get $ret) (local.get 1))
+    (global.get $ret))
+  (func $store3 (param i32 i32 i32) (result i32)
+    (i32.store8 offset=0 (global.get $ret) (local.get 0))
+    (i32.store offset=4 (global.get $ret) (local.get 1))
+    (i32.store offset=8 (global.get $ret) (local.get 2))
+    (global.get $ret))
+
+  (export "wasifill:guests/types@0.1.0#echo-bool" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-s8" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-u8" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-s16" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-u16" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-s32" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-u32" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-s64" (func $id64))
+  (export "wasifill:guests/types@0.1.0#echo-u64" (func $id64))
+  (export "wasifill:guests/types@0.1.0#echo-f32" (func $idf32))
+  (export "wasifill:guests/types@0.1.0#echo-f64" (func $idf64))
+  (export "wasifill:guests/types@0.1.0#echo-char" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-string" (func $store2))
+  (export "wasifill:guests/types@0.1.0#echo-bytes" (func $store2))
+  (export "wasifill:guests/types@0.1.0#echo-list" (func $store2))
+  (export "wasifill:guests/types@0.1.0#echo-strings" (func $store2))
+  (export "wasifill:guests/types@0.1.0#echo-point" (func $store2))
+  (export "wasifill:guests/types@0.1.0#echo-tuple" (func $store3))
+  (export "wasifill:guests/types@0.1.0#echo-shape" (func $store3))
+  (export "wasifill:guests/types@0.1.0#echo-color" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-perms" (func $id32))
+  (export "wasifill:guests/types@0.1.0#echo-option" (func $store3))
+  (export "wasifill:guests/types@0.1.0#echo-result" (func $store3))
+
+  ;; sum: the u32 elements added up as u64.
+  (func (export "wasifill:guests/types@0.1.0#sum") (param $p i32) (param $n i32) (result i64)
+    (local $acc i64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (i64.add (local.get $acc) (i64.load32_u (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+
+  (func (export "wasifill:guests/types@0.1.0#boom") (param i32) (result i32) unreachable)
+  (func (export "wasifill:guests/types@0.1.0#spin") (loop $forever (br $forever)))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "noop"))
+)
