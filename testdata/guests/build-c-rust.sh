@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build-c-rust.sh: rebuild the C and Rust guest fixtures from source.
+# build-c-rust.sh: rebuild the C, Rust and WAT guest fixtures from source.
 #
 # For each fixture it compiles the core module out/<name>.core.wasm, then
 # (except the command) makes the component out/<name>.wasm with the
@@ -25,6 +25,7 @@ command -v wasm-ld-14 >/dev/null || need_install=1
 [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] || need_install=1
 [ -n "$($CLANG --target=wasm32-wasi -print-libgcc-file-name 2>/dev/null | xargs -r ls 2>/dev/null)" ] || need_install=1
 command -v wasm-validate >/dev/null || need_install=1
+command -v wat2wasm >/dev/null || need_install=1
 if [ -n "$need_install" ]; then
   sudo=
   [ "$(id -u)" = 0 ] || sudo=sudo
@@ -50,10 +51,11 @@ CFLAGS=(--target=wasm32-wasi -O2 -Wall -Wextra -Werror -Wl,--strip-debug)
 "$CLANG" "${CFLAGS[@]}" c/c-command.c -o out/c-command.core.wasm
 "$RUSTC" --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown -O -C panic=abort \
   -C strip=debuginfo rust/resources.rs -o out/resources.core.wasm
+wat2wasm wat/client.wat -o out/client.core.wasm
 for m in out/*.core.wasm; do wasm-validate "$m"; done
 
 # ---- components -----------------------------------------------------------
-for name in all-types resources faulty; do
+for name in all-types resources faulty client; do
   "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm"
   "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
   rm "out/.$name.embed.wasm"
