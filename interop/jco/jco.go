@@ -8,7 +8,8 @@
 // jco and @bytecodealliance/preview2-shim come from node_modules found as
 // $WASIFILL_JCO_MODULES, or .tools/node_modules in the working directory or
 // any parent of it (scripts/install-tools.sh installs them there). node must
-// be on PATH. Resources and async types are not supported.
+// be on PATH. CallBatch makes many calls in one node process. Resources are
+// handles into a per-batch table; async types are not supported.
 package jco
 
 import (
@@ -23,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/value"
@@ -84,11 +86,52 @@ func modulesDir() (string, error) {
 // world-level "func") with args. fn is the function's type (for instance
 // from wasmtime.FuncType or witparse); it drives the value conversion.
 func Call(ctx context.Context, component []byte, export string, fn *interop.Func, args []value.Value) ([]value.Value, error) {
-	if _, _, err := interop.SplitExport(export); err != nil {
+	resps, err := CallBatch(ctx, component, []Request{{Export: export, Func: fn, Args: args}})
+	if err != nil {
 		return nil, err
 	}
-	if len(args) != len(fn.Params) {
-		return nil, fmt.Errorf("jco: %s takes %d arguments, got %d", export, len(fn.Params), len(args))
+	return resps[0].Results, resps[0].Err
+}
+
+// Request is one call of a batch.
+type Request struct {
+	// Export is the function: "ns:pkg/iface@ver#func" or a world-level
+	// "func". Resource functions are named as in the component:
+	// "[constructor]R", "[method]R.m" (the handle first), "[static]R.f";
+	// "[resource-drop]R" with one own<R> argument drops a handle (jco
+	// disposes of the object, which runs the guest's destructor).
+	Export string
+	// Func is the function's type; nil for a [resource-drop].
+	Func *interop.Func
+	Args []value.Value
+	// Fresh gives this call a new instance of the component, which the
+	// calls after it use too. The first call always gets one. A trap
+	// leaves an instance unusable, so a call after a trap wants Fresh.
+	Fresh bool
+}
+
+// Response is what one call of a batch gave: its results (none, or one
+// value), or Err (a *Trap for a guest trap).
+type Response struct {
+	Results []value.Value
+	Err     error
+}
+
+// CallBatch transpiles component once, then makes the calls in order in one
+// node process, on one instance unless a Request asks for a fresh one, so
+// state (and resource handles) carry from call to call. A resource handle
+// is a value.Handle: an index into the batch's table of the objects jco
+// returned, valid for the rest of the batch. err is for failures of the
+// whole batch (node, jco, a cancelled ctx); each call's own outcome is in
+// its Response.
+func CallBatch(ctx context.Context, component []byte, reqs []Request) ([]Response, error) {
+	calls := make([]any, len(reqs))
+	for k, r := range reqs {
+		c, err := callJSON(r)
+		if err != nil {
+			return nil, err
+		}
+		calls[k] = c
 	}
 	modules, err := modulesDir()
 	if err != nil {
@@ -105,21 +148,7 @@ func Call(ctx context.Context, component []byte, export string, fn *interop.Func
 		"component": filepath.Join(dir, "component.wasm"),
 		"workDir":   filepath.Join(dir, "out"),
 		"out":       filepath.Join(dir, "response.json"),
-		"export":    export,
-	}
-	var params []any
-	var jargs []any
-	for i, p := range fn.Params {
-		params = append(params, typeJSON(p.Type))
-		j, err := toJSON(p.Type, args[i])
-		if err != nil {
-			return nil, fmt.Errorf("jco: %s argument %s: %w", export, p.Name, err)
-		}
-		jargs = append(jargs, j)
-	}
-	req["params"], req["args"] = emptyIfNil(params), emptyIfNil(jargs)
-	if fn.Result != nil {
-		req["result"] = typeJSON(fn.Result)
+		"calls":     emptyIfNil(calls),
 	}
 	reqJSON, err := json.Marshal(req)
 	if err != nil {
@@ -130,6 +159,10 @@ func Call(ctx context.Context, component []byte, export string, fn *interop.Func
 			return nil, err
 		}
 	}
+	what := "batch"
+	if len(reqs) == 1 {
+		what = reqs[0].Export
+	}
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, "jco-call.mjs"), filepath.Join(dir, "request.json"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -137,37 +170,92 @@ func Call(ctx context.Context, component []byte, export string, fn *interop.Func
 	respJSON, err := os.ReadFile(filepath.Join(dir, "response.json"))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("jco: %s: %w", export, ctx.Err())
+			return nil, fmt.Errorf("jco: %s: %w", what, ctx.Err())
 		}
 		return nil, fmt.Errorf("jco: node gave no response (%v): %s", runErr, out.Bytes())
 	}
+	var resp struct {
+		Responses []json.RawMessage `json:"responses"`
+		Error     *string           `json:"error"`
+	}
+	if err := json.Unmarshal(respJSON, &resp); err != nil {
+		return nil, fmt.Errorf("jco: bad response %q: %w", respJSON, err)
+	}
+	if resp.Error != nil {
+		return nil, fmt.Errorf("jco: %s", *resp.Error)
+	}
+	if len(resp.Responses) != len(reqs) {
+		return nil, fmt.Errorf("jco: %d responses to %d calls", len(resp.Responses), len(reqs))
+	}
+	out2 := make([]Response, len(reqs))
+	for k, r := range reqs {
+		out2[k] = response(r, resp.Responses[k])
+	}
+	return out2, nil
+}
+
+// callJSON is the script's form of one call.
+func callJSON(r Request) (map[string]any, error) {
+	if _, _, err := interop.SplitExport(r.Export); err != nil {
+		return nil, err
+	}
+	fn := r.Func
+	if fn == nil {
+		_, name, _ := interop.SplitExport(r.Export)
+		resource, ok := strings.CutPrefix(name, "[resource-drop]")
+		if !ok {
+			return nil, fmt.Errorf("jco: %s: no function type", r.Export)
+		}
+		fn = &interop.Func{Params: []interop.Param{{Name: "self", Type: value.OwnOf(resource)}}}
+	}
+	if len(r.Args) != len(fn.Params) {
+		return nil, fmt.Errorf("jco: %s takes %d arguments, got %d", r.Export, len(fn.Params), len(r.Args))
+	}
+	var params, jargs []any
+	for i, p := range fn.Params {
+		params = append(params, typeJSON(p.Type))
+		j, err := toJSON(p.Type, r.Args[i])
+		if err != nil {
+			return nil, fmt.Errorf("jco: %s argument %s: %w", r.Export, p.Name, err)
+		}
+		jargs = append(jargs, j)
+	}
+	c := map[string]any{"export": r.Export, "params": emptyIfNil(params), "args": emptyIfNil(jargs), "fresh": r.Fresh}
+	if fn.Result != nil {
+		c["result"] = typeJSON(fn.Result)
+	}
+	return c, nil
+}
+
+// response decodes the script's response to one call.
+func response(r Request, raw json.RawMessage) Response {
 	var resp struct {
 		Result json.RawMessage `json:"result"`
 		Trap   *string         `json:"trap"`
 		Error  *string         `json:"error"`
 	}
-	if err := json.Unmarshal(respJSON, &resp); err != nil {
-		return nil, fmt.Errorf("jco: bad response %q: %w", respJSON, err)
+	if err := json.Unmarshal(raw, &resp); err != nil {
+		return Response{Err: fmt.Errorf("jco: bad response %q: %w", raw, err)}
 	}
 	switch {
 	case resp.Error != nil:
-		return nil, fmt.Errorf("jco: %s", *resp.Error)
+		return Response{Err: fmt.Errorf("jco: %s", *resp.Error)}
 	case resp.Trap != nil:
-		return nil, &Trap{Message: *resp.Trap}
-	case fn.Result == nil:
-		return nil, nil
+		return Response{Err: &Trap{Message: *resp.Trap}}
+	case r.Func == nil || r.Func.Result == nil:
+		return Response{}
 	}
-	var raw any
+	var j any
 	dec := json.NewDecoder(bytes.NewReader(resp.Result))
 	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("jco: bad result %q: %w", resp.Result, err)
+	if err := dec.Decode(&j); err != nil {
+		return Response{Err: fmt.Errorf("jco: bad result %q: %w", resp.Result, err)}
 	}
-	v, err := fromJSON(fn.Result, raw)
+	v, err := fromJSON(r.Func.Result, j)
 	if err != nil {
-		return nil, fmt.Errorf("jco: %s result %s: %w", export, resp.Result, err)
+		return Response{Err: fmt.Errorf("jco: %s result %s: %w", r.Export, resp.Result, err)}
 	}
-	return []value.Value{v}, nil
+	return Response{Results: []value.Value{v}}
 }
 
 func emptyIfNil(xs []any) []any {
@@ -267,6 +355,8 @@ func floatJSON(f float64) any {
 		return "inf"
 	case math.IsInf(f, -1):
 		return "-inf"
+	case f == 0 && math.Signbit(f):
+		return "-0"
 	}
 	return f
 }
@@ -382,6 +472,10 @@ func toJSON(t *value.Type, v value.Value) (any, error) {
 			}
 			return map[string]any{key: p}, nil
 		}
+	case value.KindOwn, value.KindBorrow:
+		if x, ok := v.(value.Handle); ok {
+			return uint32(x), nil
+		}
 	default:
 		return nil, fmt.Errorf("type %s is not supported", t)
 	}
@@ -439,6 +533,8 @@ func fromJSON(t *value.Type, j any) (value.Value, error) {
 				return math.Inf(1), nil
 			case "-inf":
 				return math.Inf(-1), nil
+			case "-0":
+				return math.Copysign(0, -1), nil
 			}
 		}
 		return 0, bad()
@@ -607,6 +703,12 @@ func fromJSON(t *value.Type, j any) (value.Value, error) {
 			out.Value = v
 		}
 		return out, nil
+	case value.KindOwn, value.KindBorrow:
+		_, n, err := num(32, false)
+		if err != nil {
+			return nil, bad()
+		}
+		return value.Handle(n), nil
 	}
 	return nil, fmt.Errorf("type %s is not supported", t)
 }

@@ -63,6 +63,9 @@ typedef struct wasmtime_component_enum_type wasmtime_component_enum_type_t;
 typedef struct wasmtime_component_option_type wasmtime_component_option_type_t;
 typedef struct wasmtime_component_result_type wasmtime_component_result_type_t;
 typedef struct wasmtime_component_flags_type wasmtime_component_flags_type_t;
+typedef struct wasmtime_component_resource_type wasmtime_component_resource_type_t;
+
+bool wasmtime_component_resource_type_equal(const wasmtime_component_resource_type_t *, const wasmtime_component_resource_type_t *);
 
 // A value type: kind (WT_* below) and, for compound kinds, one pointer.
 typedef struct wasmtime_component_valtype_t {
@@ -196,6 +199,7 @@ typedef struct wasmtime_component_val {
 		struct { wasm_name_t name; struct wasmtime_component_val *val; } variant;
 		struct wasmtime_component_val *option;
 		struct { bool is_ok; struct wasmtime_component_val *val; } result;
+		struct wasmtime_component_resource_any *resource;
 	} of;
 } wasmtime_component_val_t;
 
@@ -210,3 +214,12 @@ void wasmtime_component_val_delete(wasmtime_component_val_t *);
 wasmtime_error_t *wasmtime_component_func_call(const wasmtime_component_func_t *, wasmtime_context_t *,
 	const wasmtime_component_val_t *args, size_t nargs, wasmtime_component_val_t *results, size_t nresults);
 wasmtime_error_t *wasmtime_component_func_post_return(const wasmtime_component_func_t *, wasmtime_context_t *);
+
+// ---- resources ----
+
+typedef struct wasmtime_component_resource_any wasmtime_component_resource_any_t;
+
+wasmtime_component_resource_any_t *wasmtime_component_resource_any_clone(const wasmtime_component_resource_any_t *);
+bool wasmtime_component_resource_any_owned(const wasmtime_component_resource_any_t *);
+wasmtime_error_t *wasmtime_component_resource_any_drop(wasmtime_context_t *, const wasmtime_component_resource_any_t *);
+void wasmtime_component_resource_any_delete(wasmtime_component_resource_any_t *);

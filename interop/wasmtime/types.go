@@ -10,8 +10,28 @@ import (
 	"github.com/wasifill/wasifill/value"
 )
 
+// resourceNames are the resource types exported next to a function, which
+// name the resources in its type. Without a match (or with nil, as for a
+// type taken from a function of an Instance) a resource is named
+// "resource".
+type resourceNames []resourceName
+
+type resourceName struct {
+	name string
+	ty   *C.wasmtime_component_resource_type_t
+}
+
+func (rn resourceNames) name(ty *C.wasmtime_component_resource_type_t) string {
+	for _, r := range rn {
+		if C.wasmtime_component_resource_type_equal(r.ty, ty) {
+			return r.name
+		}
+	}
+	return "resource"
+}
+
 // funcType converts a Wasmtime function type. It does not take ownership.
-func funcType(ft *C.wasmtime_component_func_type_t) (*interop.Func, error) {
+func (rn resourceNames) funcType(ft *C.wasmtime_component_func_type_t) (*interop.Func, error) {
 	f := &interop.Func{}
 	n := C.wasmtime_component_func_type_param_count(ft)
 	for i := C.size_t(0); i < n; i++ {
@@ -23,7 +43,7 @@ func funcType(ft *C.wasmtime_component_func_type_t) (*interop.Func, error) {
 		if !C.wasmtime_component_func_type_param_nth(ft, i, &name, &nameLen, &vt) {
 			return nil, fmt.Errorf("wasmtime: parameter %d missing", i)
 		}
-		t, err := takeType(&vt)
+		t, err := rn.takeType(&vt)
 		if err != nil {
 			return nil, err
 		}
@@ -31,7 +51,7 @@ func funcType(ft *C.wasmtime_component_func_type_t) (*interop.Func, error) {
 	}
 	var vt C.wasmtime_component_valtype_t
 	if C.wasmtime_component_func_type_result(ft, &vt) {
-		t, err := takeType(&vt)
+		t, err := rn.takeType(&vt)
 		if err != nil {
 			return nil, err
 		}
@@ -41,9 +61,9 @@ func funcType(ft *C.wasmtime_component_func_type_t) (*interop.Func, error) {
 }
 
 // takeType converts vt and deletes it.
-func takeType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
+func (rn resourceNames) takeType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 	defer C.wasmtime_component_valtype_delete(vt)
-	return convType(vt)
+	return rn.convType(vt)
 }
 
 var primitiveTypes = map[C.uint8_t]*value.Type{
@@ -52,7 +72,7 @@ var primitiveTypes = map[C.uint8_t]*value.Type{
 	C.WT_F32: value.F32, C.WT_F64: value.F64, C.WT_CHAR: value.Char, C.WT_STRING: value.String,
 }
 
-func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
+func (rn resourceNames) convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 	if t, ok := primitiveTypes[vt.kind]; ok {
 		return t, nil
 	}
@@ -61,7 +81,7 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 	case C.WT_LIST:
 		var e C.wasmtime_component_valtype_t
 		C.wasmtime_component_list_type_element((*C.wasmtime_component_list_type_t)(p), &e)
-		et, err := takeType(&e)
+		et, err := rn.takeType(&e)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +97,7 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 				ft      C.wasmtime_component_valtype_t
 			)
 			C.wasmtime_component_record_type_field_nth(rt, i, &name, &nameLen, &ft)
-			fty, err := takeType(&ft)
+			fty, err := rn.takeType(&ft)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +111,7 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 		for i := C.size_t(0); i < n; i++ {
 			var et C.wasmtime_component_valtype_t
 			C.wasmtime_component_tuple_type_types_nth(tt, i, &et)
-			ety, err := takeType(&et)
+			ety, err := rn.takeType(&et)
 			if err != nil {
 				return nil, err
 			}
@@ -112,7 +132,7 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 			C.wasmtime_component_variant_type_case_nth(vty, i, &name, &nameLen, &has, &pt)
 			c := value.Case{Name: C.GoStringN(name, C.int(nameLen))}
 			if has {
-				pty, err := takeType(&pt)
+				pty, err := rn.takeType(&pt)
 				if err != nil {
 					return nil, err
 				}
@@ -150,7 +170,7 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 	case C.WT_OPTION:
 		var e C.wasmtime_component_valtype_t
 		C.wasmtime_component_option_type_ty((*C.wasmtime_component_option_type_t)(p), &e)
-		et, err := takeType(&e)
+		et, err := rn.takeType(&e)
 		if err != nil {
 			return nil, err
 		}
@@ -160,22 +180,24 @@ func convType(vt *C.wasmtime_component_valtype_t) (*value.Type, error) {
 		t := &value.Type{Kind: value.KindResult}
 		var ok, er C.wasmtime_component_valtype_t
 		if C.wasmtime_component_result_type_ok(rt, &ok) {
-			okt, err := takeType(&ok)
+			okt, err := rn.takeType(&ok)
 			if err != nil {
 				return nil, err
 			}
 			t.Ok = okt
 		}
 		if C.wasmtime_component_result_type_err(rt, &er) {
-			ert, err := takeType(&er)
+			ert, err := rn.takeType(&er)
 			if err != nil {
 				return nil, err
 			}
 			t.Err = ert
 		}
 		return t, nil
-	case C.WT_OWN, C.WT_BORROW:
-		return nil, fmt.Errorf("wasmtime: resource types are not supported")
+	case C.WT_OWN:
+		return value.OwnOf(rn.name((*C.wasmtime_component_resource_type_t)(p))), nil
+	case C.WT_BORROW:
+		return value.BorrowOf(rn.name((*C.wasmtime_component_resource_type_t)(p))), nil
 	default:
 		return nil, fmt.Errorf("wasmtime: unsupported value type kind %d (future, stream or error-context)", vt.kind)
 	}

@@ -33,10 +33,10 @@ func goName(n *C.wasm_name_t) string { return C.GoStringN(n.data, C.int(n.size))
 
 // box returns a heap value owned by Wasmtime (freed with its parent) holding
 // the conversion of v.
-func box(t *value.Type, v value.Value) (*C.wasmtime_component_val_t, error) {
+func (inst *Instance) box(t *value.Type, v value.Value) (*C.wasmtime_component_val_t, error) {
 	var zero C.wasmtime_component_val_t
 	b := C.wasmtime_component_val_new(&zero)
-	if err := toC(b, t, v); err != nil {
+	if err := inst.toC(b, t, v); err != nil {
 		return b, err
 	}
 	return b, nil
@@ -53,7 +53,7 @@ func typeErr(t *value.Type, v value.Value) error { return &value.TypeError{Type:
 // toC writes v, of type t, into dst, which holds a value without memory of
 // its own (zero, or a primitive). dst is left valid for deletion even when
 // an error is returned.
-func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
+func (inst *Instance) toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 	switch t.Kind {
 	case value.KindBool:
 		x, ok := v.(bool)
@@ -164,7 +164,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 		dst.kind = C.WV_LIST
 		elems := unsafe.Slice(l.data, len(xs))
 		for i, x := range xs {
-			if err := toC(&elems[i], t.Elem, x); err != nil {
+			if err := inst.toC(&elems[i], t.Elem, x); err != nil {
 				return fmt.Errorf("element %d: %w", i, err)
 			}
 		}
@@ -179,7 +179,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 		dst.kind = C.WV_TUPLE
 		elems := unsafe.Slice(l.data, len(xs))
 		for i, x := range xs {
-			if err := toC(&elems[i], t.Elems[i], x); err != nil {
+			if err := inst.toC(&elems[i], t.Elems[i], x); err != nil {
 				return fmt.Errorf("element %d: %w", i, err)
 			}
 		}
@@ -199,7 +199,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 			setName(&entries[i].name, f.Name)
 		}
 		for i, f := range t.Fields {
-			if err := toC(&entries[i].val, f.Type, xs[i]); err != nil {
+			if err := inst.toC(&entries[i].val, f.Type, xs[i]); err != nil {
 				return fmt.Errorf("field %s: %w", f.Name, err)
 			}
 		}
@@ -213,7 +213,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 		setName(&cv.name, c.Name)
 		dst.kind = C.WV_VARIANT
 		if c.Type != nil {
-			b, err := box(c.Type, x.Payload)
+			b, err := inst.box(c.Type, x.Payload)
 			cv.val = b
 			if err != nil {
 				return fmt.Errorf("case %s: %w", c.Name, err)
@@ -253,7 +253,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 		}
 		dst.kind = C.WV_OPTION
 		if x.Some {
-			b, err := box(t.Elem, x.Value)
+			b, err := inst.box(t.Elem, x.Value)
 			*of[*C.wasmtime_component_val_t](dst) = b
 			if err != nil {
 				return fmt.Errorf("some: %w", err)
@@ -272,7 +272,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 			pt = t.Err
 		}
 		if pt != nil {
-			b, err := box(pt, x.Value)
+			b, err := inst.box(pt, x.Value)
 			cr.val = b
 			if err != nil {
 				return err
@@ -280,6 +280,24 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 		} else if x.Value != nil {
 			return typeErr(t, v)
 		}
+	case value.KindOwn, value.KindBorrow:
+		h, ok := v.(value.Handle)
+		if !ok {
+			return typeErr(t, v)
+		}
+		r := inst.handles[h]
+		if r == nil {
+			return fmt.Errorf("no resource handle %d in this instance", h)
+		}
+		if t.Kind == value.KindOwn {
+			// Ownership moves to the guest: the handle is gone (also when
+			// the call fails before the guest gets it).
+			delete(inst.handles, h)
+		} else {
+			r = C.wasmtime_component_resource_any_clone(r)
+		}
+		*of[*C.wasmtime_component_resource_any_t](dst) = r
+		dst.kind = C.WV_RESOURCE
 	default:
 		return fmt.Errorf("type %s is not supported", t)
 	}
@@ -287,7 +305,7 @@ func toC(dst *C.wasmtime_component_val_t, t *value.Type, v value.Value) error {
 }
 
 // fromC reads src, which Wasmtime produced for type t.
-func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) {
+func (inst *Instance) fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) {
 	want := map[value.Kind]C.uint8_t{
 		value.KindBool: C.WV_BOOL, value.KindS8: C.WV_S8, value.KindU8: C.WV_U8, value.KindS16: C.WV_S16,
 		value.KindU16: C.WV_U16, value.KindS32: C.WV_S32, value.KindU32: C.WV_U32, value.KindS64: C.WV_S64,
@@ -295,6 +313,7 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 		value.KindString: C.WV_STRING, value.KindList: C.WV_LIST, value.KindRecord: C.WV_RECORD,
 		value.KindTuple: C.WV_TUPLE, value.KindVariant: C.WV_VARIANT, value.KindEnum: C.WV_ENUM,
 		value.KindOption: C.WV_OPTION, value.KindResult: C.WV_RESULT, value.KindFlags: C.WV_FLAGS,
+		value.KindOwn: C.WV_RESOURCE, value.KindBorrow: C.WV_RESOURCE,
 	}
 	if k, ok := want[t.Kind]; !ok || k != src.kind {
 		return nil, fmt.Errorf("wasmtime gave a value of kind %d for type %s", src.kind, t)
@@ -345,7 +364,7 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 			if t.Kind == value.KindTuple {
 				et = t.Elems[i]
 			}
-			x, err := fromC(&elems[i], et)
+			x, err := inst.fromC(&elems[i], et)
 			if err != nil {
 				return nil, err
 			}
@@ -363,7 +382,7 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 			if k < 0 {
 				return nil, fmt.Errorf("record field %q not in type %s", name, t)
 			}
-			x, err := fromC(&entries[i].val, t.Fields[k].Type)
+			x, err := inst.fromC(&entries[i].val, t.Fields[k].Type)
 			if err != nil {
 				return nil, err
 			}
@@ -386,7 +405,7 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 				if cv.val == nil {
 					return nil, fmt.Errorf("case %s without its payload", name)
 				}
-				x, err := fromC(cv.val, c.Type)
+				x, err := inst.fromC(cv.val, c.Type)
 				if err != nil {
 					return nil, err
 				}
@@ -424,7 +443,7 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 		if p == nil {
 			return value.None, nil
 		}
-		x, err := fromC(p, t.Elem)
+		x, err := inst.fromC(p, t.Elem)
 		if err != nil {
 			return nil, err
 		}
@@ -440,13 +459,19 @@ func fromC(src *C.wasmtime_component_val_t, t *value.Type) (value.Value, error) 
 			if cr.val == nil {
 				return nil, fmt.Errorf("result without its payload")
 			}
-			x, err := fromC(cr.val, pt)
+			x, err := inst.fromC(cr.val, pt)
 			if err != nil {
 				return nil, err
 			}
 			out.Value = x
 		}
 		return out, nil
+	case value.KindOwn, value.KindBorrow:
+		r := *of[*C.wasmtime_component_resource_any_t](src)
+		if r == nil {
+			return nil, fmt.Errorf("resource value without its resource")
+		}
+		return inst.addHandle(C.wasmtime_component_resource_any_clone(r)), nil
 	}
 	return nil, fmt.Errorf("type %s is not supported", t)
 }

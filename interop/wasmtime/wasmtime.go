@@ -8,8 +8,9 @@
 // stdout and stderr captured to temporary files, and epoch interruption so a
 // cancelled context stops a running guest. Function types come from
 // Wasmtime's own type introspection, so callers pass only values, in the
-// representation documented on value.Value. Resources (own, borrow) and
-// async types (future, stream, error-context) are not supported.
+// representation documented on value.Value. Resources (own, borrow) are
+// handles kept by the Instance (see Instance.Drop); async types (future,
+// stream, error-context) are not supported.
 package wasmtime
 
 // #include <stdlib.h>
@@ -114,7 +115,7 @@ func Validate(component []byte) error {
 // for a world-level one.
 func Exports(component []byte) ([]string, error) {
 	var out []string
-	err := walkExports(component, func(path string, _ *C.wasmtime_component_func_type_t) bool {
+	err := walkExports(component, func(path string, _ *C.wasmtime_component_func_type_t, _ resourceNames) bool {
 		out = append(out, path)
 		return false
 	})
@@ -128,11 +129,11 @@ func FuncType(component []byte, export string) (*interop.Func, error) {
 		f    *interop.Func
 		ferr error
 	)
-	err := walkExports(component, func(path string, ft *C.wasmtime_component_func_type_t) bool {
+	err := walkExports(component, func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool {
 		if path != export {
 			return false
 		}
-		f, ferr = funcType(ft)
+		f, ferr = rn.funcType(ft)
 		return true
 	})
 	if err != nil {
@@ -145,8 +146,9 @@ func FuncType(component []byte, export string) (*interop.Func, error) {
 }
 
 // walkExports calls fn for every exported function, one level of exported
-// instances deep, until fn returns true.
-func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component_func_type_t) bool) error {
+// instances deep, until fn returns true. rn are the resources exported
+// next to the function.
+func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool) error {
 	engine := newEngine()
 	defer C.wasm_engine_delete(engine)
 	comp, err := compile(engine, component)
@@ -156,39 +158,75 @@ func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component
 	defer C.wasmtime_component_delete(comp)
 	ty := C.wasmtime_component_type(comp)
 	defer C.wasmtime_component_type_delete(ty)
-	n := C.wasmtime_component_type_export_count(ty, engine)
-	for i := C.size_t(0); i < n; i++ {
-		var (
-			name    *C.char
-			nameLen C.size_t
-			item    C.wasmtime_component_item_t
-		)
-		if !C.wasmtime_component_type_export_nth(ty, engine, i, &name, &nameLen, &item) {
-			continue
+
+	// items lists the exports of the component (it == nil) or of an
+	// instance type. The caller deletes them.
+	items := func(it *C.wasmtime_component_instance_type_t) (names []string, out []C.wasmtime_component_item_t) {
+		var n C.size_t
+		if it == nil {
+			n = C.wasmtime_component_type_export_count(ty, engine)
+		} else {
+			n = C.wasmtime_component_instance_type_export_count(it, engine)
 		}
-		outer := C.GoStringN(name, C.int(nameLen))
-		done := false
-		switch item.kind {
-		case C.IT_FUNC:
-			done = fn(outer, (*C.wasmtime_component_func_type_t)(*(*unsafe.Pointer)(unsafe.Pointer(&item.of))))
-		case C.IT_INSTANCE:
-			it := (*C.wasmtime_component_instance_type_t)(*(*unsafe.Pointer)(unsafe.Pointer(&item.of)))
-			m := C.wasmtime_component_instance_type_export_count(it, engine)
-			for j := C.size_t(0); j < m && !done; j++ {
-				var inner C.wasmtime_component_item_t
-				if !C.wasmtime_component_instance_type_export_nth(it, engine, j, &name, &nameLen, &inner) {
-					continue
-				}
-				if inner.kind == C.IT_FUNC {
-					done = fn(outer+"#"+C.GoStringN(name, C.int(nameLen)),
-						(*C.wasmtime_component_func_type_t)(*(*unsafe.Pointer)(unsafe.Pointer(&inner.of))))
-				}
-				C.wasmtime_component_item_delete(&inner)
+		for i := C.size_t(0); i < n; i++ {
+			var (
+				name    *C.char
+				nameLen C.size_t
+				item    C.wasmtime_component_item_t
+			)
+			var ok C.bool
+			if it == nil {
+				ok = C.wasmtime_component_type_export_nth(ty, engine, i, &name, &nameLen, &item)
+			} else {
+				ok = C.wasmtime_component_instance_type_export_nth(it, engine, i, &name, &nameLen, &item)
+			}
+			if ok {
+				names = append(names, C.GoStringN(name, C.int(nameLen)))
+				out = append(out, item)
 			}
 		}
-		C.wasmtime_component_item_delete(&item)
-		if done {
-			return nil
+		return names, out
+	}
+	ptr := func(item *C.wasmtime_component_item_t) unsafe.Pointer {
+		return *(*unsafe.Pointer)(unsafe.Pointer(&item.of))
+	}
+	resources := func(names []string, its []C.wasmtime_component_item_t) resourceNames {
+		var rn resourceNames
+		for k := range its {
+			if its[k].kind == C.IT_RESOURCE {
+				rn = append(rn, resourceName{names[k], (*C.wasmtime_component_resource_type_t)(ptr(&its[k]))})
+			}
+		}
+		return rn
+	}
+	deleteAll := func(its []C.wasmtime_component_item_t) {
+		for k := range its {
+			C.wasmtime_component_item_delete(&its[k])
+		}
+	}
+
+	names, its := items(nil)
+	defer deleteAll(its)
+	outerRN := resources(names, its)
+	for k := range its {
+		switch its[k].kind {
+		case C.IT_FUNC:
+			if fn(names[k], (*C.wasmtime_component_func_type_t)(ptr(&its[k])), outerRN) {
+				return nil
+			}
+		case C.IT_INSTANCE:
+			inames, iits := items((*C.wasmtime_component_instance_type_t)(ptr(&its[k])))
+			rn := resources(inames, iits)
+			done := false
+			for j := range iits {
+				if iits[j].kind == C.IT_FUNC && !done {
+					done = fn(names[k]+"#"+inames[j], (*C.wasmtime_component_func_type_t)(ptr(&iits[j])), rn)
+				}
+			}
+			deleteAll(iits)
+			if done {
+				return nil
+			}
 		}
 	}
 	return nil
@@ -211,6 +249,11 @@ type Instance struct {
 	comp   *C.wasmtime_component_t
 	inst   C.wasmtime_component_instance_t
 	dir    string // holds the stdout and stderr files
+
+	// handles are the resources the host holds, by the value.Handle that
+	// calls returned for them; nextHandle numbers the next one.
+	handles    map[value.Handle]*C.wasmtime_component_resource_any_t
+	nextHandle value.Handle
 }
 
 // Instantiate compiles component and instantiates it with WASI 0.2 imports
@@ -305,6 +348,10 @@ func (i *Instance) runError(ctx context.Context, err *C.wasmtime_error_t, what s
 
 // Close frees the instance. It is safe to call more than once.
 func (i *Instance) Close() error {
+	for h, r := range i.handles {
+		C.wasmtime_component_resource_any_delete(r)
+		delete(i.handles, h)
+	}
 	if i.store != nil {
 		C.wasmtime_store_delete(i.store)
 		i.store, i.cx = nil, nil
@@ -380,7 +427,7 @@ func (i *Instance) Type(export string) (*interop.Func, error) {
 	}
 	ft := C.wasmtime_component_func_type(&f, i.cx)
 	defer C.wasmtime_component_func_type_delete(ft)
-	return funcType(ft)
+	return resourceNames(nil).funcType(ft)
 }
 
 // Call calls the exported function export ("ns:pkg/iface@ver#func" or a
@@ -395,7 +442,7 @@ func (i *Instance) Call(ctx context.Context, export string, args ...value.Value)
 		return nil, err
 	}
 	ft := C.wasmtime_component_func_type(&f, i.cx)
-	sig, err := funcType(ft)
+	sig, err := resourceNames(nil).funcType(ft)
 	C.wasmtime_component_func_type_delete(ft)
 	if err != nil {
 		return nil, err
@@ -419,7 +466,7 @@ func (i *Instance) Call(ctx context.Context, export string, args ...value.Value)
 		C.free(unsafe.Pointer(vals))
 	}()
 	for k, a := range args {
-		if err := toC(&all[k], sig.Params[k].Type, a); err != nil {
+		if err := i.toC(&all[k], sig.Params[k].Type, a); err != nil {
 			return nil, fmt.Errorf("wasmtime: %s argument %s: %w", export, sig.Params[k].Name, err)
 		}
 	}
@@ -435,7 +482,7 @@ func (i *Instance) Call(ctx context.Context, export string, args ...value.Value)
 	}
 	var out []value.Value
 	if nres > 0 {
-		v, err := fromC(res, sig.Result)
+		v, err := i.fromC(res, sig.Result)
 		if err != nil {
 			return nil, fmt.Errorf("wasmtime: %s result: %w", export, err)
 		}
