@@ -6,16 +6,24 @@ FUZZTIME  ?= 15s
 WASIFILL_WIT_CORPUS ?= $(wildcard $(CURDIR)/../shared/conformance/wit)
 export WASIFILL_WIT_CORPUS
 
-.PHONY: build test unit fuzz demo bench fixtures lint clean
+.PHONY: build test unit interop fuzz demo bench fixtures tools lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/wasifill
 
-## test: vet, unit/conformance/differential tests, then every fuzz target for $(FUZZTIME)
-test: lint unit fuzz
+## test: vet, unit/conformance/differential tests, interop (Wasmtime 39 + jco), then every fuzz target for $(FUZZTIME)
+test: lint unit interop fuzz
 
-unit:
-	$(GO) test -count=1 ./...
+# go test ./... skips directories named testdata: the fixture checks are named explicitly.
+unit: tools
+	$(GO) test -count=1 ./... ./testdata/guests/
+
+## interop: run components in Wasmtime 39 (cgo, separate module) and jco (node)
+interop: tools
+	cd interop && $(GO) test -count=1 ./...
+
+tools:
+	scripts/install-tools.sh
 
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
@@ -25,13 +33,13 @@ demo: build
 	scripts/demo.sh
 
 ## bench: every Go benchmark (numbers go to docs/benchmarks.md with this command)
-bench:
-	scripts/install-tools.sh
+bench: tools
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fixtures: rebuild the committed guest .wasm files from source
 fixtures:
-	@if [ -x testdata/guests/build.sh ]; then testdata/guests/build.sh; else echo "no fixtures yet"; fi
+	testdata/guests/build-c-rust.sh
+	testdata/guests/build-go.sh
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -39,6 +47,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go') | grep -v '^testdata/' || true); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd interop && $(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
 clean:

@@ -11,11 +11,15 @@ import (
 // every resource an imported instance exports available to later imports.
 // Value types are written structurally; resources keep their identity.
 type Encoder struct {
-	defs      []wasmbin.Def
-	types     uint32 // next index in the component's type space
-	instances uint32
-	funcs     uint32
-	resources map[*Resource]uint32
+	defs       []wasmbin.Def
+	types      uint32 // next index in the component's type space
+	instances  uint32
+	funcs      uint32
+	components uint32
+	core       map[wasmbin.Sort]uint32
+	resources  map[*Resource]uint32
+	// valueTypes are value types already defined at component level.
+	valueTypes map[*Type]uint32
 	// Bindings redirects resources before lookup: a resource of one
 	// component's view that is the same as another's (a shared import).
 	Bindings Bindings
@@ -24,7 +28,7 @@ type Encoder struct {
 // NewEncoder returns an encoder for a component that has no definitions
 // yet.
 func NewEncoder() *Encoder {
-	return &Encoder{resources: map[*Resource]uint32{}, Bindings: Bindings{}}
+	return &Encoder{resources: map[*Resource]uint32{}, valueTypes: map[*Type]uint32{}, Bindings: Bindings{}}
 }
 
 // Defs returns the definitions written so far, in order.
@@ -56,13 +60,10 @@ func (e *Encoder) Import(ext Extern) (uint32, error) {
 		}
 		et = wasmbin.ExternType{Kind: wasmbin.ExternTypeInstance, Index: idx}
 	case ExternFunc:
-		b := &declBuilder{enc: e, outer: true, local: map[*Type]uint32{}}
-		idx, err := b.funcType(ext.Type)
+		idx, err := e.DefineFuncType(ext.Type)
 		if err != nil {
 			return 0, fmt.Errorf("import %s: %w", ext.Name, err)
 		}
-		e.defs = append(e.defs, &wasmbin.TypeDefs{Types: b.outerTypes})
-		e.types += uint32(len(b.outerTypes))
 		et = wasmbin.ExternType{Kind: wasmbin.ExternTypeFunc, Index: idx}
 	default:
 		return 0, fmt.Errorf("import %s: importing a %s is not supported", ext.Name, ext.Kind)

@@ -226,3 +226,18 @@ type Param struct {
 	Name string
 	Type Type
 }
+
+// InterfaceName returns an interface's full name, `ns:pkg/name@version`,
+// or just its name if it belongs to no package (an inline world entry).
+func (r *Resolve) InterfaceName(id InterfaceID) string {
+	iface := r.Interfaces[id]
+	if iface.Package == nil {
+		return iface.Name
+	}
+	n := r.Packages[*iface.Package].Name
+	s := n.Namespace + ":" + n.Name + "/" + iface.Name
+	if n.Version != "" {
+		s += "@" + n.Version
+	}
+	return s
+}

@@ -354,15 +354,4 @@ func (rs *resolver) dependsOnAny(id InterfaceID, set map[InterfaceID]bool, seen 
 }
 
 // interfaceName returns `ns:pkg/name` for a named interface.
-func (rs *resolver) interfaceName(id InterfaceID) string {
-	iface := rs.r.Interfaces[id]
-	if iface.Package == nil {
-		return iface.Name
-	}
-	n := rs.r.Packages[*iface.Package].Name
-	s := n.Namespace + ":" + n.Name + "/" + iface.Name
-	if n.Version != "" {
-		s += "@" + n.Version
-	}
-	return s
-}
+func (rs *resolver) interfaceName(id InterfaceID) string { return rs.r.InterfaceName(id) }

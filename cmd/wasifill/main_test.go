@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestNotYetCommandsExit2(t *testing.T) {
-	for _, name := range []string{"gen", "compose", "componentize", "inspect", "run", "call", "serve"} {
+	for _, name := range []string{"gen", "run", "call", "serve"} {
 		code, _, errOut := runCLI(t, name, "x")
 		if code != 2 || !strings.Contains(errOut, "not implemented yet") {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying not implemented yet", name, code, errOut)
@@ -133,5 +134,35 @@ func TestEncodeWithNamedTypes(t *testing.T) {
 	code, _, errOut = runCLI(t, "decode", "--wit", wit, "--interface", "acme:kv/store", "--type", "nope", "01")
 	if code != 1 || !strings.Contains(errOut, "no type `nope`") {
 		t.Fatalf("unknown name: exit %d, err %q", code, errOut)
+	}
+}
+
+func TestComposeAndInspect(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "app.wasm")
+	fixtures := "../../testdata/guests/out/"
+	code, _, errOut := runCLI(t, "compose", fixtures+"client.wasm", "--plug", fixtures+"all-types.wasm", "-o", out)
+	if code != 0 || !strings.Contains(errOut, "plugged wasifill:guests/types@0.1.0") {
+		t.Fatalf("compose: exit %d, stderr %q", code, errOut)
+	}
+	code, text, errOut := runCLI(t, "inspect", out)
+	if code != 0 || !strings.Contains(text, "kind: component") || !strings.Contains(text, "export run: func(x: u32) -> u32;") {
+		t.Fatalf("inspect: exit %d, out %q, err %q", code, text, errOut)
+	}
+	code, text, _ = runCLI(t, "inspect", "--json", fixtures+"client.core.wasm")
+	if code != 0 || !strings.Contains(text, `"kind": "core module"`) || !strings.Contains(text, "func wasifill:guests/types@0.1.0.echo-u32") {
+		t.Fatalf("inspect --json: exit %d, out %q", code, text)
+	}
+	// Bad input: exit 1 with a message, nothing written.
+	bad := filepath.Join(t.TempDir(), "bad.wasm")
+	code, _, errOut = runCLI(t, "compose", fixtures+"client.core.wasm", "--plug", fixtures+"all-types.wasm", "-o", bad)
+	if code != 1 || !strings.Contains(errOut, "core module, not a component") {
+		t.Errorf("compose core module: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Error("a failed compose wrote its output")
+	}
+	code, _, errOut = runCLI(t, "inspect", "main_test.go")
+	if code != 1 || !strings.Contains(errOut, "not a wasm binary") {
+		t.Errorf("inspect text file: exit %d, stderr %q", code, errOut)
 	}
 }

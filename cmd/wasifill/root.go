@@ -25,7 +25,7 @@ func newRootCommand() *cobra.Command {
 		newDecodeCommand(),
 		newNotYetCommand("gen", "Generate fill sources and bindings from WIT", "gen/golang and gen/rust (issues 6 and 7)"),
 		newComposeCommand(),
-		newNotYetCommand("componentize", "Turn a core module carrying its WIT into a component", "compose (issue 4)"),
+		newComponentizeCommand(),
 		newInspectCommand(),
 		newNotYetCommand("run", "Run a command component", "runtime (issue 5)"),
 		newNotYetCommand("call", "Call one export of a component with WAVE arguments", "runtime (issue 5)"),

@@ -144,6 +144,26 @@ func ComponentNew(ctx context.Context, core []byte, witDir, world string) ([]byt
 	return os.ReadFile(filepath.Join(dir, "component.wasm"))
 }
 
+// Embed embeds the WIT world of witDir into the core module as a
+// component-type custom section (`wasm-tools component embed`).
+func Embed(ctx context.Context, core []byte, witDir, world string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "wasifill-oracle-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := copyDir(witDir, filepath.Join(dir, "wit")); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "core.wasm"), core, 0o644); err != nil {
+		return nil, err
+	}
+	if _, err := Run(ctx, dir, "component", "embed", "wit", "--world", world, "core.wasm", "-o", "embedded.wasm"); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(filepath.Join(dir, "embedded.wasm"))
+}
+
 // WIT prints the WIT a component carries (`wasm-tools component wit`).
 func WIT(ctx context.Context, component []byte) (string, error) {
 	dir, err := os.MkdirTemp("", "wasifill-oracle-")

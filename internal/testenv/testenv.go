@@ -3,6 +3,7 @@ package testenv
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -19,4 +20,33 @@ func WITCorpus(t testing.TB) string {
 		t.Skip("SKIPPING: WASIFILL_WIT_CORPUS is not set (point it at ../shared/conformance/wit)")
 	}
 	return dir
+}
+
+// Adapter returns jco's preview1 adapter of the given kind ("command" or
+// "reactor") from .tools/node_modules (scripts/install-tools.sh puts it
+// there; `make test` runs that first). In CI a missing adapter fails the
+// test; elsewhere the test is skipped, saying why.
+func Adapter(t testing.TB, kind string) []byte {
+	t.Helper()
+	name := "wasi_snapshot_preview1." + kind + ".wasm"
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, ".tools", "node_modules", "@bytecodealliance", "jco", "lib", name)
+		if b, err := os.ReadFile(p); err == nil {
+			return b
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("jco's %s is not in .tools/node_modules; run scripts/install-tools.sh", name)
+	}
+	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", name)
+	return nil
 }

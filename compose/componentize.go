@@ -1,0 +1,166 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// ComponentizeOptions configures Componentize.
+type ComponentizeOptions struct {
+	// World is the component type the module targets (see
+	// component.FromWorld); nil means the world embedded in the module's
+	// component-type custom section.
+	World *component.Type
+	// Adapters maps an import module name (wasi_snapshot_preview1) to an
+	// adapter core module that implements it on top of WIT interfaces.
+	Adapters map[string][]byte
+}
+
+// ComponentizeError is a core module that cannot become a component: a
+// missing world, an import nothing provides, an export the world lacks.
+type ComponentizeError struct{ Msg string }
+
+func (e *ComponentizeError) Error() string { return "componentize: " + e.Msg }
+
+func cfail(format string, args ...any) error {
+	return &ComponentizeError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// coreModule is a core module taking part: the main module or an adapter.
+type coreModule struct {
+	label   string
+	bin     *wasmbin.Binary
+	imports []coreImport
+	exports map[string]wasmbin.CoreExport
+	world   *component.Type
+}
+
+type coreImport struct {
+	module, name string
+	// field is the import's name in the module: name, or name#N for a
+	// repeated import renamed to keep core imports unique.
+	field string
+	kind  wasmbin.ExternKind
+	typ   wasmbin.CoreFuncType
+}
+
+func loadCore(label string, b []byte) (*coreModule, error) {
+	bin, err := wasmbin.Decode(append([]byte(nil), b...))
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	if bin.Kind != wasmbin.KindCoreModule {
+		return nil, cfail("%s is a component already, not a core module", label)
+	}
+	m := &coreModule{label: label, bin: bin, exports: map[string]wasmbin.CoreExport{}}
+	renamed, err := bin.RenameDuplicateImports()
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	imports, err := bin.CoreImports()
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	types, err := bin.CoreFuncTypes()
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	funcTypes, err := bin.FuncTypeIndices()
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	nf := 0
+	for _, im := range imports {
+		ci := coreImport{module: im.Module, name: im.Name, field: im.Name, kind: im.Kind}
+		if orig, ok := renamed[im.Module+"\x00"+im.Name]; ok {
+			ci.name = orig
+		}
+		if im.Kind == wasmbin.ExternFunc {
+			if nf >= len(funcTypes) || int(funcTypes[nf]) >= len(types) {
+				return nil, cfail("%s: import %s.%s has no valid type", label, im.Module, im.Name)
+			}
+			ci.typ = types[funcTypes[nf]]
+			nf++
+		}
+		m.imports = append(m.imports, ci)
+	}
+	exports, err := bin.CoreExports()
+	if err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
+	for _, e := range exports {
+		m.exports[e.Name] = e
+	}
+	return m, nil
+}
+
+// embeddedWorld reads the world in a module's component-type sections and
+// removes them from the module.
+func (m *coreModule) embeddedWorld() (*component.Type, error) {
+	var worlds []component.Extern
+	kept := m.bin.Sections[:0]
+	for _, s := range m.bin.Sections {
+		if s.ID != wasmbin.SecCustom || !strings.HasPrefix(s.Name, "component-type") {
+			kept = append(kept, s)
+			continue
+		}
+		c, err := wasmbin.DecodeComponent(s.Data)
+		if err != nil {
+			return nil, fmt.Errorf("componentize: %s: custom section %s: %w", m.label, s.Name, err)
+		}
+		t, err := component.Resolve(c)
+		if err != nil {
+			return nil, fmt.Errorf("componentize: %s: custom section %s: %w", m.label, s.Name, err)
+		}
+		worlds = append(worlds, EmbeddedWorlds(t)...)
+	}
+	m.bin.Sections = kept
+	switch len(worlds) {
+	case 0:
+		return nil, nil
+	case 1:
+		return worlds[0].Type, nil
+	}
+	return nil, cfail("%s embeds %d worlds; merging several is not supported", m.label, len(worlds))
+}
+
+// Componentize turns a core module into a component (the job of
+// `wasm-tools component new`): its imports are lowered from the world's
+// imported interfaces (or served by adapters), its exports lifted into
+// the world's exports. Go modules get a private region for the adapter's
+// allocations, so a plain `go build` module needs no manual steps.
+func Componentize(core []byte, opts ComponentizeOptions) ([]byte, error) {
+	main, err := loadCore("main module", core)
+	if err != nil {
+		return nil, err
+	}
+	embedded, err := main.embeddedWorld()
+	if err != nil {
+		return nil, err
+	}
+	main.world = opts.World
+	if main.world == nil {
+		main.world = embedded
+	}
+	if main.world == nil {
+		main.world = &component.Type{Kind: component.KindComponent}
+	}
+	c := &componentizer{main: main, enc: component.NewEncoder(), adapters: map[string]*coreModule{}}
+	for name, b := range opts.Adapters {
+		a, err := loadCore("adapter "+name, b)
+		if err != nil {
+			return nil, err
+		}
+		if a.world, err = a.embeddedWorld(); err != nil {
+			return nil, err
+		}
+		if a.world == nil {
+			return nil, cfail("adapter %s carries no component-type section with its world", name)
+		}
+		c.adapters[name] = a
+	}
+	return c.build()
+}

@@ -1,0 +1,174 @@
+package compose_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/oracle"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+const guests = "../testdata/guests/"
+
+func world(t *testing.T, name string) *component.Type {
+	t.Helper()
+	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == name {
+			ct, err := component.FromWorld(r, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ct
+		}
+	}
+	t.Fatalf("no world %s", name)
+	return nil
+}
+
+func readGuest(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(guests + "out/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// componentWIT is the WIT wasm-tools extracts from a component; getting it
+// at all means wasm-tools validated the component.
+func componentWIT(t *testing.T, b []byte) string {
+	t.Helper()
+	wit, err := oracle.WIT(context.Background(), b)
+	if err != nil {
+		t.Fatalf("wasm-tools rejects the component: %v", err)
+	}
+	return wit
+}
+
+// For worlds whose every interface function the module uses, the WIT of
+// our component equals the WIT of wasm-tools' component new.
+func TestComponentizeMatchesWasmTools(t *testing.T) {
+	for _, name := range []string{"all-types", "resources", "faulty", "host-impl"} {
+		out, err := compose.Componentize(readGuest(t, name+".core.wasm"), compose.ComponentizeOptions{World: world(t, name)})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got, want := componentWIT(t, out), string(readGuest(t, name+".wit.expected")); got != want {
+			t.Errorf("%s: WIT of our component:\n%s\nwasm-tools' component:\n%s", name, got, want)
+		}
+	}
+}
+
+// A world embedded by `wasm-tools component embed` is read from the
+// component-type section, which does not reach the output.
+func TestComponentizeEmbeddedWorld(t *testing.T) {
+	embedded, err := oracle.Embed(context.Background(), readGuest(t, "all-types.core.wasm"), guests+"wit", "all-types")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := compose.Componentize(embedded, compose.ComponentizeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := componentWIT(t, out), string(readGuest(t, "all-types.wit.expected")); got != want {
+		t.Errorf("WIT:\n%s\nwant:\n%s", got, want)
+	}
+	r, err := compose.Inspect(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Custom {
+		if strings.HasPrefix(c, "component-type") {
+			t.Errorf("the component still carries %s", c)
+		}
+	}
+}
+
+// Imported interfaces are imported whole, as the world declares them
+// (wasm-tools keeps only the functions the module calls).
+func TestComponentizeImportsWholeInterfaces(t *testing.T) {
+	out, err := compose.Componentize(readGuest(t, "client.core.wasm"), compose.ComponentizeOptions{World: world(t, "client")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wit := componentWIT(t, out)
+	for _, want := range []string{"import wasifill:guests/types@0.1.0;", "export run: func(x: u32) -> u32;",
+		"echo-u32: func(v: u32) -> u32;", "describe: func(p: person) -> string;", "record person {"} {
+		if !strings.Contains(wit, want) {
+			t.Errorf("WIT lacks %q:\n%s", want, wit)
+		}
+	}
+}
+
+func TestComponentizeWithAdapter(t *testing.T) {
+	command := testenv.Adapter(t, "command")
+	for _, name := range []string{"c-command.core.wasm", "go-command.core.wasm"} {
+		out, err := compose.Componentize(readGuest(t, name), compose.ComponentizeOptions{
+			Adapters: map[string][]byte{"wasi_snapshot_preview1": command}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		wit := componentWIT(t, out)
+		if !strings.Contains(wit, "export wasi:cli/run@0.2.12;") || !strings.Contains(wit, "import wasi:cli/stdout@0.2.12;") {
+			t.Errorf("%s: not a WASI command:\n%s", name, wit)
+		}
+	}
+}
+
+// A plain `go build -buildmode=c-shared` module: duplicate fd_write
+// imports, WASI during _initialize, Go's own cabi_realloc unusable for
+// the adapter. Composed with host-impl it imports only WASI.
+func TestComponentizeGoReactor(t *testing.T) {
+	out, err := compose.Componentize(readGuest(t, "go-reactor.core.wasm"), compose.ComponentizeOptions{
+		World: world(t, "go-reactor"), Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wit := componentWIT(t, out)
+	for _, want := range []string{"import wasifill:guests/host@0.1.0;", "export wasifill:guests/greeter@0.1.0;", "churn: func(rounds: u32, size: u32) -> u64;"} {
+		if !strings.Contains(wit, want) {
+			t.Errorf("WIT lacks %q:\n%s", want, wit)
+		}
+	}
+	app, err := compose.Plug(compose.Part{Name: "go-reactor.wasm", Bytes: out}, []compose.Part{{Name: "host-impl.wasm", Bytes: readGuest(t, "host-impl.wasm")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wit := componentWIT(t, app.Bytes); strings.Contains(wit, "wasifill:guests/host") {
+		t.Errorf("composed app still imports host:\n%s", wit)
+	}
+}
+
+func TestComponentizeErrors(t *testing.T) {
+	var ce *compose.ComponentizeError
+	cases := []struct {
+		name string
+		core []byte
+		opts compose.ComponentizeOptions
+		want string
+	}{
+		{"a component", readGuest(t, "all-types.wasm"), compose.ComponentizeOptions{}, "is a component already"},
+		{"preview1 without adapter", readGuest(t, "c-command.core.wasm"), compose.ComponentizeOptions{}, "--adapt wasi_snapshot_preview1=ADAPTER.wasm"},
+		{"world lacks the import", readGuest(t, "client.core.wasm"), compose.ComponentizeOptions{World: world(t, "all-types")}, "the world imports no interface wasifill:guests/types@0.1.0"},
+		{"module lacks the export", readGuest(t, "faulty.core.wasm"), compose.ComponentizeOptions{World: world(t, "all-types")}, "exports no function \"wasifill:guests/types@0.1.0#echo-bool\""},
+	}
+	for _, c := range cases {
+		_, err := compose.Componentize(c.core, c.opts)
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want a ComponentizeError containing %q", c.name, err, c.want)
+		}
+	}
+	if _, err := compose.Componentize([]byte("\x00asm\x01\x00\x00\x00\x05\xff"), compose.ComponentizeOptions{}); err == nil {
+		t.Error("truncated module accepted")
+	}
+}
