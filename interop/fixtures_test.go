@@ -357,7 +357,7 @@ func TestFaulty(t *testing.T) {
 	// alloc-forever grows memory some 30,000 times (wasi-libc's malloc asks
 	// sbrk for a little more at a time): Wasmtime is done in under a
 	// second, but each memory.grow costs node 20 (V8) about 1.3 ms, so jco
-	// takes about 95 s to reach the same trap. It runs in jco only with
+	// takes 1.5 to 3 minutes to reach the same trap. It runs in jco only with
 	// WASIFILL_INTEROP_SLOW set, to keep the interop tests fast.
 	slowOK := os.Getenv("WASIFILL_INTEROP_SLOW") != ""
 	// Wasmtime: a fresh instance for every call, since a trap ends one.
@@ -406,7 +406,7 @@ func TestFaulty(t *testing.T) {
 	var idx []int // which call each request is
 	for k, c := range calls {
 		if c.slow && !slowOK {
-			t.Logf("NOT RUN in jco: %s (about 95 s on node; set WASIFILL_INTEROP_SLOW=1 to run it)", c.export)
+			t.Logf("NOT RUN in jco: %s (1.5 to 3 minutes on node; set WASIFILL_INTEROP_SLOW=1 to run it)", c.export)
 			continue
 		}
 		fn, err := wasmtime.FuncType(comp, faultsIface+c.export)
