@@ -25,7 +25,8 @@ type Bindings map[*Resource]*Resource
 
 // Satisfies checks that got can be supplied for the import want:
 // instances must export everything the import lists (more is fine), with
-// equal types; abstract resources of want are bound to got's resources.
+// equal types; each resource of want is bound to the resource of got met
+// in its place, and must then stand for that resource everywhere.
 func Satisfies(want, got Extern, b Bindings) error {
 	c := &checker{b: b}
 	path := []string{fmt.Sprintf("%s %s", want.Kind, want.Name)}
@@ -84,9 +85,7 @@ func (c *checker) resource(path []string, want, got *Resource) error {
 	if want == got {
 		return nil
 	}
-	if !want.Imported {
-		return c.mismatch(path, "resource "+want.Name, "a different resource "+got.Name)
-	}
+	// First sight: the importer's resource stands for got from now on.
 	c.b[want] = got
 	return nil
 }

@@ -160,6 +160,9 @@ func (s *scope) def(d *wasmbin.Type, depth int) (*Type, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !t.sized() {
+		return nil, s.fail("type is too large (more than %d nodes when expanded)", MaxTypeSize)
+	}
 	return t, nil
 }
 
@@ -206,5 +209,9 @@ func (s *scope) declType(d *wasmbin.Type, depth int) (*Type, error) {
 			}
 		}
 	}
-	return &Type{Kind: kind, Imports: inner.imports, Exports: inner.exports}, nil
+	t := &Type{Kind: kind, Imports: inner.imports, Exports: inner.exports}
+	if !t.sized() {
+		return nil, s.fail("type is too large (more than %d nodes when expanded)", MaxTypeSize)
+	}
+	return t, nil
 }

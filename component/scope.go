@@ -88,7 +88,11 @@ func (s *scope) walkDef(i int, d wasmbin.Def) error {
 		if err := child.walkComponent(d.Component); err != nil {
 			return err
 		}
-		s.components = append(s.components, &Type{Kind: KindComponent, Imports: child.imports, Exports: child.exports})
+		ct := &Type{Kind: KindComponent, Imports: child.imports, Exports: child.exports}
+		if !ct.sized() {
+			return s.fail("component type is too large")
+		}
+		s.components = append(s.components, ct)
 	case *wasmbin.InstanceDefs:
 		for j := range d.Instances {
 			s.where = fmt.Sprintf("section %d (instance), item %d", i, j)
@@ -310,6 +314,9 @@ func (s *scope) instance(in *wasmbin.Instance) error {
 			}
 			t.Exports = append(t.Exports, e)
 		}
+		if !t.sized() {
+			return s.fail("instance type is too large")
+		}
 		s.instances = append(s.instances, t)
 		return nil
 	}
@@ -347,7 +354,11 @@ func (s *scope) instance(in *wasmbin.Instance) error {
 		}
 		exports[i] = e
 	}
-	s.instances = append(s.instances, &Type{Kind: KindInstance, Exports: exports})
+	it := &Type{Kind: KindInstance, Exports: exports}
+	if !it.sized() {
+		return s.fail("instance type is too large")
+	}
+	s.instances = append(s.instances, it)
 	return nil
 }
 

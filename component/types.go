@@ -65,6 +65,55 @@ type Type struct {
 	Async    bool
 	Imports  []Extern
 	Exports  []Extern
+
+	// size counts the nodes of t with shared parts counted each time they
+	// are reached: what walking t costs. Resolve bounds it.
+	size uint64
+}
+
+// MaxTypeSize bounds a type's expanded size (as wasmparser does), so that
+// a small binary cannot describe a type that is exponentially costly to
+// print, compare or lay out.
+const MaxTypeSize = 1_000_000
+
+// Size returns t's expanded size (see MaxTypeSize).
+func (t *Type) Size() uint64 {
+	if t == nil {
+		return 0
+	}
+	if t.size == 0 {
+		return 1
+	}
+	return t.size
+}
+
+// sized computes t.size from its children and reports whether it is
+// within MaxTypeSize.
+func (t *Type) sized() bool {
+	n := uint64(1)
+	for _, c := range []*Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
+		n += c.Size()
+	}
+	for _, f := range t.Fields {
+		n += f.Type.Size()
+	}
+	for _, c := range t.Cases {
+		n += c.Type.Size()
+	}
+	for _, e := range t.Elems {
+		n += e.Size()
+	}
+	for _, e := range t.Exports {
+		n += e.Type.Size()
+	}
+	for _, e := range t.Imports {
+		n += e.Type.Size()
+	}
+	if t.Kind == KindFixedList {
+		n += uint64(t.Len) * t.Elem.Size()
+	}
+	t.size = n
+	return n <= MaxTypeSize
 }
 
 // Field is a named value type.
