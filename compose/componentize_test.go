@@ -16,7 +16,7 @@ import (
 
 const guests = "../testdata/guests/"
 
-func world(t *testing.T, name string) *component.Type {
+func world(t testing.TB, name string) *component.Type {
 	t.Helper()
 	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
 	if err != nil {
@@ -35,7 +35,7 @@ func world(t *testing.T, name string) *component.Type {
 	return nil
 }
 
-func readGuest(t *testing.T, name string) []byte {
+func readGuest(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(guests + "out/" + name)
 	if err != nil {
