@@ -21,10 +21,9 @@ type builderImport struct {
 }
 
 type builderFunc struct {
-	typ         uint32
-	localsI32   uint32
-	body        []byte
-	exportNames []string
+	typ       uint32
+	localsI32 uint32
+	body      []byte
 }
 
 type builderGlobal struct {

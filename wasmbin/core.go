@@ -84,33 +84,35 @@ type Memory struct {
 
 // DefinedMemory returns the module's own (not imported) first memory.
 func (b *Binary) DefinedMemory() (*Memory, *Section, error) {
-	for _, s := range b.coreSections(5) {
-		r := b.sectionReader(s)
-		n, err := r.count(2)
-		if err != nil || n == 0 {
-			return nil, nil, err
-		}
-		m := &Memory{Offset: r.pos}
-		flags, err := r.byte()
+	sections := b.coreSections(5)
+	if len(sections) == 0 {
+		return nil, nil, nil
+	}
+	s := sections[0]
+	r := b.sectionReader(s)
+	n, err := r.count(2)
+	if err != nil || n == 0 {
+		return nil, nil, err
+	}
+	m := &Memory{Offset: r.pos}
+	flags, err := r.byte()
+	if err != nil {
+		return nil, nil, err
+	}
+	if flags&^0x01 != 0 {
+		return nil, nil, r.fail("memory flags 0x%02x (shared or 64-bit memory) are not supported", flags)
+	}
+	if m.Min, err = r.u32(); err != nil {
+		return nil, nil, err
+	}
+	if flags&1 != 0 {
+		max, err := r.u32()
 		if err != nil {
 			return nil, nil, err
 		}
-		if flags&^0x01 != 0 {
-			return nil, nil, r.fail("memory flags 0x%02x (shared or 64-bit memory) are not supported", flags)
-		}
-		if m.Min, err = r.u32(); err != nil {
-			return nil, nil, err
-		}
-		if flags&1 != 0 {
-			max, err := r.u32()
-			if err != nil {
-				return nil, nil, err
-			}
-			m.Max = &max
-		}
-		return m, s, nil
+		m.Max = &max
 	}
-	return nil, nil, nil
+	return m, s, nil
 }
 
 // SetMemoryMin rewrites the minimum size, in pages, of the module's first
