@@ -28,6 +28,7 @@ type scope struct {
 	imports    []Extern
 	exports    []Extern
 	where      string
+	nested     []*scope // nested component definitions, in order
 }
 
 func newScope(parent *scope) *scope {
@@ -46,6 +47,37 @@ func Resolve(c *wasmbin.Component) (*Type, error) {
 		return nil, err
 	}
 	return &Type{Kind: KindComponent, Imports: s.imports, Exports: s.exports}, nil
+}
+
+// Index is a component's index spaces after all its definitions: the
+// type of every type, function, instance and component index (indices
+// never move, so these are also the types at the time each is defined),
+// and the same for each nested component definition, in order.
+type Index struct {
+	Type       *Type // the component's own type: imports and exports
+	Types      []*Type
+	Funcs      []*Type
+	Instances  []*Type
+	Components []*Type
+	Nested     []*Index
+}
+
+// IndexComponent resolves c and returns its index spaces.
+func IndexComponent(c *wasmbin.Component) (*Index, error) {
+	s := newScope(nil)
+	if err := s.walkComponent(c); err != nil {
+		return nil, err
+	}
+	return s.index(), nil
+}
+
+func (s *scope) index() *Index {
+	x := &Index{Type: &Type{Kind: KindComponent, Imports: s.imports, Exports: s.exports},
+		Types: s.types, Funcs: s.funcs, Instances: s.instances, Components: s.components}
+	for _, n := range s.nested {
+		x.Nested = append(x.Nested, n.index())
+	}
+	return x
 }
 
 // Counts reports how many items of a core sort a component defines (core
@@ -88,6 +120,7 @@ func (s *scope) walkDef(i int, d wasmbin.Def) error {
 		if err := child.walkComponent(d.Component); err != nil {
 			return err
 		}
+		s.nested = append(s.nested, child)
 		ct := &Type{Kind: KindComponent, Imports: child.imports, Exports: child.exports}
 		if !ct.sized() {
 			return s.fail("component type is too large")

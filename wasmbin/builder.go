@@ -51,6 +51,17 @@ func (m *ModuleBuilder) ImportFunc(module, name string, ft CoreFuncType) uint32 
 	return m.nfuncs - 1
 }
 
+// ImportDesc imports an item with a description copied from another
+// module's import (CoreImport.Desc); a function's type index is remapped
+// to ft.
+func (m *ModuleBuilder) ImportDesc(module, name string, desc []byte, ft *CoreFuncType) {
+	if len(desc) > 0 && desc[0] == byte(ExternFunc) && ft != nil {
+		m.ImportFunc(module, name, *ft)
+		return
+	}
+	m.imports = append(m.imports, builderImport{module, name, desc})
+}
+
 // ImportTable imports a funcref table with no maximum.
 func (m *ModuleBuilder) ImportTable(module, name string, min uint32) {
 	w := &writer{}

@@ -175,3 +175,44 @@ func (b *Binary) RenameDuplicateImports() (map[string]string, error) {
 	}
 	return renamed, nil
 }
+
+// RenameImportModules rewrites the module name of every import through
+// rename (used to give the empty module name, valid in components, a name
+// runtimes accept).
+func (b *Binary) RenameImportModules(rename func(string) string) error {
+	s := b.section(SecCoreImport)
+	if s == nil || b.Kind != KindCoreModule {
+		return nil
+	}
+	r := b.sectionReader(s)
+	w := &writer{}
+	n, err := r.count(3)
+	if err != nil {
+		return err
+	}
+	w.u32(uint32(n))
+	for i := 0; i < n; i++ {
+		module, err := r.name()
+		if err != nil {
+			return err
+		}
+		name, err := r.name()
+		if err != nil {
+			return err
+		}
+		start := r.pos
+		kind, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if err := r.skipImportDesc(ExternKind(kind)); err != nil {
+			return err
+		}
+		w.name(rename(module))
+		w.name(name)
+		w.b = append(w.b, r.b[start:r.pos]...)
+	}
+	s.Payload = w.b
+	s.SizeBytes = nil
+	return nil
+}

@@ -96,10 +96,12 @@ func (k ExternKind) String() string {
 	return fmt.Sprintf("kind(%d)", byte(k))
 }
 
-// CoreImport is one import of a core module.
+// CoreImport is one import of a core module. Desc is its description as
+// encoded (kind byte and type), ready to copy into another module.
 type CoreImport struct {
 	Module, Name string
 	Kind         ExternKind
+	Desc         []byte
 }
 
 // CoreExport is one export of a core module.
@@ -131,9 +133,11 @@ func (b *Binary) CoreImports() ([]CoreImport, error) {
 				return nil, err
 			}
 			imp.Kind = ExternKind(kind)
+			start := r.pos - 1
 			if err := r.skipImportDesc(imp.Kind); err != nil {
 				return nil, err
 			}
+			imp.Desc = r.b[start:r.pos]
 			out = append(out, imp)
 		}
 	}

@@ -218,9 +218,13 @@ func TestCoreImportsExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(imps) != 2 || imps[0] != (wasmbin.CoreImport{Module: "env", Name: "f", Kind: wasmbin.ExternFunc}) ||
-		imps[1] != (wasmbin.CoreImport{Module: "env", Name: "mem", Kind: wasmbin.ExternMemory}) {
+	if len(imps) != 2 || imps[0].Module != "env" || imps[0].Name != "f" || imps[0].Kind != wasmbin.ExternFunc ||
+		imps[1].Module != "env" || imps[1].Name != "mem" || imps[1].Kind != wasmbin.ExternMemory {
 		t.Fatalf("imports %+v", imps)
+	}
+	// Desc is the kind byte and the type, ready to copy.
+	if imps[0].Desc[0] != byte(wasmbin.ExternFunc) || imps[1].Desc[0] != byte(wasmbin.ExternMemory) {
+		t.Fatalf("descs % x, % x", imps[0].Desc, imps[1].Desc)
 	}
 	exps, err := bin.CoreExports()
 	if err != nil {

@@ -1,0 +1,112 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// Compiled is a component decoded, type-checked and with every core module
+// compiled: instantiate it as often as needed.
+type Compiled struct {
+	comp    *wasmbin.Component
+	index   *component.Index
+	modules map[*wasmbin.Binary]*compiledModule
+}
+
+type compiledModule struct {
+	compiled wazero.CompiledModule
+	imports  []wasmbin.CoreImport
+}
+
+// Type returns the component's imports and exports.
+func (c *Compiled) Type() *component.Type { return c.index.Type }
+
+// CompileError is a component that cannot be compiled: malformed, with
+// types that do not resolve, or with a core module wazero rejects.
+type CompileError struct{ Err error }
+
+func (e *CompileError) Error() string { return "runtime: compile: " + e.Err.Error() }
+
+func (e *CompileError) Unwrap() error { return e.Err }
+
+// Compile decodes a component binary and compiles its core modules.
+func (r *Runtime) Compile(ctx context.Context, b []byte) (*Compiled, error) {
+	if k, ok := wasmbin.KindOf(b); ok && k == wasmbin.KindCoreModule {
+		return nil, &CompileError{fmt.Errorf("a core module, not a component (run wasifill componentize)")}
+	}
+	comp, err := wasmbin.DecodeComponent(b)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	index, err := component.IndexComponent(comp)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}}
+	if err := r.compileModules(ctx, c, comp); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin.Component) error {
+	for _, d := range comp.Defs {
+		switch d := d.(type) {
+		case *wasmbin.CoreModuleDef:
+			wasm, err := runnable(d.Module)
+			if err != nil {
+				return &CompileError{err}
+			}
+			cm, err := r.wz.CompileModule(ctx, wasm)
+			if err != nil {
+				return &CompileError{fmt.Errorf("core module: %w", err)}
+			}
+			imports, err := d.Module.CoreImports()
+			if err != nil {
+				return &CompileError{err}
+			}
+			c.modules[d.Module] = &compiledModule{compiled: cm, imports: imports}
+		case *wasmbin.ComponentDef:
+			if err := r.compileModules(ctx, c, d.Component); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// emptyModuleName stands in for the import module name "" (which
+// components use and wazero refuses).
+const emptyModuleName = "\x00"
+
+// runnable returns the bytes of a core module as wazero will accept them.
+func runnable(m *wasmbin.Binary) ([]byte, error) {
+	imports, err := m.CoreImports()
+	if err != nil {
+		return nil, err
+	}
+	for _, im := range imports {
+		if im.Module == "" {
+			c, err := wasmbin.Decode(m.Encode())
+			if err != nil {
+				return nil, err
+			}
+			err = c.RenameImportModules(func(s string) string {
+				if s == "" {
+					return emptyModuleName
+				}
+				return s
+			})
+			if err != nil {
+				return nil, err
+			}
+			return c.Encode(), nil
+		}
+	}
+	return m.Encode(), nil
+}

@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// Core instances. wazero resolves a module's imports by module name; an
+// experimental.ImportResolver lets each instantiation say which instance
+// serves which name. A component's core instantiate arguments are often
+// bundles of items from several instances; wazero needs one module per
+// import name, so such a bundle becomes a tiny generated module that
+// imports each item from where it lives and re-exports it under the
+// bundle's name.
+
+func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error {
+	if !ci.Instantiate {
+		inst := coreInstance{}
+		for _, e := range ci.Exports {
+			it, err := s.coreAt(e.Sort, e.Index)
+			if err != nil {
+				return err
+			}
+			inst[e.Name] = it
+		}
+		s.coreInstances = append(s.coreInstances, inst)
+		return nil
+	}
+	if int(ci.Module) >= len(s.coreModules) {
+		return s.fail("core module %d is not defined", ci.Module)
+	}
+	bin := s.coreModules[ci.Module]
+	cm := s.compiled.modules[bin]
+	if cm == nil {
+		return s.fail("core module %d was not compiled", ci.Module)
+	}
+	args := map[string]coreInstance{}
+	for _, a := range ci.Args {
+		if int(a.Instance) >= len(s.coreInstances) {
+			return s.fail("core instance %d is not defined", a.Instance)
+		}
+		args[a.Name] = s.coreInstances[a.Instance]
+	}
+	providers := map[string]api.Module{}
+	byModule := map[string][]wasmbin.CoreImport{}
+	for _, im := range cm.imports {
+		byModule[im.Module] = append(byModule[im.Module], im)
+	}
+	for name, imports := range byModule {
+		arg, ok := args[name]
+		if !ok {
+			return s.fail("core instantiation lacks an argument for import module %q", name)
+		}
+		m, err := s.provider(ctx, name, imports, arg)
+		if err != nil {
+			return err
+		}
+		providers[name] = m
+	}
+	mod, err := s.instantiateCore(ctx, cm.compiled, providers)
+	if err != nil {
+		return s.fail("instantiating core module %d: %w", ci.Module, err)
+	}
+	inst := coreInstance{}
+	for name, def := range cm.compiled.ExportedFunctions() {
+		_ = def
+		inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternFunc}
+	}
+	for name := range cm.compiled.ExportedMemories() {
+		inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternMemory}
+	}
+	exports, _ := bin.CoreExports()
+	for _, e := range exports {
+		if _, ok := inst[e.Name]; !ok {
+			inst[e.Name] = coreItem{mod: mod, name: e.Name, kind: e.Kind}
+		}
+	}
+	s.coreInstances = append(s.coreInstances, inst)
+	return nil
+}
+
+func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module) (api.Module, error) {
+	rctx := experimental.WithImportResolver(ctx, func(name string) api.Module {
+		if name == emptyModuleName {
+			name = ""
+		}
+		return providers[name]
+	})
+	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
+	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg)
+	if err != nil {
+		return nil, err
+	}
+	*s.owned = append(*s.owned, mod)
+	return mod, nil
+}
+
+// provider returns a module that exports, under the import's names, the
+// items of arg that imports need: the source module itself when every item
+// comes from it under the same name, else a generated bundle.
+func (s *state) provider(ctx context.Context, name string, imports []wasmbin.CoreImport, arg coreInstance) (api.Module, error) {
+	var single api.Module
+	direct := true
+	for _, im := range imports {
+		it, ok := arg[im.Name]
+		if !ok {
+			return nil, s.fail("argument for import module %q lacks %q", name, im.Name)
+		}
+		if it.name != im.Name || (single != nil && single != it.mod) {
+			direct = false
+		}
+		single = it.mod
+	}
+	if direct && single != nil {
+		return single, nil
+	}
+	b := &wasmbin.ModuleBuilder{}
+	sources := map[string]api.Module{}
+	srcName := map[api.Module]string{}
+	counts := map[wasmbin.ExternKind]uint32{}
+	for _, im := range imports {
+		it := arg[im.Name]
+		sn, ok := srcName[it.mod]
+		if !ok {
+			sn = fmt.Sprintf("s%d", len(srcName))
+			srcName[it.mod] = sn
+			sources[sn] = it.mod
+		}
+		var ft *wasmbin.CoreFuncType
+		if im.Kind == wasmbin.ExternFunc {
+			fn := it.mod.ExportedFunction(it.name)
+			if fn == nil {
+				return nil, s.fail("%q is not a function", it.name)
+			}
+			ft = &wasmbin.CoreFuncType{Params: valTypes(fn.Definition().ParamTypes()), Results: valTypes(fn.Definition().ResultTypes())}
+		}
+		b.ImportDesc(sn, it.name, im.Desc, ft)
+		b.Export(im.Name, im.Kind, counts[im.Kind])
+		counts[im.Kind]++
+	}
+	cm, err := s.rt.wz.CompileModule(ctx, b.Encode())
+	if err != nil {
+		return nil, s.fail("bundling core instance for %q: %w", name, err)
+	}
+	return s.instantiateCore(ctx, cm, sources)
+}
+
+func valTypes(ts []api.ValueType) []byte {
+	out := make([]byte, len(ts))
+	for i, t := range ts {
+		out[i] = byte(t)
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/value"
+)
+
+// hostItem provides import im from the runtime's host definitions.
+func (r *Runtime) hostItem(im component.Extern) (item, bool) {
+	vt := component.NewValueTypes()
+	switch im.Kind {
+	case component.ExternFunc:
+		f, ok := r.funcs[im.Name]
+		if !ok {
+			return item{}, false
+		}
+		hf, err := hostFunc(vt, im.Name, im.Type, f)
+		if err != nil {
+			return item{}, false
+		}
+		return item{kind: component.ExternFunc, fn: hf}, true
+	case component.ExternInstance:
+		funcs, ok := r.instances[im.Name]
+		if !ok {
+			return item{}, false
+		}
+		inst := &componentInstance{exports: map[string]item{}}
+		for _, x := range im.Type.Exports {
+			switch x.Kind {
+			case component.ExternFunc:
+				f, ok := funcs[x.Name]
+				if !ok {
+					return item{}, false
+				}
+				hf, err := hostFunc(vt, im.Name+"#"+x.Name, x.Type, f)
+				if err != nil {
+					return item{}, false
+				}
+				inst.exports[x.Name] = item{kind: component.ExternFunc, fn: hf}
+			case component.ExternType:
+				inst.exports[x.Name] = item{kind: component.ExternType, typ: x.Type}
+			}
+		}
+		return item{kind: component.ExternInstance, inst: inst}, true
+	}
+	return item{}, false
+}
+
+func hostFunc(vt *component.ValueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {
+	params, results, err := vt.Func(ft)
+	if err != nil {
+		return nil, err
+	}
+	return &Func{name: name, typ: ft, params: params, results: results,
+		call: func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			out, err := f(ctx, args)
+			if err != nil {
+				return nil, err
+			}
+			if len(out) != len(results) {
+				return nil, fmt.Errorf("runtime: host function %s returned %d results, its type has %d", name, len(out), len(results))
+			}
+			return out, nil
+		}}, nil
+}

@@ -1,0 +1,101 @@
+// Package runtime runs WebAssembly components on wazero, in pure Go.
+//
+// wazero runs core modules only; this package instantiates components on
+// top of it: nested components and core instances with their arguments,
+// aliases, canon lift and lower with their options, calls between the
+// components of a composed binary, and host implementations of imported
+// interfaces written in Go over the value model (package value).
+//
+//	rt, _ := runtime.New(ctx)
+//	defer rt.Close(ctx)
+//	rt.DefineInstance("acme:kv/store@1.0.0", map[string]runtime.HostFunc{"get": get})
+//	c, _ := rt.Compile(ctx, wasm)
+//	inst, _ := rt.Instantiate(ctx, c)
+//	results, _ := inst.Call(ctx, "acme:app/run@1.0.0#start", value.Value("x"))
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wasifill/wasifill/value"
+)
+
+// HostFunc implements an imported function in Go. It receives the
+// arguments lifted from the caller and returns the results to lower back.
+type HostFunc func(ctx context.Context, args []value.Value) ([]value.Value, error)
+
+// Runtime compiles and instantiates components. It is safe for concurrent
+// use once its host definitions are in place.
+type Runtime struct {
+	wz        wazero.Runtime
+	cfg       config
+	instances map[string]map[string]HostFunc
+	funcs     map[string]HostFunc
+	seq       atomic.Uint64
+}
+
+type config struct {
+	memoryLimitPages uint32
+	cache            wazero.CompilationCache
+	interrupt        bool
+}
+
+// Option configures a Runtime.
+type Option func(*config)
+
+// WithMemoryLimitPages caps every linear memory at n 64 KiB pages; a guest
+// growing past it sees memory.grow fail.
+func WithMemoryLimitPages(n uint32) Option { return func(c *config) { c.memoryLimitPages = n } }
+
+// WithCompilationCache shares compiled machine code across runtimes (and,
+// with wazero.NewCompilationCacheWithDir, across processes).
+func WithCompilationCache(cache wazero.CompilationCache) Option {
+	return func(c *config) { c.cache = cache }
+}
+
+// WithInterruption makes a guest stop when the context of its call is
+// done (wazero's close-on-context-done: checks on loop back-edges and
+// calls, at some cost). On by default: guests are untrusted.
+func WithInterruption(on bool) Option { return func(c *config) { c.interrupt = on } }
+
+// New returns a runtime.
+func New(ctx context.Context, opts ...Option) (*Runtime, error) {
+	cfg := config{interrupt: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	wc := wazero.NewRuntimeConfig().WithCloseOnContextDone(cfg.interrupt)
+	if cfg.memoryLimitPages > 0 {
+		wc = wc.WithMemoryLimitPages(cfg.memoryLimitPages)
+	}
+	if cfg.cache != nil {
+		wc = wc.WithCompilationCache(cfg.cache)
+	}
+	return &Runtime{
+		wz:        wazero.NewRuntimeWithConfig(ctx, wc),
+		cfg:       cfg,
+		instances: map[string]map[string]HostFunc{},
+		funcs:     map[string]HostFunc{},
+	}, nil
+}
+
+// Close releases everything the runtime compiled and instantiated.
+func (r *Runtime) Close(ctx context.Context) error { return r.wz.Close(ctx) }
+
+// DefineInstance provides an imported instance (an interface such as
+// "acme:kv/store@1.0.0") with Go functions by name. Components importing
+// it get these functions at instantiation.
+func (r *Runtime) DefineInstance(name string, funcs map[string]HostFunc) {
+	r.instances[name] = funcs
+}
+
+// DefineFunc provides a world-level imported function.
+func (r *Runtime) DefineFunc(name string, f HostFunc) { r.funcs[name] = f }
+
+func (r *Runtime) uniqueName(prefix string) string {
+	return fmt.Sprintf("%s-%d", prefix, r.seq.Add(1))
+}
