@@ -92,6 +92,9 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 			if err != nil {
 				return nil, err
 			}
+			if it.host != "" {
+				return nil, s.fail("realloc and post-return must be guest functions")
+			}
 			fn := it.mod.ExportedFunction(it.name)
 			if fn == nil {
 				return nil, s.fail("canonical option refers to %q, which is not a function", it.name)
@@ -158,6 +161,9 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
+	if it.host != "" {
+		return s.fail("canon lift of a function the runtime made is not supported")
+	}
 	core := it.mod.ExportedFunction(it.name)
 	if core == nil {
 		return s.fail("canon lift of %q, which is not a function", it.name)
@@ -170,10 +176,12 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	name, comp, handles := it.name, s.name, s.handles
+	name, comp := it.name, s.name
 	f := &Func{name: name, typ: ft, params: params, results: results}
 	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
-		co := opts.canonOptions(handles.forCall())
+		handles := s.callHandles()
+		defer handles.done()
+		co := opts.canonOptions(handles)
 		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatParams, params, args, nil)
 		if err != nil {
 			return nil, callError(comp, name, err)
@@ -219,9 +227,11 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		return err
 	}
 	sig := canon.FlattenFunc(target.params, target.results, canon.Lower)
-	comp, handles := s.name, s.handles
+	comp := s.name
 	fn := api.GoModuleFunc(func(ctx context.Context, caller api.Module, stack []uint64) {
-		co := opts.canonOptions(handles.forCall())
+		handles := s.callHandles()
+		defer handles.done()
+		co := opts.canonOptions(handles)
 		nparams := len(sig.Params)
 		var outPtr *uint32
 		if sig.ResultsSpilled {
@@ -243,15 +253,7 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		}
 		copy(stack, flat)
 	})
-	name := s.rt.uniqueName("wasifill-lower")
-	host, err := s.rt.wz.NewHostModuleBuilder(name).NewFunctionBuilder().
-		WithGoModuleFunction(fn, apiTypes(sig.Params), apiTypes(sig.Results)).Export("f").Instantiate(ctx)
-	if err != nil {
-		return s.fail("lowering %s: %w", target.name, err)
-	}
-	*s.owned = append(*s.owned, host)
-	s.core[wasmbin.SortCoreFunc] = append(s.core[wasmbin.SortCoreFunc], coreItem{mod: host, name: "f", kind: wasmbin.ExternFunc})
-	return nil
+	return s.hostFunc(ctx, "wasifill-lower", fn, apiTypes(sig.Params), apiTypes(sig.Results))
 }
 
 func apiTypes(ts []canon.ValType) []api.ValueType {
@@ -273,10 +275,105 @@ func apiTypes(ts []canon.ValType) []api.ValueType {
 
 // typeDefs gives resource types defined here their runtime identity.
 func (s *state) typeDefs(d *wasmbin.TypeDefs) error {
+	for _, t := range d.Types {
+		if t.Kind != wasmbin.TypeResource {
+			s.bindType(nil)
+			continue
+		}
+		rt := &resourceType{owner: s.handles}
+		if k := s.nextType; k < len(s.types) && s.types[k].Resource != nil {
+			rt.name = s.types[k].Resource.Name
+		}
+		if t.Dtor != nil {
+			it, err := s.coreAt(wasmbin.SortCoreFunc, *t.Dtor)
+			if err != nil {
+				return err
+			}
+			if it.host != "" {
+				return s.fail("a destructor must be a guest function")
+			}
+			fn := it.mod.ExportedFunction(it.name)
+			if fn == nil {
+				return s.fail("destructor %q is not a function", it.name)
+			}
+			comp := s.name
+			rt.dtor = func(ctx context.Context, rep uint32) error {
+				if _, err := fn.Call(ctx, uint64(rep)); err != nil {
+					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: err}
+				}
+				return nil
+			}
+		}
+		s.bindType(rt)
+	}
 	return nil
 }
 
-// resourceBuiltin is not supported yet: resources come next.
+// callHandles returns the handle view of one call in this instance.
+func (s *state) callHandles() *callHandles {
+	return &callHandles{guest: s.handles, host: s.rt.handles, types: func(t *value.Type) *resourceType {
+		return s.resTypes[s.vt.Resource(t)]
+	}}
+}
+
+// resourceBuiltin defines resource.new, resource.rep or resource.drop as
+// a core function over this instance's handle table.
 func (s *state) resourceBuiltin(ctx context.Context, c wasmbin.Canon) error {
-	return s.fail("resource built-ins are not supported yet")
+	if int(c.Type) >= len(s.types) || s.types[c.Type].Resource == nil {
+		return s.fail("resource built-in on type %d, which is not a resource", c.Type)
+	}
+	static := s.types[c.Type].Resource
+	res := s.resTypes[static]
+	if res == nil {
+		return s.fail("resource %s has no runtime identity", static.Name)
+	}
+	table, comp := s.handles, s.name
+	var fn api.GoModuleFunc
+	params, results := []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}
+	switch c.Op {
+	case wasmbin.CanonResourceNew:
+		if res.owner != table {
+			return s.fail("resource.new of %s, which this component does not define", res.name)
+		}
+		fn = func(_ context.Context, _ api.Module, stack []uint64) {
+			stack[0] = uint64(table.add(handleEntry{res: res, rep: uint32(stack[0]), own: true}))
+		}
+	case wasmbin.CanonResourceRep:
+		fn = func(_ context.Context, _ api.Module, stack []uint64) {
+			e, err := table.get(uint32(stack[0]), res)
+			if err != nil {
+				panic(&TrapError{Component: comp, Func: "resource.rep", Err: err})
+			}
+			stack[0] = uint64(e.rep)
+		}
+	case wasmbin.CanonResourceDrop:
+		results = nil
+		fn = func(ctx context.Context, _ api.Module, stack []uint64) {
+			e, err := table.remove(uint32(stack[0]), res)
+			if err != nil {
+				panic(&TrapError{Component: comp, Func: "resource.drop", Err: err})
+			}
+			if err := dropOwn(ctx, e); err != nil {
+				panic(err)
+			}
+		}
+	default:
+		return s.fail("canon built-in 0x%02x is not supported", c.Op)
+	}
+	return s.hostFunc(ctx, "wasifill-resource", fn, params, results)
+}
+
+// hostFunc adds a core function implemented in Go (a one-function host
+// module registered under a unique name).
+func (s *state) hostFunc(ctx context.Context, prefix string, fn api.GoModuleFunc, params, results []api.ValueType) error {
+	name := s.rt.uniqueName(prefix)
+	host, err := s.rt.wz.NewHostModuleBuilder(name).NewFunctionBuilder().
+		WithGoModuleFunction(fn, params, results).Export("f").Instantiate(ctx)
+	if err != nil {
+		return s.fail("%s: %w", prefix, err)
+	}
+	*s.owned = append(*s.owned, host)
+	sig := wasmbin.CoreFuncType{Params: valTypes(params), Results: valTypes(results)}
+	s.core[wasmbin.SortCoreFunc] = append(s.core[wasmbin.SortCoreFunc], coreItem{mod: host, name: "f", kind: wasmbin.ExternFunc, host: name, sig: sig})
+	return nil
 }

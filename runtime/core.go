@@ -112,7 +112,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 		if !ok {
 			return nil, s.fail("argument for import module %q lacks %q", name, im.Name)
 		}
-		if it.name != im.Name || (single != nil && single != it.mod) {
+		if it.name != im.Name || it.host != "" || (single != nil && single != it.mod) {
 			direct = false
 		}
 		single = it.mod
@@ -126,25 +126,35 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	counts := map[wasmbin.ExternKind]uint32{}
 	for _, im := range imports {
 		it := arg[im.Name]
-		sn, ok := srcName[it.mod]
-		if !ok {
-			sn = fmt.Sprintf("s%d", len(srcName))
-			srcName[it.mod] = sn
-			sources[sn] = it.mod
+		// Host modules are found by their registered name; instances by
+		// the resolver.
+		sn := it.host
+		if sn == "" {
+			var ok bool
+			if sn, ok = srcName[it.mod]; !ok {
+				sn = fmt.Sprintf("\x00s%d", len(srcName))
+				srcName[it.mod] = sn
+				sources[sn] = it.mod
+			}
 		}
 		var ft *wasmbin.CoreFuncType
 		if im.Kind == wasmbin.ExternFunc {
-			fn := it.mod.ExportedFunction(it.name)
-			if fn == nil {
-				return nil, s.fail("%q is not a function", it.name)
+			if it.host != "" {
+				sig := it.sig
+				ft = &sig
+			} else {
+				fn := it.mod.ExportedFunction(it.name)
+				if fn == nil {
+					return nil, s.fail("%q is not a function", it.name)
+				}
+				ft = &wasmbin.CoreFuncType{Params: valTypes(fn.Definition().ParamTypes()), Results: valTypes(fn.Definition().ResultTypes())}
 			}
-			ft = &wasmbin.CoreFuncType{Params: valTypes(fn.Definition().ParamTypes()), Results: valTypes(fn.Definition().ResultTypes())}
 		}
 		b.ImportDesc(sn, it.name, im.Desc, ft)
 		b.Export(im.Name, im.Kind, counts[im.Kind])
 		counts[im.Kind]++
 	}
-	cm, err := s.rt.wz.CompileModule(ctx, b.Encode())
+	cm, err := s.rt.compileBundle(ctx, b.Encode())
 	if err != nil {
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}

@@ -9,7 +9,9 @@ import (
 )
 
 // hostItem provides import im from the runtime's host definitions.
-func (r *Runtime) hostItem(im component.Extern) (item, bool) {
+// Resources the instance exports get host identities, shared (through
+// bound) with later imports that use the same resource.
+func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*resourceType) (item, bool) {
 	vt := component.NewValueTypes()
 	switch im.Kind {
 	case component.ExternFunc:
@@ -41,7 +43,16 @@ func (r *Runtime) hostItem(im component.Extern) (item, bool) {
 				}
 				inst.exports[x.Name] = item{kind: component.ExternFunc, fn: hf}
 			case component.ExternType:
-				inst.exports[x.Name] = item{kind: component.ExternType, typ: x.Type}
+				it := item{kind: component.ExternType, typ: x.Type}
+				if x.Type.Resource != nil {
+					res, ok := bound[x.Type.Resource]
+					if !ok {
+						res = r.hostResource(im.Name, x.Name)
+						bound[x.Type.Resource] = res
+					}
+					it.res = res
+				}
+				inst.exports[x.Name] = it
 			}
 		}
 		return item{kind: component.ExternInstance, inst: inst}, true

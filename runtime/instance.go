@@ -21,11 +21,16 @@ type Instance struct {
 	modules []api.Module
 }
 
-// coreItem is one core item: export name of an instantiated module.
+// coreItem is one core item: export name of an instantiated module. For
+// functions the runtime made (lowerings, resource built-ins), host names
+// the host module and sig its type: wazero forbids looking host functions
+// up, so they are only ever imported, by module name.
 type coreItem struct {
 	mod  api.Module
 	name string
 	kind wasmbin.ExternKind
+	host string
+	sig  wasmbin.CoreFuncType
 }
 
 // coreInstance is a core instance's exports by name.
@@ -38,6 +43,7 @@ type item struct {
 	inst *componentInstance
 	comp *componentDef
 	typ  *component.Type
+	res  *resourceType // for resource types
 }
 
 // componentInstance is a component-level instance: its exports by name.
@@ -70,8 +76,10 @@ type state struct {
 	types         []*component.Type
 	exports       map[string]item
 
-	handles *handleTable
-	owned   *[]api.Module
+	handles  *handleTable
+	resTypes map[*component.Resource]*resourceType
+	nextType int // the next type index, as definitions are walked
+	owned    *[]api.Module
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -94,8 +102,9 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
 	args := map[string]item{}
 	var missing []string
+	bound := map[*component.Resource]*resourceType{}
 	for _, im := range c.index.Type.Imports {
-		it, ok := r.hostItem(im)
+		it, ok := r.hostItem(im, bound)
 		if !ok {
 			missing = append(missing, im.Name)
 			continue
@@ -108,7 +117,7 @@ func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, erro
 	}
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
-		handles: newHandleTable(), owned: &owned}
+		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
 	if err := s.run(ctx, c.comp, args); err != nil {
 		for _, m := range owned {
 			m.Close(ctx)
@@ -207,6 +216,9 @@ func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[strin
 				if !ok {
 					return s.fail("import %q was not supplied", im.Name.Name)
 				}
+				if err := s.bindImport(im, a); err != nil {
+					return err
+				}
 				s.push(a)
 			}
 		case *wasmbin.ExportDefs:
@@ -228,9 +240,12 @@ func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[strin
 	return nil
 }
 
-// push adds an item to its index space.
+// push adds an item to its index space; a type takes the next type index
+// and gives its resource, if it is one, its runtime identity there.
 func (s *state) push(it item) {
 	switch it.kind {
+	case component.ExternType:
+		s.bindType(it.res)
 	case component.ExternFunc:
 		s.funcs = append(s.funcs, it.fn)
 	case component.ExternInstance:
@@ -257,7 +272,8 @@ func (s *state) item(sort wasmbin.Sort, idx uint32) (item, error) {
 		}
 	case wasmbin.SortType:
 		if int(idx) < len(s.types) {
-			return item{kind: component.ExternType, typ: s.types[idx]}, nil
+			t := s.types[idx]
+			return item{kind: component.ExternType, typ: t, res: s.resTypes[t.Resource]}, nil
 		}
 	default:
 		return item{}, s.fail("%s items cannot be used here", sort)
@@ -300,7 +316,8 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 		args[a.Name] = it
 	}
 	child := &state{rt: s.rt, compiled: s.compiled, index: def.index, parent: def.parent, vt: s.vt,
-		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(), owned: s.owned}
+		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(),
+		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned}
 	if err := child.run(ctx, def.comp, args); err != nil {
 		return err
 	}
@@ -337,6 +354,11 @@ func (s *state) alias(a wasmbin.Alias) error {
 			return s.fail("outer alias reaches past the outermost component")
 		}
 		switch a.Sort {
+		case wasmbin.SortType:
+			if int(a.Index) >= len(target.types) {
+				return s.fail("outer type %d is not defined", a.Index)
+			}
+			s.bindType(target.resTypes[target.types[a.Index].Resource])
 		case wasmbin.SortCoreModule:
 			if int(a.Index) >= len(target.coreModules) {
 				return s.fail("outer core module %d is not defined", a.Index)
@@ -349,6 +371,38 @@ func (s *state) alias(a wasmbin.Alias) error {
 			s.components = append(s.components, target.components[a.Index])
 		}
 		// Types (and core types) are static.
+	}
+	return nil
+}
+
+// bindType takes the next type index; a resource type there gets identity
+// res (nil for value types).
+func (s *state) bindType(res *resourceType) {
+	k := s.nextType
+	s.nextType++
+	if k < len(s.types) && s.types[k].Resource != nil && res != nil {
+		s.resTypes[s.types[k].Resource] = res
+	}
+}
+
+// bindImport gives the resources an imported instance exports the
+// identities of those of the instance supplied for it.
+func (s *state) bindImport(im wasmbin.Import, a item) error {
+	if im.Type.Kind != wasmbin.ExternTypeInstance || a.inst == nil {
+		return nil
+	}
+	if int(im.Type.Index) >= len(s.types) {
+		return s.fail("import %q: type %d is not defined", im.Name.Name, im.Type.Index)
+	}
+	for _, x := range s.types[im.Type.Index].Exports {
+		if x.Kind != component.ExternType || x.Type.Resource == nil {
+			continue
+		}
+		got, ok := a.inst.exports[x.Name]
+		if !ok || got.res == nil {
+			return s.fail("import %q: the instance supplied has no resource %s", im.Name.Name, x.Name)
+		}
+		s.resTypes[x.Type.Resource] = got.res
 	}
 	return nil
 }

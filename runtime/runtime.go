@@ -17,6 +17,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
@@ -36,6 +37,11 @@ type Runtime struct {
 	instances map[string]map[string]HostFunc
 	funcs     map[string]HostFunc
 	seq       atomic.Uint64
+
+	bundles   sync.Map     // encoded bundle module → wazero.CompiledModule
+	handles   *handleTable // handles held by Go code
+	resMu     sync.Mutex
+	resources map[string]*resourceType // host resources by "iface#name"
 }
 
 type config struct {
@@ -80,6 +86,8 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		cfg:       cfg,
 		instances: map[string]map[string]HostFunc{},
 		funcs:     map[string]HostFunc{},
+		handles:   newHandleTable(),
+		resources: map[string]*resourceType{},
 	}, nil
 }
 
@@ -98,4 +106,61 @@ func (r *Runtime) DefineFunc(name string, f HostFunc) { r.funcs[name] = f }
 
 func (r *Runtime) uniqueName(prefix string) string {
 	return fmt.Sprintf("%s-%d", prefix, r.seq.Add(1))
+}
+
+// hostResource returns the runtime identity of the resource name of the
+// host interface iface.
+func (r *Runtime) hostResource(iface, name string) *resourceType {
+	r.resMu.Lock()
+	defer r.resMu.Unlock()
+	key := iface + "#" + name
+	if rt, ok := r.resources[key]; ok {
+		return rt
+	}
+	rt := &resourceType{name: name}
+	r.resources[key] = rt
+	return rt
+}
+
+// DefineResourceDrop sets what runs when the last own handle to a resource
+// of host interface iface is dropped (by a guest or by DropHandle).
+func (r *Runtime) DefineResourceDrop(iface, name string, drop func(ctx context.Context, rep uint32) error) {
+	r.hostResource(iface, name).dtor = drop
+}
+
+// NewHandle makes a handle, owned by Go code, to a resource of host
+// interface iface with representation rep; host functions return it as a
+// value of type own<name>.
+func (r *Runtime) NewHandle(iface, name string, rep uint32) value.Handle {
+	return value.Handle(r.handles.add(handleEntry{res: r.hostResource(iface, name), rep: rep, own: true}))
+}
+
+// HandleRep returns the representation of a handle Go code holds (one a
+// host function received, borrowed or owned).
+func (r *Runtime) HandleRep(h value.Handle) (uint32, error) {
+	e, err := r.handles.get(uint32(h), nil)
+	return e.rep, err
+}
+
+// DropHandle drops a handle Go code holds; for an owned handle the
+// resource's destructor runs.
+func (r *Runtime) DropHandle(ctx context.Context, h value.Handle) error {
+	e, err := r.handles.remove(uint32(h), nil)
+	if err != nil {
+		return err
+	}
+	return dropOwn(ctx, e)
+}
+
+// compileBundle compiles a generated bundle module once per runtime.
+func (r *Runtime) compileBundle(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+	if cm, ok := r.bundles.Load(string(wasm)); ok {
+		return cm.(wazero.CompiledModule), nil
+	}
+	cm, err := r.wz.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, err
+	}
+	r.bundles.Store(string(wasm), cm)
+	return cm, nil
 }

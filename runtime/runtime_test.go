@@ -2,9 +2,13 @@ package runtime_test
 
 import (
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -51,5 +55,161 @@ func TestEchoSmoke(t *testing.T) {
 		if !value.Equal(f.Results()[0], out[0], c.arg) {
 			t.Errorf("%s(%v) = %v", c.fn, c.arg, out[0])
 		}
+	}
+}
+
+func newRuntime(t *testing.T, opts ...runtime.Option) *runtime.Runtime {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := runtime.New(ctx, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	return rt
+}
+
+func call(t *testing.T, inst *runtime.Instance, name string, args ...value.Value) value.Value {
+	t.Helper()
+	out, err := inst.Call(context.Background(), name, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out[0]
+}
+
+func TestResources(t *testing.T) {
+	ctx := context.Background()
+	rt := newRuntime(t)
+	inst := load(t, rt, "resources.wasm")
+	const c = "wasifill:guests/counters@0.1.0#"
+	a := call(t, inst, c+"[constructor]counter", uint64(10)).(value.Handle)
+	b := call(t, inst, c+"[static]counter.zero").(value.Handle)
+	if got := call(t, inst, c+"[method]counter.add", a, uint64(5)); got != uint64(15) {
+		t.Errorf("add = %v", got)
+	}
+	call(t, inst, c+"[method]counter.add", b, uint64(2))
+	if got := call(t, inst, c+"total", a, b); got != uint64(17) {
+		t.Errorf("total = %v", got)
+	}
+	if got := call(t, inst, c+"total", a, a); got != uint64(30) {
+		t.Errorf("total(a, a) = %v", got)
+	}
+	if got := call(t, inst, c+"live"); got != uint32(2) {
+		t.Errorf("live = %v", got)
+	}
+	// Dropping the host's own handle runs the guest's destructor.
+	if err := rt.DropHandle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got := call(t, inst, c+"live"); got != uint32(1) {
+		t.Errorf("live after drop = %v", got)
+	}
+	// A dropped handle is gone.
+	if _, err := inst.Call(ctx, c+"[method]counter.get", a); err == nil {
+		t.Error("method call on a dropped handle succeeded")
+	}
+	if got := call(t, inst, c+"[method]counter.get", b); got != uint64(2) {
+		t.Errorf("get = %v", got)
+	}
+}
+
+func TestTrapsAndInterruption(t *testing.T) {
+	rt := newRuntime(t, runtime.WithMemoryLimitPages(64))
+	inst := load(t, rt, "faulty.wasm")
+	const f = "wasifill:guests/faults@0.1.0#"
+	_, err := inst.Call(context.Background(), f+"trap", "boom")
+	var trap *runtime.TrapError
+	if !errors.As(err, &trap) || !strings.Contains(err.Error(), "unreachable") || trap.Func != f+"trap" {
+		t.Fatalf("trap: err = %v", err)
+	}
+	// The host keeps serving after a trap (in a new instance).
+	inst2 := load(t, rt, "faulty.wasm")
+	if got := call(t, inst2, f+"grow", uint32(0)); got != uint32(2) {
+		t.Errorf("grow(0) = %v", got)
+	}
+	// The memory limit stops growth at 64 pages.
+	if got := call(t, inst2, f+"grow", uint32(1)); got != uint32(64) {
+		t.Errorf("grow(1) under a 64-page limit = %v", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = load(t, rt, "faulty.wasm").Call(ctx, f+"spin")
+	if !errors.As(err, &trap) || time.Since(start) > 10*time.Second {
+		t.Fatalf("spin: err = %v after %v", err, time.Since(start))
+	}
+}
+
+// Two components composed into one: calls cross from one component's
+// memory into the other's.
+func TestComposedComponent(t *testing.T) {
+	user, err := os.ReadFile("../testdata/guests/out/client.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plug, err := os.ReadFile("../testdata/guests/out/all-types.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compose.Plug(compose.Part{Name: "client", Bytes: user}, []compose.Part{{Name: "all-types", Bytes: plug}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt := newRuntime(t)
+	c, err := rt.Compile(ctx, res.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := call(t, inst, "run", uint32(41)); got != uint32(42) {
+		t.Errorf("run(41) = %v", got)
+	}
+	if got := call(t, inst, "twice", 1.5); got != 3.0 {
+		t.Errorf("twice(1.5) = %v", got)
+	}
+}
+
+// A Go host implements the interface the client imports.
+func TestHostImplementsImport(t *testing.T) {
+	ctx := context.Background()
+	rt := newRuntime(t)
+	b, err := os.ReadFile("../testdata/guests/out/client.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := rt.Compile(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.Instantiate(ctx, c)
+	var ie *runtime.InstantiateError
+	if !errors.As(err, &ie) || len(ie.Missing) != 1 || ie.Missing[0] != "wasifill:guests/types@0.1.0" {
+		t.Fatalf("instantiating without the import: err = %v", err)
+	}
+	rt.DefineInstance("wasifill:guests/types@0.1.0", map[string]runtime.HostFunc{
+		"echo-u32": func(_ context.Context, args []value.Value) ([]value.Value, error) {
+			return []value.Value{args[0].(uint32) * 10}, nil
+		},
+		"echo-f64": func(_ context.Context, args []value.Value) ([]value.Value, error) {
+			return []value.Value{args[0].(float64) + 0.25}, nil
+		},
+	})
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := call(t, inst, "run", uint32(4)); got != uint32(41) {
+		t.Errorf("run(4) = %v, want 4*10+1", got)
+	}
+	if got := call(t, inst, "twice", 1.0); got != 2.5 {
+		t.Errorf("twice(1) = %v, want (1+0.25)*2", got)
 	}
 }
