@@ -496,22 +496,22 @@ func TestHello(t *testing.T) {
 
 const countersIface = "wasifill:guests/counters@0.1.0#"
 
-// TestResources drives the counter resource of resources.wasm through the
-// same script in both runtimes: constructor and static constructor give own
-// handles (numbered 0, 1, … in both harnesses), methods and total borrow
-// them, and dropping a handle runs the guest's destructor, which live()
-// shows.
-func TestResources(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	comp := readGuest(t, "resources.wasm")
+// counterStep is one step of the script that TestResources (and
+// TestComponentizeFixtures) drive resources.wasm's counter through.
+type counterStep struct {
+	fn   string // in countersIface
+	args []value.Value
+	want []value.Value
+}
+
+const counterDrop = "[resource-drop]counter"
+
+// counterSteps: constructor and static constructor give own handles
+// (numbered 0, 1, … in both harnesses), methods and total borrow them, and
+// dropping a handle runs the guest's destructor, which live() shows.
+func counterSteps() []counterStep {
 	h := func(n uint32) value.Value { return value.Handle(n) }
-	const drop = "[resource-drop]counter"
-	steps := []struct {
-		fn   string
-		args []value.Value
-		want []value.Value
-	}{
+	return []counterStep{
 		{"live", nil, []value.Value{uint32(0)}},
 		{"[constructor]counter", []value.Value{uint64(5)}, []value.Value{h(0)}},
 		{"[static]counter.zero", nil, []value.Value{h(1)}},
@@ -524,15 +524,25 @@ func TestResources(t *testing.T) {
 		{"total", []value.Value{h(0), h(1)}, []value.Value{uint64(15)}},
 		{"total", []value.Value{h(0), h(0)}, []value.Value{uint64(30)}}, // one handle borrowed twice
 		{"total", []value.Value{h(2), h(0)}, []value.Value{uint64(16)}},
-		{drop, []value.Value{h(0)}, nil},
+		{counterDrop, []value.Value{h(0)}, nil},
 		{"live", nil, []value.Value{uint32(2)}},
 		{"[method]counter.get", []value.Value{h(2)}, []value.Value{uint64(1)}},
-		{drop, []value.Value{h(1)}, nil},
-		{drop, []value.Value{h(2)}, nil},
+		{counterDrop, []value.Value{h(1)}, nil},
+		{counterDrop, []value.Value{h(2)}, nil},
 		{"live", nil, []value.Value{uint32(0)}},
 		{"[constructor]counter", []value.Value{uint64(7)}, []value.Value{h(3)}},
 		{"live", nil, []value.Value{uint32(1)}},
 	}
+}
+
+// TestResources drives the counter resource of resources.wasm through
+// counterSteps in both runtimes.
+func TestResources(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	comp := readGuest(t, "resources.wasm")
+	steps := counterSteps()
+	const drop = counterDrop
 	types := map[string]*interop.Func{}
 	for _, s := range steps {
 		if s.fn == drop || types[s.fn] != nil {
@@ -586,7 +596,7 @@ func TestResources(t *testing.T) {
 		t.Errorf("wasmtime: the host holds %d handles at the end, want 1", n)
 	}
 	// A dropped handle is gone.
-	if _, err := inst.Call(ctx, countersIface+"[method]counter.get", h(0)); err == nil {
+	if _, err := inst.Call(ctx, countersIface+"[method]counter.get", value.Handle(0)); err == nil {
 		t.Error("wasmtime: get on a dropped handle: no error")
 	}
 

@@ -73,18 +73,23 @@ func readComponent(t *testing.T, name string) []byte {
 	return b
 }
 
-// runtime is one way of calling a component.
+// runtime makes a batch of calls of one component.
 type runtime struct {
-	name string
-	call func(ctx context.Context, component []byte, export string, fn *interop.Func, args []value.Value) ([]value.Value, error)
+	name  string
+	batch func(ctx context.Context, component []byte, reqs []jco.Request) ([]jco.Response, error)
 }
 
 func runtimes(t *testing.T) []runtime {
-	rts := []runtime{{"wasmtime", func(ctx context.Context, c []byte, export string, _ *interop.Func, args []value.Value) ([]value.Value, error) {
-		return wasmtime.Call(ctx, c, export, args)
+	rts := []runtime{{"wasmtime", func(ctx context.Context, c []byte, reqs []jco.Request) ([]jco.Response, error) {
+		// A fresh instance for every call, as jco.Call would do.
+		out := make([]jco.Response, len(reqs))
+		for k, r := range reqs {
+			out[k].Results, out[k].Err = wasmtime.Call(ctx, c, r.Export, r.Args)
+		}
+		return out, nil
 	}}}
 	if jcoAvailable(t) {
-		rts = append(rts, runtime{"jco", jco.Call})
+		rts = append(rts, runtime{"jco", jco.CallBatch})
 	}
 	return rts
 }
@@ -103,37 +108,47 @@ func jcoAvailable(t *testing.T) bool {
 	return true
 }
 
+// TestCall makes every call of callCases in each runtime; jco makes them
+// in one batch (one node process), each on a fresh instance.
 func TestCall(t *testing.T) {
 	kitchen := readComponent(t, "kitchen.wasm")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	reqs := make([]jco.Request, len(callCases))
+	for k, c := range callCases {
+		fn, err := wasmtime.FuncType(kitchen, c.export)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args, err := wave.ParseValues(paramTypes(fn), c.args)
+		if err != nil {
+			t.Fatalf("%s(%s): %v", c.export, c.args, err)
+		}
+		reqs[k] = jco.Request{Export: c.export, Func: fn, Args: args, Fresh: true}
+	}
 	for _, rt := range runtimes(t) {
 		t.Run(rt.name, func(t *testing.T) {
-			for _, c := range callCases {
-				fn, err := wasmtime.FuncType(kitchen, c.export)
-				if err != nil {
-					t.Fatal(err)
-				}
+			resps, err := rt.batch(ctx, kitchen, reqs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, c := range callCases {
+				fn, r := reqs[k].Func, resps[k]
 				name := strings.TrimPrefix(c.export, types) + "(" + c.args + ")"
 				t.Run(name, func(t *testing.T) {
-					args, err := wave.ParseValues(paramTypes(fn), c.args)
-					if err != nil {
-						t.Fatal(err)
-					}
-					res, err := rt.call(ctx, kitchen, c.export, fn, args)
-					if err != nil {
-						t.Fatal(err)
+					if r.Err != nil {
+						t.Fatal(r.Err)
 					}
 					got := ""
 					if fn.Result != nil {
-						if len(res) != 1 {
-							t.Fatalf("got %d results, want 1", len(res))
+						if len(r.Results) != 1 {
+							t.Fatalf("got %d results, want 1", len(r.Results))
 						}
-						if got, err = wave.Format(fn.Result, res[0]); err != nil {
+						if got, err = wave.Format(fn.Result, r.Results[0]); err != nil {
 							t.Fatal(err)
 						}
-					} else if len(res) != 0 {
-						t.Fatalf("got %d results, want none", len(res))
+					} else if len(r.Results) != 0 {
+						t.Fatalf("got %d results, want none", len(r.Results))
 					}
 					if got != c.want {
 						t.Errorf("%s(%s) = %s, want %s", c.export, c.args, got, c.want)
