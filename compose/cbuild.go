@@ -107,6 +107,7 @@ func (c *componentizer) collectImports() error {
 		}
 	}
 	needed := map[string]bool{}
+	used := map[string]map[string]bool{} // interface → functions and dropped resources
 	modules := []*coreModule{c.main}
 	for _, name := range c.used {
 		modules = append(modules, c.adapters[name])
@@ -130,20 +131,43 @@ func (c *componentizer) collectImports() error {
 				return cfail("%s imports %s.%s, but the world imports no interface %s%s", m.label, im.module, im.name, im.module, c.adapterHint(im.module))
 			}
 			needed[e.Name] = true
+			if used[e.Name] == nil {
+				used[e.Name] = map[string]bool{}
+			}
+			used[e.Name][strings.TrimPrefix(im.name, "[resource-drop]")] = true
 		}
 	}
-	// Resources used by a needed interface come from other interfaces.
+	// Import only what is used, as wit-component does (runtimes need not
+	// provide the rest, e.g. an unstable exit-with-code): the functions the
+	// modules import, the types those use, and the resources that used
+	// types, dropped handles and the exports refer to, from whichever
+	// interface defines them.
+	keep := map[*component.Resource]bool{}
+	for _, e := range c.exportedInterfaces() {
+		for _, r := range resourcesOf(e.Type) {
+			keep[r] = true
+		}
+	}
+	trimmed := map[string]component.Extern{}
 	for changed := true; changed; {
 		changed = false
 		for _, e := range c.candidates {
 			if !needed[e.Name] {
 				continue
 			}
-			for _, r := range resourcesOf(e.Type) {
-				if owner := c.resourceOwner(r); owner != "" && !needed[owner] {
-					needed[owner] = true
+			t := trimExtern(e, used[e.Name], keep)
+			trimmed[e.Name] = t
+			for _, r := range resourcesOf(t.Type) {
+				if !keep[r] {
+					keep[r] = true
 					changed = true
 				}
+			}
+		}
+		for r := range keep {
+			if owner := c.resourceOwner(r); owner != "" && !needed[owner] {
+				needed[owner] = true
+				changed = true
 			}
 		}
 	}
@@ -151,6 +175,9 @@ func (c *componentizer) collectImports() error {
 	for _, e := range c.candidates {
 		if !needed[e.Name] {
 			continue
+		}
+		if e.Kind == component.ExternInstance {
+			e = trimmed[e.Name]
 		}
 		idx, err := c.enc.Import(e)
 		if err != nil {
@@ -273,4 +300,57 @@ func (c *componentizer) addModule(m *wasmbin.ModuleBuilder) (uint32, error) {
 		return 0, fmt.Errorf("componentize: generated module: %w", err)
 	}
 	return c.enc.CoreModule(b), nil
+}
+
+// trimExtern keeps of an imported interface the functions in use, the
+// types they refer to, and the resources in use or in keep.
+func trimExtern(e component.Extern, use map[string]bool, keep map[*component.Resource]bool) component.Extern {
+	if e.Kind != component.ExternInstance {
+		return e
+	}
+	reach := map[*component.Type]bool{}
+	var walk func(t *component.Type)
+	walk = func(t *component.Type) {
+		if t == nil || reach[t] {
+			return
+		}
+		reach[t] = true
+		for _, x := range []*component.Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
+			walk(x)
+		}
+		for _, f := range t.Fields {
+			walk(f.Type)
+		}
+		for _, k := range t.Cases {
+			walk(k.Type)
+		}
+		for _, x := range t.Elems {
+			walk(x)
+		}
+	}
+	res := map[*component.Resource]bool{}
+	for _, x := range e.Type.Exports {
+		if x.Kind == component.ExternFunc && use[x.Name] {
+			walk(x.Type)
+		}
+		if x.Kind == component.ExternType && x.Type.Resource != nil && use[x.Name] {
+			res[x.Type.Resource] = true // [resource-drop]
+		}
+	}
+	for t := range reach {
+		if t.Resource != nil {
+			res[t.Resource] = true
+		}
+	}
+	out := &component.Type{Kind: component.KindInstance}
+	for _, x := range e.Type.Exports {
+		switch {
+		case x.Kind == component.ExternFunc && use[x.Name],
+			x.Kind == component.ExternType && x.Type.Resource != nil && (res[x.Type.Resource] || keep[x.Type.Resource]),
+			x.Kind == component.ExternType && x.Type.Resource == nil && reach[x.Type]:
+			out.Exports = append(out.Exports, x)
+		}
+	}
+	e.Type = out
+	return e
 }

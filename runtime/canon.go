@@ -226,7 +226,17 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	sig := canon.FlattenFunc(target.params, target.results, canon.Lower)
+	// The types as this component sees the function: its resources are
+	// the ones this instance's handle table knows.
+	if int(c.Func) >= len(s.index.Funcs) {
+		return s.fail("func %d has no type", c.Func)
+	}
+	params, results, err := s.vt.Func(s.index.Funcs[c.Func])
+	if err != nil {
+		return s.fail("lowering %s: %v", target.name, err)
+	}
+	sig := canon.FlattenFunc(params, results, canon.Lower)
+	resultTypes := results
 	comp := s.name
 	fn := api.GoModuleFunc(func(ctx context.Context, caller api.Module, stack []uint64) {
 		handles := s.callHandles()
@@ -239,7 +249,7 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 			outPtr = &p
 			nparams--
 		}
-		args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, target.params, stack[:nparams])
+		args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, params, stack[:nparams])
 		if err != nil {
 			panic(callError(comp, target.name, err))
 		}
@@ -247,7 +257,7 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		if err != nil {
 			panic(err)
 		}
-		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, target.results, results, outPtr)
+		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, resultTypes, results, outPtr)
 		if err != nil {
 			panic(callError(comp, target.name, err))
 		}

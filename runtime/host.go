@@ -25,7 +25,7 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 		}
 		return item{kind: component.ExternFunc, fn: hf}, true
 	case component.ExternInstance:
-		funcs, ok := r.instances[im.Name]
+		funcs, ok := r.definedInstance(im.Name)
 		if !ok {
 			return item{}, false
 		}
@@ -35,7 +35,7 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 			case component.ExternFunc:
 				f, ok := funcs[x.Name]
 				if !ok {
-					return item{}, false
+					f = notImplemented(im.Name + "#" + x.Name)
 				}
 				hf, err := hostFunc(vt, im.Name+"#"+x.Name, x.Type, f)
 				if err != nil {
@@ -76,4 +76,18 @@ func hostFunc(vt *component.ValueTypes, name string, ft *component.Type, f HostF
 			}
 			return out, nil
 		}}, nil
+}
+
+// NotImplementedError is a call to an imported function the host's
+// definition of that interface leaves out.
+type NotImplementedError struct{ Func string }
+
+func (e *NotImplementedError) Error() string {
+	return "runtime: the host does not implement " + e.Func
+}
+
+func notImplemented(name string) HostFunc {
+	return func(context.Context, []value.Value) ([]value.Value, error) {
+		return nil, &NotImplementedError{Func: name}
+	}
 }

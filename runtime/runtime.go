@@ -17,6 +17,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -113,7 +114,7 @@ func (r *Runtime) uniqueName(prefix string) string {
 func (r *Runtime) hostResource(iface, name string) *resourceType {
 	r.resMu.Lock()
 	defer r.resMu.Unlock()
-	key := iface + "#" + name
+	key := interfaceKey(iface) + "#" + name
 	if rt, ok := r.resources[key]; ok {
 		return rt
 	}
@@ -163,4 +164,34 @@ func (r *Runtime) compileBundle(ctx context.Context, wasm []byte) (wazero.Compil
 	}
 	r.bundles.Store(string(wasm), cm)
 	return cm, nil
+}
+
+// interfaceKey is an interface name with its version cut to the
+// semver-compatible part (1.2.3 → 1, 0.2.3 → 0.2), so host definitions
+// serve every compatible version a component may import.
+func interfaceKey(name string) string {
+	base, version, ok := strings.Cut(name, "@")
+	if !ok {
+		return name
+	}
+	parts := strings.SplitN(version, ".", 3)
+	if parts[0] != "0" || len(parts) < 2 {
+		return base + "@" + parts[0]
+	}
+	return base + "@0." + parts[1]
+}
+
+// definedInstance finds the host definition for an imported interface:
+// the exact name, else one with a compatible version.
+func (r *Runtime) definedInstance(name string) (map[string]HostFunc, bool) {
+	if f, ok := r.instances[name]; ok {
+		return f, true
+	}
+	key := interfaceKey(name)
+	for n, f := range r.instances {
+		if interfaceKey(n) == key {
+			return f, true
+		}
+	}
+	return nil, false
 }

@@ -30,8 +30,8 @@ func init() {
 	}
 }
 
-// pinned keeps memory handed to the host alive until the post-return call
-// (Go's collector does not move objects, so addresses stay valid).
+// pinned keeps results handed to the host alive until the post-return
+// call (Go's collector does not move objects, so addresses stay valid).
 var pinned [][]byte
 
 // retArea holds a string result: pointer and length.
@@ -64,21 +64,36 @@ func logString(s string) {
 	hostLog(addr(b), uint32(len(b)))
 }
 
+// arena is where cabi_realloc places what the host passes in. cabi_realloc
+// must not allocate through the Go runtime: an allocation may start a
+// garbage collection, which calls WASI (clock_time_get), and a component
+// may not call out of itself while the host is allocating in it
+// (Wasmtime traps "cannot leave component instance"). Exports copy their
+// arguments out and reset the arena.
+var (
+	arena     [4 << 20]byte
+	arenaUsed uint32
+)
+
 //go:wasmexport cabi_realloc
 func cabiRealloc(oldPtr, oldSize, align, newSize uint32) uint32 {
-	b := make([]byte, newSize+align)
-	p := addr(b)
-	p = (p + align - 1) &^ (align - 1)
-	if oldPtr != 0 {
-		copy(b[p-addr(b):], unsafe.Slice((*byte)(unsafe.Pointer(uintptr(oldPtr))), oldSize))
+	base := addr(arena[:])
+	p := (base + arenaUsed + align - 1) &^ (align - 1)
+	if p+newSize > base+uint32(len(arena)) {
+		return 0 // the host reports the failed allocation as a trap
 	}
-	pinned = append(pinned, b)
+	if oldPtr != 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(p))), newSize),
+			unsafe.Slice((*byte)(unsafe.Pointer(uintptr(oldPtr))), oldSize))
+	}
+	arenaUsed = p + newSize - base
 	return p
 }
 
 //go:wasmexport wasifill:guests/greeter@0.1.0#greet
 func greet(ptr, n uint32) uint32 {
 	name := strings.Clone(str(ptr, n))
+	arenaUsed = 0
 	pinned = pinned[:0]
 	out := fmt.Sprintf("%s, %s", greeting, name)
 	logString(out)

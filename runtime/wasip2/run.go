@@ -1,0 +1,41 @@
+package wasip2
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/value"
+)
+
+// ErrNotCommand is returned by Run for a component without wasi:cli/run.
+var ErrNotCommand = errors.New("wasi: the component does not export wasi:cli/run")
+
+// Run runs a command component: it calls wasi:cli/run's run and returns
+// the exit code (0 for ok, 1 for err, or the code given to exit). A trap
+// is returned as the error, with exit code 1.
+func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
+	for _, e := range inst.Type().Exports {
+		name := e.Name
+		if e.Version != "" {
+			name += "@" + e.Version
+		}
+		if !strings.HasPrefix(name, "wasi:cli/run@0.2.") {
+			continue
+		}
+		out, err := inst.Call(ctx, name+"#run")
+		var exit *ExitError
+		if errors.As(err, &exit) {
+			return int(exit.Code), nil
+		}
+		if err != nil {
+			return 1, err
+		}
+		if out[0].(value.Result).IsErr {
+			return 1, nil
+		}
+		return 0, nil
+	}
+	return 1, ErrNotCommand
+}

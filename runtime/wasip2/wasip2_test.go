@@ -1,0 +1,156 @@
+package wasip2_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+func componentize(t *testing.T, core, adapter string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(core)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := compose.Componentize(b, compose.ComponentizeOptions{
+		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, adapter)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func run(t *testing.T, wasm []byte, args ...string) (int, string, string) {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	var stdout, stderr bytes.Buffer
+	wasip2.Define(rt, wasip2.Config{Args: args, Env: [][2]string{{"FIXTURE", "yes"}}, Stdout: &stdout, Stderr: &stderr})
+	c, err := rt.Compile(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	code, err := wasip2.Run(ctx, inst)
+	if err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCommands(t *testing.T) {
+	guests := "../../testdata/guests/out/"
+	hello, err := os.ReadFile(filepath.Join("../../wasmbin/testdata/hello.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		wasm   []byte
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"hello (wasm-tools' component)", hello, []string{"hello"}, 0, "hello\n", ""},
+		{"hello (componentized here)", componentize(t, "../../wasmbin/testdata/hello.core.wasm", "command"), []string{"hello"}, 0, "hello\n", ""},
+		{"c-command", componentize(t, guests+"c-command.core.wasm", "command"), []string{"c", "x", "y"}, 0, "hello from c x y\n", ""},
+		{"go-command", componentize(t, guests+"go-command.core.wasm", "command"), []string{"go", "a", "b"}, 0, "hello from go a b\nFIXTURE=yes\n", ""},
+		// os.Exit(3): WASI 0.2 exit carries only ok/err, so 1 (as in Wasmtime and jco).
+		{"go-command fail", componentize(t, guests+"go-command.core.wasm", "command"), []string{"go", "fail"}, 1, "hello from go fail\nFIXTURE=yes\n", "failing as asked\n"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := run(t, c.wasm, c.args...)
+		if code != c.code || stdout != c.stdout || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
+		}
+	}
+}
+
+// The Go reactor, componentized and composed with host-impl, on this
+// runtime: WASI during _initialize, then calls under GC pressure.
+func TestGoReactor(t *testing.T) {
+	guests := "../../testdata/guests/"
+	core, err := os.ReadFile(guests + "out/go-reactor.core.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var world *component.Type
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == "go-reactor" {
+			if world, err = component.FromWorld(r, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reactor, err := compose.Componentize(core, compose.ComponentizeOptions{World: world,
+		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plug, err := os.ReadFile(guests + "out/host-impl.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := compose.Plug(compose.Part{Name: "go-reactor", Bytes: reactor}, []compose.Part{{Name: "host-impl", Bytes: plug}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	var stderr bytes.Buffer
+	wasip2.Define(rt, wasip2.Config{Env: [][2]string{{"GREETING", "hi"}}, Stderr: &stderr})
+	c, err := rt.Compile(ctx, app.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if !strings.Contains(stderr.String(), "go-reactor: starting") {
+		t.Errorf("stderr during _initialize = %q", stderr.String())
+	}
+	const greet = "wasifill:guests/greeter@0.1.0#greet"
+	big := strings.Repeat("x", 10<<10)
+	for i := 0; i < 1000; i++ {
+		out, err := inst.Call(ctx, greet, big)
+		if err != nil {
+			t.Fatalf("greet %d: %v", i, err)
+		}
+		if out[0] != "hi, "+big {
+			t.Fatalf("greet %d: wrong result of %d bytes", i, len(out[0].(string)))
+		}
+	}
+	out, err := inst.Call(ctx, "wasifill:guests/greeter@0.1.0#churn", uint32(300), uint32(65536))
+	if err != nil || out[0] != uint64(300*65536) {
+		t.Fatalf("churn = %v, %v", out, err)
+	}
+}
