@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runCLI runs the CLI in process and returns its exit code, stdout and
@@ -39,7 +40,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestNotYetCommandsExit2(t *testing.T) {
-	for _, name := range []string{"gen", "run", "call", "serve"} {
+	for _, name := range []string{"gen", "serve"} {
 		code, _, errOut := runCLI(t, name, "x")
 		if code != 2 || !strings.Contains(errOut, "not implemented yet") {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying not implemented yet", name, code, errOut)
@@ -164,5 +165,39 @@ func TestComposeAndInspect(t *testing.T) {
 	code, _, errOut = runCLI(t, "inspect", "main_test.go")
 	if code != 1 || !strings.Contains(errOut, "not a wasm binary") {
 		t.Errorf("inspect text file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestCallAndRun(t *testing.T) {
+	fixtures := "../../testdata/guests/out/"
+	code, out, errOut := runCLI(t, "call", fixtures+"all-types.wasm",
+		`wasifill:guests/types@0.1.0#describe({name: "ann", age: 7, tags: ["a", "bee"], home: some({x: -1, y: 2})})`)
+	if code != 0 || out != "\"ann (7) [a, bee] at (-1, 2)\"\n" {
+		t.Errorf("call describe: exit %d, out %q, err %q", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "call", fixtures+"all-types.wasm", `wasifill:guests/types@0.1.0#echo-shape(rect({x: 1, y: -2}))`)
+	if code != 0 || out != "rect({x: 1, y: -2})\n" {
+		t.Errorf("call echo-shape: exit %d, out %q", code, out)
+	}
+	start := time.Now()
+	code, _, errOut = runCLI(t, "call", "--timeout", "200ms", fixtures+"faulty.wasm", `wasifill:guests/faults@0.1.0#spin()`)
+	if code != 1 || !strings.Contains(errOut, "deadline exceeded") || time.Since(start) > 10*time.Second {
+		t.Errorf("call spin: exit %d, stderr %q after %v", code, errOut, time.Since(start))
+	}
+	code, _, errOut = runCLI(t, "call", fixtures+"faulty.wasm", `wasifill:guests/faults@0.1.0#trap("boom")`)
+	if code != 1 || !strings.Contains(errOut, "unreachable") || !strings.Contains(errOut, "faults@0.1.0#trap") {
+		t.Errorf("call trap: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "call", fixtures+"all-types.wasm", `wasifill:guests/types@0.1.0#echo-u8(300)`)
+	if code != 1 || !strings.Contains(errOut, "arguments of") {
+		t.Errorf("call with a bad argument: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "run", "../../wasmbin/testdata/hello.wasm")
+	if code != 0 || out != "hello\n" {
+		t.Errorf("run hello: exit %d, out %q, err %q", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "run", fixtures+"all-types.wasm")
+	if code != 1 || !strings.Contains(errOut, "wasi:cli/run") {
+		t.Errorf("run a reactor: exit %d, stderr %q", code, errOut)
 	}
 }

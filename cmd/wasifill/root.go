@@ -27,8 +27,8 @@ func newRootCommand() *cobra.Command {
 		newComposeCommand(),
 		newComponentizeCommand(),
 		newInspectCommand(),
-		newNotYetCommand("run", "Run a command component", "runtime (issue 5)"),
-		newNotYetCommand("call", "Call one export of a component with WAVE arguments", "runtime (issue 5)"),
+		newRunCommand(),
+		newCallCommand(),
 		newNotYetCommand("serve", "Serve components' interfaces over wasifill:rpc", "deadlines and rpc host (issue 8)"),
 	)
 	return root

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/value/wave"
+)
+
+// defaultTimeout is the host default deadline of an invocation
+// (../shared/DESIGN.md), overridden by WASIFILL_RPC_TIMEOUT_MS or --timeout.
+const defaultTimeout = 2 * time.Second
+
+type runFlags struct {
+	env      []string
+	timeout  time.Duration
+	memLimit uint32
+}
+
+func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
+	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
+	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
+	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
+}
+
+// instantiate compiles path and instantiates it with WASI 0.2 defined.
+func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, error) {
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, inputError("%v", err)
+	}
+	var opts []runtime.Option
+	if f.memLimit > 0 {
+		opts = append(opts, runtime.WithMemoryLimitPages(f.memLimit))
+	}
+	rt, err := runtime.New(ctx, opts...)
+	if err != nil {
+		return nil, nil, inputError("%v", err)
+	}
+	var env [][2]string
+	for _, kv := range f.env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			rt.Close(ctx)
+			return nil, nil, inputError("--env wants KEY=VALUE, got %q", kv)
+		}
+		env = append(env, [2]string{k, v})
+	}
+	wasip2.Define(rt, wasip2.Config{Args: args, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	c, err := rt.Compile(ctx, wasm)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, nil, inputError("%v", err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, nil, inputError("%v", err)
+	}
+	return rt, inst, nil
+}
+
+// envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default.
+func envTimeout() time.Duration {
+	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return defaultTimeout
+}
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+func newRunCommand() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run APP.wasm [-- ARGS...]",
+		Short: "Run a command component (wasi:cli/run)",
+		Long: "run instantiates a command component with WASI 0.2 (stdio, environment, clocks, random; no\n" +
+			"directories) and calls wasi:cli/run. The exit code is the guest's (0 ok, 1 error); a trap exits 1.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := withTimeout(context.Background(), f.timeout)
+			defer cancel()
+			rt, inst, err := f.instantiate(ctx, args[0], append([]string{args[0]}, args[1:]...))
+			if err != nil {
+				return err
+			}
+			defer rt.Close(context.Background())
+			code, err := wasip2.Run(ctx, inst)
+			if err != nil {
+				return &exitError{code: 1, msg: "wasifill run: " + describeRunError(ctx, err)}
+			}
+			if code != 0 {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	f.add(cmd, 0)
+	return cmd
+}
+
+func newCallCommand() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "call APP.wasm 'ns:pkg/iface#func(ARGS)'",
+		Short: "Call one export of a component with WAVE arguments; print the result as WAVE",
+		Long: "call instantiates the component (with WASI 0.2) and calls one exported function:\n" +
+			"'ns:pkg/iface@1.0.0#func(1, \"a\")' inside an exported interface, or 'func(...)' at world level.\n" +
+			"The call has a deadline (default 2s, WASIFILL_RPC_TIMEOUT_MS, --timeout); a guest that overruns it\n" +
+			"is interrupted. Errors (traps, deadlines) exit 1.",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			call, err := wave.ParseCall(args[1])
+			if err != nil {
+				return inputError("call: %v", err)
+			}
+			name := call.Function
+			if call.Interface != "" {
+				name = call.Interface + "#" + call.Function
+			}
+			ctx, cancel := withTimeout(context.Background(), f.timeout)
+			defer cancel()
+			rt, inst, err := f.instantiate(ctx, args[0], []string{args[0]})
+			if err != nil {
+				return err
+			}
+			defer rt.Close(context.Background())
+			fn, ok := inst.Func(name)
+			if !ok {
+				return inputError("call: %s exports no function %s", args[0], name)
+			}
+			vals, err := wave.ParseValues(fn.Params(), call.Args)
+			if err != nil {
+				return inputError("call: arguments of %s: %v", name, err)
+			}
+			out, err := fn.Call(ctx, vals...)
+			if err != nil {
+				return &exitError{code: 1, msg: "wasifill call: " + describeRunError(ctx, err)}
+			}
+			for i, v := range out {
+				text, err := wave.Format(fn.Results()[i], v)
+				if err != nil {
+					return inputError("call: result: %v", err)
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), text)
+			}
+			return nil
+		},
+	}
+	f.add(cmd, envTimeout())
+	return cmd
+}
+
+// describeRunError says what stopped a guest, naming a missed deadline.
+func describeRunError(ctx context.Context, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "deadline exceeded: " + err.Error()
+	}
+	return err.Error()
+}
