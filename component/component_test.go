@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/wasmbin"
-	"github.com/wasifill/wasifill/witparse"
 )
 
 func resolveFile(t *testing.T, path string) *component.Type {
@@ -29,22 +29,7 @@ func resolveFile(t *testing.T, path string) *component.Type {
 }
 
 func worldType(t *testing.T, name string) *component.Type {
-	t.Helper()
-	r, pkg, err := witparse.Load("../testdata/guests/wit", witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == name {
-			ct, err := component.FromWorld(r, w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ct
-		}
-	}
-	t.Fatalf("no world %s", name)
-	return nil
+	return testenv.World(t, "../testdata/guests/wit", name)
 }
 
 // The types wasm-tools wrote into its components resolve to the same

@@ -120,21 +120,17 @@ func funcNeeds(ft *component.Type, lift bool) abiNeeds {
 	return n
 }
 
-// resourcesOf lists the resources t refers to, in first-seen order.
-func resourcesOf(t *component.Type) []*component.Resource {
-	var out []*component.Resource
+// walkType calls visit on t and every type it contains, once each,
+// including the types of instance and component imports and exports.
+func walkType(t *component.Type, visit func(*component.Type)) {
 	seen := map[*component.Type]bool{}
-	have := map[*component.Resource]bool{}
 	var walk func(t *component.Type)
 	walk = func(t *component.Type) {
 		if t == nil || seen[t] {
 			return
 		}
 		seen[t] = true
-		if t.Resource != nil && !have[t.Resource] {
-			have[t.Resource] = true
-			out = append(out, t.Resource)
-		}
+		visit(t)
 		for _, x := range []*component.Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
 			walk(x)
 		}
@@ -155,5 +151,17 @@ func resourcesOf(t *component.Type) []*component.Resource {
 		}
 	}
 	walk(t)
+}
+
+// resourcesOf lists the resources t refers to, in first-seen order.
+func resourcesOf(t *component.Type) []*component.Resource {
+	var out []*component.Resource
+	have := map[*component.Resource]bool{}
+	walkType(t, func(t *component.Type) {
+		if t.Resource != nil && !have[t.Resource] {
+			have[t.Resource] = true
+			out = append(out, t.Resource)
+		}
+	})
 	return out
 }

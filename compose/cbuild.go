@@ -309,25 +309,7 @@ func trimExtern(e component.Extern, use map[string]bool, keep map[*component.Res
 		return e
 	}
 	reach := map[*component.Type]bool{}
-	var walk func(t *component.Type)
-	walk = func(t *component.Type) {
-		if t == nil || reach[t] {
-			return
-		}
-		reach[t] = true
-		for _, x := range []*component.Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
-			walk(x)
-		}
-		for _, f := range t.Fields {
-			walk(f.Type)
-		}
-		for _, k := range t.Cases {
-			walk(k.Type)
-		}
-		for _, x := range t.Elems {
-			walk(x)
-		}
-	}
+	walk := func(t *component.Type) { walkType(t, func(t *component.Type) { reach[t] = true }) }
 	res := map[*component.Resource]bool{}
 	for _, x := range e.Type.Exports {
 		if x.Kind == component.ExternFunc && use[x.Name] {

@@ -11,28 +11,12 @@ import (
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
-	"github.com/wasifill/wasifill/witparse"
 )
 
 const guests = "../testdata/guests/"
 
 func world(t testing.TB, name string) *component.Type {
-	t.Helper()
-	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == name {
-			ct, err := component.FromWorld(r, w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ct
-		}
-	}
-	t.Fatalf("no world %s", name)
-	return nil
+	return testenv.World(t, guests+"wit", name)
 }
 
 func readGuest(t testing.TB, name string) []byte {

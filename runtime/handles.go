@@ -36,8 +36,6 @@ type handleTable struct {
 	mu      sync.Mutex
 	entries []handleEntry
 	free    []uint32
-	// resTypes maps the resource types of this instance's type index space
-	// (static, from package component) to their runtime identities.
 }
 
 func newHandleTable() *handleTable { return &handleTable{} }
@@ -144,15 +142,24 @@ func (h *callHandles) LiftBorrow(t *value.Type, index uint32) (value.Value, erro
 	return value.Handle(i), nil
 }
 
-// LowerOwn moves a host handle into the guest.
-func (h *callHandles) LowerOwn(t *value.Type, v value.Value) (uint32, error) {
+// hostHandle checks that v is a handle of t's resource.
+func (h *callHandles) hostHandle(t *value.Type, v value.Value) (*resourceType, value.Handle, error) {
 	res, err := h.typeOf(t)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	hv, ok := v.(value.Handle)
 	if !ok {
-		return 0, &HandleError{fmt.Sprintf("%T is not a handle", v)}
+		return nil, 0, &HandleError{fmt.Sprintf("%T is not a handle", v)}
+	}
+	return res, hv, nil
+}
+
+// LowerOwn moves a host handle into the guest.
+func (h *callHandles) LowerOwn(t *value.Type, v value.Value) (uint32, error) {
+	res, hv, err := h.hostHandle(t, v)
+	if err != nil {
+		return 0, err
 	}
 	e, err := h.host.remove(uint32(hv), res)
 	if err != nil {
@@ -167,13 +174,9 @@ func (h *callHandles) LowerOwn(t *value.Type, v value.Value) (uint32, error) {
 // LowerBorrow lends a host handle to the guest for the call: the rep, if
 // the guest defines the resource, else a handle removed after the call.
 func (h *callHandles) LowerBorrow(t *value.Type, v value.Value) (uint32, error) {
-	res, err := h.typeOf(t)
+	res, hv, err := h.hostHandle(t, v)
 	if err != nil {
 		return 0, err
-	}
-	hv, ok := v.(value.Handle)
-	if !ok {
-		return 0, &HandleError{fmt.Sprintf("%T is not a handle", v)}
 	}
 	e, err := h.host.get(uint32(hv), res)
 	if err != nil {

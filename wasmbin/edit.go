@@ -119,67 +119,31 @@ func (b *Binary) SetStart(f uint32) error {
 // every function index; whoever instantiates the module supplies the same
 // item under each name. Components reject duplicate core imports.
 func (b *Binary) RenameDuplicateImports() (map[string]string, error) {
-	s := b.section(SecCoreImport)
-	if s == nil || b.Kind != KindCoreModule {
-		return nil, nil
-	}
-	r := b.sectionReader(s)
-	type entry struct {
-		module, name string
-		desc         []byte
-	}
-	var entries []entry
-	err := r.vec(3, func() error {
-		var e entry
-		var err error
-		if e.module, err = r.name(); err != nil {
-			return err
-		}
-		if e.name, err = r.name(); err != nil {
-			return err
-		}
-		start := r.pos
-		kind, err := r.byte()
-		if err != nil {
-			return err
-		}
-		if err := r.skipImportDesc(ExternKind(kind)); err != nil {
-			return err
-		}
-		e.desc = r.b[start:r.pos]
-		entries = append(entries, e)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	seen := map[string]int{}
 	renamed := map[string]string{}
-	w := &writer{}
-	w.u32(uint32(len(entries)))
-	for _, e := range entries {
-		key := e.module + "\x00" + e.name
+	err := b.rewriteImports(func(module, name string) (string, string) {
+		key := module + "\x00" + name
 		seen[key]++
-		name := e.name
 		if n := seen[key]; n > 1 {
-			name = fmt.Sprintf("%s#%d", e.name, n)
-			renamed[e.module+"\x00"+name] = e.name
+			newName := fmt.Sprintf("%s#%d", name, n)
+			renamed[module+"\x00"+newName] = name
+			return module, newName
 		}
-		w.name(e.module)
-		w.name(name)
-		w.b = append(w.b, e.desc...)
-	}
-	if len(renamed) > 0 {
-		s.Payload = w.b
-		s.SizeBytes = nil
-	}
-	return renamed, nil
+		return module, name
+	})
+	return renamed, err
 }
 
 // RenameImportModules rewrites the module name of every import through
 // rename (used to give the empty module name, valid in components, a name
 // runtimes accept).
 func (b *Binary) RenameImportModules(rename func(string) string) error {
+	return b.rewriteImports(func(module, name string) (string, string) { return rename(module), name })
+}
+
+// rewriteImports re-encodes the import section with each import's module
+// and name passed through f; descriptions are kept.
+func (b *Binary) rewriteImports(f func(module, name string) (string, string)) error {
 	s := b.section(SecCoreImport)
 	if s == nil || b.Kind != KindCoreModule {
 		return nil
@@ -191,6 +155,7 @@ func (b *Binary) RenameImportModules(rename func(string) string) error {
 		return err
 	}
 	w.u32(uint32(n))
+	changed := false
 	for i := 0; i < n; i++ {
 		module, err := r.name()
 		if err != nil {
@@ -208,11 +173,15 @@ func (b *Binary) RenameImportModules(rename func(string) string) error {
 		if err := r.skipImportDesc(ExternKind(kind)); err != nil {
 			return err
 		}
-		w.name(rename(module))
-		w.name(name)
+		m2, n2 := f(module, name)
+		changed = changed || m2 != module || n2 != name
+		w.name(m2)
+		w.name(n2)
 		w.b = append(w.b, r.b[start:r.pos]...)
 	}
-	s.Payload = w.b
-	s.SizeBytes = nil
+	if changed {
+		s.Payload = w.b
+		s.SizeBytes = nil
+	}
 	return nil
 }

@@ -124,18 +124,16 @@ func Run(ctx context.Context, dir string, args ...string) ([]byte, error) {
 // ComponentNew embeds the WIT world of witDir into the core module and makes
 // a component of it (`wasm-tools component embed` then `component new`).
 func ComponentNew(ctx context.Context, core []byte, witDir, world string) ([]byte, error) {
+	embedded, err := Embed(ctx, core, witDir, world)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "wasifill-oracle-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if err := copyDir(witDir, filepath.Join(dir, "wit")); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "core.wasm"), core, 0o644); err != nil {
-		return nil, err
-	}
-	if _, err := Run(ctx, dir, "component", "embed", "wit", "--world", world, "core.wasm", "-o", "embedded.wasm"); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "embedded.wasm"), embedded, 0o644); err != nil {
 		return nil, err
 	}
 	if _, err := Run(ctx, dir, "component", "new", "embedded.wasm", "-o", "component.wasm"); err != nil {

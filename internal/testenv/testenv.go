@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // WITCorpus returns $WASIFILL_WIT_CORPUS, the wasm-tools WIT UI corpus. In
@@ -48,5 +51,26 @@ func Adapter(t testing.TB, kind string) []byte {
 		t.Fatalf("jco's %s is not in .tools/node_modules; run scripts/install-tools.sh", name)
 	}
 	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", name)
+	return nil
+}
+
+// World loads the WIT package in witDir and returns world name as a
+// component type.
+func World(t testing.TB, witDir, name string) *component.Type {
+	t.Helper()
+	r, pkg, err := witparse.Load(witDir, witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == name {
+			ct, err := component.FromWorld(r, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ct
+		}
+	}
+	t.Fatalf("%s has no world %s", witDir, name)
 	return nil
 }

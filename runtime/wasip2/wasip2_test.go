@@ -8,12 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
-	"github.com/wasifill/wasifill/witparse"
 )
 
 func componentize(t *testing.T, core, adapter string) []byte {
@@ -93,18 +91,7 @@ func TestGoReactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var world *component.Type
-	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == "go-reactor" {
-			if world, err = component.FromWorld(r, w.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	world := testenv.World(t, guests+"wit", "go-reactor")
 	reactor, err := compose.Componentize(core, compose.ComponentizeOptions{World: world,
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
