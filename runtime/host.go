@@ -25,7 +25,7 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 		}
 		return item{kind: component.ExternFunc, fn: hf}, true
 	case component.ExternInstance:
-		funcs, ok := r.definedInstance(im.Name)
+		funcs, maker, ok := r.definedInstance(im.Name)
 		if !ok {
 			return item{}, false
 		}
@@ -34,7 +34,11 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 			switch x.Kind {
 			case component.ExternFunc:
 				f, ok := funcs[x.Name]
-				if !ok {
+				switch {
+				case ok:
+				case maker != nil:
+					f = maker(x.Name, x.Type)
+				default:
 					f = notImplemented(im.Name + "#" + x.Name)
 				}
 				hf, err := hostFunc(vt, im.Name+"#"+x.Name, x.Type, f)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/value"
 )
 
@@ -36,6 +37,7 @@ type Runtime struct {
 	wz        wazero.Runtime
 	cfg       config
 	instances map[string]map[string]HostFunc
+	makers    map[string]HostFuncMaker
 	funcs     map[string]HostFunc
 	seq       atomic.Uint64
 
@@ -86,6 +88,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		wz:        wazero.NewRuntimeWithConfig(ctx, wc),
 		cfg:       cfg,
 		instances: map[string]map[string]HostFunc{},
+		makers:    map[string]HostFuncMaker{},
 		funcs:     map[string]HostFunc{},
 		handles:   newHandleTable(),
 		resources: map[string]*resourceType{},
@@ -100,6 +103,18 @@ func (r *Runtime) Close(ctx context.Context) error { return r.wz.Close(ctx) }
 // it get these functions at instantiation.
 func (r *Runtime) DefineInstance(name string, funcs map[string]HostFunc) {
 	r.instances[name] = funcs
+}
+
+// HostFuncMaker makes the implementation of function name of an imported
+// interface from its type, for hosts that answer every function of an
+// interface the same way (for example "not permitted").
+type HostFuncMaker func(name string, ft *component.Type) HostFunc
+
+// DefineInstanceMaker provides an imported instance whose functions are
+// made from their types when a component imports it.
+func (r *Runtime) DefineInstanceMaker(name string, make HostFuncMaker) {
+	r.makers[name] = make
+	r.instances[name] = map[string]HostFunc{}
 }
 
 // DefineFunc provides a world-level imported function.
@@ -183,15 +198,15 @@ func interfaceKey(name string) string {
 
 // definedInstance finds the host definition for an imported interface:
 // the exact name, else one with a compatible version.
-func (r *Runtime) definedInstance(name string) (map[string]HostFunc, bool) {
+func (r *Runtime) definedInstance(name string) (map[string]HostFunc, HostFuncMaker, bool) {
 	if f, ok := r.instances[name]; ok {
-		return f, true
+		return f, r.makers[name], true
 	}
 	key := interfaceKey(name)
 	for n, f := range r.instances {
 		if interfaceKey(n) == key {
-			return f, true
+			return f, r.makers[n], true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }

@@ -8,6 +8,7 @@
 //   - random: random, insecure, insecure-seed
 //   - filesystem: types, preopens (no directories are granted: every
 //     filesystem call answers not-permitted or traps)
+//   - sockets: every function answers err(access-denied), or traps
 //
 // Functions of these interfaces left out trap with a
 // runtime.NotImplementedError naming them.
@@ -80,6 +81,7 @@ func Define(rt *runtime.Runtime, cfg Config) {
 	h.defineClocks()
 	h.defineRandom()
 	h.defineFilesystem()
+	h.defineSockets()
 }
 
 type eofReader struct{}
