@@ -64,9 +64,8 @@ func (e *TrapError) ExitCode() (uint32, bool) {
 
 // options are the canonical options of one lift or lower, resolved.
 type options struct {
-	memory     coreItem
-	hasMemory  bool
-	realloc    api.Function
+	memory     func() api.Memory   // nil: no memory option
+	realloc    func() api.Function // nil: no realloc option
 	postReturn api.Function
 	encoding   canon.StringEncoding
 }
@@ -86,7 +85,7 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 			if err != nil {
 				return nil, err
 			}
-			o.memory, o.hasMemory = it, true
+			o.memory = func() api.Memory { return it.mod.ExportedMemory(it.name) }
 		case wasmbin.OptRealloc, wasmbin.OptPostReturn:
 			it, err := s.coreAt(wasmbin.SortCoreFunc, opt.Index)
 			if err != nil {
@@ -100,7 +99,7 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 				return nil, s.fail("canonical option refers to %q, which is not a function", it.name)
 			}
 			if opt.Kind == wasmbin.OptRealloc {
-				o.realloc = fn
+				o.realloc = func() api.Function { return fn }
 			} else {
 				o.postReturn = fn
 			}
@@ -114,13 +113,13 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 // canonOptions builds the canon package's options for one call.
 func (o *options) canonOptions(handles canon.HandleTable) *canon.Options {
 	co := &canon.Options{StringEncoding: o.encoding, Handles: handles}
-	if o.hasMemory {
-		if m := o.memory.mod.ExportedMemory(o.memory.name); m != nil {
+	if o.memory != nil {
+		if m := o.memory(); m != nil {
 			co.Memory = m
 		}
 	}
-	if o.realloc != nil {
-		fn := o.realloc
+	if o.realloc != nil && o.realloc() != nil {
+		fn := o.realloc()
 		co.Realloc = func(ctx context.Context, oldPtr, oldSize, align, newSize uint32) (uint32, error) {
 			res, err := fn.Call(ctx, uint64(oldPtr), uint64(oldSize), uint64(align), uint64(newSize))
 			if err != nil {
@@ -176,7 +175,13 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	name, comp := it.name, s.name
+	s.funcs = append(s.funcs, s.liftFunc(it.name, core, ft, params, results, opts))
+	return nil
+}
+
+// liftFunc makes a component function of core function core.
+func (s *state) liftFunc(name string, core api.Function, ft *component.Type, params, results []*value.Type, opts *options) *Func {
+	comp := s.name
 	f := &Func{name: name, typ: ft, params: params, results: results}
 	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
 		handles := s.callHandles()
@@ -201,8 +206,7 @@ func (s *state) lift(c wasmbin.Canon) error {
 		}
 		return out, nil
 	}
-	s.funcs = append(s.funcs, f)
-	return nil
+	return f
 }
 
 // callError wraps what the canonical ABI refused: hostile pointers,
@@ -235,10 +239,16 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	if err != nil {
 		return s.fail("lowering %s: %v", target.name, err)
 	}
+	fn, sig := s.lowerFunc(target, params, results, opts)
+	return s.hostFunc(ctx, "wasifill-lower", fn, apiTypes(sig.Params), apiTypes(sig.Results))
+}
+
+// lowerFunc is the Go side of a lowered function: lift the arguments from
+// the caller, call target, lower the results.
+func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options) (api.GoModuleFunc, canon.Signature) {
 	sig := canon.FlattenFunc(params, results, canon.Lower)
-	resultTypes := results
 	comp := s.name
-	fn := api.GoModuleFunc(func(ctx context.Context, caller api.Module, stack []uint64) {
+	return func(ctx context.Context, caller api.Module, stack []uint64) {
 		handles := s.callHandles()
 		defer handles.done()
 		co := opts.canonOptions(handles)
@@ -253,17 +263,16 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		if err != nil {
 			panic(callError(comp, target.name, err))
 		}
-		results, err := target.call(ctx, args)
+		out, err := target.call(ctx, args)
 		if err != nil {
 			panic(err)
 		}
-		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, resultTypes, results, outPtr)
+		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, results, out, outPtr)
 		if err != nil {
 			panic(callError(comp, target.name, err))
 		}
 		copy(stack, flat)
-	})
-	return s.hostFunc(ctx, "wasifill-lower", fn, apiTypes(sig.Params), apiTypes(sig.Results))
+	}, sig
 }
 
 func apiTypes(ts []canon.ValType) []api.ValueType {
@@ -337,13 +346,23 @@ func (s *state) resourceBuiltin(ctx context.Context, c wasmbin.Canon) error {
 	if res == nil {
 		return s.fail("resource %s has no runtime identity", static.Name)
 	}
+	fn, params, results, err := s.resourceFunc(c.Op, res)
+	if err != nil {
+		return err
+	}
+	return s.hostFunc(ctx, "wasifill-resource", fn, params, results)
+}
+
+// resourceFunc is the Go side of resource.new, resource.rep or
+// resource.drop of res over this instance's handle table.
+func (s *state) resourceFunc(op byte, res *resourceType) (api.GoModuleFunc, []api.ValueType, []api.ValueType, error) {
 	table, comp := s.handles, s.name
 	var fn api.GoModuleFunc
 	params, results := []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}
-	switch c.Op {
+	switch op {
 	case wasmbin.CanonResourceNew:
 		if res.owner != table {
-			return s.fail("resource.new of %s, which this component does not define", res.name)
+			return nil, nil, nil, s.fail("resource.new of %s, which this component does not define", res.name)
 		}
 		fn = func(_ context.Context, _ api.Module, stack []uint64) {
 			stack[0] = uint64(table.add(handleEntry{res: res, rep: uint32(stack[0]), own: true}))
@@ -368,9 +387,9 @@ func (s *state) resourceBuiltin(ctx context.Context, c wasmbin.Canon) error {
 			}
 		}
 	default:
-		return s.fail("canon built-in 0x%02x is not supported", c.Op)
+		return nil, nil, nil, s.fail("canon built-in 0x%02x is not supported", op)
 	}
-	return s.hostFunc(ctx, "wasifill-resource", fn, params, results)
+	return fn, params, results, nil
 }
 
 // hostFunc adds a core function implemented in Go (a one-function host
