@@ -520,3 +520,45 @@ func (s *scope) canon(c wasmbin.Canon) error {
 	}
 	return nil
 }
+
+// EmbeddedWorlds finds the worlds in the type of a component-type custom
+// section's component (wit-component's encoding: an exported component
+// type whose one export, named after the world, is the world itself).
+func EmbeddedWorlds(t *Type) []Extern {
+	var out []Extern
+	for _, e := range t.Exports {
+		if e.Kind != ExternType || e.Type.Kind != KindComponent {
+			continue
+		}
+		for _, w := range e.Type.Exports {
+			if w.Kind == ExternComponent {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// WorldOfModule returns the world a core module carries in its
+// component-type custom sections, or nil if it carries none.
+func WorldOfModule(m *wasmbin.Binary) (*Type, error) {
+	var worlds []Extern
+	for _, s := range m.CustomSections("component-type") {
+		c, err := wasmbin.DecodeComponent(s.Data)
+		if err != nil {
+			return nil, fmt.Errorf("custom section %s: %w", s.Name, err)
+		}
+		t, err := Resolve(c)
+		if err != nil {
+			return nil, fmt.Errorf("custom section %s: %w", s.Name, err)
+		}
+		worlds = append(worlds, EmbeddedWorlds(t)...)
+	}
+	switch len(worlds) {
+	case 0:
+		return nil, nil
+	case 1:
+		return worlds[0].Type, nil
+	}
+	return nil, fmt.Errorf("the module embeds %d worlds; merging several is not supported", len(worlds))
+}

@@ -100,31 +100,18 @@ func loadCore(label string, b []byte) (*coreModule, error) {
 // embeddedWorld reads the world in a module's component-type sections and
 // removes them from the module.
 func (m *coreModule) embeddedWorld() (*component.Type, error) {
-	var worlds []component.Extern
+	w, err := component.WorldOfModule(m.bin)
+	if err != nil {
+		return nil, cfail("%s: %v", m.label, err)
+	}
 	kept := m.bin.Sections[:0]
 	for _, s := range m.bin.Sections {
 		if s.ID != wasmbin.SecCustom || !strings.HasPrefix(s.Name, "component-type") {
 			kept = append(kept, s)
-			continue
 		}
-		c, err := wasmbin.DecodeComponent(s.Data)
-		if err != nil {
-			return nil, fmt.Errorf("componentize: %s: custom section %s: %w", m.label, s.Name, err)
-		}
-		t, err := component.Resolve(c)
-		if err != nil {
-			return nil, fmt.Errorf("componentize: %s: custom section %s: %w", m.label, s.Name, err)
-		}
-		worlds = append(worlds, EmbeddedWorlds(t)...)
 	}
 	m.bin.Sections = kept
-	switch len(worlds) {
-	case 0:
-		return nil, nil
-	case 1:
-		return worlds[0].Type, nil
-	}
-	return nil, cfail("%s embeds %d worlds; merging several is not supported", m.label, len(worlds))
+	return w, nil
 }
 
 // Componentize turns a core module into a component (the job of

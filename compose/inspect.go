@@ -123,28 +123,10 @@ func embeddedWorlds(data []byte) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	for _, w := range EmbeddedWorlds(t) {
+	for _, w := range component.EmbeddedWorlds(t) {
 		out = append(out, component.FormatWorld(w.Name, w.Type))
 	}
 	return out, nil
-}
-
-// EmbeddedWorlds finds the worlds in the type of a component-type custom
-// section's component (wit-component's encoding: an exported component
-// type whose one export, named after the world, is the world itself).
-func EmbeddedWorlds(t *component.Type) []component.Extern {
-	var out []component.Extern
-	for _, e := range t.Exports {
-		if e.Kind != component.ExternType || e.Type.Kind != component.KindComponent {
-			continue
-		}
-		for _, w := range e.Type.Exports {
-			if w.Kind == component.ExternComponent {
-				out = append(out, w)
-			}
-		}
-	}
-	return out
 }
 
 // parseProducers reads the producers custom section (tool-conventions):

@@ -16,6 +16,7 @@ type Compiled struct {
 	comp    *wasmbin.Component
 	index   *component.Index
 	modules map[*wasmbin.Binary]*compiledModule
+	core    *coreProgram // set for a core module (CompileCore)
 }
 
 type compiledModule struct {
@@ -34,10 +35,11 @@ func (e *CompileError) Error() string { return "runtime: compile: " + e.Err.Erro
 
 func (e *CompileError) Unwrap() error { return e.Err }
 
-// Compile decodes a component binary and compiles its core modules.
+// Compile decodes a component binary and compiles its core modules. A
+// core module is compiled as by CompileCore, with its embedded world.
 func (r *Runtime) Compile(ctx context.Context, b []byte) (*Compiled, error) {
 	if k, ok := wasmbin.KindOf(b); ok && k == wasmbin.KindCoreModule {
-		return nil, &CompileError{fmt.Errorf("a core module, not a component (run wasifill componentize)")}
+		return r.CompileCore(ctx, b, nil)
 	}
 	comp, err := wasmbin.DecodeComponent(b)
 	if err != nil {

@@ -63,7 +63,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 		}
 		providers[name] = m
 	}
-	mod, err := s.instantiateCore(ctx, cm.compiled, providers)
+	mod, err := s.instantiateCore(ctx, cm.compiled, providers, nil)
 	if err != nil {
 		return s.fail("instantiating core module %d: %w", ci.Module, err)
 	}
@@ -85,15 +85,19 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	return nil
 }
 
-func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module) (api.Module, error) {
+// instantiateCore instantiates cm with import modules from providers
+// (others are looked up by name) and cfg (nil: no WASI context).
+func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module, cfg wazero.ModuleConfig) (api.Module, error) {
 	rctx := experimental.WithImportResolver(ctx, func(name string) api.Module {
 		if name == emptyModuleName {
 			name = ""
 		}
 		return providers[name]
 	})
-	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
-	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg)
+	if cfg == nil {
+		cfg = wazero.NewModuleConfig()
+	}
+	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg.WithName("").WithStartFunctions())
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +162,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	if err != nil {
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}
-	return s.instantiateCore(ctx, cm, sources)
+	return s.instantiateCore(ctx, cm, sources, nil)
 }
 
 func valTypes(ts []api.ValueType) []byte {

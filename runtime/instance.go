@@ -100,6 +100,9 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 // Instantiate instantiates a compiled component with the runtime's host
 // definitions as its imports.
 func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+	if c.core != nil {
+		return r.instantiateCore(ctx, c)
+	}
 	args := map[string]item{}
 	var missing []string
 	bound := map[*component.Resource]*resourceType{}

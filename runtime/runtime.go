@@ -41,10 +41,14 @@ type Runtime struct {
 	funcs     map[string]HostFunc
 	seq       atomic.Uint64
 
-	bundles   sync.Map     // encoded bundle module → wazero.CompiledModule
-	handles   *handleTable // handles held by Go code
-	resMu     sync.Mutex
-	resources map[string]*resourceType // host resources by "iface#name"
+	bundles sync.Map     // encoded bundle module → wazero.CompiledModule
+	handles *handleTable // handles held by Go code
+
+	coreConfig wazero.ModuleConfig
+	p1Once     sync.Once
+	p1Err      error
+	resMu      sync.Mutex
+	resources  map[string]*resourceType // host resources by "iface#name"
 }
 
 type config struct {

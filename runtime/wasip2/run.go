@@ -14,7 +14,9 @@ var ErrNotCommand = errors.New("wasi: the component does not export wasi:cli/run
 
 // Run runs a command component: it calls wasi:cli/run's run and returns
 // the exit code (0 for ok, 1 for err, or the code given to exit). A trap
-// is returned as the error, with exit code 1.
+// is returned as the error, with exit code 1. A wasip1 core command
+// (instantiated from a core module) runs its _start instead, and keeps
+// preview 1's exit codes.
 func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
 	for _, e := range inst.Type().Exports {
 		name := e.Name
@@ -34,6 +36,20 @@ func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
 		}
 		if out[0].(value.Result).IsErr {
 			return 1, nil
+		}
+		return 0, nil
+	}
+	// A wasip1 core command run on wazero's preview 1: its _start.
+	if start, ok := inst.Func("_start"); ok {
+		_, err := start.Call(ctx)
+		var trap *runtime.TrapError
+		if errors.As(err, &trap) {
+			if code, ok := trap.ExitCode(); ok {
+				return int(code), nil
+			}
+		}
+		if err != nil {
+			return 1, err
 		}
 		return 0, nil
 	}

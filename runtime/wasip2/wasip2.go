@@ -24,6 +24,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tetratelabs/wazero"
+
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -76,6 +78,7 @@ func Define(rt *runtime.Runtime, cfg Config) {
 	if h.cfg.Stderr == nil {
 		h.cfg.Stderr = io.Discard
 	}
+	rt.SetCoreModuleConfig(preview1Config(h.cfg))
 	h.defineCLI()
 	h.defineIO()
 	h.defineClocks()
@@ -212,4 +215,15 @@ func (h *host) defineFilesystem() {
 	h.rt.DefineInstance(name("wasi:filesystem/types"), map[string]runtime.HostFunc{
 		"filesystem-error-code": func(context.Context, []value.Value) ([]value.Value, error) { return ret(value.None) },
 	})
+}
+
+// preview1Config gives wasip1 core modules (run without an adapter, on
+// wazero's preview 1) the same arguments, environment and stdio.
+func preview1Config(cfg Config) wazero.ModuleConfig {
+	m := wazero.NewModuleConfig().WithArgs(cfg.Args...).WithStdin(cfg.Stdin).WithStdout(cfg.Stdout).
+		WithStderr(cfg.Stderr).WithSysWalltime().WithSysNanotime().WithSysNanosleep().WithRandSource(rand.Reader)
+	for _, kv := range cfg.Env {
+		m = m.WithEnv(kv[0], kv[1])
+	}
+	return m
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/value"
 )
 
 func componentize(t *testing.T, core, adapter string) []byte {
@@ -139,5 +140,64 @@ func TestGoReactor(t *testing.T) {
 	out, err := inst.Call(ctx, "wasifill:guests/greeter@0.1.0#churn", uint32(300), uint32(65536))
 	if err != nil || out[0] != uint64(300*65536) {
 		t.Fatalf("churn = %v, %v", out, err)
+	}
+}
+
+// wasip1 core modules run directly, on wazero's preview 1: a command by
+// its _start (exit codes kept), a reactor with its world's imports from
+// the host and its exports lifted.
+func TestCoreModules(t *testing.T) {
+	guests := "../../testdata/guests/"
+	cmd, err := os.ReadFile(guests + "out/go-command.core.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, cmd, "go", "fail")
+	if code != 3 || stdout != "hello from go fail\nFIXTURE=yes\n" || stderr != "failing as asked\n" {
+		t.Errorf("go-command core: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+
+	core, err := os.ReadFile(guests + "out/go-reactor.core.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	var stderrBuf bytes.Buffer
+	wasip2.Define(rt, wasip2.Config{Stderr: &stderrBuf})
+	var logged, ids uint64
+	rt.DefineInstance("wasifill:guests/host@0.1.0", map[string]runtime.HostFunc{
+		"log": func(_ context.Context, args []value.Value) ([]value.Value, error) {
+			logged += uint64(len(args[0].(string)))
+			return nil, nil
+		},
+		"next-id": func(context.Context, []value.Value) ([]value.Value, error) {
+			ids++
+			return []value.Value{ids}, nil
+		},
+	})
+	c, err := rt.CompileCore(ctx, core, testenv.World(t, guests+"wit", "go-reactor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if !strings.Contains(stderrBuf.String(), "go-reactor: starting") {
+		t.Errorf("stderr = %q", stderrBuf.String())
+	}
+	out, err := inst.Call(ctx, "wasifill:guests/greeter@0.1.0#greet", "core")
+	if err != nil || out[0] != "hello, core" {
+		t.Fatalf("greet = %v, %v", out, err)
+	}
+	out, err = inst.Call(ctx, "wasifill:guests/greeter@0.1.0#churn", uint32(100), uint32(4096))
+	if err != nil || out[0] != uint64(100*4096) || ids != 100 || logged != uint64(len("hello, core"))+100*4096 {
+		t.Fatalf("churn = %v, %v (ids %d, logged %d)", out, err, ids, logged)
 	}
 }

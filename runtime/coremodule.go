@@ -1,0 +1,356 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// A wasip1 core module that carries its world (a component-type custom
+// section, or one given to CompileCore) runs without becoming a component:
+// WASI preview 1 comes from wazero's own implementation, the world's
+// imports from the host definitions (lowered into the module's memory with
+// its cabi_realloc), and its exports are lifted as a component's would be.
+
+// coreProgram is a compiled core module and the world it targets.
+type coreProgram struct {
+	compiled wazero.CompiledModule
+	imports  []wasmbin.CoreImport
+	world    *component.Type
+}
+
+// CompileCore compiles a core module that targets world (nil: the world
+// in its component-type section).
+func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component.Type) (*Compiled, error) {
+	bin, err := wasmbin.Decode(core)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	if bin.Kind != wasmbin.KindCoreModule {
+		return nil, &CompileError{fmt.Errorf("a component, not a core module")}
+	}
+	if world == nil {
+		if world, err = component.WorldOfModule(bin); err != nil {
+			return nil, &CompileError{err}
+		}
+		if world == nil {
+			world = &component.Type{Kind: component.KindComponent}
+		}
+	}
+	imports, err := bin.CoreImports()
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	cm, err := r.wz.CompileModule(ctx, core)
+	if err != nil {
+		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
+	}
+	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world}}, nil
+}
+
+// SetCoreModuleConfig sets the wazero module configuration core modules
+// are instantiated with: arguments, environment and stdio for WASI
+// preview 1 (wasip2.Define sets it to match its own).
+func (r *Runtime) SetCoreModuleConfig(cfg wazero.ModuleConfig) { r.coreConfig = cfg }
+
+func (r *Runtime) ensurePreview1(ctx context.Context) error {
+	r.p1Once.Do(func() {
+		_, r.p1Err = wasi_snapshot_preview1.Instantiate(ctx, r.wz)
+	})
+	return r.p1Err
+}
+
+// worldImport finds the world import a core import module name refers to.
+func worldImport(world *component.Type, module string) (component.Extern, bool) {
+	for _, e := range world.Imports {
+		if e.Name == module {
+			return e, true
+		}
+	}
+	for _, e := range world.Imports {
+		if interfaceKey(e.Name) == interfaceKey(module) {
+			return e, true
+		}
+	}
+	return component.Extern{}, false
+}
+
+func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, error) {
+	p := c.core
+	var owned []api.Module
+	s := &state{rt: r, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+	fail := func(err error) (*Instance, error) {
+		for _, m := range owned {
+			m.Close(ctx)
+		}
+		return nil, &InstantiateError{Err: err}
+	}
+	var guest api.Module
+	opts := &options{
+		memory:   func() api.Memory { return guest.ExportedMemory("memory") },
+		realloc:  func() api.Function { return guest.ExportedFunction("cabi_realloc") },
+		encoding: canon.UTF8,
+	}
+	// Resources the world exports are the module's own.
+	for _, e := range p.world.Exports {
+		if e.Kind != component.ExternInstance {
+			continue
+		}
+		for _, x := range e.Type.Exports {
+			if x.Kind == component.ExternType && x.Type.Resource != nil {
+				rt := &resourceType{name: x.Name, owner: s.handles}
+				dtor := e.Name + "#[dtor]" + x.Name
+				rt.dtor = func(ctx context.Context, rep uint32) error {
+					if f := guest.ExportedFunction(dtor); f != nil {
+						if _, err := f.Call(ctx, uint64(rep)); err != nil {
+							return &TrapError{Component: s.name, Func: dtor, Err: err}
+						}
+					}
+					return nil
+				}
+				s.resTypes[x.Type.Resource] = rt
+			}
+		}
+	}
+	byModule := map[string][]wasmbin.CoreImport{}
+	var modules []string
+	for _, im := range p.imports {
+		if _, ok := byModule[im.Module]; !ok {
+			modules = append(modules, im.Module)
+		}
+		byModule[im.Module] = append(byModule[im.Module], im)
+	}
+	providers := map[string]api.Module{}
+	bound := map[*component.Resource]*resourceType{}
+	var missing []string
+	for _, module := range modules {
+		if module == "wasi_snapshot_preview1" {
+			if err := r.ensurePreview1(ctx); err != nil {
+				return fail(err)
+			}
+			continue // found by name: wazero's implementation
+		}
+		funcs, err := s.coreImportFuncs(ctx, p.world, module, byModule[module], opts, bound)
+		if err != nil {
+			if m, ok := err.(missingImport); ok {
+				missing = append(missing, string(m))
+				continue
+			}
+			return fail(err)
+		}
+		if providers[module], err = s.hostModule(ctx, funcs); err != nil {
+			return fail(err)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, &InstantiateError{Missing: missing}
+	}
+	cfg := r.coreConfig
+	if cfg == nil {
+		cfg = wazero.NewModuleConfig()
+	}
+	var err error
+	guest, err = s.instantiateCore(ctx, p.compiled, providers, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	if f := guest.ExportedFunction("_initialize"); f != nil {
+		if _, err := f.Call(ctx); err != nil {
+			return fail(&TrapError{Component: s.name, Func: "_initialize", Err: err})
+		}
+	}
+	exports, err := s.coreExports(p.world, guest, opts)
+	if err != nil {
+		return fail(err)
+	}
+	return &Instance{rt: r, exports: exports, typ: p.world, modules: owned}, nil
+}
+
+// missingImport names an interface the host does not define.
+type missingImport string
+
+func (m missingImport) Error() string { return "missing import " + string(m) }
+
+// hostFn is one function of a generated host module.
+type hostFn struct {
+	name            string
+	fn              api.GoModuleFunc
+	params, results []api.ValueType
+}
+
+// coreImportFuncs makes the functions a core module imports from module:
+// lowered host functions, or resource built-ins.
+func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, module string, imports []wasmbin.CoreImport, opts *options, bound map[*component.Resource]*resourceType) ([]hostFn, error) {
+	var out []hostFn
+	if iface, ok := strings.CutPrefix(module, "[export]"); ok {
+		for _, im := range imports {
+			op, name, ok := resourceIntrinsic(im.Name)
+			if !ok {
+				return nil, s.fail("%s.%s is not a resource built-in", module, im.Name)
+			}
+			res := s.exportedResource(world, iface, name)
+			if res == nil {
+				return nil, s.fail("the world exports no resource %s in %s", name, iface)
+			}
+			fn, params, results, err := s.resourceFunc(op, res)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, hostFn{im.Name, fn, params, results})
+		}
+		return out, nil
+	}
+	e, ok := worldImport(world, module)
+	if !ok || e.Kind != component.ExternInstance {
+		return nil, s.fail("the module imports %s, which its world does not", module)
+	}
+	it, ok := s.rt.hostItem(e, bound)
+	if !ok {
+		return nil, missingImport(e.Name)
+	}
+	for _, x := range e.Type.Exports {
+		if x.Kind == component.ExternType && x.Type.Resource != nil {
+			s.resTypes[x.Type.Resource] = it.inst.exports[x.Name].res
+		}
+	}
+	for _, im := range imports {
+		if im.Kind != wasmbin.ExternFunc {
+			return nil, s.fail("%s.%s is not a function", module, im.Name)
+		}
+		if r, ok := strings.CutPrefix(im.Name, "[resource-drop]"); ok {
+			x, ok := e.Type.Export(r)
+			if !ok || x.Type.Resource == nil {
+				return nil, s.fail("%s has no resource %s", module, r)
+			}
+			fn, params, results, err := s.resourceFunc(wasmbin.CanonResourceDrop, s.resTypes[x.Type.Resource])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, hostFn{im.Name, fn, params, results})
+			continue
+		}
+		x, ok := e.Type.Export(im.Name)
+		if !ok || x.Kind != component.ExternFunc {
+			return nil, s.fail("%s has no function %s", module, im.Name)
+		}
+		params, results, err := s.vt.Func(x.Type)
+		if err != nil {
+			return nil, s.fail("%s.%s: %v", module, im.Name, err)
+		}
+		fn, sig := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts)
+		out = append(out, hostFn{im.Name, fn, apiTypes(sig.Params), apiTypes(sig.Results)})
+	}
+	return out, nil
+}
+
+func resourceIntrinsic(field string) (byte, string, bool) {
+	for prefix, op := range map[string]byte{"[resource-new]": wasmbin.CanonResourceNew,
+		"[resource-rep]": wasmbin.CanonResourceRep, "[resource-drop]": wasmbin.CanonResourceDrop} {
+		if name, ok := strings.CutPrefix(field, prefix); ok {
+			return op, name, true
+		}
+	}
+	return 0, "", false
+}
+
+func (s *state) exportedResource(world *component.Type, iface, name string) *resourceType {
+	for _, e := range world.Exports {
+		if e.Name != iface && interfaceKey(e.Name) != interfaceKey(iface) {
+			continue
+		}
+		if x, ok := e.Type.Export(name); ok && x.Type.Resource != nil {
+			return s.resTypes[x.Type.Resource]
+		}
+	}
+	return nil
+}
+
+// hostModule instantiates funcs as a host module and returns a real
+// module re-exporting them (import resolvers take only real modules).
+func (s *state) hostModule(ctx context.Context, funcs []hostFn) (api.Module, error) {
+	name := s.rt.uniqueName("wasifill-imports")
+	b := s.rt.wz.NewHostModuleBuilder(name)
+	bundle := &wasmbin.ModuleBuilder{}
+	for _, f := range funcs {
+		b.NewFunctionBuilder().WithGoModuleFunction(f.fn, f.params, f.results).Export(f.name)
+		idx := bundle.ImportFunc(name, f.name, wasmbin.CoreFuncType{Params: valTypes(f.params), Results: valTypes(f.results)})
+		bundle.Export(f.name, wasmbin.ExternFunc, idx)
+	}
+	host, err := b.Instantiate(ctx)
+	if err != nil {
+		return nil, s.fail("host functions: %w", err)
+	}
+	*s.owned = append(*s.owned, host)
+	cm, err := s.rt.compileBundle(ctx, bundle.Encode())
+	if err != nil {
+		return nil, s.fail("host functions: %w", err)
+	}
+	return s.instantiateCore(ctx, cm, nil, nil)
+}
+
+// coreExports lifts what the world exports from the instantiated module.
+func (s *state) coreExports(world *component.Type, guest api.Module, opts *options) (map[string]item, error) {
+	lift := func(coreName string, ft *component.Type) (*Func, error) {
+		core := guest.ExportedFunction(coreName)
+		if core == nil {
+			return nil, s.fail("the world exports %s, but the module exports no function %q", coreName, coreName)
+		}
+		params, results, err := s.vt.Func(ft)
+		if err != nil {
+			return nil, s.fail("%s: %v", coreName, err)
+		}
+		o := *opts
+		o.postReturn = guest.ExportedFunction("cabi_post_" + coreName)
+		return s.liftFunc(coreName, core, ft, params, results, &o), nil
+	}
+	exports := map[string]item{}
+	for _, e := range world.Exports {
+		switch e.Kind {
+		case component.ExternFunc:
+			f, err := lift(e.Name, e.Type)
+			if err != nil {
+				return nil, err
+			}
+			exports[e.Name] = item{kind: component.ExternFunc, fn: f}
+		case component.ExternInstance:
+			inst := &componentInstance{exports: map[string]item{}}
+			for _, x := range e.Type.Exports {
+				switch x.Kind {
+				case component.ExternFunc:
+					f, err := lift(e.Name+"#"+x.Name, x.Type)
+					if err != nil {
+						return nil, err
+					}
+					inst.exports[x.Name] = item{kind: component.ExternFunc, fn: f}
+				case component.ExternType:
+					inst.exports[x.Name] = item{kind: component.ExternType, typ: x.Type, res: s.resTypes[x.Type.Resource]}
+				}
+			}
+			exports[e.Name] = item{kind: component.ExternInstance, inst: inst}
+		}
+	}
+	// A preview 1 command: its _start, callable as a world-level function.
+	if start := guest.ExportedFunction("_start"); start != nil && len(world.Exports) == 0 {
+		name := s.name
+		exports["_start"] = item{kind: component.ExternFunc, fn: &Func{name: "_start", typ: &component.Type{Kind: component.KindFunc},
+			call: func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
+				if _, err := start.Call(ctx); err != nil {
+					return nil, &TrapError{Component: name, Func: "_start", Err: err}
+				}
+				return nil, nil
+			}}}
+	}
+	return exports, nil
+}
