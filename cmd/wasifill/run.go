@@ -22,12 +22,14 @@ const defaultTimeout = 2 * time.Second
 
 type runFlags struct {
 	env      []string
+	dirs     []string
 	timeout  time.Duration
 	memLimit uint32
 }
 
 func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
+	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
 	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
 }
@@ -55,7 +57,19 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		}
 		env = append(env, [2]string{k, v})
 	}
-	wasip2.Define(rt, wasip2.Config{Args: args, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	var preopens []wasip2.Preopen
+	for _, d := range f.dirs {
+		host, guest, ok := strings.Cut(d, "::")
+		if !ok {
+			guest = host
+		}
+		preopens = append(preopens, wasip2.Preopen{Host: host, Guest: guest})
+	}
+	err = wasip2.Define(rt, wasip2.Config{Args: args, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Preopens: preopens})
+	if err != nil {
+		rt.Close(ctx)
+		return nil, nil, inputError("--dir: %v", err)
+	}
 	c, err := rt.Compile(ctx, wasm)
 	if err != nil {
 		rt.Close(ctx)
@@ -89,8 +103,9 @@ func newRunCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run APP.wasm [-- ARGS...]",
 		Short: "Run a command component (wasi:cli/run)",
-		Long: "run instantiates a command component with WASI 0.2 (stdio, environment, clocks, random; no\n" +
-			"directories) and calls wasi:cli/run. The exit code is the guest's (0 ok, 1 error); a trap exits 1.",
+		Long: "run instantiates a command component with WASI 0.2 (stdio, environment, clocks, random, and the\n" +
+			"directories --dir grants) and calls wasi:cli/run. The exit code is the guest's (0 ok, 1 error); a trap\n" +
+			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := withTimeout(context.Background(), f.timeout)

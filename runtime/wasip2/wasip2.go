@@ -6,8 +6,8 @@
 //   - io: error, poll, streams
 //   - clocks: monotonic-clock, wall-clock
 //   - random: random, insecure, insecure-seed
-//   - filesystem: types, preopens (no directories are granted: every
-//     filesystem call answers not-permitted or traps)
+//   - filesystem: types, preopens: only the directories Config.Preopens
+//     grants, each confined with os.Root (no way out through ".." or links)
 //   - sockets: every function answers err(access-denied), or traps
 //
 // Functions of these interfaces left out trap with a
@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type Config struct {
 	Stdin  io.Reader // nil: empty
 	Stdout io.Writer // nil: discarded
 	Stderr io.Writer // nil: discarded
+	// Preopens are the host directories the guest may use; none by
+	// default.
+	Preopens []Preopen
 }
 
 // ExitError is a guest's call to wasi:cli/exit: Code 0 for exit(ok),
@@ -61,12 +65,18 @@ type host struct {
 	outputs   map[uint32]io.Writer
 	pollables map[uint32]time.Time // ready at; the zero time is always ready
 	errors    map[uint32]string
+
+	roots       []*os.Root
+	preopenErr  error
+	descriptors map[uint32]*descriptor
+	dirStreams  map[uint32]*dirStream
 }
 
 func name(iface string) string { return iface + "@" + Version }
 
-// Define registers the WASI 0.2 host functions with rt.
-func Define(rt *runtime.Runtime, cfg Config) {
+// Define registers the WASI 0.2 host functions with rt. A preopen whose
+// host directory cannot be opened is an error.
+func Define(rt *runtime.Runtime, cfg Config) error {
 	h := &host{rt: rt, cfg: cfg, start: time.Now(), inputs: map[uint32]io.Reader{},
 		outputs: map[uint32]io.Writer{}, pollables: map[uint32]time.Time{}, errors: map[uint32]string{}}
 	if h.cfg.Stdin == nil {
@@ -85,6 +95,7 @@ func Define(rt *runtime.Runtime, cfg Config) {
 	h.defineRandom()
 	h.defineFilesystem()
 	h.defineSockets()
+	return h.preopenErr
 }
 
 type eofReader struct{}
@@ -208,15 +219,6 @@ func (h *host) defineRandom() {
 	})
 }
 
-func (h *host) defineFilesystem() {
-	h.rt.DefineInstance(name("wasi:filesystem/preopens"), map[string]runtime.HostFunc{
-		"get-directories": func(context.Context, []value.Value) ([]value.Value, error) { return ret([]value.Value{}) },
-	})
-	h.rt.DefineInstance(name("wasi:filesystem/types"), map[string]runtime.HostFunc{
-		"filesystem-error-code": func(context.Context, []value.Value) ([]value.Value, error) { return ret(value.None) },
-	})
-}
-
 // preview1Config gives wasip1 core modules (run without an adapter, on
 // wazero's preview 1) the same arguments, environment and stdio.
 func preview1Config(cfg Config) wazero.ModuleConfig {
@@ -225,5 +227,9 @@ func preview1Config(cfg Config) wazero.ModuleConfig {
 	for _, kv := range cfg.Env {
 		m = m.WithEnv(kv[0], kv[1])
 	}
-	return m
+	fs := wazero.NewFSConfig()
+	for _, p := range cfg.Preopens {
+		fs = fs.WithDirMount(p.Host, p.Guest)
+	}
+	return m.WithFSConfig(fs)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -31,14 +33,25 @@ func componentize(t *testing.T, core, adapter string) []byte {
 
 func run(t *testing.T, wasm []byte, args ...string) (int, string, string) {
 	t.Helper()
+	return runWith(t, wasm, nil, args...)
+}
+
+// cache shares compiled code between the tests' runtimes (the Go modules
+// take a second each to compile).
+var cache = wazero.NewCompilationCache()
+
+func runWith(t *testing.T, wasm []byte, preopens []wasip2.Preopen, args ...string) (int, string, string) {
+	t.Helper()
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
+	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close(ctx)
 	var stdout, stderr bytes.Buffer
-	wasip2.Define(rt, wasip2.Config{Args: args, Env: [][2]string{{"FIXTURE", "yes"}}, Stdout: &stdout, Stderr: &stderr})
+	if err := wasip2.Define(rt, wasip2.Config{Args: args, Env: [][2]string{{"FIXTURE", "yes"}}, Stdout: &stdout, Stderr: &stderr, Preopens: preopens}); err != nil {
+		t.Fatal(err)
+	}
 	c, err := rt.Compile(ctx, wasm)
 	if err != nil {
 		t.Fatal(err)
@@ -199,5 +212,54 @@ func TestCoreModules(t *testing.T) {
 	out, err = inst.Call(ctx, "wasifill:guests/greeter@0.1.0#churn", uint32(100), uint32(4096))
 	if err != nil || out[0] != uint64(100*4096) || ids != 100 || logged != uint64(len("hello, core"))+100*4096 {
 		t.Fatalf("churn = %v, %v (ids %d, logged %d)", out, err, ids, logged)
+	}
+}
+
+// Granted directories, through the preview1 adapter (WASI 0.2
+// filesystem) and through wazero's preview 1 (core module): reads,
+// listings and writes land in the host directory, and nothing outside it
+// is reachable.
+func TestPreopens(t *testing.T) {
+	guests := "../../testdata/guests/out/"
+	core, err := os.ReadFile(guests + "go-command.core.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, variant := range []struct {
+		name string
+		wasm []byte
+	}{
+		{"adapter", componentize(t, guests+"go-command.core.wasm", "command")},
+		{"core", core},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "in.txt"), []byte("from the host\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		pre := []wasip2.Preopen{{Host: dir, Guest: "/data"}}
+		code, out, errOut := runWith(t, variant.wasm, pre, "go", "cat", "/data/in.txt")
+		if code != 0 || !strings.HasSuffix(out, "from the host\n") {
+			t.Errorf("%s: cat: exit %d, out %q, err %q", variant.name, code, out, errOut)
+		}
+		code, _, errOut = runWith(t, variant.wasm, pre, "go", "write", "/data/out.txt", "written by the guest")
+		got, _ := os.ReadFile(filepath.Join(dir, "out.txt"))
+		if code != 0 || string(got) != "written by the guest" {
+			t.Errorf("%s: write: exit %d, file %q, err %q", variant.name, code, got, errOut)
+		}
+		code, out, _ = runWith(t, variant.wasm, pre, "go", "ls", "/data")
+		if code != 0 || !strings.HasSuffix(out, "in.txt\nout.txt\nsub\n") {
+			t.Errorf("%s: ls: exit %d, out %q", variant.name, code, out)
+		}
+		code, _, errOut = runWith(t, variant.wasm, pre, "go", "cat", "/data/../etc/passwd")
+		if code == 0 {
+			t.Errorf("%s: escaped the preopen: err %q", variant.name, errOut)
+		}
+		code, _, errOut = runWith(t, variant.wasm, nil, "go", "cat", "/data/in.txt")
+		if code == 0 {
+			t.Errorf("%s: read without a preopen: err %q", variant.name, errOut)
+		}
 	}
 }
