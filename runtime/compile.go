@@ -60,7 +60,7 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 	for _, d := range comp.Defs {
 		switch d := d.(type) {
 		case *wasmbin.CoreModuleDef:
-			wasm, err := runnable(d.Module)
+			wasm, err := runnable(d.Module, r.cfg.tableLimit)
 			if err != nil {
 				return &CompileError{err}
 			}
@@ -86,29 +86,39 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 // components use and wazero refuses).
 const emptyModuleName = "\x00"
 
-// runnable returns the bytes of a core module as wazero will accept them.
-func runnable(m *wasmbin.Binary) ([]byte, error) {
+// runnable returns the bytes of a core module as wazero will accept them,
+// with its tables capped at tableLimit elements (0: no cap).
+func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
 	imports, err := m.CoreImports()
 	if err != nil {
 		return nil, err
 	}
+	empty := false
 	for _, im := range imports {
-		if im.Module == "" {
-			c, err := wasmbin.Decode(m.Encode())
-			if err != nil {
-				return nil, err
-			}
-			err = c.RenameImportModules(func(s string) string {
-				if s == "" {
-					return emptyModuleName
-				}
-				return s
-			})
-			if err != nil {
-				return nil, err
-			}
-			return c.Encode(), nil
+		empty = empty || im.Module == ""
+	}
+	if !empty && tableLimit == 0 {
+		return m.Encode(), nil
+	}
+	c, err := wasmbin.Decode(m.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if tableLimit > 0 {
+		if err := c.LimitTables(tableLimit); err != nil {
+			return nil, err
 		}
 	}
-	return m.Encode(), nil
+	if empty {
+		err = c.RenameImportModules(func(s string) string {
+			if s == "" {
+				return emptyModuleName
+			}
+			return s
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c.Encode(), nil
 }

@@ -51,7 +51,11 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	cm, err := r.wz.CompileModule(ctx, core)
+	wasm, err := runnable(bin, r.cfg.tableLimit)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	cm, err := r.wz.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
 	}

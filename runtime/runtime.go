@@ -53,6 +53,7 @@ type Runtime struct {
 
 type config struct {
 	memoryLimitPages uint32
+	tableLimit       uint32
 	cache            wazero.CompilationCache
 	interrupt        bool
 }
@@ -63,6 +64,11 @@ type Option func(*config)
 // WithMemoryLimitPages caps every linear memory at n 64 KiB pages; a guest
 // growing past it sees memory.grow fail.
 func WithMemoryLimitPages(n uint32) Option { return func(c *config) { c.memoryLimitPages = n } }
+
+// WithTableLimit caps every table a core module defines at n elements
+// (table.grow fails beyond it); a module that needs more from the start
+// does not compile.
+func WithTableLimit(n uint32) Option { return func(c *config) { c.tableLimit = n } }
 
 // WithCompilationCache shares compiled machine code across runtimes (and,
 // with wazero.NewCompilationCacheWithDir, across processes).

@@ -213,3 +213,21 @@ func TestHostImplementsImport(t *testing.T) {
 		t.Errorf("twice(1) = %v, want (1+0.25)*2", got)
 	}
 }
+
+func TestTableLimit(t *testing.T) {
+	ctx := context.Background()
+	// hello.wasm's shim (made by wit-component) has a table of 11
+	// elements: a limit of 4 refuses it, a generous one runs it.
+	b, err := os.ReadFile("../wasmbin/testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
+	var ce *runtime.CompileError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "more than the limit of 4") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := newRuntime(t, runtime.WithTableLimit(1000)).Compile(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+}

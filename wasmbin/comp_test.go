@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/oracle"
@@ -154,4 +155,27 @@ func FuzzDecodeComponent(f *testing.F) {
 			t.Fatal("encoding is not stable")
 		}
 	})
+}
+
+func TestLimitTables(t *testing.T) {
+	m := &wasmbin.ModuleBuilder{}
+	m.DefineTable(3)
+	build := func() *wasmbin.Binary {
+		b, err := wasmbin.Decode(m.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if err := build().LimitTables(2); err == nil || !strings.Contains(err.Error(), "needs 3 elements") {
+		t.Errorf("limit below the minimum: err = %v", err)
+	}
+	b := build()
+	if err := b.LimitTables(10); err != nil {
+		t.Fatal(err)
+	}
+	// min 3, max 3 stays: the declared maximum is below the limit.
+	if again, err := wasmbin.Decode(b.Encode()); err != nil || !bytes.Contains(again.Encode(), []byte{0x04, 0x05, 0x01, 0x70, 0x01, 0x03, 0x03}) {
+		t.Errorf("table section after LimitTables(10): % x, %v", b.Encode(), err)
+	}
 }

@@ -185,3 +185,60 @@ func (b *Binary) rewriteImports(f func(module, name string) (string, string)) er
 	}
 	return nil
 }
+
+// LimitTables caps every table the module defines at limit elements: a
+// maximum above it (or none) becomes limit, so table.grow fails past it; a
+// table whose minimum is already larger is an error.
+func (b *Binary) LimitTables(limit uint32) error {
+	s := b.section(4)
+	if s == nil || b.Kind != KindCoreModule {
+		return nil
+	}
+	r := b.sectionReader(s)
+	n, err := r.count(3)
+	if err != nil {
+		return err
+	}
+	w := &writer{}
+	w.u32(uint32(n))
+	for i := 0; i < n; i++ {
+		reftype, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if reftype == 0x40 || reftype == 0x63 || reftype == 0x64 {
+			return r.fail("table %d: typed references and initialisers are not supported", i)
+		}
+		flags, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if flags&^0x01 != 0 {
+			return r.fail("table %d: limits flags 0x%02x are not supported", i, flags)
+		}
+		min, err := r.u32()
+		if err != nil {
+			return err
+		}
+		max := limit
+		if flags&1 != 0 {
+			declared, err := r.u32()
+			if err != nil {
+				return err
+			}
+			if declared < max {
+				max = declared
+			}
+		}
+		if min > limit {
+			return fmt.Errorf("table %d needs %d elements, more than the limit of %d", i, min, limit)
+		}
+		w.byte(reftype)
+		w.byte(0x01)
+		w.u32(min)
+		w.u32(max)
+	}
+	s.Payload = w.b
+	s.SizeBytes = nil
+	return nil
+}
