@@ -2,17 +2,21 @@ module github.com/wasifill/wasifill
 
 go 1.26.0
 
-require github.com/spf13/cobra v1.10.2
+require (
+	github.com/dave/jennifer v1.7.1
+	github.com/spf13/cobra v1.10.2
+	github.com/tetratelabs/wazero v1.12.0
+	github.com/vmihailenco/msgpack/v5 v5.4.1
+	go.bytecodealliance.org v0.7.0
+	golang.org/x/tools v0.52.0
+)
 
 require (
 	github.com/coreos/go-semver v0.3.1 // indirect
-	github.com/dave/jennifer v1.7.1 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	github.com/tetratelabs/wazero v1.12.0 // indirect
-	github.com/vmihailenco/msgpack/v5 v5.4.1 // indirect
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
-	go.bytecodealliance.org v0.7.0 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/tools v0.52.0 // indirect
 )

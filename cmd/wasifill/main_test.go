@@ -40,7 +40,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestNotYetCommandsExit2(t *testing.T) {
-	for _, name := range []string{"gen", "serve"} {
+	for _, name := range []string{"serve"} {
 		code, _, errOut := runCLI(t, name, "x")
 		if code != 2 || !strings.Contains(errOut, "not implemented yet") {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying not implemented yet", name, code, errOut)
@@ -199,5 +199,36 @@ func TestCallAndRun(t *testing.T) {
 	code, _, errOut = runCLI(t, "run", fixtures+"all-types.wasm")
 	if code != 1 || !strings.Contains(errOut, "wasi:cli/run") {
 		t.Errorf("run a reactor: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestGenGoHost(t *testing.T) {
+	out := t.TempDir()
+	wit := "../../testdata/guests/wit"
+	code, _, errOut := runCLI(t, "gen", "go", "--wit", wit, "--world", "go-reactor", "--host", "--out", out)
+	if code != 0 {
+		t.Fatalf("gen go: exit %d, stderr %q", code, errOut)
+	}
+	golden, err := os.ReadFile("../../gen/golang/internal/golden/goreactor/host.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(out, "host.go"))
+	if err != nil || !bytes.Equal(got, golden) {
+		t.Errorf("gen go wrote something else than the golden host.go (%v)", err)
+	}
+	if code, _, errOut := runCLI(t, "gen", "go", "--wit", wit, "--world", "go-reactor", "--host", "--out", out, "--check"); code != 0 {
+		t.Errorf("--check on fresh output: exit %d, %q", code, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(out, "host.go"), []byte("package stale\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "gen", "go", "--wit", wit, "--world", "go-reactor", "--host", "--out", out, "--check")
+	if code != 1 || !strings.Contains(errOut, "stale generated files") || !strings.Contains(errOut, "host.go") {
+		t.Errorf("--check on stale output: exit %d, %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "gen", "go", "--wit", wit, "--world", "resources", "--host", "--out", out)
+	if code != 1 || !strings.Contains(errOut, "resources are not supported yet") {
+		t.Errorf("resources: exit %d, %q", code, errOut)
 	}
 }

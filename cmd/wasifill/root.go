@@ -23,7 +23,7 @@ func newRootCommand() *cobra.Command {
 		newWitCommand(),
 		newEncodeCommand(),
 		newDecodeCommand(),
-		newNotYetCommand("gen", "Generate fill sources and bindings from WIT", "gen/golang and gen/rust (issues 6 and 7)"),
+		newGenCommand(),
 		newComposeCommand(),
 		newComponentizeCommand(),
 		newInspectCommand(),

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+func newGenCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "gen",
+		Short: "Generate bindings and fills from WIT",
+	}
+	cmd.AddCommand(newGenGoCommand())
+	return cmd
+}
+
+func newGenGoCommand() *cobra.Command {
+	var witPath, world, out, pkg string
+	var host, check bool
+	cmd := &cobra.Command{
+		Use:   "go --wit PATH [--world W] --out DIR --host [--package P] [--check]",
+		Short: "Generate Go: host bindings (--host); guest bindings and fills are in progress",
+		Long: "gen go writes Go for a WIT world. --host: typed Go for the runtime side — an interface a Go\n" +
+			"provider of each imported interface implements with its Register function, and a typed client for\n" +
+			"each exported interface. --check compares instead of writing and exits 1 listing stale files.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if witPath == "" || out == "" {
+				return inputError("gen go: give --wit and --out")
+			}
+			if !host {
+				return &exitError{code: 2, msg: "wasifill gen go: only --host is implemented yet (guest bindings and fills arrive with issue 6)"}
+			}
+			r, p, err := witparse.Load(witPath, witparse.Options{})
+			if err != nil {
+				return witError(err)
+			}
+			id, err := pickWorld(r, p, world)
+			if err != nil {
+				return inputError("gen go: %v", err)
+			}
+			files, err := golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
+			if err != nil {
+				return inputError("%v", err)
+			}
+			return writeGenerated(cmd, out, files, check)
+		},
+	}
+	cmd.Flags().StringVar(&witPath, "wit", "", "WIT file or package directory")
+	cmd.Flags().StringVar(&world, "world", "", "the world (default: the package's only world)")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
+	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: from the world's name)")
+	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
+	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
+	return cmd
+}
+
+// writeGenerated writes files into dir, or with check lists the ones
+// that differ and fails.
+func writeGenerated(cmd *cobra.Command, dir string, files map[string][]byte, check bool) error {
+	var names []string
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var stale []string
+	for _, n := range names {
+		path := filepath.Join(dir, n)
+		if check {
+			if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, files[n]) {
+				stale = append(stale, path)
+			}
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return inputError("gen: %v", err)
+		}
+		if err := os.WriteFile(path, files[n], 0o644); err != nil {
+			return inputError("gen: %v", err)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", path)
+	}
+	if len(stale) > 0 {
+		msg := "wasifill gen: stale generated files (run without --check):"
+		for _, s := range stale {
+			msg += "\n  " + s
+		}
+		return &exitError{code: 1, msg: msg}
+	}
+	return nil
+}

@@ -1,0 +1,359 @@
+// Package golang generates Go from WIT with dave/jennifer: today the host
+// bindings (typed Go for the runtime side: interfaces a native provider
+// implements, their registration with the wasifill runtime, and typed
+// clients for a component's exports); guest bindings and fills come next.
+//
+// WIT types map to Go as follows: records are structs; variants are
+// tagged structs (a Case field of a typed constant, one field per case
+// payload); enums are typed uint32 constants with String; flags are
+// uint64 bit sets (at most 64 flags); option, result and tuples are the
+// generic Option, Result and TupleN types emitted into the package; list<u8>
+// is []byte and list<T> is []T. Resources, maps, fixed-length lists,
+// streams, futures and async functions are refused with an error naming
+// the item.
+package golang
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+const valuePkg = "github.com/wasifill/wasifill/value"
+
+// UnsupportedError is a WIT construct the generator does not handle yet.
+type UnsupportedError struct {
+	Item string // e.g. "acme:kv/store@1.0.0: function watch"
+	What string // e.g. "streams"
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("gen go: %s: %s are not supported yet", e.Item, e.What)
+}
+
+// types knows the Go names of a world's named types and writes Go types
+// and their conversions to and from the value model.
+type types struct {
+	r       *witparse.Resolve
+	names   map[witparse.TypeID]string
+	item    string // what is being generated, for errors
+	tuples  map[int]bool
+	emitted map[witparse.TypeID]bool
+}
+
+var prims = map[string]string{
+	"bool": "bool", "s8": "int8", "u8": "uint8", "s16": "int16", "u16": "uint16", "s32": "int32",
+	"u32": "uint32", "s64": "int64", "u64": "uint64", "f32": "float32", "f64": "float64",
+	"char": "rune", "string": "string",
+}
+
+func (ts *types) unsupported(what string) error { return &UnsupportedError{Item: ts.item, What: what} }
+
+// resolveAlias follows type aliases (`type x = y`, `use`) to a definition
+// or primitive.
+func (ts *types) resolveAlias(t witparse.Type) witparse.Type {
+	for i := 0; i < 100 && !t.IsPrim(); i++ {
+		d := ts.r.Types[t.ID]
+		if d.Kind != witparse.KindAlias {
+			break
+		}
+		t = d.Elem
+	}
+	return t
+}
+
+// goType is the Go type of t.
+func (ts *types) goType(t witparse.Type) (jen.Code, error) {
+	t = ts.resolveAlias(t)
+	if t.IsPrim() {
+		p, ok := prims[t.Prim]
+		if !ok {
+			return nil, ts.unsupported(t.Prim + " values")
+		}
+		return jen.Id(p), nil
+	}
+	d := ts.r.Types[t.ID]
+	if name, ok := ts.names[t.ID]; ok {
+		return jen.Id(name), nil
+	}
+	switch d.Kind {
+	case witparse.KindList:
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Index().Byte(), nil
+		}
+		elem, err := ts.goType(d.Elem)
+		return jen.Index().Add(elem), err
+	case witparse.KindOption:
+		elem, err := ts.goType(d.Elem)
+		return jen.Id("Option").Types(elem), err
+	case witparse.KindResult:
+		ok, err := ts.optGoType(d.Ok)
+		if err != nil {
+			return nil, err
+		}
+		e, err := ts.optGoType(d.Err)
+		return jen.Id("Result").Types(ok, e), err
+	case witparse.KindTuple:
+		var elems []jen.Code
+		for _, e := range d.Types {
+			g, err := ts.goType(e)
+			if err != nil {
+				return nil, err
+			}
+			elems = append(elems, g)
+		}
+		ts.tuples[len(elems)] = true
+		return jen.Id(fmt.Sprintf("Tuple%d", len(elems))).Types(elems...), nil
+	}
+	return nil, ts.unsupported(kindName(d.Kind))
+}
+
+func (ts *types) optGoType(t *witparse.Type) (jen.Code, error) {
+	if t == nil {
+		return jen.Struct(), nil
+	}
+	return ts.goType(*t)
+}
+
+func kindName(k witparse.TypeDefKind) string {
+	switch k {
+	case witparse.KindResource, witparse.KindHandle:
+		return "resources"
+	case witparse.KindMap:
+		return "maps"
+	case witparse.KindFixedList:
+		return "fixed-length lists"
+	case witparse.KindFuture:
+		return "futures"
+	case witparse.KindStream:
+		return "streams"
+	}
+	return fmt.Sprintf("type kind %d", k)
+}
+
+// toValue converts Go expression x of WIT type t to a value.Value.
+func (ts *types) toValue(t witparse.Type, x jen.Code) (jen.Code, error) {
+	t = ts.resolveAlias(t)
+	if t.IsPrim() {
+		return x, nil
+	}
+	d := ts.r.Types[t.ID]
+	if name, ok := ts.names[t.ID]; ok {
+		return jen.Id(lowerFirst(name) + "ToValue").Call(x), nil
+	}
+	conv := func(t witparse.Type) (jen.Code, error) {
+		g, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		body, err := ts.toValue(t, jen.Id("x"))
+		return jen.Func().Params(jen.Id("x").Add(g)).Qual(valuePkg, "Value").Block(jen.Return(body)), err
+	}
+	switch d.Kind {
+	case witparse.KindList:
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return x, nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Id("listToValue").Call(x, f), err
+	case witparse.KindOption:
+		f, err := conv(d.Elem)
+		return jen.Id("optionToValue").Call(x, f), err
+	case witparse.KindResult:
+		okf, err := ts.optConv(d.Ok, conv)
+		if err != nil {
+			return nil, err
+		}
+		errf, err := ts.optConv(d.Err, conv)
+		return jen.Id("resultToValue").Call(x, okf, errf), err
+	case witparse.KindTuple:
+		var elems []jen.Code
+		for i, e := range d.Types {
+			v, err := ts.toValue(e, jen.Add(x).Dot(fmt.Sprintf("F%d", i)))
+			if err != nil {
+				return nil, err
+			}
+			elems = append(elems, v)
+		}
+		return jen.Index().Qual(valuePkg, "Value").Values(elems...), nil
+	}
+	return nil, ts.unsupported(kindName(d.Kind))
+}
+
+func (ts *types) optConv(t *witparse.Type, conv func(witparse.Type) (jen.Code, error)) (jen.Code, error) {
+	if t == nil {
+		return jen.Nil(), nil
+	}
+	return conv(*t)
+}
+
+// fromValue converts value.Value expression v to the Go type of t.
+func (ts *types) fromValue(t witparse.Type, v jen.Code) (jen.Code, error) {
+	t = ts.resolveAlias(t)
+	g, err := ts.goType(t)
+	if err != nil {
+		return nil, err
+	}
+	if t.IsPrim() {
+		return jen.Add(v).Assert(g), nil
+	}
+	d := ts.r.Types[t.ID]
+	if name, ok := ts.names[t.ID]; ok {
+		return jen.Id(lowerFirst(name) + "FromValue").Call(v), nil
+	}
+	conv := func(t witparse.Type) (jen.Code, error) {
+		g, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		body, err := ts.fromValue(t, jen.Id("v"))
+		return jen.Func().Params(jen.Id("v").Qual(valuePkg, "Value")).Add(g).Block(jen.Return(body)), err
+	}
+	switch d.Kind {
+	case witparse.KindList:
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Add(v).Assert(jen.Index().Byte()), nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Id("listFromValue").Call(v, f), err
+	case witparse.KindOption:
+		f, err := conv(d.Elem)
+		return jen.Id("optionFromValue").Call(v, f), err
+	case witparse.KindResult:
+		okf, err := ts.optConvFrom(d.Ok, conv)
+		if err != nil {
+			return nil, err
+		}
+		errf, err := ts.optConvFrom(d.Err, conv)
+		if err != nil {
+			return nil, err
+		}
+		return jen.Id("resultFromValue").Call(v, okf, errf), nil
+	case witparse.KindTuple:
+		fields := jen.Dict{}
+		for i, e := range d.Types {
+			f, err := ts.fromValue(e, jen.Id("vs").Index(jen.Lit(i)))
+			if err != nil {
+				return nil, err
+			}
+			fields[jen.Id(fmt.Sprintf("F%d", i))] = f
+		}
+		return jen.Func().Params().Add(g).Block(
+			jen.Id("vs").Op(":=").Add(v).Assert(jen.Index().Qual(valuePkg, "Value")),
+			jen.Return(jen.Add(g).Values(fields)),
+		).Call(), nil
+	}
+	return nil, ts.unsupported(kindName(d.Kind))
+}
+
+func (ts *types) optConvFrom(t *witparse.Type, conv func(witparse.Type) (jen.Code, error)) (jen.Code, error) {
+	if t == nil {
+		return jen.Nil(), nil
+	}
+	return conv(*t)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]|0x20) + s[1:]
+}
+
+// emitNamed writes the Go declaration of named type id and its
+// conversions, once.
+func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
+	if ts.emitted[id] {
+		return nil
+	}
+	ts.emitted[id] = true
+	d := ts.r.Types[id]
+	name := ts.names[id]
+	toV, fromV := lowerFirst(name)+"ToValue", lowerFirst(name)+"FromValue"
+	val := jen.Qual(valuePkg, "Value")
+	doc := d.Docs
+	if doc == "" {
+		doc = fmt.Sprintf("%s is the WIT %s `%s`.", name, witKind(d.Kind), d.Name)
+	}
+	defer f.Line()
+	f.Comment(goDoc(name, doc))
+	switch d.Kind {
+	case witparse.KindRecord:
+		var fields []jen.Code
+		var toVals []jen.Code
+		from := jen.Dict{}
+		for i, fd := range d.Fields {
+			g, err := ts.goType(fd.Type)
+			if err != nil {
+				return err
+			}
+			field := jen.Id(gen.GoName(fd.Name)).Add(g)
+			if fd.Docs != "" {
+				field = jen.Comment(goDoc(gen.GoName(fd.Name), fd.Docs)).Line().Add(field)
+			}
+			fields = append(fields, field)
+			tv, err := ts.toValue(fd.Type, jen.Id("x").Dot(gen.GoName(fd.Name)))
+			if err != nil {
+				return err
+			}
+			toVals = append(toVals, tv)
+			fv, err := ts.fromValue(fd.Type, jen.Id("vs").Index(jen.Lit(i)))
+			if err != nil {
+				return err
+			}
+			from[jen.Id(gen.GoName(fd.Name))] = fv
+		}
+		f.Type().Id(name).Struct(fields...)
+		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Index().Add(val).Values(toVals...)))
+		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(
+			jen.Id("vs").Op(":=").Id("v").Assert(jen.Index().Add(val)),
+			jen.Return(jen.Id(name).Values(from)))
+	case witparse.KindEnum:
+		f.Type().Id(name).Uint32()
+		var consts []jen.Code
+		var labels []jen.Code
+		for i, l := range d.Labels {
+			c := jen.Id(name + gen.GoName(l.Name))
+			if i == 0 {
+				c = c.Id(name).Op("=").Iota()
+			}
+			consts = append(consts, c)
+			labels = append(labels, jen.Lit(l.Name))
+		}
+		f.Const().Defs(consts...)
+		f.Comment("String returns the WIT name of the case.")
+		f.Func().Params(jen.Id("x").Id(name)).Id("String").Params().String().Block(
+			jen.Id("names").Op(":=").Index().String().Values(labels...),
+			jen.If(jen.Int().Call(jen.Id("x")).Op("<").Len(jen.Id("names"))).Block(jen.Return(jen.Id("names").Index(jen.Id("x")))),
+			jen.Return(jen.Lit(name+"(?)")))
+		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Qual(valuePkg, "Enum").Call(jen.Id("x"))))
+		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("v").Assert(jen.Qual(valuePkg, "Enum")))))
+	case witparse.KindFlags:
+		if len(d.Labels) > 64 {
+			return ts.unsupported(fmt.Sprintf("flags with more than 64 labels (%s)", d.Name))
+		}
+		f.Type().Id(name).Uint64()
+		var consts []jen.Code
+		for i, l := range d.Labels {
+			c := jen.Id(name + gen.GoName(l.Name))
+			if i == 0 {
+				c = c.Id(name).Op("=").Lit(1).Op("<<").Iota()
+			}
+			consts = append(consts, c)
+		}
+		f.Const().Defs(consts...)
+		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Id("flagsToValue").Call(jen.Uint64().Call(jen.Id("x")), jen.Lit(len(d.Labels)))))
+		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("flagsFromValue").Call(jen.Id("v")))))
+	case witparse.KindVariant:
+		return ts.emitVariant(f, id, name)
+	}
+	return nil
+}
+
+func witKind(k witparse.TypeDefKind) string {
+	return map[witparse.TypeDefKind]string{witparse.KindRecord: "record", witparse.KindVariant: "variant",
+		witparse.KindEnum: "enum", witparse.KindFlags: "flags"}[k]
+}
