@@ -61,9 +61,21 @@ type config struct {
 // Option configures a Runtime.
 type Option func(*config)
 
-// WithMemoryLimitPages caps every linear memory at n 64 KiB pages; a guest
-// growing past it sees memory.grow fail.
-func WithMemoryLimitPages(n uint32) Option { return func(c *config) { c.memoryLimitPages = n } }
+// DefaultMemoryLimitPages is the default cap on every linear memory: 1 GiB.
+// wazero backs a memory with Go memory as it grows, so a guest's growth is
+// the host's allocation.
+const DefaultMemoryLimitPages = 16384
+
+// MaxMemoryLimitPages is the largest memory limit accepted: one page short
+// of 4 GiB, since wazero 1.12 mishandles a memory of exactly 65536 pages
+// (memory.size reads 0 and every access traps).
+const MaxMemoryLimitPages = 65535
+
+// WithMemoryLimitPages caps every linear memory at n 64 KiB pages (at most
+// MaxMemoryLimitPages); a guest growing past it sees memory.grow fail.
+func WithMemoryLimitPages(n uint32) Option {
+	return func(c *config) { c.memoryLimitPages = min(n, MaxMemoryLimitPages) }
+}
 
 // WithTableLimit caps every table a core module defines at n elements
 // (table.grow fails beyond it); a module that needs more from the start
@@ -83,7 +95,7 @@ func WithInterruption(on bool) Option { return func(c *config) { c.interrupt = o
 
 // New returns a runtime.
 func New(ctx context.Context, opts ...Option) (*Runtime, error) {
-	cfg := config{interrupt: true}
+	cfg := config{interrupt: true, memoryLimitPages: DefaultMemoryLimitPages}
 	for _, o := range opts {
 		o(&cfg)
 	}
