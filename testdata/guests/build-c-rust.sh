@@ -70,5 +70,15 @@ for name in all-types resources faulty client host-impl hostile; do
   fi
 done
 
+# ---- wasifill:rpc guests (rpc/: relay, echo, spin, deadline) ----------------
+mkdir -p rpc/out
+for name in relay echo spin deadline; do
+  wat2wasm "rpc/wat/$name.wat" -o "rpc/out/$name.core.wasm"
+  wasm-validate "rpc/out/$name.core.wasm"
+  (cd rpc && "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm" &&
+    "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm" && rm "out/.$name.embed.wasm")
+done
+chmod 644 rpc/out/*
+
 chmod 644 out/*
 ls -l out/*.wasm

@@ -1,0 +1,312 @@
+// Package rpc is the wasifill:rpc host: it routes the invocations
+// import-side fills make (transport.invoke) to what the caller is linked
+// to — a component serving wasifill:rpc/handler (an export-side fill), or
+// a Go provider — in process, with deadlines that hold through every
+// nested call (../../docs/deadlines.md):
+//
+//   - an invocation's deadline is min(caller's deadline, link timeout,
+//     target timeout, host default);
+//   - a nested invoke, made while an instance serves an invocation,
+//     inherits that invocation's deadline;
+//   - when a deadline passes the guest serving it is interrupted, its
+//     instance discarded, and its caller gets deadline-exceeded while the
+//     caller's own invocation goes on if its deadline has not passed;
+//   - wasifill:rpc/deadline lets a guest read its remaining time and ask
+//     for more, up to the host's cap.
+package rpc
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/value"
+)
+
+// WIT is the wasifill:rpc contract (`wasifill wit deps` writes it).
+//
+//go:embed wit/rpc.wit
+var WIT string
+
+// The interfaces of the contract.
+const (
+	Transport = "wasifill:rpc/transport@0.1.0"
+	Handler   = "wasifill:rpc/handler@0.1.0"
+	Deadline  = "wasifill:rpc/deadline@0.1.0"
+	Types     = "wasifill:rpc/types@0.1.0"
+)
+
+// ErrorKind is a case of rpc-error.
+type ErrorKind uint32
+
+// The cases of rpc-error, in order.
+const (
+	DeadlineExceeded ErrorKind = iota
+	NotFound
+	Trap
+	Decode
+	TransportFailed
+	Denied
+)
+
+var kindNames = [...]string{"deadline-exceeded", "not-found", "trap", "decode", "transport", "denied"}
+
+// Error is an rpc-error.
+type Error struct {
+	Kind ErrorKind
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if int(e.Kind) >= len(kindNames) {
+		return fmt.Sprintf("rpc: error %d: %s", e.Kind, e.Msg)
+	}
+	if e.Msg == "" {
+		return "rpc: " + kindNames[e.Kind]
+	}
+	return "rpc: " + kindNames[e.Kind] + ": " + e.Msg
+}
+
+func (e *Error) value() value.Value {
+	if e.Kind == DeadlineExceeded {
+		return value.Variant{Case: uint32(e.Kind)}
+	}
+	return value.Variant{Case: uint32(e.Kind), Payload: e.Msg}
+}
+
+func errorFromValue(v value.Value) *Error {
+	w, ok := v.(value.Variant)
+	if !ok {
+		return &Error{Kind: Decode, Msg: "a malformed rpc-error"}
+	}
+	msg, _ := w.Payload.(string)
+	return &Error{Kind: ErrorKind(w.Case), Msg: msg}
+}
+
+// Provider serves invocations in Go: it gets the interface, function and
+// encoded params, and returns the encoded result. Its context carries the
+// invocation's deadline. An error that is an *Error goes to the caller as
+// is; any other becomes trap.
+type Provider func(ctx context.Context, iface, fn string, params []byte) ([]byte, error)
+
+// Config sets the host's deadlines.
+type Config struct {
+	// DefaultTimeout bounds every invocation (2 s when zero).
+	DefaultTimeout time.Duration
+	// MaxExecution caps how far extend may push an invocation's deadline,
+	// counted from when it started (30 s when zero).
+	MaxExecution time.Duration
+}
+
+// Host routes invocations between components and providers.
+type Host struct {
+	rt  *runtime.Runtime
+	cfg Config
+
+	mu      sync.Mutex
+	targets map[string]*target
+	links   map[string]map[string]link // caller → interface → link
+}
+
+type target struct {
+	name     string
+	compiled *runtime.Compiled
+	provider Provider
+	timeout  time.Duration
+}
+
+type link struct {
+	target  string
+	timeout time.Duration
+}
+
+// New makes a host on rt: it defines wasifill:rpc/transport and
+// wasifill:rpc/deadline there for the components rt instantiates.
+func New(rt *runtime.Runtime, cfg Config) *Host {
+	if cfg.DefaultTimeout <= 0 {
+		cfg.DefaultTimeout = 2 * time.Second
+	}
+	if cfg.MaxExecution <= 0 {
+		cfg.MaxExecution = 30 * time.Second
+	}
+	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{}}
+	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
+	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
+	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
+		"remaining-ms": func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
+			inv := invocationOf(ctx)
+			if inv == nil {
+				return []value.Value{value.None}, nil
+			}
+			d, _ := inv.Deadline()
+			return []value.Value{value.Some(uint64(max(time.Until(d), 0) / time.Millisecond))}, nil
+		},
+		"extend": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			inv := invocationOf(ctx)
+			if inv == nil {
+				return []value.Value{value.Err((&Error{Kind: Denied, Msg: "no invocation to extend"}).value())}, nil
+			}
+			left, ok := inv.extend(time.Duration(args[0].(uint64)) * time.Millisecond)
+			if !ok {
+				msg := fmt.Sprintf("extension refused: an invocation may run at most %d ms (and not past its caller's deadline)", cfg.MaxExecution.Milliseconds())
+				return []value.Value{value.Err((&Error{Kind: Denied, Msg: msg}).value())}, nil
+			}
+			return []value.Value{value.Ok(uint64(left / time.Millisecond))}, nil
+		},
+	})
+	return h
+}
+
+// AddComponent makes a compiled component that exports wasifill:rpc/handler
+// a target: each invocation gets a fresh instance, closed afterwards (an
+// interrupted instance is never reused). timeout 0: only the other bounds.
+func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.targets[name] = &target{name: name, compiled: c, timeout: timeout}
+}
+
+// AddProvider makes a Go provider a target.
+func (h *Host) AddProvider(name string, p Provider, timeout time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.targets[name] = &target{name: name, provider: p, timeout: timeout}
+}
+
+// Link lets caller (a target's name, or "" for calls from outside) reach
+// target when it invokes iface, with an optional timeout.
+func (h *Host) Link(caller, iface, target string, timeout time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.links[caller] == nil {
+		h.links[caller] = map[string]link{}
+	}
+	h.links[caller][iface] = link{target: target, timeout: timeout}
+}
+
+// Invoke makes an invocation as caller (a target's name; "" for calls
+// from outside any component): it goes to what caller is linked to for
+// iface.
+func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []byte) ([]byte, error) {
+	h.mu.Lock()
+	l, ok := h.links[caller][iface]
+	var t *target
+	if ok {
+		t = h.targets[l.target]
+	}
+	served := false
+	for _, links := range h.links {
+		if _, ok := links[iface]; ok {
+			served = true
+		}
+	}
+	h.mu.Unlock()
+	switch {
+	case !ok && served:
+		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
+	case !ok:
+		return nil, &Error{Kind: NotFound, Msg: iface}
+	case t == nil:
+		return nil, &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s of %s", l.target, iface)}
+	}
+	return h.serve(ctx, t, l.timeout, iface, fn, params)
+}
+
+// Call invokes target directly (an entry point: `wasifill call` with a
+// config, a test), with the same deadline rules.
+func (h *Host) Call(ctx context.Context, targetName, iface, fn string, params []byte) ([]byte, error) {
+	h.mu.Lock()
+	t := h.targets[targetName]
+	h.mu.Unlock()
+	if t == nil {
+		return nil, &Error{Kind: NotFound, Msg: "target " + targetName}
+	}
+	return h.serve(ctx, t, 0, iface, fn, params)
+}
+
+func describeCaller(caller string) string {
+	if caller == "" {
+		return "the host"
+	}
+	return caller
+}
+
+// serve runs one invocation on t under its deadline.
+func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
+	start := time.Now()
+	timeout := h.cfg.DefaultTimeout
+	for _, d := range []time.Duration{linkTimeout, t.timeout} {
+		if d > 0 && d < timeout {
+			timeout = d
+		}
+	}
+	deadline := start.Add(timeout)
+	if pd, ok := ctx.Deadline(); ok && pd.Before(deadline) {
+		deadline = pd // a nested invocation inherits its caller's deadline
+	}
+	if !time.Now().Before(deadline) || ctx.Err() != nil {
+		return nil, &Error{Kind: DeadlineExceeded}
+	}
+	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
+	defer inv.release()
+	out, err := h.run(inv, t, iface, fn, params)
+	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
+		// The deadline (this one or an enclosing one) ended it.
+		return nil, &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s after %d ms", t.name, time.Since(start).Milliseconds())}
+	}
+	return out, err
+}
+
+func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []byte) ([]byte, error) {
+	if t.provider != nil {
+		out, err := t.provider(ctx, iface, fn, params)
+		var re *Error
+		if err != nil && !errors.As(err, &re) {
+			return nil, &Error{Kind: Trap, Msg: err.Error()}
+		}
+		return out, err
+	}
+	inst, err := h.rt.Instantiate(ctx, t.compiled)
+	if err != nil {
+		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	defer inst.Close(context.Background())
+	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
+	if err != nil {
+		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
+	}
+	r, ok := out[0].(value.Result)
+	if !ok {
+		return nil, &Error{Kind: Decode, Msg: t.name + ": handle returned no result"}
+	}
+	if r.IsErr {
+		return nil, errorFromValue(r.Value)
+	}
+	b, _ := r.Value.([]byte)
+	return b, nil
+}
+
+// invokeFunc is transport.invoke for guests: the caller is the target
+// whose invocation the guest is serving.
+func (h *Host) invokeFunc(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	caller := ""
+	if inv := invocationOf(ctx); inv != nil {
+		caller = inv.target
+	}
+	out, err := h.Invoke(ctx, caller, args[0].(string), args[1].(string), args[2].([]byte))
+	if err != nil {
+		var re *Error
+		if !errors.As(err, &re) {
+			re = &Error{Kind: TransportFailed, Msg: err.Error()}
+		}
+		return []value.Value{value.Err(re.value())}, nil
+	}
+	if out == nil {
+		out = []byte{}
+	}
+	return []value.Value{value.Ok(out)}, nil
+}

@@ -1,0 +1,201 @@
+package rpc_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
+)
+
+// The rpc guests (testdata/guests/rpc): relay invokes "next", echo answers
+// ok(params), spin loops, deadline reports and extends its deadline.
+func setup(t *testing.T, cfg rpc.Config) (*runtime.Runtime, *rpc.Host, map[string]*runtime.Compiled) {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	h := rpc.New(rt, cfg)
+	compiled := map[string]*runtime.Compiled{}
+	for _, name := range []string{"relay", "echo", "spin", "deadline"} {
+		b, err := os.ReadFile("../../testdata/guests/rpc/out/" + name + ".wasm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if compiled[name], err = rt.Compile(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rt, h, compiled
+}
+
+func rpcError(t *testing.T, err error) *rpc.Error {
+	t.Helper()
+	var re *rpc.Error
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want an *rpc.Error", err)
+	}
+	return re
+}
+
+func TestEchoAndRouting(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{})
+	h.AddComponent("a", c["relay"], 0)
+	h.AddComponent("echo", c["echo"], 0)
+	h.Link("a", "next", "echo", 0)
+	ctx := context.Background()
+	out, err := h.Call(ctx, "a", "acme:kv/store@1.0.0", "get", []byte{1, 2, 3})
+	if err != nil || string(out) != "\x01\x02\x03" {
+		t.Fatalf("relay → echo = %v, %v", out, err)
+	}
+	// A caller reaches only what it is linked to.
+	h.AddComponent("b", c["relay"], 0)
+	_, err = h.Call(ctx, "b", "i", "f", nil)
+	if re := rpcError(t, err); re.Kind != rpc.Denied || !strings.Contains(re.Msg, "b is not linked to next") {
+		t.Errorf("unlinked caller: %v", err)
+	}
+	if _, err := h.Invoke(ctx, "a", "nobody:serves/this", "f", nil); rpcError(t, err).Kind != rpc.NotFound {
+		t.Errorf("unserved interface: %v", err)
+	}
+	if _, err := h.Call(ctx, "ghost", "i", "f", nil); rpcError(t, err).Kind != rpc.NotFound {
+		t.Errorf("unknown target: %v", err)
+	}
+}
+
+func remaining(t *testing.T, call func() ([]byte, error)) time.Duration {
+	t.Helper()
+	out, err := call()
+	if err != nil || len(out) != 8 {
+		t.Fatalf("remaining-ms: %v, %v", out, err)
+	}
+	return time.Duration(binary.LittleEndian.Uint64(out)) * time.Millisecond
+}
+
+// a → b → c → d (deadline): d's remaining time is what the outermost
+// caller allowed (inheritance through 4 levels), cut by the smallest
+// link timeout on the way (the min rule).
+func TestDeadlineInheritanceAndMin(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{DefaultTimeout: 5 * time.Second})
+	for _, n := range []string{"a", "b", "c"} {
+		h.AddComponent(n, c["relay"], 0)
+	}
+	h.AddComponent("d", c["deadline"], 0)
+	h.Link("a", "next", "b", 0)
+	h.Link("b", "next", "c", 0)
+	h.Link("c", "next", "d", 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
+	defer cancel()
+	left := remaining(t, func() ([]byte, error) { return h.Call(ctx, "a", "i", "f", []byte{0}) })
+	if left > 900*time.Millisecond || left < 500*time.Millisecond {
+		t.Errorf("depth 4 sees %v left of the caller's 900ms", left)
+	}
+	h.Link("b", "next", "c", 300*time.Millisecond)
+	left = remaining(t, func() ([]byte, error) { return h.Call(context.Background(), "a", "i", "f", []byte{0}) })
+	if left > 300*time.Millisecond || left < 100*time.Millisecond {
+		t.Errorf("with a 300ms link on the way, depth 4 sees %v", left)
+	}
+	// The host default applies when nothing else is shorter.
+	left = remaining(t, func() ([]byte, error) { return h.Call(context.Background(), "d", "i", "f", []byte{0}) })
+	if left > 5*time.Second || left < 4*time.Second {
+		t.Errorf("host default 5s: %v left", left)
+	}
+}
+
+// A spinning callee at depth 3 is stopped at its deadline; its callers,
+// whose deadlines have not passed, get deadline-exceeded and go on.
+func TestSpinningCalleeIsStopped(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{})
+	h.AddComponent("a", c["relay"], 0)
+	h.AddComponent("b", c["relay"], 0)
+	h.AddComponent("spin", c["spin"], 0)
+	h.AddComponent("echo", c["echo"], 0)
+	h.Link("a", "next", "b", 0)
+	h.Link("b", "next", "spin", 200*time.Millisecond)
+	start := time.Now()
+	_, err := h.Call(context.Background(), "a", "i", "f", nil)
+	took := time.Since(start)
+	if re := rpcError(t, err); re.Kind != rpc.DeadlineExceeded {
+		t.Fatalf("err = %v", err)
+	}
+	if took < 200*time.Millisecond || took > 1500*time.Millisecond {
+		t.Errorf("stopped after %v, want about 200ms", took)
+	}
+	// The host keeps serving.
+	if out, err := h.Call(context.Background(), "echo", "i", "f", []byte("ok")); err != nil || string(out) != "ok" {
+		t.Errorf("after an interruption: %q, %v", out, err)
+	}
+}
+
+func TestExtend(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{MaxExecution: time.Second})
+	h.AddComponent("d", c["deadline"], 300*time.Millisecond)
+	extend := func(op byte, ms uint64) []byte {
+		p := make([]byte, 9)
+		p[0] = op
+		binary.LittleEndian.PutUint64(p[1:], ms)
+		return p
+	}
+	ctx := context.Background()
+	left := remaining(t, func() ([]byte, error) { return h.Call(ctx, "d", "i", "f", extend(1, 200)) })
+	if left < 300*time.Millisecond || left > 500*time.Millisecond {
+		t.Errorf("after extend(200) of a 300ms deadline: %v left", left)
+	}
+	_, err := h.Call(ctx, "d", "i", "f", extend(1, 5000))
+	if re := rpcError(t, err); re.Kind != rpc.Denied || !strings.Contains(re.Msg, "1000 ms") {
+		t.Errorf("extension past the cap: %v", err)
+	}
+	// Extend, then spin: stopped at the extended deadline.
+	start := time.Now()
+	_, err = h.Call(ctx, "d", "i", "f", extend(2, 300))
+	if rpcError(t, err).Kind != rpc.DeadlineExceeded || time.Since(start) < 550*time.Millisecond {
+		t.Errorf("extend(300) then spin: %v after %v", err, time.Since(start))
+	}
+}
+
+func TestProviderSeesDeadline(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{})
+	h.AddComponent("a", c["relay"], 0)
+	var left time.Duration
+	h.AddProvider("kv", func(ctx context.Context, iface, fn string, params []byte) ([]byte, error) {
+		d, ok := ctx.Deadline()
+		if !ok {
+			return nil, errors.New("no deadline")
+		}
+		left = time.Until(d)
+		if fn == "fail" {
+			return nil, &rpc.Error{Kind: rpc.NotFound, Msg: "no key"}
+		}
+		return append([]byte(fn+":"), params...), nil
+	}, 0)
+	h.Link("a", "next", "kv", 250*time.Millisecond)
+	out, err := h.Call(context.Background(), "a", "acme:kv/store@1.0.0", "get", []byte("k"))
+	if err != nil || string(out) != "get:k" {
+		t.Fatalf("relay → provider = %q, %v", out, err)
+	}
+	if left <= 0 || left > 250*time.Millisecond {
+		t.Errorf("provider saw %v left, want ≤ 250ms", left)
+	}
+	_, err = h.Call(context.Background(), "a", "i", "fail", nil)
+	if re := rpcError(t, err); re.Kind != rpc.NotFound || re.Msg != "no key" {
+		t.Errorf("provider error through a guest: %v", err)
+	}
+}
+
+// The fixtures' copy of the contract is the one the binary ships.
+func TestFixtureWITIsTheContract(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/guests/rpc/wit/deps/rpc/rpc.wit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != rpc.WIT {
+		t.Error("testdata/guests/rpc/wit/deps/rpc/rpc.wit differs from runtime/rpc/wit/rpc.wit")
+	}
+}

@@ -1,0 +1,20 @@
+;; echo: wasifill:rpc/handler.handle returns ok(params).
+;; Result area (result<list<u8>, rpc-error>): tag u8 @0, list ptr @4, len @8.
+(module
+  (memory (export "memory") 1)
+  (global $next (mut i32) (i32.const 4096))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $p i32)
+    (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+                           (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $next (i32.add (local.get $p) (local.get 3)))
+    (if (i32.gt_u (global.get $next) (i32.shl (memory.size) (i32.const 16)))
+      (then (drop (memory.grow (i32.add (i32.shr_u (local.get 3) (i32.const 16)) (i32.const 1))))))
+    (local.get $p))
+  (func (export "wasifill:rpc/handler@0.1.0#handle")
+    (param $ip i32) (param $il i32) (param $fp i32) (param $fl i32) (param $pp i32) (param $pl i32) (result i32)
+    (global.set $next (i32.const 4096))
+    (i32.store8 (i32.const 1024) (i32.const 0))
+    (i32.store (i32.const 1028) (local.get $pp))
+    (i32.store (i32.const 1032) (local.get $pl))
+    (i32.const 1024)))
