@@ -232,3 +232,51 @@ func TestGenGoHost(t *testing.T) {
 		t.Errorf("resources: exit %d, %q", code, errOut)
 	}
 }
+
+func TestCallWithConfig(t *testing.T) {
+	dir := t.TempDir()
+	rpcOut, err := filepath.Abs("../../testdata/guests/rpc/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "wasifill.yaml")
+	write := func(text string) {
+		if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(text, "OUT", rpcOut)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`timeout: 3s
+components:
+  a: {path: OUT/relay.wasm}
+  echo: {path: OUT/echo.wasm}
+  spin: {path: OUT/spin.wasm}
+links:
+  - {caller: a, interface: next, target: echo}
+`)
+	handle := `wasifill:rpc/handler@0.1.0#handle("i", "f", [1, 2])`
+	code, out, errOut := runCLI(t, "call", "--config", cfg, "a", handle)
+	if code != 0 || out != "ok([1, 2])\n" {
+		t.Errorf("a → echo: exit %d, out %q, err %q", code, out, errOut)
+	}
+	write(`components:
+  a: {path: OUT/relay.wasm}
+  spin: {path: OUT/spin.wasm}
+links:
+  - {caller: a, interface: next, target: spin, timeout: 200ms}
+`)
+	start := time.Now()
+	code, out, errOut = runCLI(t, "call", "--config", cfg, "a", handle)
+	if code != 0 || out != "err(deadline-exceeded)\n" || time.Since(start) > 5*time.Second {
+		t.Errorf("a → spin: exit %d, out %q, err %q after %v", code, out, errOut, time.Since(start))
+	}
+	// An entry point has the host default deadline too (--timeout here).
+	code, _, errOut = runCLI(t, "call", "--config", cfg, "--timeout", "300ms", "spin", handle)
+	if code != 1 || !strings.Contains(errOut, "deadline exceeded") {
+		t.Errorf("spin as the entry point: exit %d, err %q", code, errOut)
+	}
+	write("components:\n  a: {path: OUT/relay.wasm, bogus: 1}\n")
+	code, _, errOut = runCLI(t, "call", "--config", cfg, "a", handle)
+	if code != 1 || !strings.Contains(errOut, "line 2") || !strings.Contains(errOut, "bogus") {
+		t.Errorf("unknown key: exit %d, err %q", code, errOut)
+	}
+}

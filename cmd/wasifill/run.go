@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value/wave"
 )
@@ -25,35 +26,109 @@ type runFlags struct {
 	dirs     []string
 	timeout  time.Duration
 	memLimit uint32
+	config   string
+	cmd      *cobra.Command
+	release  func() // ends the --config invocation
+}
+
+// done ends what instantiate started.
+func (f *runFlags) done() {
+	if f.release != nil {
+		f.release()
+	}
 }
 
 func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
+	f.cmd = cmd
+	cmd.Flags().StringVar(&f.config, "config", "", "wasifill.yaml: components, links and deadlines (then the first argument names a component)")
 	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
 	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
 }
 
-// instantiate compiles path and instantiates it with WASI 0.2 defined.
-func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, error) {
-	wasm, err := os.ReadFile(path)
+// instantiate compiles path and instantiates it with WASI 0.2 defined;
+// with --config, path names a component of the file, instantiated as an
+// invocation of the rpc host (its invokes go through the file's links).
+func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
+	rt, err := f.newRuntime(ctx, args)
 	if err != nil {
-		return nil, nil, inputError("%v", err)
+		return nil, nil, nil, err
 	}
+	fail := func(err error) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
+		rt.Close(ctx)
+		return nil, nil, nil, err
+	}
+	var compiled *runtime.Compiled
+	callCtx := ctx
+	if f.config != "" {
+		fc, err := rpc.LoadConfig(f.config)
+		if err != nil {
+			return fail(inputError("%v", err))
+		}
+		h := rpc.New(rt, fc.HostConfig(f.hostConfig()))
+		all, err := fc.Apply(ctx, rt, h)
+		if err != nil {
+			return fail(inputError("%s: %v", f.config, err))
+		}
+		if compiled = all[path]; compiled == nil {
+			return fail(inputError("%s has no component %q", f.config, path))
+		}
+		inv, release, err := h.Enter(ctx, path)
+		if err != nil {
+			return fail(inputError("%v", err))
+		}
+		f.release = release
+		callCtx = inv
+	} else {
+		wasm, err := os.ReadFile(path)
+		if err != nil {
+			return fail(inputError("%v", err))
+		}
+		if compiled, err = rt.Compile(ctx, wasm); err != nil {
+			return fail(inputError("%v", err))
+		}
+	}
+	inst, err := rt.Instantiate(callCtx, compiled)
+	if err != nil {
+		return fail(inputError("%v", err))
+	}
+	return rt, inst, callCtx, nil
+}
+
+// hostConfig is the rpc host's deadlines from the environment and flags:
+// --timeout (when given) over WASIFILL_RPC_TIMEOUT_MS over the file over
+// the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions.
+func (f *runFlags) hostConfig() rpc.Config {
+	var c rpc.Config
+	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
+		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
+	}
+	if f.cmd != nil && f.cmd.Flags().Changed("timeout") && f.timeout > 0 {
+		c.DefaultTimeout = f.timeout
+	}
+	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
+		c.MaxExecution = time.Duration(ms) * time.Millisecond
+	}
+	return c
+}
+
+// newRuntime makes a runtime with WASI 0.2 as the flags say.
+func (f *runFlags) newRuntime(ctx context.Context, args []string) (*runtime.Runtime, error) {
 	var opts []runtime.Option
 	if f.memLimit > 0 {
 		opts = append(opts, runtime.WithMemoryLimitPages(f.memLimit))
 	}
 	rt, err := runtime.New(ctx, opts...)
 	if err != nil {
-		return nil, nil, inputError("%v", err)
+		return nil, inputError("%v", err)
 	}
 	var env [][2]string
 	for _, kv := range f.env {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			rt.Close(ctx)
-			return nil, nil, inputError("--env wants KEY=VALUE, got %q", kv)
+			return nil, inputError("--env wants KEY=VALUE, got %q", kv)
 		}
 		env = append(env, [2]string{k, v})
 	}
@@ -68,19 +143,9 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 	err = wasip2.Define(rt, wasip2.Config{Args: args, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Preopens: preopens})
 	if err != nil {
 		rt.Close(ctx)
-		return nil, nil, inputError("--dir: %v", err)
+		return nil, inputError("--dir: %v", err)
 	}
-	c, err := rt.Compile(ctx, wasm)
-	if err != nil {
-		rt.Close(ctx)
-		return nil, nil, inputError("%v", err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		rt.Close(ctx)
-		return nil, nil, inputError("%v", err)
-	}
-	return rt, inst, nil
+	return rt, nil
 }
 
 // envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default.
@@ -110,12 +175,13 @@ func newRunCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := withTimeout(context.Background(), f.timeout)
 			defer cancel()
-			rt, inst, err := f.instantiate(ctx, args[0], append([]string{args[0]}, args[1:]...))
+			rt, inst, callCtx, err := f.instantiate(ctx, args[0], append([]string{args[0]}, args[1:]...))
 			if err != nil {
 				return err
 			}
 			defer rt.Close(context.Background())
-			code, err := wasip2.Run(ctx, inst)
+			defer f.done()
+			code, err := wasip2.Run(callCtx, inst)
 			if err != nil {
 				return &exitError{code: 1, msg: "wasifill run: " + describeRunError(ctx, err)}
 			}
@@ -132,7 +198,7 @@ func newRunCommand() *cobra.Command {
 func newCallCommand() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "call APP.wasm 'ns:pkg/iface#func(ARGS)'",
+		Use:   "call [--config wasifill.yaml] APP.wasm|COMPONENT 'ns:pkg/iface#func(ARGS)'",
 		Short: "Call one export of a component with WAVE arguments; print the result as WAVE",
 		Long: "call instantiates the component (with WASI 0.2) and calls one exported function:\n" +
 			"'ns:pkg/iface@1.0.0#func(1, \"a\")' inside an exported interface, or 'func(...)' at world level.\n" +
@@ -150,11 +216,12 @@ func newCallCommand() *cobra.Command {
 			}
 			ctx, cancel := withTimeout(context.Background(), f.timeout)
 			defer cancel()
-			rt, inst, err := f.instantiate(ctx, args[0], []string{args[0]})
+			rt, inst, callCtx, err := f.instantiate(ctx, args[0], []string{args[0]})
 			if err != nil {
 				return err
 			}
 			defer rt.Close(context.Background())
+			defer f.done()
 			fn, ok := inst.Func(name)
 			if !ok {
 				return inputError("call: %s exports no function %s", args[0], name)
@@ -163,9 +230,9 @@ func newCallCommand() *cobra.Command {
 			if err != nil {
 				return inputError("call: arguments of %s: %v", name, err)
 			}
-			out, err := fn.Call(ctx, vals...)
+			out, err := fn.Call(callCtx, vals...)
 			if err != nil {
-				return &exitError{code: 1, msg: "wasifill call: " + describeRunError(ctx, err)}
+				return &exitError{code: 1, msg: "wasifill call: " + describeRunError(callCtx, err)}
 			}
 			for i, v := range out {
 				text, err := wave.Format(fn.Results()[i], v)

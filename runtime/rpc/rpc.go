@@ -228,6 +228,36 @@ func (h *Host) Call(ctx context.Context, targetName, iface, fn string, params []
 	return h.serve(ctx, t, 0, iface, fn, params)
 }
 
+// Enter starts an invocation of target outside transport.invoke — a
+// call to a component's own typed export from the CLI or a Go program —
+// with the same deadline rules; invokes its guests make are target's.
+// Call release when the invocation is over.
+func (h *Host) Enter(ctx context.Context, targetName string) (context.Context, func(), error) {
+	h.mu.Lock()
+	t := h.targets[targetName]
+	h.mu.Unlock()
+	if t == nil {
+		return nil, nil, &Error{Kind: NotFound, Msg: "target " + targetName}
+	}
+	start := time.Now()
+	deadline := start.Add(h.timeout(t, 0))
+	if pd, ok := ctx.Deadline(); ok && pd.Before(deadline) {
+		deadline = pd
+	}
+	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
+	return inv, inv.release, nil
+}
+
+func (h *Host) timeout(t *target, linkTimeout time.Duration) time.Duration {
+	timeout := h.cfg.DefaultTimeout
+	for _, d := range []time.Duration{linkTimeout, t.timeout} {
+		if d > 0 && d < timeout {
+			timeout = d
+		}
+	}
+	return timeout
+}
+
 func describeCaller(caller string) string {
 	if caller == "" {
 		return "the host"
@@ -238,13 +268,7 @@ func describeCaller(caller string) string {
 // serve runs one invocation on t under its deadline.
 func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
 	start := time.Now()
-	timeout := h.cfg.DefaultTimeout
-	for _, d := range []time.Duration{linkTimeout, t.timeout} {
-		if d > 0 && d < timeout {
-			timeout = d
-		}
-	}
-	deadline := start.Add(timeout)
+	deadline := start.Add(h.timeout(t, linkTimeout))
 	if pd, ok := ctx.Deadline(); ok && pd.Before(deadline) {
 		deadline = pd // a nested invocation inherits its caller's deadline
 	}
@@ -256,7 +280,9 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	out, err := h.run(inv, t, iface, fn, params)
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
 		// The deadline (this one or an enclosing one) ended it.
-		return nil, &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s after %d ms", t.name, time.Since(start).Milliseconds())}
+		d, _ := inv.Deadline()
+		return nil, &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started)",
+			t.name, iface, fn, time.Since(start).Milliseconds(), d.Sub(start).Milliseconds())}
 	}
 	return out, err
 }

@@ -199,3 +199,34 @@ func TestFixtureWITIsTheContract(t *testing.T) {
 		t.Error("testdata/guests/rpc/wit/deps/rpc/rpc.wit differs from runtime/rpc/wit/rpc.wit")
 	}
 }
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	load := func(text string) (*rpc.FileConfig, error) {
+		p := dir + "/wasifill.yaml"
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return rpc.LoadConfig(p)
+	}
+	c, err := load("timeout: 750ms\nmax-execution: 5s\ncomponents:\n  a: {path: a.wasm, timeout: 1s}\nlinks:\n  - {caller: a, interface: x:y/z, target: a, timeout: 100ms}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := c.HostConfig(rpc.Config{DefaultTimeout: time.Second})
+	if hc.DefaultTimeout != 750*time.Millisecond || hc.MaxExecution != 5*time.Second {
+		t.Errorf("host config %+v", hc)
+	}
+	for text, want := range map[string]string{
+		"components:\n  a: {path: a.wasm}\nlinks:\n  - {caller: a, interface: i, target: b}\n": `target "b" is not a component`,
+		"components:\n  a: {path: a.wasm}\nlinks:\n  - {interfce: i, target: a}\n":             "line 4: field interfce not found",
+		"timeout: soon\n": `line 1: "soon" is not a duration`,
+		"components:\n  a: {timeout: 1s}\n": "component a has no path",
+	} {
+		_, err := load(text)
+		var ce *rpc.ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %q", text, err, want)
+		}
+	}
+}
