@@ -220,7 +220,7 @@ func TestLoadConfig(t *testing.T) {
 	for text, want := range map[string]string{
 		"components:\n  a: {path: a.wasm}\nlinks:\n  - {caller: a, interface: i, target: b}\n": `target "b" is not a component`,
 		"components:\n  a: {path: a.wasm}\nlinks:\n  - {interfce: i, target: a}\n":             "line 4: field interfce not found",
-		"timeout: soon\n": `line 1: "soon" is not a duration`,
+		"timeout: soon\n":                   `line 1: "soon" is not a duration`,
 		"components:\n  a: {timeout: 1s}\n": "component a has no path",
 	} {
 		_, err := load(text)
