@@ -70,13 +70,6 @@ func (inv *invocation) Value(key any) any {
 	return inv.parent.Value(key)
 }
 
-// expired reports whether this invocation's own deadline ended it.
-func (inv *invocation) expired() bool {
-	inv.mu.Lock()
-	defer inv.mu.Unlock()
-	return inv.err == context.DeadlineExceeded && !time.Now().Before(inv.deadline)
-}
-
 // extend moves the deadline d later, unless that passes the limit or the
 // invocation is over; it returns the new remaining time.
 func (inv *invocation) extend(d time.Duration) (time.Duration, bool) {
