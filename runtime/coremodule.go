@@ -179,6 +179,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 	if err != nil {
 		return fail(err)
 	}
+	r.open.Add(1)
 	return &Instance{rt: r, exports: exports, typ: p.world, modules: owned}, nil
 }
 

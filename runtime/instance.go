@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -19,6 +20,7 @@ type Instance struct {
 	exports map[string]item
 	typ     *component.Type
 	modules []api.Module
+	closed  atomic.Bool
 }
 
 // coreItem is one core item: export name of an instantiated module. For
@@ -127,11 +129,16 @@ func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, erro
 		}
 		return nil, &InstantiateError{Err: err}
 	}
+	r.open.Add(1)
 	return &Instance{rt: r, exports: s.exports, typ: c.index.Type, modules: owned}, nil
 }
 
 // Close releases the instance's core instances.
 func (i *Instance) Close(ctx context.Context) error {
+	if i.closed.Swap(true) {
+		return nil
+	}
+	i.rt.open.Add(-1)
 	var first error
 	for _, m := range i.modules {
 		if err := m.Close(ctx); err != nil && first == nil {

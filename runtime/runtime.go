@@ -40,6 +40,7 @@ type Runtime struct {
 	makers    map[string]HostFuncMaker
 	funcs     map[string]HostFunc
 	seq       atomic.Uint64
+	open      atomic.Int64 // instances not closed yet
 
 	bundles sync.Map     // encoded bundle module → wazero.CompiledModule
 	handles *handleTable // handles held by Go code
@@ -232,3 +233,7 @@ func (r *Runtime) definedInstance(name string) (map[string]HostFunc, HostFuncMak
 	}
 	return nil, nil, false
 }
+
+// OpenInstances is how many instances are instantiated and not closed:
+// for leak checks.
+func (r *Runtime) OpenInstances() int { return int(r.open.Load()) }

@@ -15,7 +15,7 @@ import (
 
 // The rpc guests (testdata/guests/rpc): relay invokes "next", echo answers
 // ok(params), spin loops, deadline reports and extends its deadline.
-func setup(t *testing.T, cfg rpc.Config) (*runtime.Runtime, *rpc.Host, map[string]*runtime.Compiled) {
+func setup(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host, map[string]*runtime.Compiled) {
 	t.Helper()
 	ctx := context.Background()
 	rt, err := runtime.New(ctx)
