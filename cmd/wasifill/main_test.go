@@ -280,3 +280,19 @@ links:
 		t.Errorf("unknown key: exit %d, err %q", code, errOut)
 	}
 }
+
+func TestWitDeps(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "wit", "deps", dir); code != 0 {
+		t.Fatalf("wit deps: exit %d, %q", code, errOut)
+	}
+	// A world using the contract now resolves.
+	world := "package acme:app;\nworld app {\n  import wasifill:rpc/transport@0.1.0;\n  export wasifill:rpc/handler@0.1.0;\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "app.wit"), []byte(world), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "wit", dir)
+	if code != 0 || !strings.Contains(out, "import wasifill:rpc/transport@0.1.0;") {
+		t.Errorf("wit of a world using the contract: exit %d, out %q, err %q", code, out, errOut)
+	}
+}

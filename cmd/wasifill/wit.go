@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/witparse"
 	"github.com/wasifill/wasifill/witparse/token"
 )
@@ -44,6 +47,7 @@ func newWitCommand() *cobra.Command {
 			return err
 		},
 	}
+	cmd.AddCommand(newWitDepsCommand())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole resolve as wasm-tools JSON")
 	cmd.Flags().StringSliceVar(&features, "features", nil, "enable these @unstable feature gates (comma separated)")
 	cmd.Flags().BoolVar(&allFeatures, "all-features", false, "enable every @unstable feature gate")
@@ -57,4 +61,26 @@ func witError(err error) error {
 		return &exitError{code: 1, msg: fmt.Sprintf("%v\nwasifill wit: %d error(s)", list, len(list))}
 	}
 	return &exitError{code: 1, msg: "wasifill wit: " + err.Error()}
+}
+
+func newWitDepsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "deps WITDIR",
+		Short: "Write the wasifill:rpc contract into WITDIR/deps/wasifill-rpc/rpc.wit",
+		Long: "deps writes the wasifill:rpc WIT package this binary implements into a project's WIT\n" +
+			"folder, so its worlds can import wasifill:rpc/transport and export wasifill:rpc/handler.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := filepath.Join(args[0], "deps", "wasifill-rpc")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return inputError("wit deps: %v", err)
+			}
+			path := filepath.Join(dir, "rpc.wit")
+			if err := os.WriteFile(path, []byte(rpc.WIT), 0o644); err != nil {
+				return inputError("wit deps: %v", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", path)
+			return nil
+		},
+	}
 }
