@@ -296,3 +296,37 @@ func TestWitDeps(t *testing.T) {
 		t.Errorf("wit of a world using the contract: exit %d, out %q, err %q", code, out, errOut)
 	}
 }
+
+// The host default deadline: --timeout over WASIFILL_RPC_TIMEOUT_MS over
+// the file's timeout over 2 s.
+func TestTimeoutPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	rpcOut, err := filepath.Abs("../../testdata/guests/rpc/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "wasifill.yaml")
+	if err := os.WriteFile(cfg, []byte("timeout: 1500ms\ncomponents:\n  spin: {path: "+rpcOut+"/spin.wasm}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	handle := `wasifill:rpc/handler@0.1.0#handle("i", "f", [])`
+	took := func(args ...string) time.Duration {
+		t.Helper()
+		start := time.Now()
+		code, _, errOut := runCLI(t, append([]string{"call", "--config", cfg}, args...)...)
+		if code != 1 || !strings.Contains(errOut, "deadline exceeded") {
+			t.Fatalf("%v: exit %d, %q", args, code, errOut)
+		}
+		return time.Since(start)
+	}
+	if d := took("spin", handle); d < 1400*time.Millisecond || d > 4*time.Second {
+		t.Errorf("file timeout 1500ms: stopped after %v", d)
+	}
+	t.Setenv("WASIFILL_RPC_TIMEOUT_MS", "400")
+	if d := took("spin", handle); d < 350*time.Millisecond || d > 1300*time.Millisecond {
+		t.Errorf("WASIFILL_RPC_TIMEOUT_MS=400 over the file: stopped after %v", d)
+	}
+	if d := took("--timeout", "150ms", "spin", handle); d < 100*time.Millisecond || d > 1*time.Second {
+		t.Errorf("--timeout 150ms over the environment: stopped after %v", d)
+	}
+}

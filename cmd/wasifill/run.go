@@ -66,7 +66,7 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		if err != nil {
 			return fail(inputError("%v", err))
 		}
-		h := rpc.New(rt, fc.HostConfig(f.hostConfig()))
+		h := rpc.New(rt, f.hostConfig(fc.HostConfig(rpc.Config{})))
 		all, err := fc.Apply(ctx, rt, h)
 		if err != nil {
 			return fail(inputError("%s: %v", f.config, err))
@@ -96,11 +96,10 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 	return rt, inst, callCtx, nil
 }
 
-// hostConfig is the rpc host's deadlines from the environment and flags:
+// hostConfig puts the environment and flags over the file's deadlines:
 // --timeout (when given) over WASIFILL_RPC_TIMEOUT_MS over the file over
 // the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions.
-func (f *runFlags) hostConfig() rpc.Config {
-	var c rpc.Config
+func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
 		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
 	}
