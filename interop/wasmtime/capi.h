@@ -36,13 +36,19 @@ wasmtime_store_t *wasmtime_store_new(wasm_engine_t *, void *data, void (*finaliz
 wasmtime_context_t *wasmtime_store_context(wasmtime_store_t *);
 void wasmtime_store_delete(wasmtime_store_t *);
 void wasmtime_context_set_epoch_deadline(wasmtime_context_t *, uint64_t ticks);
+// update_kind is a wasmtime_update_deadline_kind_t (uint8_t): 0 continue, 1 yield.
+void wasmtime_store_epoch_deadline_callback(wasmtime_store_t *,
+	wasmtime_error_t *(*func)(wasmtime_context_t *, void *data, uint64_t *epoch_deadline_delta, uint8_t *update_kind),
+	void *data, void (*finalizer)(void *));
 wasmtime_error_t *wasmtime_context_set_wasi(wasmtime_context_t *, wasi_config_t *);
 
 wasi_config_t *wasi_config_new(void);
+void wasi_config_delete(wasi_config_t *);
 bool wasi_config_set_argv(wasi_config_t *, size_t argc, const char *argv[]);
 bool wasi_config_set_stdout_file(wasi_config_t *, const char *path);
 bool wasi_config_set_stderr_file(wasi_config_t *, const char *path);
 
+wasmtime_error_t *wasmtime_error_new(const char *message);
 void wasmtime_error_message(const wasmtime_error_t *, wasm_name_t *out);
 bool wasmtime_error_exit_status(const wasmtime_error_t *, int *status);
 void wasmtime_error_delete(wasmtime_error_t *);

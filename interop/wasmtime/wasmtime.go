@@ -4,18 +4,48 @@
 // github.com/bytecodealliance/wasmtime-go/v39 ships; that Go package has no
 // component API of its own, so only its link flags are used.
 //
-// Every Instance gets its own engine and store, with WASI 0.2 linked in,
-// stdout and stderr captured to temporary files, and epoch interruption so a
-// cancelled context stops a running guest. Function types come from
+// Compile compiles a component once, in its own engine, for any number of
+// Instances; a WASI 0.2 linker is built once per Component, on its first
+// Instantiate. The package-level Instantiate, Call and Run compile afresh
+// each time. Every Instance has its own store, with WASI 0.2 linked in,
+// stdout and stderr captured to temporary files (unless
+// Options.DiscardOutput), and epoch interruption so a cancelled context
+// stops the guest it runs (and only that one: instances of one Component
+// share its engine's epoch, but a store-local callback lets the others run
+// on). Function types come from
 // Wasmtime's own type introspection, so callers pass only values, in the
 // representation documented on value.Value. Resources (own, borrow) are
 // handles kept by the Instance (see Instance.Drop); async types (future,
 // stream, error-context) are not supported.
 package wasmtime
 
-// #include <stdlib.h>
-// #include <string.h>
-// #include "capi.h"
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "capi.h"
+
+// wf_epoch is every store's epoch-deadline callback: data is the store's
+// interrupt flag (an int32_t that Go sets when the running call's context
+// is done). Another store's interruption (same engine) just extends the
+// deadline by one tick.
+static wasmtime_error_t *wf_epoch(wasmtime_context_t *cx, void *data, uint64_t *delta, uint8_t *kind) {
+	if (__atomic_load_n((int32_t *)data, __ATOMIC_SEQ_CST)) {
+		return wasmtime_error_new("interrupt: context done");
+	}
+	*delta = 1;
+	*kind = 0; // WASMTIME_UPDATE_DEADLINE_CONTINUE
+	return NULL;
+}
+
+// wf_new_store makes a store whose epoch callback reads a new zeroed flag,
+// returned in *flag; the store frees the flag when deleted.
+static wasmtime_store_t *wf_new_store(wasm_engine_t *engine, int32_t **flag) {
+	wasmtime_store_t *s = wasmtime_store_new(engine, NULL, NULL);
+	*flag = calloc(1, sizeof(int32_t));
+	wasmtime_store_epoch_deadline_callback(s, wf_epoch, *flag, free);
+	return s;
+}
+*/
 import "C"
 
 import (
@@ -25,6 +55,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	_ "github.com/bytecodealliance/wasmtime-go/v39" // links libwasmtime.a
@@ -100,22 +132,117 @@ func compile(engine *C.wasm_engine_t, component []byte) (*C.wasmtime_component_t
 // (component structure, types and every core module). The error is a
 // *CompileError.
 func Validate(component []byte) error {
-	engine := newEngine()
-	defer C.wasm_engine_delete(engine)
-	comp, err := compile(engine, component)
+	c, err := Compile(component)
 	if err != nil {
 		return err
 	}
-	C.wasmtime_component_delete(comp)
+	return c.Close()
+}
+
+// Component is a component compiled by Wasmtime, with its engine, to be
+// instantiated any number of times. It is safe for concurrent use. Close
+// it when done: what it holds is freed once it and all its Instances are
+// closed.
+type Component struct {
+	engine *C.wasm_engine_t
+	comp   *C.wasmtime_component_t
+
+	mu     sync.Mutex
+	linker *C.wasmtime_component_linker_t // WASI 0.2; built by the first Instantiate
+	live   int                            // Instances not closed yet
+	closed bool
+}
+
+// Compile compiles component with Wasmtime in a new engine. The error is a
+// *CompileError.
+func Compile(component []byte) (*Component, error) {
+	engine := newEngine()
+	comp, err := compile(engine, component)
+	if err != nil {
+		C.wasm_engine_delete(engine)
+		return nil, err
+	}
+	return &Component{engine: engine, comp: comp}, nil
+}
+
+// Close releases the component. Instances made from it stay usable until
+// they are closed. It is safe to call more than once.
+func (c *Component) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.freeLocked()
 	return nil
+}
+
+// release is an Instance of c being closed.
+func (c *Component) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.live--
+	c.freeLocked()
+}
+
+func (c *Component) freeLocked() {
+	if !c.closed || c.live > 0 || c.engine == nil {
+		return
+	}
+	if c.linker != nil {
+		C.wasmtime_component_linker_delete(c.linker)
+		c.linker = nil
+	}
+	C.wasmtime_component_delete(c.comp)
+	C.wasm_engine_delete(c.engine)
+	c.comp, c.engine = nil, nil
+}
+
+// acquire counts a new Instance of c and returns the WASI linker, which it
+// builds on first use.
+func (c *Component) acquire() (*C.wasmtime_component_linker_t, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errors.New("wasmtime: component is closed")
+	}
+	if c.linker == nil {
+		l := C.wasmtime_component_linker_new(c.engine)
+		if cerr := C.wasmtime_component_linker_add_wasip2(l); cerr != nil {
+			C.wasmtime_component_linker_delete(l)
+			return nil, fmt.Errorf("wasmtime: adding WASI 0.2: %s", errorMessage(cerr))
+		}
+		c.linker = l
+	}
+	c.live++
+	return c.linker, nil
+}
+
+// use runs fn with the compiled component, unless c is closed.
+func (c *Component) use(fn func(engine *C.wasm_engine_t, comp *C.wasmtime_component_t) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errors.New("wasmtime: component is closed")
+	}
+	return fn(c.engine, c.comp)
 }
 
 // Exports lists the component's exported functions as call paths:
 // "ns:pkg/iface@ver#func" for a function in an exported instance, "func"
 // for a world-level one.
 func Exports(component []byte) ([]string, error) {
+	c, err := Compile(component)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return c.Exports()
+}
+
+// Exports lists the component's exported functions, as the package-level
+// Exports does.
+func (c *Component) Exports() ([]string, error) {
 	var out []string
-	err := walkExports(component, func(path string, _ *C.wasmtime_component_func_type_t, _ resourceNames) bool {
+	err := c.walkExports(func(path string, _ *C.wasmtime_component_func_type_t, _ resourceNames) bool {
 		out = append(out, path)
 		return false
 	})
@@ -125,11 +252,22 @@ func Exports(component []byte) ([]string, error) {
 // FuncType returns the type of the exported function export (a path as
 // Exports lists it), without instantiating the component.
 func FuncType(component []byte, export string) (*interop.Func, error) {
+	c, err := Compile(component)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return c.FuncType(export)
+}
+
+// FuncType returns the type of the exported function export, as the
+// package-level FuncType does.
+func (c *Component) FuncType(export string) (*interop.Func, error) {
 	var (
 		f    *interop.Func
 		ferr error
 	)
-	err := walkExports(component, func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool {
+	err := c.walkExports(func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool {
 		if path != export {
 			return false
 		}
@@ -148,14 +286,14 @@ func FuncType(component []byte, export string) (*interop.Func, error) {
 // walkExports calls fn for every exported function, one level of exported
 // instances deep, until fn returns true. rn are the resources exported
 // next to the function.
-func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool) error {
-	engine := newEngine()
-	defer C.wasm_engine_delete(engine)
-	comp, err := compile(engine, component)
-	if err != nil {
-		return err
-	}
-	defer C.wasmtime_component_delete(comp)
+func (c *Component) walkExports(fn func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool) error {
+	return c.use(func(engine *C.wasm_engine_t, comp *C.wasmtime_component_t) error {
+		walkExports(engine, comp, fn)
+		return nil
+	})
+}
+
+func walkExports(engine *C.wasm_engine_t, comp *C.wasmtime_component_t, fn func(path string, ft *C.wasmtime_component_func_type_t, rn resourceNames) bool) {
 	ty := C.wasmtime_component_type(comp)
 	defer C.wasmtime_component_type_delete(ty)
 
@@ -212,7 +350,7 @@ func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component
 		switch its[k].kind {
 		case C.IT_FUNC:
 			if fn(names[k], (*C.wasmtime_component_func_type_t)(ptr(&its[k])), outerRN) {
-				return nil
+				return
 			}
 		case C.IT_INSTANCE:
 			inames, iits := items((*C.wasmtime_component_instance_type_t)(ptr(&its[k])))
@@ -225,11 +363,10 @@ func walkExports(component []byte, fn func(path string, ft *C.wasmtime_component
 			}
 			deleteAll(iits)
 			if done {
-				return nil
+				return
 			}
 		}
 	}
-	return nil
 }
 
 // Options configure an Instance. The zero value is fine.
@@ -237,18 +374,23 @@ type Options struct {
 	// Args are the guest's command-line arguments (wasi:cli/environment),
 	// program name first.
 	Args []string
+	// DiscardOutput sends the guest's stdout and stderr nowhere instead of
+	// capturing them in temporary files; Stdout and Stderr return nil.
+	DiscardOutput bool
 }
 
-// Instance is an instantiated component with its own engine and store. It
-// is not safe for concurrent use. Close it when done.
+// Instance is an instantiated component with its own store. It is not
+// safe for concurrent use. Close it when done.
 type Instance struct {
-	engine *C.wasm_engine_t
-	store  *C.wasmtime_store_t
-	cx     *C.wasmtime_context_t
-	linker *C.wasmtime_component_linker_t
-	comp   *C.wasmtime_component_t
-	inst   C.wasmtime_component_instance_t
-	dir    string // holds the stdout and stderr files
+	c       *Component
+	ownComp bool // the package-level Instantiate compiled c for this Instance alone
+	engine  *C.wasm_engine_t
+	comp    *C.wasmtime_component_t
+	store   *C.wasmtime_store_t
+	cx      *C.wasmtime_context_t
+	inst    C.wasmtime_component_instance_t
+	stopped *int32 // the store's interrupt flag (see wf_epoch), in C memory
+	dir     string // holds the stdout and stderr files
 
 	// handles are the resources the host holds, by the value.Handle that
 	// calls returned for them; nextHandle numbers the next one.
@@ -257,30 +399,44 @@ type Instance struct {
 }
 
 // Instantiate compiles component and instantiates it with WASI 0.2 imports
-// available. ctx bounds the instantiation (start functions run in it).
+// available. ctx bounds the instantiation (start functions run in it). To
+// instantiate a component more than once, Compile it once and use
+// Component.Instantiate.
 func Instantiate(ctx context.Context, component []byte, opts *Options) (*Instance, error) {
+	c, err := Compile(component)
+	if err != nil {
+		return nil, err
+	}
+	i, err := c.Instantiate(ctx, opts)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	i.ownComp = true
+	return i, nil
+}
+
+// Instantiate instantiates the compiled component in a new store, with
+// WASI 0.2 imports available. ctx bounds the instantiation (start functions
+// run in it).
+func (c *Component) Instantiate(ctx context.Context, opts *Options) (*Instance, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	i := &Instance{engine: newEngine()}
+	linker, err := c.acquire()
+	if err != nil {
+		return nil, err
+	}
+	i := &Instance{c: c, engine: c.engine, comp: c.comp}
 	ok := false
 	defer func() {
 		if !ok {
 			i.Close()
 		}
 	}()
-	var err error
-	if i.comp, err = compile(i.engine, component); err != nil {
-		return nil, err
-	}
-	if i.dir, err = os.MkdirTemp("", "wasifill-wasmtime-"); err != nil {
-		return nil, err
-	}
-	i.linker = C.wasmtime_component_linker_new(i.engine)
-	if cerr := C.wasmtime_component_linker_add_wasip2(i.linker); cerr != nil {
-		return nil, fmt.Errorf("wasmtime: adding WASI 0.2: %s", errorMessage(cerr))
-	}
-	i.store = C.wasmtime_store_new(i.engine, nil, nil)
+	var flag *C.int32_t
+	i.store = C.wf_new_store(i.engine, &flag)
+	i.stopped = (*int32)(unsafe.Pointer(flag))
 	i.cx = C.wasmtime_store_context(i.store)
 
 	wasi := C.wasi_config_new()
@@ -295,18 +451,25 @@ func Instantiate(ctx context.Context, component []byte, opts *Options) (*Instanc
 		}
 		C.free(unsafe.Pointer(&carr[0]))
 	}
-	for _, f := range []struct {
-		name string
-		set  func(*C.wasi_config_t, *C.char) C.bool
-	}{
-		{"stdout", func(w *C.wasi_config_t, p *C.char) C.bool { return C.wasi_config_set_stdout_file(w, p) }},
-		{"stderr", func(w *C.wasi_config_t, p *C.char) C.bool { return C.wasi_config_set_stderr_file(w, p) }},
-	} {
-		p := C.CString(filepath.Join(i.dir, f.name))
-		set := f.set(wasi, p)
-		C.free(unsafe.Pointer(p))
-		if !set {
-			return nil, fmt.Errorf("wasmtime: cannot open %s capture file in %s", f.name, i.dir)
+	if !opts.DiscardOutput {
+		if i.dir, err = os.MkdirTemp("", "wasifill-wasmtime-"); err != nil {
+			C.wasi_config_delete(wasi)
+			return nil, err
+		}
+		for _, f := range []struct {
+			name string
+			set  func(*C.wasi_config_t, *C.char) C.bool
+		}{
+			{"stdout", func(w *C.wasi_config_t, p *C.char) C.bool { return C.wasi_config_set_stdout_file(w, p) }},
+			{"stderr", func(w *C.wasi_config_t, p *C.char) C.bool { return C.wasi_config_set_stderr_file(w, p) }},
+		} {
+			p := C.CString(filepath.Join(i.dir, f.name))
+			set := f.set(wasi, p)
+			C.free(unsafe.Pointer(p))
+			if !set {
+				C.wasi_config_delete(wasi)
+				return nil, fmt.Errorf("wasmtime: cannot open %s capture file in %s", f.name, i.dir)
+			}
 		}
 	}
 	if cerr := C.wasmtime_context_set_wasi(i.cx, wasi); cerr != nil {
@@ -314,7 +477,7 @@ func Instantiate(ctx context.Context, component []byte, opts *Options) (*Instanc
 	}
 
 	stop := i.watch(ctx)
-	cerr := C.wasmtime_component_linker_instantiate(i.linker, i.cx, i.comp, &i.inst)
+	cerr := C.wasmtime_component_linker_instantiate(linker, i.cx, i.comp, &i.inst)
 	stop()
 	if cerr != nil {
 		return nil, i.runError(ctx, cerr, "instantiate")
@@ -326,10 +489,23 @@ func Instantiate(ctx context.Context, component []byte, opts *Options) (*Instanc
 // watch arms epoch interruption: the guest traps at its next epoch check
 // once ctx is done. The returned func disarms it.
 func (i *Instance) watch(ctx context.Context) func() {
+	atomic.StoreInt32(i.stopped, 0)
 	C.wasmtime_context_set_epoch_deadline(i.cx, 1)
-	engine := i.engine
-	stop := context.AfterFunc(ctx, func() { C.wasmtime_engine_increment_epoch(engine) })
-	return func() { stop() }
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	engine, stopped := i.engine, i.stopped
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		atomic.StoreInt32(stopped, 1)
+		C.wasmtime_engine_increment_epoch(engine)
+		close(fired)
+	})
+	return func() {
+		if !stop() {
+			<-fired // so that the flag is not set after the next watch clears it
+		}
+	}
 }
 
 // runError turns an error from running guest code into a Go error.
@@ -353,20 +529,16 @@ func (i *Instance) Close() error {
 		delete(i.handles, h)
 	}
 	if i.store != nil {
-		C.wasmtime_store_delete(i.store)
-		i.store, i.cx = nil, nil
+		C.wasmtime_store_delete(i.store) // frees the interrupt flag too
+		i.store, i.cx, i.stopped = nil, nil, nil
 	}
-	if i.linker != nil {
-		C.wasmtime_component_linker_delete(i.linker)
-		i.linker = nil
-	}
-	if i.comp != nil {
-		C.wasmtime_component_delete(i.comp)
-		i.comp = nil
-	}
-	if i.engine != nil {
-		C.wasm_engine_delete(i.engine)
-		i.engine = nil
+	if i.c != nil {
+		i.engine, i.comp = nil, nil
+		i.c.release()
+		if i.ownComp {
+			i.c.Close()
+		}
+		i.c = nil
 	}
 	if i.dir != "" {
 		os.RemoveAll(i.dir)
