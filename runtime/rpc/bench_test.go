@@ -86,6 +86,18 @@ func BenchmarkCallThroughHost(b *testing.B) {
 			}
 		}
 	})
+	_, pooled, pc := setup(b, rpc.Config{PoolSize: 4}) // one host per runtime
+	pooled.AddComponent("a", pc["relay"], 0)
+	pooled.AddComponent("echo", pc["echo"], 0)
+	pooled.Link("a", "next", "echo", 0)
+	defer pooled.Close(ctx)
+	b.Run("host/relay-echo-pooled", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := pooled.Call(ctx, "a", "i", "f", params); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("direct/fresh-instance", func(b *testing.B) {
 		for b.Loop() {
 			inst, err := rt.Instantiate(ctx, c["echo"])

@@ -100,6 +100,11 @@ type Config struct {
 	// MaxExecution caps how far extend may push an invocation's deadline,
 	// counted from when it started (30 s when zero).
 	MaxExecution time.Duration
+	// PoolSize keeps up to this many idle instances of each component
+	// target for the next invocations (0: a fresh instance for every
+	// invocation). An instance that trapped or was interrupted is never
+	// put back.
+	PoolSize int
 }
 
 // Host routes invocations between components and providers.
@@ -117,6 +122,7 @@ type target struct {
 	compiled *runtime.Compiled
 	provider Provider
 	timeout  time.Duration
+	idle     chan *runtime.Instance
 }
 
 type link struct {
@@ -125,7 +131,8 @@ type link struct {
 }
 
 // New makes a host on rt: it defines wasifill:rpc/transport and
-// wasifill:rpc/deadline there for the components rt instantiates.
+// wasifill:rpc/deadline there for the components rt instantiates (so one
+// host per runtime).
 func New(rt *runtime.Runtime, cfg Config) *Host {
 	if cfg.DefaultTimeout <= 0 {
 		cfg.DefaultTimeout = 2 * time.Second
@@ -162,12 +169,14 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 }
 
 // AddComponent makes a compiled component that exports wasifill:rpc/handler
-// a target: each invocation gets a fresh instance, closed afterwards (an
-// interrupted instance is never reused). timeout 0: only the other bounds.
+// a target: each invocation gets an instance of its own — fresh, or an
+// idle one from the pool (Config.PoolSize) — and an instance that trapped
+// or was interrupted is closed, never reused. timeout 0: only the other
+// bounds.
 func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.targets[name] = &target{name: name, compiled: c, timeout: timeout}
+	h.targets[name] = &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
 }
 
 // AddProvider makes a Go provider a target.
@@ -296,14 +305,27 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 		}
 		return out, err
 	}
-	inst, err := h.rt.Instantiate(ctx, t.compiled)
-	if err != nil {
+	var inst *runtime.Instance
+	select {
+	case inst = <-t.idle:
+	default:
+		var err error
+		if inst, err = h.rt.Instantiate(ctx, t.compiled); err != nil {
+			return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
+		}
+	}
+	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
+	if err != nil || ctx.Err() != nil {
+		inst.Close(context.Background()) // trapped or interrupted: never reused
+		if err == nil {
+			err = ctx.Err()
+		}
 		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
 	}
-	defer inst.Close(context.Background())
-	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
-	if err != nil {
-		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
+	select {
+	case t.idle <- inst:
+	default:
+		inst.Close(context.Background())
 	}
 	r, ok := out[0].(value.Result)
 	if !ok {
@@ -335,4 +357,23 @@ func (h *Host) invokeFunc(ctx context.Context, args []value.Value) ([]value.Valu
 		out = []byte{}
 	}
 	return []value.Value{value.Ok(out)}, nil
+}
+
+// Close closes the idle instances the host keeps.
+func (h *Host) Close(ctx context.Context) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range h.targets {
+		if t.idle == nil {
+			continue
+		}
+		for drained := false; !drained; {
+			select {
+			case inst := <-t.idle:
+				inst.Close(ctx)
+			default:
+				drained = true
+			}
+		}
+	}
 }

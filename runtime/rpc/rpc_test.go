@@ -230,3 +230,30 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 }
+
+// With a pool, instances serve invocation after invocation; one that was
+// interrupted is closed, not put back.
+func TestPool(t *testing.T) {
+	rt, h, c := setup(t, rpc.Config{PoolSize: 2})
+	h.AddComponent("echo", c["echo"], 0)
+	h.AddComponent("spin", c["spin"], 100*time.Millisecond)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if out, err := h.Call(ctx, "echo", "i", "f", []byte{byte(i)}); err != nil || out[0] != byte(i) {
+			t.Fatalf("call %d: %v, %v", i, out, err)
+		}
+	}
+	if n := rt.OpenInstances(); n != 1 {
+		t.Errorf("%d instances open after 5 sequential calls with a pool, want 1", n)
+	}
+	if _, err := h.Call(ctx, "spin", "i", "f", nil); rpcError(t, err).Kind != rpc.DeadlineExceeded {
+		t.Fatalf("spin: %v", err)
+	}
+	if n := rt.OpenInstances(); n != 1 {
+		t.Errorf("%d instances open after an interrupted call, want 1 (the interrupted one closed)", n)
+	}
+	h.Close(ctx)
+	if n := rt.OpenInstances(); n != 0 {
+		t.Errorf("%d instances open after Close", n)
+	}
+}
