@@ -191,17 +191,19 @@ func (r *Runtime) DropHandle(ctx context.Context, h value.Handle) error {
 	return dropOwn(ctx, e)
 }
 
-// compileBundle compiles a generated bundle module once per runtime.
+type bundle struct {
+	once sync.Once
+	cm   wazero.CompiledModule
+	err  error
+}
+
+// compileBundle compiles a generated bundle module once per runtime, even
+// when many instantiations ask for it at once.
 func (r *Runtime) compileBundle(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
-	if cm, ok := r.bundles.Load(string(wasm)); ok {
-		return cm.(wazero.CompiledModule), nil
-	}
-	cm, err := r.wz.CompileModule(ctx, wasm)
-	if err != nil {
-		return nil, err
-	}
-	r.bundles.Store(string(wasm), cm)
-	return cm, nil
+	v, _ := r.bundles.LoadOrStore(string(wasm), &bundle{})
+	b := v.(*bundle)
+	b.once.Do(func() { b.cm, b.err = r.wz.CompileModule(ctx, wasm) })
+	return b.cm, b.err
 }
 
 // interfaceKey is an interface name with its version cut to the

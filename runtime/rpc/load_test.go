@@ -3,6 +3,7 @@ package rpc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -20,17 +21,18 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPING: load test in -short mode")
 	}
-	rt, h, c := setup(t, rpc.Config{DefaultTimeout: 3 * time.Second})
+	rt, h, c := setup(t, rpc.Config{DefaultTimeout: 3 * time.Second, PoolSize: 8})
 	h.AddComponent("fast", c["relay"], 0)
 	h.AddComponent("slow", c["relay"], 0)
 	h.AddComponent("echo", c["echo"], 0)
 	h.AddComponent("spin", c["spin"], 0)
+	defer h.Close(context.Background())
 	h.Link("fast", "next", "echo", 0)
 	h.Link("slow", "next", "spin", 100*time.Millisecond)
 	goroutines := runtime.NumGoroutine()
 
 	const n = 1000
-	const slack = 2 * time.Second // 2 cores, 1,000 guests
+	const slack = 500 * time.Millisecond
 	var wg sync.WaitGroup
 	var ok atomic.Int32
 	errs := make(chan string, n)
@@ -46,7 +48,7 @@ func TestLoad(t *testing.T) {
 			defer cancel()
 			out, err := h.Call(ctx, target, "i", "f", []byte{byte(i)})
 			if dl, _ := ctx.Deadline(); time.Now().After(dl.Add(slack)) {
-				errs <- "a call ended later than its deadline plus slack"
+				errs <- fmt.Sprintf("a call ended %v after its deadline (slack %v)", time.Since(dl).Round(time.Millisecond), slack)
 			}
 			if err == nil && target == "fast" {
 				ok.Add(1)
@@ -64,12 +66,18 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 	close(errs)
-	// Each call instantiates two components afresh; on 2 cores many of the
-	// shorter deadlines pass first. What must hold is that they end in time.
+	// At most MaxConcurrent entry invocations run at once; the rest wait
+	// for a slot until their deadline, and slow ones hold their slot for
+	// 100 ms: many calls end with deadline-exceeded. What must hold is
+	// that every call ends in time, and that the host serves meanwhile.
 	t.Logf("%d of %d echo calls answered within their deadlines", ok.Load(), n/2)
+	if ok.Load() == 0 {
+		t.Error("no echo call was answered")
+	}
 	for e := range errs {
 		t.Error(e)
 	}
+	h.Close(context.Background()) // the pool's idle instances
 	if open := rt.OpenInstances(); open != 0 {
 		t.Errorf("%d instances still open", open)
 	}

@@ -20,6 +20,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"sync"
 	"time"
 
@@ -100,6 +101,12 @@ type Config struct {
 	// MaxExecution caps how far extend may push an invocation's deadline,
 	// counted from when it started (30 s when zero).
 	MaxExecution time.Duration
+	// MaxConcurrent bounds how many invocations entering from outside
+	// (Call, Enter) run at once; the others wait for a slot until their
+	// deadline, so a loaded host stays on time instead of sharing its
+	// cores among everyone (4 per CPU when zero). Nested invocations are
+	// part of their caller's and do not wait.
+	MaxConcurrent int
 	// PoolSize keeps up to this many idle instances of each component
 	// target for the next invocations (0: a fresh instance for every
 	// invocation). An instance that trapped or was interrupted is never
@@ -115,6 +122,7 @@ type Host struct {
 	mu      sync.Mutex
 	targets map[string]*target
 	links   map[string]map[string]link // caller → interface → link
+	slots   chan struct{}
 }
 
 type target struct {
@@ -140,7 +148,11 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	if cfg.MaxExecution <= 0 {
 		cfg.MaxExecution = 30 * time.Second
 	}
-	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{}}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = 4 * goruntime.GOMAXPROCS(0)
+	}
+	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
+		slots: make(chan struct{}, cfg.MaxConcurrent)}
 	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
 	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
 	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
@@ -254,7 +266,22 @@ func (h *Host) Enter(ctx context.Context, targetName string) (context.Context, f
 		deadline = pd
 	}
 	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
-	return inv, inv.release, nil
+	if err := h.admit(inv); err != nil {
+		inv.release()
+		return nil, nil, err
+	}
+	return inv, func() { inv.release(); <-h.slots }, nil
+}
+
+// admit waits for a slot for an invocation entering from outside, until
+// its deadline.
+func (h *Host) admit(inv *invocation) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-inv.Done():
+		return &Error{Kind: DeadlineExceeded, Msg: inv.target + ": no slot before the deadline (host at MaxConcurrent)"}
+	}
 }
 
 func (h *Host) timeout(t *target, linkTimeout time.Duration) time.Duration {
@@ -284,8 +311,15 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	if !time.Now().Before(deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
 	}
+	entry := invocationOf(ctx) == nil
 	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
 	defer inv.release()
+	if entry {
+		if err := h.admit(inv); err != nil {
+			return nil, err
+		}
+		defer func() { <-h.slots }()
+	}
 	out, err := h.run(inv, t, iface, fn, params)
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
 		// The deadline (this one or an enclosing one) ended it.
