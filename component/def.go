@@ -14,9 +14,6 @@ func init() {
 	}
 }
 
-// Prim returns the primitive type with the given opcode (wasmbin.Prim*).
-func Prim(op byte) *Type { return prims[op] }
-
 func isValueKind(k Kind) bool {
 	return k != KindFunc && k != KindInstance && k != KindComponent && k != KindResource && k != KindCoreModule
 }
