@@ -101,7 +101,9 @@ func looksLikeModuledata(b []byte, memBytes uint64) bool {
 			return false
 		}
 	}
-	if w(9) > w(mdEnd) || w(10) > w(11) || w(11) > w(mdEnd) || w(0) > w(1) || w(1) > w(mdNoptrdata) {
+	// covctrs..ecovctrs lie inside noptrbss (empty without coverage), and
+	// end is at or after the end of noptrbss.
+	if w(9) > w(mdEnd) || w(10) > w(11) || w(10) < w(8) || w(11) > w(9) || w(0) > w(1) || w(1) > w(mdNoptrdata) {
 		return false
 	}
 	return w(mdEnd)-w(mdNoptrdata) >= 4096 && w(4) > w(mdNoptrdata) && w(8) > w(6)

@@ -23,21 +23,26 @@ func newGenCommand() *cobra.Command {
 }
 
 func newGenGoCommand() *cobra.Command {
-	var witPath, world, out, pkg string
+	var witPath, world, out, pkg, fill string
 	var host, check bool
 	cmd := &cobra.Command{
-		Use:   "go --wit PATH [--world W] --out DIR --host [--package P] [--check]",
-		Short: "Generate Go: host bindings (--host); guest bindings and fills are in progress",
+		Use:   "go --wit PATH [--world W] --out DIR (--host [--package P] | --fill import) [--check]",
+		Short: "Generate Go: host bindings (--host) or an import fill (--fill import)",
 		Long: "gen go writes Go for a WIT world. --host: typed Go for the runtime side — an interface a Go\n" +
 			"provider of each imported interface implements with its Register function, and a typed client for\n" +
-			"each exported interface. --check compares instead of writing and exits 1 listing stale files.",
+			"each exported interface. --fill import: a Go main package (GOOS=wasip1, -buildmode=c-shared) that\n" +
+			"exports the world's imported interfaces and forwards each call to wasifill:rpc/transport.invoke.\n" +
+			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if witPath == "" || out == "" {
 				return inputError("gen go: give --wit and --out")
 			}
-			if !host {
-				return &exitError{code: 2, msg: "wasifill gen go: only --host is implemented yet (guest bindings and fills arrive with issue 6)"}
+			if !host && fill == "" {
+				return inputError("gen go: choose --host or --fill import")
+			}
+			if fill != "" && fill != "import" {
+				return &exitError{code: 2, msg: "wasifill gen go: --fill " + fill + " is not implemented yet (only --fill import)"}
 			}
 			r, p, err := witparse.Load(witPath, witparse.Options{})
 			if err != nil {
@@ -47,7 +52,12 @@ func newGenGoCommand() *cobra.Command {
 			if err != nil {
 				return inputError("gen go: %v", err)
 			}
-			files, err := golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
+			var files map[string][]byte
+			if fill == "import" {
+				files, err = golang.GenerateImportFill(r, id)
+			} else {
+				files, err = golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
+			}
 			if err != nil {
 				return inputError("%v", err)
 			}
@@ -59,6 +69,7 @@ func newGenGoCommand() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: from the world's name)")
 	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
+	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (export fills are in progress)")
 	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd
 }

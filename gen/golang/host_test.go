@@ -200,3 +200,32 @@ func TestUnsupported(t *testing.T) {
 		}
 	}
 }
+
+// The kv example's import fill is what the generator writes now (UPDATE=1
+// rewrites it), twice the same.
+func TestFillGolden(t *testing.T) {
+	r, pkg, err := witparse.Load("../../docs/examples/kv/wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := r.Packages[pkg].Worlds[0].ID
+	files, err := golang.GenerateImportFill(r, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := golang.GenerateImportFill(r, w)
+	for name, b := range files {
+		if !bytes.Equal(b, again[name]) {
+			t.Errorf("%s is not deterministic", name)
+		}
+		path := filepath.Join("testdata/golden/kvfill", name)
+		if os.Getenv("UPDATE") == "1" {
+			os.WriteFile(path, b, 0o644)
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(b, want) {
+			t.Errorf("%s differs from %s (UPDATE=1 to accept): %v", name, path, err)
+		}
+	}
+}
