@@ -26,12 +26,13 @@ func newGenGoCommand() *cobra.Command {
 	var witPath, world, out, pkg, fill string
 	var host, check bool
 	cmd := &cobra.Command{
-		Use:   "go --wit PATH [--world W] --out DIR (--host [--package P] | --fill import) [--check]",
-		Short: "Generate Go: host bindings (--host) or an import fill (--fill import)",
+		Use:   "go --wit PATH [--world W] --out DIR (--host [--package P] | --fill import|export) [--check]",
+		Short: "Generate Go: host bindings (--host) or fills (--fill import|export)",
 		Long: "gen go writes Go for a WIT world. --host: typed Go for the runtime side — an interface a Go\n" +
 			"provider of each imported interface implements with its Register function, and a typed client for\n" +
 			"each exported interface. --fill import: a Go main package (GOOS=wasip1, -buildmode=c-shared) that\n" +
 			"exports the world's imported interfaces and forwards each call to wasifill:rpc/transport.invoke.\n" +
+			"--fill export: one that serves wasifill:rpc/handler by calling the world's exported interfaces.\n" +
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,8 +42,8 @@ func newGenGoCommand() *cobra.Command {
 			if !host && fill == "" {
 				return inputError("gen go: choose --host or --fill import")
 			}
-			if fill != "" && fill != "import" {
-				return &exitError{code: 2, msg: "wasifill gen go: --fill " + fill + " is not implemented yet (only --fill import)"}
+			if fill != "" && fill != "import" && fill != "export" {
+				return inputError("gen go: --fill is import or export, not %q", fill)
 			}
 			r, p, err := witparse.Load(witPath, witparse.Options{})
 			if err != nil {
@@ -53,9 +54,12 @@ func newGenGoCommand() *cobra.Command {
 				return inputError("gen go: %v", err)
 			}
 			var files map[string][]byte
-			if fill == "import" {
+			switch fill {
+			case "import":
 				files, err = golang.GenerateImportFill(r, id)
-			} else {
+			case "export":
+				files, err = golang.GenerateExportFill(r, id)
+			default:
 				files, err = golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
 			}
 			if err != nil {
@@ -69,7 +73,7 @@ func newGenGoCommand() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: from the world's name)")
 	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
-	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (export fills are in progress)")
+	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
 	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd
 }

@@ -24,19 +24,26 @@ import (
 // buildImportFill generates the import fill of the client world (it
 // imports wasifill:guests/types) and builds it with the Go toolchain into
 // a component exporting that interface and importing wasifill:rpc.
-func buildImportFill(t *testing.T) []byte {
+func buildImportFill(t *testing.T) []byte { return buildFill(t, "import") }
+
+// buildFill builds the import fill of world client or the export fill of
+// world all-types: both are about wasifill:guests/types.
+func buildFill(t *testing.T, kind string) []byte {
 	t.Helper()
 	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var client witparse.WorldID = -1
+	worlds := map[string]witparse.WorldID{}
 	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == "client" {
-			client = w.ID
-		}
+		worlds[w.Name] = w.ID
 	}
-	files, err := golang.GenerateImportFill(r, client)
+	var files map[string][]byte
+	if kind == "import" {
+		files, err = golang.GenerateImportFill(r, worlds["client"])
+	} else {
+		files, err = golang.GenerateExportFill(r, worlds["all-types"])
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +70,19 @@ func buildImportFill(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The fill's world: it exports what the client imports and imports
-	// wasifill:rpc/transport.
+	// The fill's world: the import fill exports what the client imports
+	// and imports wasifill:rpc/transport; the export fill imports what
+	// all-types exports and exports wasifill:rpc/handler.
 	types := testenv.World(t, guests+"wit", "all-types").Exports[0]
 	wdir := filepath.Join(dir, "wit")
 	os.MkdirAll(filepath.Join(wdir, "deps", "rpc"), 0o755)
 	os.WriteFile(filepath.Join(wdir, "deps", "rpc", "rpc.wit"), []byte(rpc.WIT), 0o644)
-	os.WriteFile(filepath.Join(wdir, "fill.wit"), []byte("package wasifill:fill;\nworld fill { import wasifill:rpc/transport@0.1.0; }\n"), 0o644)
-	fillWorld := testenv.World(t, wdir, "fill")
-	world := &component.Type{Kind: component.KindComponent, Imports: fillWorld.Imports, Exports: []component.Extern{types}}
+	os.WriteFile(filepath.Join(wdir, "fill.wit"), []byte("package wasifill:fill;\nworld fill { import wasifill:rpc/transport@0.1.0; }\nworld handler { export wasifill:rpc/handler@0.1.0; }\n"), 0o644)
+	world := &component.Type{Kind: component.KindComponent, Imports: testenv.World(t, wdir, "fill").Imports, Exports: []component.Extern{types}}
+	if kind != "import" {
+		h := testenv.World(t, wdir, "handler")
+		world = &component.Type{Kind: component.KindComponent, Imports: append(h.Imports, types), Exports: h.Exports}
+	}
 	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: world,
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
@@ -235,4 +246,106 @@ func TestImportFillErrors(t *testing.T) {
 	if !errors.As(err, &trap) {
 		t.Errorf("echo-u32 (no error channel) with the provider failing: err = %v, want a trap", err)
 	}
+}
+
+// The export fill, composed with all-types, serves wasifill:rpc/handler:
+// params and results in the wire format (value/wire decodes what it
+// answers), not-found for an unknown function, decode for bad params.
+// With the import fill in front of it, the whole path client → import
+// fill → rpc host → export fill → all-types gives back every value.
+func TestExportFill(t *testing.T) {
+	exportFill := buildFill(t, "export")
+	allTypes, err := os.ReadFile(guests + "out/all-types.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill}, []compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	h := rpc.New(rt, rpc.Config{})
+	sc, err := rt.Compile(ctx, served.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("types", sc, 0)
+	h.Link("", "wasifill:guests/types@0.1.0", "types", 0)
+	const iface = "wasifill:guests/types@0.1.0"
+	person := []value.Value{"zoë", uint8(30), []value.Value{"x"}, value.Some([]value.Value{int32(-1), int32(2)})}
+	personType, err := value.ParseType("record { name: string, age: u8, tags: list<string>, home: option<record { x: s32, y: s32 }> }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := wire.Encode(value.TupleOf(personType), []value.Value{person})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := h.Invoke(ctx, "", iface, "describe", params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := wire.Decode(value.String, out)
+	if err != nil || got != "zoë (30) [x] at (-1, 2)" {
+		t.Errorf("describe through the export fill = %v, %v", got, err)
+	}
+	out, err = h.Invoke(ctx, "", iface, "echo-person", params)
+	if err != nil || !bytes.Equal(out, params) {
+		t.Errorf("echo-person: % x, %v; want the params back", out, err)
+	}
+	if _, err := h.Invoke(ctx, "", iface, "no-such-function", nil); rpcKind(err) != rpc.NotFound {
+		t.Errorf("unknown function: %v", err)
+	}
+	if _, err := h.Invoke(ctx, "", iface, "echo-u32", []byte{0xff}); rpcKind(err) != rpc.Decode {
+		t.Errorf("undecodable params: %v", err)
+	}
+
+	// The vertical slice: the client composed with the import fill calls
+	// through the host into the export fill composed with all-types.
+	client, err := os.ReadFile(guests + "out/client.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: buildImportFill(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac, err := rt.Compile(ctx, app.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("app", ac, 0)
+	h.Link("app", iface, "types", 0)
+	appCtx, release, err := h.Enter(ctx, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	inst, err := rt.Instantiate(appCtx, ac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if out, err := inst.Call(appCtx, "run", uint32(41)); err != nil || out[0] != uint32(42) {
+		t.Errorf("run(41) across both fills = %v, %v", out, err)
+	}
+	if out, err := inst.Call(appCtx, "twice", 1.25); err != nil || out[0] != 2.5 {
+		t.Errorf("twice(1.25) across both fills = %v, %v", out, err)
+	}
+}
+
+func rpcKind(err error) rpc.ErrorKind {
+	var re *rpc.Error
+	if !errors.As(err, &re) {
+		return 255
+	}
+	return re.Kind
 }
