@@ -24,23 +24,24 @@ func newGenCommand() *cobra.Command {
 
 func newGenGoCommand() *cobra.Command {
 	var witPath, world, out, pkg, fill string
-	var host, check bool
+	var host, guest, check bool
 	cmd := &cobra.Command{
-		Use:   "go --wit PATH [--world W] --out DIR (--host [--package P] | --fill import|export) [--check]",
-		Short: "Generate Go: host bindings (--host) or fills (--fill import|export)",
+		Use:   "go --wit PATH [--world W] --out DIR (--host | --guest | --fill import|export) [--package P] [--check]",
+		Short: "Generate Go: host bindings, guest bindings or fills",
 		Long: "gen go writes Go for a WIT world. --host: typed Go for the runtime side — an interface a Go\n" +
 			"provider of each imported interface implements with its Register function, and a typed client for\n" +
 			"each exported interface. --fill import: a Go main package (GOOS=wasip1, -buildmode=c-shared) that\n" +
 			"exports the world's imported interfaces and forwards each call to wasifill:rpc/transport.invoke.\n" +
 			"--fill export: one that serves wasifill:rpc/handler by calling the world's exported interfaces.\n" +
+			"--guest: a package for a component written in plain Go (imports as functions, exports as interfaces).\n" +
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if witPath == "" || out == "" {
 				return inputError("gen go: give --wit and --out")
 			}
-			if !host && fill == "" {
-				return inputError("gen go: choose --host or --fill import")
+			if !host && !guest && fill == "" {
+				return inputError("gen go: choose --host, --guest or --fill import|export")
 			}
 			if fill != "" && fill != "import" && fill != "export" {
 				return inputError("gen go: --fill is import or export, not %q", fill)
@@ -60,6 +61,10 @@ func newGenGoCommand() *cobra.Command {
 			case "export":
 				files, err = golang.GenerateExportFill(r, id)
 			default:
+				if guest {
+					files, err = golang.GenerateGuest(r, id, pkg)
+					break
+				}
 				files, err = golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
 			}
 			if err != nil {
@@ -73,6 +78,7 @@ func newGenGoCommand() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: from the world's name)")
 	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
+	cmd.Flags().BoolVar(&guest, "guest", false, "generate guest bindings (a package for a component written in plain Go)")
 	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
 	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd

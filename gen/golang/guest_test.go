@@ -1,0 +1,169 @@
+package golang_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// userSource is a Go component on the generated guest bindings: check
+// calls every function of wasifill:guests/types and compares.
+const userSource = `package main
+
+import (
+	"fmt"
+	"math"
+
+	"user/bindings"
+)
+
+type user struct{}
+
+func (user) Check() string {
+	p := bindings.Person{Name: "zoë", Age: 30, Tags: []string{"a", "b"},
+		Home: bindings.Option[bindings.Point]{Some: true, Value: bindings.Point{X: -1, Y: 2}}}
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"bool", bindings.TypesEchoBool(true)},
+		{"s8", bindings.TypesEchoS8(-128) == -128},
+		{"u8", bindings.TypesEchoU8(255) == 255},
+		{"s16", bindings.TypesEchoS16(-32768) == -32768},
+		{"u16", bindings.TypesEchoU16(65535) == 65535},
+		{"s32", bindings.TypesEchoS32(math.MinInt32) == math.MinInt32},
+		{"u32", bindings.TypesEchoU32(math.MaxUint32) == math.MaxUint32},
+		{"s64", bindings.TypesEchoS64(math.MinInt64) == math.MinInt64},
+		{"u64", bindings.TypesEchoU64(math.MaxUint64) == math.MaxUint64},
+		{"f32", bindings.TypesEchoF32(-1.5) == -1.5},
+		{"f64", bindings.TypesEchoF64(math.Inf(-1)) == math.Inf(-1)},
+		{"char", bindings.TypesEchoChar('😀') == '😀'},
+		{"string", bindings.TypesEchoString("héllo") == "héllo"},
+		{"bytes", string(bindings.TypesEchoBytes([]byte{0, 1, 2})) == "\x00\x01\x02"},
+		{"strings", fmt.Sprint(bindings.TypesEchoStrings([]string{"x", "", "yz"})) == "[x  yz]"},
+		{"person", fmt.Sprint(bindings.TypesEchoPerson(p)) == fmt.Sprint(p)},
+		{"shape", bindings.TypesEchoShape(bindings.Shape{Case: bindings.ShapeCaseLabel, Label: "l"}) == bindings.Shape{Case: bindings.ShapeCaseLabel, Label: "l"}},
+		{"shape rect", bindings.TypesEchoShape(bindings.Shape{Case: bindings.ShapeCaseRect, Rect: bindings.Point{X: 3, Y: 4}}).Rect.Y == 4},
+		{"color", bindings.TypesEchoColor(bindings.ColorGreen) == bindings.ColorGreen},
+		{"perms", bindings.TypesEchoPerms(bindings.PermsRead|bindings.PermsExec) == bindings.PermsRead|bindings.PermsExec},
+		{"option", bindings.TypesEchoOption(bindings.Option[string]{Some: true, Value: "v"}).Value == "v"},
+		{"result", bindings.TypesEchoResult(bindings.Result[uint32, string]{IsErr: true, Err: "e"}).Err == "e"},
+		{"tuple", bindings.TypesEchoTuple(bindings.Tuple3[uint8, string, float64]{F0: 1, F1: "t", F2: 2.5}) == bindings.Tuple3[uint8, string, float64]{F0: 1, F1: "t", F2: 2.5}},
+		{"sum-many", bindings.TypesSumMany(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20) == 210},
+		{"describe", bindings.TypesDescribe(p) == "zoë (30) [a, b] at (-1, 2)"},
+	}
+	bindings.TypesNoResult(7)
+	for _, c := range checks {
+		if !c.ok {
+			return "wrong: " + c.name
+		}
+	}
+	return "ok"
+}
+
+func init() { bindings.RegisterGoUser(user{}) }
+
+func main() {}
+`
+
+// A Go component written on the generated guest bindings calls every
+// function of wasifill:guests/types through the generated import fill,
+// the rpc host and the generated export fill into the all-types
+// component: every value round-trips.
+func TestGuestBindingsThroughFills(t *testing.T) {
+	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var world witparse.WorldID = -1
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == "go-user" {
+			world = w.ID
+		}
+	}
+	files, err := golang.GenerateGuest(r, world, "bindings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "bindings"), 0o755)
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, "bindings", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module user\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(userSource), 0o644)
+	env := append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
+	for _, args := range [][]string{{"vet", "./..."}, {"build", "-buildmode=c-shared", "-o", "user.core.wasm", "."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, out)
+		}
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "user.core.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, guests+"wit", "go-user"),
+		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := compose.Plug(compose.Part{Name: "user.wasm", Bytes: user}, []compose.Part{{Name: "import-fill.wasm", Bytes: buildFill(t, "import")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allTypes, err := os.ReadFile(guests + "out/all-types.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: buildFill(t, "export")}, []compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	h := rpc.New(rt, rpc.Config{})
+	for name, b := range map[string][]byte{"app": app.Bytes, "types": served.Bytes} {
+		c, err := rt.Compile(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.AddComponent(name, c, 0)
+	}
+	h.Link("app", "wasifill:guests/types@0.1.0", "types", 0)
+	appCtx, release, err := h.Enter(ctx, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	ac, _ := rt.Compile(ctx, app.Bytes)
+	inst, err := rt.Instantiate(appCtx, ac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	out, err := inst.Call(appCtx, "check")
+	if err != nil || out[0] != "ok" {
+		t.Fatalf("check = %v, %v", out, err)
+	}
+}
