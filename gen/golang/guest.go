@@ -248,7 +248,7 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 	f.Type().Id(goName).Interface(methods...)
 	f.Var().Id(impl).Id(goName)
 	f.Comment(fmt.Sprintf("Register%s sets the implementation the exports call; call it in init.", goName))
-	f.Func().Id("Register"+goName).Params(jen.Id("impl").Id(goName)).Block(jen.Id(impl).Op("=").Id("impl"))
+	f.Func().Id("Register" + goName).Params(jen.Id("impl").Id(goName)).Block(jen.Id(impl).Op("=").Id("impl"))
 	sort.Slice(stubs, func(i, j int) bool { return stubs[i].k < stubs[j].k })
 	for _, s := range stubs {
 		g, err := ts.gfnExpr(s.fun)

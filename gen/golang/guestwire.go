@@ -75,7 +75,7 @@ func (ts *types) toWire(t witparse.Type, b, x jen.Code) (jen.Code, error) {
 func (ts *types) fromWire(t witparse.Type, w jen.Code) (jen.Code, error) {
 	t = ts.resolveAlias(t)
 	if t.IsPrim() {
-		return jen.Id("r"+wirePrims[t.Prim]).Call(w), nil
+		return jen.Id("r" + wirePrims[t.Prim]).Call(w), nil
 	}
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(lowerFirst(name) + "FromWire").Call(w), nil
