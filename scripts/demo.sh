@@ -1,54 +1,58 @@
 #!/usr/bin/env bash
-# The bundled example (docs/examples/kv): what crosses wasifill:rpc when the
-# example app calls acme:kv/store@1.0.0, then compose, componentize and run
-# on the committed guest fixtures. Grows with the pipeline.
+# make demo: the bundled example (docs/examples/kv) end to end. A Go app
+# imports a custom interface (acme:kv/store); wasifill generates the fills
+# that carry it over wasifill:rpc, composes them, and runs the app against
+# a store component under deadlines — including a nested call too slow for
+# its deadline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-w=bin/wasifill
-example=docs/examples/kv
-step() { printf '\n== %s\n' "$*"; }
-
-step "wasifill wit $example/wit: the example's custom interface, parsed and resolved"
-$w wit "$example/wit"
-
-step "the same, as wasm-tools JSON (first lines)"
-$w wit --json "$example/wit" | head -12
-
-step "app calls get(\"user:42\"): the fill encodes the params tuple for invoke(\"acme:kv/store@1.0.0\", \"get\", …)"
-params=$($w encode --type 'tuple<string>' '("user:42")')
-echo "params = $params"
-
-step "the provider answers ok(some(\"hi\")) as bytes; the fill decodes them"
-error='variant { not-found(string), unavailable, other(string) }'
-result=$($w encode --type "result<option<list<u8>>, $error>" 'ok(some([104, 105]))')
-echo "result = $result"
-$w decode --type "result<option<list<u8>>, $error>" "$result"
-
-step "an error travels the same way"
-$w decode --type "result<option<list<u8>>, $error>" "$($w encode --type "result<option<list<u8>>, $error>" 'err(not-found("user:42"))')"
-
-step "malformed bytes are refused with the offset"
-$w decode --type "result<option<list<u8>>, $error>" 0001ff || echo "(exit $? as expected)"
-
-guests=testdata/guests/out
-step "compose: plug all-types (exports wasifill:guests/types) into client (imports it)"
+w=$PWD/bin/wasifill
+kv=docs/examples/kv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-$w compose $guests/client.wasm --plug $guests/all-types.wasm -o "$tmp/app.wasm"
-$w inspect "$tmp/app.wasm" | sed -n '/^wit:/,$p'
+step() { printf '\n== %s\n' "$*"; }
+timed() { local s=$(date +%s%N); "$@" || echo "(exit $?)"; echo "   [$(( ($(date +%s%N) - s) / 1000000 )) ms]"; }
 
-step "call the composition on the embedded runtime: run(41) goes through the plug's echo-u32"
-$w call "$tmp/app.wasm" 'run(41)'
+step "the custom interface the app imports ($kv/wit/kv.wit, parsed and resolved by wasifill's WIT front end)"
+$w wit "$kv/wit" | sed -n '/^interface store/,/^}/p'
 
-step "componentize a C command (wasip1 core module + jco's preview1 adapter) and run it"
-if [ -f .tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.command.wasm ]; then
-  $w componentize $guests/c-command.core.wasm \
-    --adapt wasi_snapshot_preview1=.tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.command.wasm \
-    -o "$tmp/cmd.wasm"
-  $w run "$tmp/cmd.wasm" -- from the demo
+step "build: gen go (guest bindings, import fill, export fill) → go build (wasip1) → componentize → compose"
+if [ -f .tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm ]; then
+  timed "$kv/build.sh" "$tmp/build"
+  for f in app kv; do
+    if cmp -s "$tmp/build/$f.wasm" "$kv/build/$f.wasm"; then
+      echo "$f.wasm: rebuilt bytes equal the committed $kv/build/$f.wasm"
+    else
+      echo "$f.wasm: rebuilt bytes differ from the committed build (toolchain or source change); running the rebuilt one"
+    fi
+  done
+  sed "s|build/|$tmp/build/|" "$kv/wasifill.yaml" > "$tmp/wasifill.yaml"
+  config=$tmp/wasifill.yaml
 else
-  echo "(skipped: the adapter comes from jco; scripts/install-tools.sh installs it)"
+  echo "(no preview1 adapter: scripts/install-tools.sh installs jco; running the committed $kv/build instead)"
+  config=$kv/wasifill.yaml
 fi
+for f in app kv; do
+  echo "$f.wasm — imports and exports besides WASI:"
+  $w inspect "$(dirname "$config")/build/$f.wasm" | sed -n '/^imports/,/^wit:/p' | grep -v 'wasi:\|^wit:' | sed 's/^/  /'
+done
 
-step "a guest that loops forever is stopped by the call's deadline (here 300ms)"
-$w call --timeout 300ms $guests/faulty.wasm 'wasifill:guests/faults@0.1.0#spin()' || echo "(exit $? as expected)"
+step "the host's configuration ($kv/wasifill.yaml): the app reaches the store only through its link; kv has 300 ms"
+grep -v '^#' "$kv/wasifill.yaml"
+
+step "what the import fill sends for get(\"ann\"): the params tuple in the wire encoding"
+$w encode --type 'tuple<string>' '("ann")'
+
+step "a normal call: app greet(\"ann\") → import fill → wasifill:rpc host → export fill → store"
+timed $w call --config "$config" app 'greet("ann")'
+timed $w call --config "$config" app 'greet("carol")'
+
+step "a nested hop too slow for its deadline: the store spins on \"slow\"; at 300 ms the host interrupts it,"
+echo "   discards its instance, and the app — whose own 2 s deadline has not passed — gets deadline-exceeded"
+timed $w call --config "$config" app 'greet("slow")'
+
+step "when the app's own deadline is the shorter (--timeout 150ms), the error names the chain"
+timed $w call --config "$config" --timeout 150ms app 'greet("slow")'
+
+step "without a config, a call still has the 2 s host default (here 300 ms): a guest that loops forever is stopped"
+timed $w call --timeout 300ms testdata/guests/out/faulty.wasm 'wasifill:guests/faults@0.1.0#spin()'

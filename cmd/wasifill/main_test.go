@@ -92,7 +92,7 @@ func TestWit(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "package acme:kv@1.0.0;") || !strings.Contains(out, "get: func(key: string) -> result<option<list<u8>>, error>;") {
 		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", code, out, errOut)
 	}
-	code, out, _ = runCLI(t, "wit", "--json", "../../docs/examples/kv/wit/kv.wit")
+	code, out, _ = runCLI(t, "wit", "--json", "../../docs/examples/kv/wit")
 	if code != 0 || !strings.Contains(out, `"name": "acme:kv@1.0.0"`) || !strings.Contains(out, `"worlds": [`) {
 		t.Fatalf("--json: exit %d, stdout:\n%s", code, out)
 	}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
@@ -27,8 +29,11 @@ type runFlags struct {
 	timeout  time.Duration
 	memLimit uint32
 	config   string
-	cmd      *cobra.Command
-	release  func() // ends the --config invocation
+	// timeoutFrom names what set the host default with --config, for
+	// error messages.
+	timeoutFrom string
+	cmd         *cobra.Command
+	release     func() // ends the --config invocation
 }
 
 // done ends what instantiate started.
@@ -50,6 +55,10 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 // instantiate compiles path and instantiates it with WASI 0.2 defined;
 // with --config, path names a component of the file, instantiated as an
 // invocation of the rpc host (its invokes go through the file's links).
+//
+// Compiling is not part of the call: the deadline (--timeout, or the
+// host's) starts once the code is compiled, and bounds instantiation
+// (_initialize included) and the call.
 func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
 	rt, err := f.newRuntime(ctx, args)
 	if err != nil {
@@ -60,11 +69,15 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		return nil, nil, nil, err
 	}
 	var compiled *runtime.Compiled
-	callCtx := ctx
+	var callCtx context.Context
 	if f.config != "" {
 		fc, err := rpc.LoadConfig(f.config)
 		if err != nil {
 			return fail(inputError("%v", err))
+		}
+		f.timeoutFrom = "the file's timeout"
+		if fc.Timeout == 0 {
+			f.timeoutFrom = "the 2 s default"
 		}
 		h := rpc.New(rt, f.hostConfig(fc.HostConfig(rpc.Config{})))
 		all, err := fc.Apply(ctx, rt, h)
@@ -88,6 +101,9 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		if compiled, err = rt.Compile(ctx, wasm); err != nil {
 			return fail(inputError("%v", err))
 		}
+		var cancel context.CancelFunc
+		callCtx, cancel = withTimeout(ctx, f.timeout)
+		f.release = cancel
 	}
 	inst, err := rt.Instantiate(callCtx, compiled)
 	if err != nil {
@@ -102,9 +118,11 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
 		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
+		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
 	if f.cmd != nil && f.cmd.Flags().Changed("timeout") && f.timeout > 0 {
 		c.DefaultTimeout = f.timeout
+		f.timeoutFrom = "--timeout"
 	}
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
 		c.MaxExecution = time.Duration(ms) * time.Millisecond
@@ -112,9 +130,15 @@ func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 	return c
 }
 
-// newRuntime makes a runtime with WASI 0.2 as the flags say.
+// newRuntime makes a runtime with WASI 0.2 as the flags say. Compiled code
+// is cached in the user's cache directory, so a second run starts fast.
 func (f *runFlags) newRuntime(ctx context.Context, args []string) (*runtime.Runtime, error) {
 	var opts []runtime.Option
+	if dir, err := os.UserCacheDir(); err == nil {
+		if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "wasifill", "wazero")); err == nil {
+			opts = append(opts, runtime.WithCompilationCache(cache))
+		}
+	}
 	if f.memLimit > 0 {
 		opts = append(opts, runtime.WithMemoryLimitPages(f.memLimit))
 	}
@@ -172,8 +196,7 @@ func newRunCommand() *cobra.Command {
 			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := withTimeout(context.Background(), f.timeout)
-			defer cancel()
+			ctx := context.Background()
 			rt, inst, callCtx, err := f.instantiate(ctx, args[0], append([]string{args[0]}, args[1:]...))
 			if err != nil {
 				return err
@@ -213,8 +236,7 @@ func newCallCommand() *cobra.Command {
 			if call.Interface != "" {
 				name = call.Interface + "#" + call.Function
 			}
-			ctx, cancel := withTimeout(context.Background(), f.timeout)
-			defer cancel()
+			ctx := context.Background()
 			rt, inst, callCtx, err := f.instantiate(ctx, args[0], []string{args[0]})
 			if err != nil {
 				return err
@@ -231,7 +253,7 @@ func newCallCommand() *cobra.Command {
 			}
 			out, err := fn.Call(callCtx, vals...)
 			if err != nil {
-				return &exitError{code: 1, msg: "wasifill call: " + describeRunError(callCtx, err)}
+				return &exitError{code: 1, msg: "wasifill call: " + f.describeCallError(callCtx, name, err)}
 			}
 			for i, v := range out {
 				text, err := wave.Format(fn.Results()[i], v)

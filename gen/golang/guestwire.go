@@ -29,8 +29,8 @@ func (ts *types) toWire(t witparse.Type, b, x jen.Code) (jen.Code, error) {
 	}
 	d := ts.r.Types[t.ID]
 	conv := func(t *witparse.Type) (jen.Code, error) {
-		if t == nil {
-			return jen.Nil(), nil
+		if t == nil { // a typed nil, so the generic helper can infer its types
+			return jen.Parens(jen.Func().Params(jen.Index().Byte(), jen.Struct()).Index().Byte()).Parens(jen.Nil()), nil
 		}
 		g, err := ts.goType(*t)
 		if err != nil {
@@ -83,7 +83,7 @@ func (ts *types) fromWire(t witparse.Type, w jen.Code) (jen.Code, error) {
 	d := ts.r.Types[t.ID]
 	conv := func(t *witparse.Type) (jen.Code, error) {
 		if t == nil {
-			return jen.Nil(), nil
+			return jen.Parens(jen.Func().Params(jen.Op("*").Id("wire")).Struct()).Parens(jen.Nil()), nil
 		}
 		g, err := ts.goType(*t)
 		if err != nil {

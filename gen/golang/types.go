@@ -184,8 +184,8 @@ func (ts *types) toValue(t witparse.Type, x jen.Code) (jen.Code, error) {
 }
 
 func (ts *types) optConv(t *witparse.Type, conv func(witparse.Type) (jen.Code, error)) (jen.Code, error) {
-	if t == nil {
-		return jen.Nil(), nil
+	if t == nil { // a typed nil, so the generic helper can infer its types
+		return jen.Parens(jen.Func().Params(jen.Struct()).Qual(valuePkg, "Value")).Parens(jen.Nil()), nil
 	}
 	return conv(*t)
 }
@@ -251,7 +251,7 @@ func (ts *types) fromValue(t witparse.Type, v jen.Code) (jen.Code, error) {
 
 func (ts *types) optConvFrom(t *witparse.Type, conv func(witparse.Type) (jen.Code, error)) (jen.Code, error) {
 	if t == nil {
-		return jen.Nil(), nil
+		return jen.Parens(jen.Func().Params(jen.Qual(valuePkg, "Value")).Struct()).Parens(jen.Nil()), nil
 	}
 	return conv(*t)
 }

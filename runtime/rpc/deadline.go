@@ -12,8 +12,13 @@ import (
 // nested invoke knows its caller. wazero's close-on-context-done watches
 // Done, so a guest serving it is interrupted when it ends.
 type invocation struct {
-	parent context.Context
-	target string
+	parent       context.Context
+	target       string
+	call         string // iface#fn; empty for an entry made with Enter
+	start        time.Time
+	deadlineFrom string      // which bound set the deadline (see Hop)
+	depth        int         // 0 for an entry invocation
+	root         *invocation // the entry invocation of the chain
 
 	mu       sync.Mutex
 	deadline time.Time
@@ -22,13 +27,19 @@ type invocation struct {
 	err      error
 	timer    *time.Timer
 	stop     func() bool
+	failed   []Hop // on the root: nested invocations that failed
 }
 
 type invocationKey struct{}
 
-func newInvocation(parent context.Context, target string, deadline, limit time.Time) *invocation {
-	inv := &invocation{parent: parent, target: target, deadline: deadline, limit: limit, done: make(chan struct{})}
-	inv.timer = time.AfterFunc(time.Until(deadline), func() { inv.cancel(context.DeadlineExceeded) })
+func newInvocation(parent context.Context, target, call string, b bounds) *invocation {
+	inv := &invocation{parent: parent, target: target, call: call, start: b.start, deadlineFrom: b.from,
+		deadline: b.deadline, limit: b.limit, done: make(chan struct{})}
+	inv.root = inv
+	if p := invocationOf(parent); p != nil {
+		inv.root, inv.depth = p.root, p.depth+1
+	}
+	inv.timer = time.AfterFunc(time.Until(b.deadline), func() { inv.cancel(context.DeadlineExceeded) })
 	inv.stop = context.AfterFunc(parent, func() { inv.cancel(parent.Err()) })
 	return inv
 }

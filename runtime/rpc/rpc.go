@@ -260,12 +260,7 @@ func (h *Host) Enter(ctx context.Context, targetName string) (context.Context, f
 	if t == nil {
 		return nil, nil, &Error{Kind: NotFound, Msg: "target " + targetName}
 	}
-	start := time.Now()
-	deadline := start.Add(h.timeout(t, 0))
-	if pd, ok := ctx.Deadline(); ok && pd.Before(deadline) {
-		deadline = pd
-	}
-	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
+	inv := newInvocation(ctx, t.name, "", h.bounds(ctx, t, 0))
 	if err := h.admit(inv); err != nil {
 		inv.release()
 		return nil, nil, err
@@ -284,14 +279,30 @@ func (h *Host) admit(inv *invocation) error {
 	}
 }
 
-func (h *Host) timeout(t *target, linkTimeout time.Duration) time.Duration {
-	timeout := h.cfg.DefaultTimeout
-	for _, d := range []time.Duration{linkTimeout, t.timeout} {
-		if d > 0 && d < timeout {
-			timeout = d
-		}
+// bounds is when an invocation starts, its deadline, which bound set it,
+// and how far extensions may push it.
+type bounds struct {
+	start, deadline, limit time.Time
+	from                   string
+}
+
+// bounds applies the min rule to an invocation of t starting now: the
+// caller's deadline (ctx's), the link and component timeouts, the host
+// default.
+func (h *Host) bounds(ctx context.Context, t *target, linkTimeout time.Duration) bounds {
+	timeout, from := h.cfg.DefaultTimeout, "the host default"
+	if linkTimeout > 0 && linkTimeout < timeout {
+		timeout, from = linkTimeout, "the link timeout"
 	}
-	return timeout
+	if t.timeout > 0 && t.timeout < timeout {
+		timeout, from = t.timeout, "the component timeout"
+	}
+	b := bounds{start: time.Now(), from: from}
+	b.deadline, b.limit = b.start.Add(timeout), b.start.Add(h.cfg.MaxExecution)
+	if pd, ok := ctx.Deadline(); ok && pd.Before(b.deadline) {
+		b.deadline, b.from = pd, "the caller's deadline" // a nested invocation inherits its caller's
+	}
+	return b
 }
 
 func describeCaller(caller string) string {
@@ -303,16 +314,12 @@ func describeCaller(caller string) string {
 
 // serve runs one invocation on t under its deadline.
 func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
-	start := time.Now()
-	deadline := start.Add(h.timeout(t, linkTimeout))
-	if pd, ok := ctx.Deadline(); ok && pd.Before(deadline) {
-		deadline = pd // a nested invocation inherits its caller's deadline
-	}
-	if !time.Now().Before(deadline) || ctx.Err() != nil {
+	b := h.bounds(ctx, t, linkTimeout)
+	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
 	}
 	entry := invocationOf(ctx) == nil
-	inv := newInvocation(ctx, t.name, deadline, start.Add(h.cfg.MaxExecution))
+	inv := newInvocation(ctx, t.name, iface+"#"+fn, b)
 	defer inv.release()
 	if entry {
 		if err := h.admit(inv); err != nil {
@@ -324,8 +331,11 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
 		// The deadline (this one or an enclosing one) ended it.
 		d, _ := inv.Deadline()
-		return nil, &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started)",
-			t.name, iface, fn, time.Since(start).Milliseconds(), d.Sub(start).Milliseconds())}
+		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
+			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.deadlineFrom)}
+	}
+	if err != nil {
+		inv.recordFailure(err)
 	}
 	return out, err
 }

@@ -257,3 +257,62 @@ func TestPool(t *testing.T) {
 		t.Errorf("%d instances open after Close", n)
 	}
 }
+
+// Chain names each hop of a chain a deadline ended, and which bound set
+// each deadline.
+func TestChain(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{DefaultTimeout: 5 * time.Second})
+	h.AddComponent("a", c["relay"], 0)
+	h.AddComponent("b", c["relay"], 0)
+	h.AddComponent("spin", c["spin"], 0)
+	h.Link("a", "next", "b", 0)
+	h.Link("b", "next", "spin", 200*time.Millisecond)
+
+	ctx, release, err := h.Enter(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.Invoke(ctx, "a", "next", "f", nil)
+	if re := rpcError(t, err); re.Kind != rpc.DeadlineExceeded {
+		t.Fatalf("err = %v", err)
+	}
+	chain := rpc.Chain(ctx)
+	release()
+	want := []struct {
+		target, call, from string
+		exceeded           bool
+	}{
+		{"a", "", "the host default", false},           // the entry's own deadline has not passed
+		{"b", "next#f", "the caller's deadline", true}, // inherited from a
+		{"spin", "next#f", "the link timeout", true},
+	}
+	if len(chain) != len(want) {
+		t.Fatalf("chain = %+v, want %d hops", chain, len(want))
+	}
+	for i, w := range want {
+		hop := chain[i]
+		if hop.Depth != i || hop.Target != w.target || hop.Call != w.call || hop.DeadlineFrom != w.from || hop.DeadlineExceeded() != w.exceeded {
+			t.Errorf("hop %d = %+v, want %+v", i, hop, w)
+		}
+	}
+	if d := chain[2].Deadline; d != 200*time.Millisecond {
+		t.Errorf("spin's deadline = %v, want the link's 200ms", d)
+	}
+
+	// When the entry's deadline is the shortest, every hop inherits it.
+	parent, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	ctx, release, err = h.Enter(parent, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	_, _ = h.Invoke(ctx, "a", "next", "f", nil)
+	chain = rpc.Chain(ctx)
+	if len(chain) != 3 || !chain[0].DeadlineExceeded() || chain[2].DeadlineFrom != "the caller's deadline" {
+		t.Errorf("chain under a 150ms caller = %+v", chain)
+	}
+	if rpc.Chain(context.Background()) != nil {
+		t.Error("Chain outside an invocation is not empty")
+	}
+}

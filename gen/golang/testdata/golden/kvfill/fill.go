@@ -9,7 +9,7 @@ package main
 // fn0 is acme:kv/store@1.0.0#get.
 var fn0 = &fn{
 	errs: &errMap{
-		cases:   [6]int32{-1, 0, -1, -1, -1, -1},
+		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
 	iface: "acme:kv/store@1.0.0",
@@ -26,7 +26,7 @@ var fn0 = &fn{
 			}},
 			kind: kVariant,
 		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, &desc{kind: kString}},
+			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
 			kind:  kVariant,
 		}},
 		kind: kVariant,
@@ -48,7 +48,7 @@ func post0(uint32) {
 // fn1 is acme:kv/store@1.0.0#set.
 var fn1 = &fn{
 	errs: &errMap{
-		cases:   [6]int32{-1, 0, -1, -1, -1, -1},
+		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
 	iface: "acme:kv/store@1.0.0",
@@ -62,7 +62,7 @@ var fn1 = &fn{
 	}).prep(),
 	result: (&desc{
 		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, &desc{kind: kString}},
+			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
 			kind:  kVariant,
 		}},
 		kind: kVariant,
@@ -84,7 +84,7 @@ func post1(uint32) {
 // fn2 is acme:kv/store@1.0.0#keys.
 var fn2 = &fn{
 	errs: &errMap{
-		cases:   [6]int32{-1, 0, -1, -1, -1, -1},
+		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
 	iface: "acme:kv/store@1.0.0",
@@ -98,7 +98,7 @@ var fn2 = &fn{
 			elems: []*desc{&desc{kind: kString}},
 			kind:  kList,
 		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, &desc{kind: kString}},
+			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
 			kind:  kVariant,
 		}},
 		kind: kVariant,

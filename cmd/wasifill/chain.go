@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/wasifill/wasifill/runtime/rpc"
+)
+
+// describeCallError says what stopped a call made with --config: for a
+// missed deadline, the chain of invocations it ended — which component,
+// which function, how long each ran and which bound set its deadline;
+// the guest's stack trace is left out, it only shows where it was stopped.
+func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) string {
+	chain := rpc.Chain(ctx)
+	if len(chain) == 0 || !chain[0].DeadlineExceeded() {
+		return describeRunError(ctx, err)
+	}
+	var b strings.Builder
+	b.WriteString("deadline exceeded\n")
+	for _, hop := range chain {
+		call, from := hop.Call, hop.DeadlineFrom
+		if hop.Depth == 0 {
+			call = fn
+			if from == "the host default" && f.timeoutFrom != "" {
+				from = f.timeoutFrom
+			}
+		}
+		indent := strings.Repeat("  ", hop.Depth)
+		if hop.Depth > 0 {
+			indent += "└ "
+		}
+		fmt.Fprintf(&b, "  %s%s: %s stopped after %d ms; its deadline was %d ms, set by %s\n", indent, hop.Target, call,
+			hop.Elapsed.Milliseconds(), hop.Deadline.Milliseconds(), from)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

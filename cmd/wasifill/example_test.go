@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// The bundled example (docs/examples/kv, built by its build.sh): the app
+// reaches the store through its import fill, the rpc host and the store's
+// export fill; a store that spins is stopped by the link's deadline and
+// the app handles the deadline-exceeded it gets; when the app's own
+// deadline is the shorter, the error names the whole chain.
+func TestKVExample(t *testing.T) {
+	config := "../../docs/examples/kv/wasifill.yaml"
+	cases := []struct{ args, want string }{
+		{`greet("ann")`, `"hello, ann: likes green tea"`},
+		{`greet("carol")`, `"hello, carol (unknown)"`},
+		{`greet("slow")`, `"hello, slow (the store did not answer in time: deadline-exceeded)"`},
+	}
+	for _, c := range cases {
+		code, out, errOut := runCLI(t, "call", "--config", config, "app", c.args)
+		if code != 0 || strings.TrimSpace(out) != c.want {
+			t.Errorf("call app %s: exit %d, stdout %q, stderr %q; want %s", c.args, code, out, errOut, c.want)
+		}
+	}
+	code, _, errOut := runCLI(t, "call", "--config", config, "--timeout", "150ms", "app", `greet("slow")`)
+	for _, want := range []string{
+		"deadline exceeded",
+		"app: greet stopped after",
+		"its deadline was 150 ms, set by --timeout",
+		"└ kv: acme:kv/store@1.0.0#get stopped after",
+		"set by the caller's deadline",
+	} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("a 150ms call: exit %d, stderr %q; want exit 1 mentioning %q", code, errOut, want)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module kvapp
+
+go 1.26

@@ -1,0 +1,3 @@
+module exportfill
+
+go 1.26

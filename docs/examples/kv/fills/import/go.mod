@@ -1,0 +1,3 @@
+module importfill
+
+go 1.26
