@@ -76,11 +76,12 @@ func init() { bindings.RegisterGoUser(user{}) }
 func main() {}
 `
 
-// A Go component written on the generated guest bindings calls every
-// function of wasifill:guests/types through the generated import fill,
-// the rpc host and the generated export fill into the all-types
-// component: every value round-trips.
-func TestGuestBindingsThroughFills(t *testing.T) {
+// goUserApp builds the Go component on the generated guest bindings
+// (userSource) for wasip1, componentizes it and composes it with the
+// generated import fill: its imports of wasifill:guests/types go out
+// through wasifill:rpc/transport.
+func goUserApp(t *testing.T) []byte {
+	t.Helper()
 	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +126,15 @@ func TestGuestBindingsThroughFills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return app.Bytes
+}
+
+// A Go component written on the generated guest bindings calls every
+// function of wasifill:guests/types through the generated import fill,
+// the rpc host and the generated export fill into the all-types
+// component: every value round-trips.
+func TestGuestBindingsThroughFills(t *testing.T) {
+	app := goUserApp(t)
 	allTypes, err := os.ReadFile(guests + "out/all-types.wasm")
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +153,7 @@ func TestGuestBindingsThroughFills(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := rpc.New(rt, rpc.Config{})
-	for name, b := range map[string][]byte{"app": app.Bytes, "types": served.Bytes} {
+	for name, b := range map[string][]byte{"app": app, "types": served.Bytes} {
 		c, err := rt.Compile(ctx, b)
 		if err != nil {
 			t.Fatal(err)
@@ -156,7 +166,7 @@ func TestGuestBindingsThroughFills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	ac, _ := rt.Compile(ctx, app.Bytes)
+	ac, _ := rt.Compile(ctx, app)
 	inst, err := rt.Instantiate(appCtx, ac)
 	if err != nil {
 		t.Fatal(err)

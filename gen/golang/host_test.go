@@ -29,7 +29,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range r.Packages[pkg].Worlds {
-		dir := map[string]string{"all-types": "alltypes", "go-reactor": "goreactor"}[w.Name]
+		dir := map[string]string{"all-types": "alltypes", "go-reactor": "goreactor", "go-user": "gouser"}[w.Name]
 		if dir == "" {
 			continue
 		}

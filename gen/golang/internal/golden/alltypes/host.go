@@ -2,7 +2,8 @@
 
 /*
 Package alltypes holds host bindings for world all-types: Go providers for the
-interfaces it imports and typed clients for the interfaces it exports.
+interfaces it imports (served to components directly or as wasifill:rpc
+providers) and typed clients for the interfaces it exports.
 */
 package alltypes
 

@@ -2,15 +2,19 @@
 
 /*
 Package goreactor holds host bindings for world go-reactor: Go providers for the
-interfaces it imports and typed clients for the interfaces it exports.
+interfaces it imports (served to components directly or as wasifill:rpc
+providers) and typed clients for the interfaces it exports.
 */
 package goreactor
 
 import (
 	"context"
+	"fmt"
 
 	runtime "github.com/wasifill/wasifill/runtime"
+	rpc "github.com/wasifill/wasifill/runtime/rpc"
 	value "github.com/wasifill/wasifill/value"
+	wire "github.com/wasifill/wasifill/value/wire"
 )
 
 /*
@@ -26,9 +30,9 @@ type Host interface {
 	NextID(ctx context.Context) (uint64, error)
 }
 
-// RegisterHost makes p serve wasifill:guests/host@0.1.0 to the components rt instantiates.
-func RegisterHost(rt *runtime.Runtime, p Host) {
-	rt.DefineInstance("wasifill:guests/host@0.1.0", map[string]runtime.HostFunc{
+// hostFuncs serves wasifill:guests/host@0.1.0 with p on the value model.
+func hostFuncs(p Host) map[string]runtime.HostFunc {
+	return map[string]runtime.HostFunc{
 		"log": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
 			return nil, p.Log(ctx, args[0].(string))
 		},
@@ -39,6 +43,30 @@ func RegisterHost(rt *runtime.Runtime, p Host) {
 			}
 			return []value.Value{r}, nil
 		},
+	}
+}
+
+// RegisterHost makes p serve wasifill:guests/host@0.1.0 to the components rt instantiates.
+func RegisterHost(rt *runtime.Runtime, p Host) {
+	rt.DefineInstance("wasifill:guests/host@0.1.0", hostFuncs(p))
+}
+
+/*
+NewHostRPCProvider returns a wasifill:rpc provider that serves wasifill:guests/host@0.1.0
+with p: it decodes an invocation's params (wire format) into Go values, calls
+the method with the invocation's context — whose deadline is the
+invocation's — and encodes the result. An unknown interface or function
+answers rpc-error not-found, params that do not decode answer decode; an
+*rpc.Error the method returns reaches the caller as is, any other error
+becomes trap.
+
+	h.AddProvider("name", NewHostRPCProvider(p), 0)
+	h.Link("caller", "wasifill:guests/host@0.1.0", "name", 0)
+*/
+func NewHostRPCProvider(p Host) rpc.Provider {
+	return rpcProvider("wasifill:guests/host@0.1.0", hostFuncs(p), map[string]rpcSignature{
+		"log":     {params: value.TupleOf(value.String)},
+		"next-id": {params: value.TupleOf(), result: value.U64},
 	})
 }
 
@@ -73,6 +101,46 @@ func (cl *GreeterClient) Churn(ctx context.Context, rounds uint32, size uint32) 
 		return zero, err
 	}
 	return out[0].(uint64), nil
+}
+
+// rpcSignature is a function's params, as one tuple, and its result (nil: none).
+type rpcSignature struct {
+	params, result *value.Type
+}
+
+/*
+rpcProvider serves iface: it decodes the params of an invocation of fn
+with its signature, calls funcs[fn] and encodes the result.
+*/
+func rpcProvider(iface string, funcs map[string]runtime.HostFunc, sigs map[string]rpcSignature) rpc.Provider {
+	return func(ctx context.Context, called, fn string, params []byte) ([]byte, error) {
+		sig, ok := sigs[fn]
+		if !ok || called != iface {
+			return nil, &rpc.Error{
+				Kind: rpc.NotFound,
+				Msg:  called + "#" + fn,
+			}
+		}
+		args, err := wire.Decode(sig.params, params)
+		if err != nil {
+			return nil, &rpc.Error{
+				Kind: rpc.Decode,
+				Msg:  iface + "#" + fn + ": " + err.Error(),
+			}
+		}
+		out, err := funcs[fn](ctx, args.([]value.Value))
+		if err != nil {
+			return nil, fmt.Errorf("%s#%s: %w", iface, fn, err)
+		}
+		if sig.result == nil {
+			return nil, nil
+		}
+		b, err := wire.Encode(sig.result, out[0])
+		if err != nil {
+			return nil, fmt.Errorf("%s#%s: encoding the result: %w", iface, fn, err)
+		}
+		return b, nil
+	}
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.
