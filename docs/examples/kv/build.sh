@@ -8,7 +8,8 @@
 #   gen go --fill export  the fill that serves wasifill:rpc with the store
 #   go build (wasip1)     four core modules
 #   componentize          four components
-#   compose               build/app.wasm = app + import fill; build/kv.wasm = export fill + store
+#   compose               build/app.wasm = app + import fill; build/kv.wasm = export fill + store;
+#                         build/app-direct.wasm = app + store, no fills (the benchmarks' baseline)
 #
 # Usage: build.sh [OUT_DIR] (default: build, whose results are committed so
 # the example runs without a toolchain). The generated sources are written
@@ -44,5 +45,6 @@ c import import-fill
 c export export-fill
 "$w" compose "$out/app.wasm" --plug "$out/import.wasm" -o "$out/app-composed.wasm"
 "$w" compose "$out/export.wasm" --plug "$out/store.wasm" -o "$out/kv.wasm"
+"$w" compose "$out/app.wasm" --plug "$out/store.wasm" -o "$out/app-direct.wasm"
 mv "$out/app-composed.wasm" "$out/app.wasm"
 rm "$out"/*.core.wasm "$out/store.wasm" "$out/import.wasm" "$out/export.wasm"

@@ -43,19 +43,19 @@ func wFlags(b []byte, x uint64, n int) []byte {
 	return b
 }
 
-func rBool(w *wire) bool       { return w.scalar(&desc{kind: kBool}) == 1 }
-func rS8(w *wire) int8         { return int8(w.scalar(&desc{kind: kS8})) }
-func rU8(w *wire) uint8        { return uint8(w.scalar(&desc{kind: kU8})) }
-func rS16(w *wire) int16       { return int16(w.scalar(&desc{kind: kS16})) }
-func rU16(w *wire) uint16      { return uint16(w.scalar(&desc{kind: kU16})) }
-func rS32(w *wire) int32       { return int32(w.scalar(&desc{kind: kS32})) }
-func rU32(w *wire) uint32      { return uint32(w.scalar(&desc{kind: kU32})) }
-func rS64(w *wire) int64       { return int64(w.scalar(&desc{kind: kS64})) }
-func rU64(w *wire) uint64      { return w.scalar(&desc{kind: kU64}) }
-func rF32(w *wire) float32     { return math.Float32frombits(uint32(w.scalar(&desc{kind: kF32}))) }
-func rF64(w *wire) float64     { return math.Float64frombits(w.scalar(&desc{kind: kF64})) }
-func rChar(w *wire) rune       { return rune(w.scalar(&desc{kind: kChar})) }
-func rBytes(w *wire) []byte    { return append([]byte(nil), w.take(w.uvarint())...) }
+func rBool(w *wire) bool    { return w.scalar(&desc{kind: kBool}) == 1 }
+func rS8(w *wire) int8      { return int8(w.scalar(&desc{kind: kS8})) }
+func rU8(w *wire) uint8     { return uint8(w.scalar(&desc{kind: kU8})) }
+func rS16(w *wire) int16    { return int16(w.scalar(&desc{kind: kS16})) }
+func rU16(w *wire) uint16   { return uint16(w.scalar(&desc{kind: kU16})) }
+func rS32(w *wire) int32    { return int32(w.scalar(&desc{kind: kS32})) }
+func rU32(w *wire) uint32   { return uint32(w.scalar(&desc{kind: kU32})) }
+func rS64(w *wire) int64    { return int64(w.scalar(&desc{kind: kS64})) }
+func rU64(w *wire) uint64   { return w.scalar(&desc{kind: kU64}) }
+func rF32(w *wire) float32  { return math.Float32frombits(uint32(w.scalar(&desc{kind: kF32}))) }
+func rF64(w *wire) float64  { return math.Float64frombits(w.scalar(&desc{kind: kF64})) }
+func rChar(w *wire) rune    { return rune(w.scalar(&desc{kind: kChar})) }
+func rBytes(w *wire) []byte { return append([]byte(nil), w.take(w.uvarint())...) }
 func rFlags(w *wire, n int) uint64 {
 	var x uint64
 	for i, c := range w.take(uint64((n + 7) / 8)) {
