@@ -54,5 +54,9 @@ timed $w call --config "$config" app 'greet("slow")'
 step "when the app's own deadline is the shorter (--timeout 150ms), the error names the chain"
 timed $w call --config "$config" --timeout 150ms app 'greet("slow")'
 
+step "the same app binary, its store served by a Go provider (host bindings from gen go --host) in a Go program"
+echo "   that embeds wasifill ($kv/host); the provider sees the invocation's deadline on its context"
+go run ./$kv/host -app "$(dirname "$config")/build/app.wasm"
+
 step "without a config, a call still has the 2 s host default (here 300 ms): a guest that loops forever is stopped"
 timed $w call --timeout 300ms testdata/guests/out/faulty.wasm 'wasifill:guests/faults@0.1.0#spin()'

@@ -6,6 +6,7 @@
 #   gen go --guest        bindings for the app and the store (plain Go)
 #   gen go --fill import  the fill that serves the app's store import over wasifill:rpc
 #   gen go --fill export  the fill that serves wasifill:rpc with the store
+#   gen go --host         host bindings for host/, a Go program whose Go provider serves the store
 #   go build (wasip1)     four core modules
 #   componentize          four components
 #   compose               build/app.wasm = app + import fill; build/kv.wasm = export fill + store;
@@ -29,6 +30,7 @@ mkdir -p fills/import fills/export
 "$w" gen go --wit wit --world store-impl --guest --package bindings --out store/bindings
 "$w" gen go --wit wit --world app --fill import --out fills/import
 "$w" gen go --wit wit --world store-impl --fill export --out fills/export
+"$w" gen go --wit wit --world app --host --package kvhost --out host/kvhost
 printf 'module importfill\n\ngo 1.26\n' > fills/import/go.mod
 printf 'module exportfill\n\ngo 1.26\n' > fills/export/go.mod
 
