@@ -23,11 +23,11 @@ func TestKVExample(t *testing.T) {
 			t.Errorf("call app %s: exit %d, stdout %q, stderr %q; want %s", c.args, code, out, errOut, c.want)
 		}
 	}
-	code, _, errOut := runCLI(t, "call", "--config", config, "--timeout", "150ms", "app", `greet("slow")`)
+	code, _, errOut := runCLI(t, "call", "--config", config, "--rpc-timeout", "150ms", "app", `greet("slow")`)
 	for _, want := range []string{
 		"deadline exceeded",
 		"app: greet stopped after",
-		"its deadline was 150 ms, set by --timeout",
+		"its deadline was 150 ms, set by --rpc-timeout",
 		"└ kv: acme:kv/store@1.0.0#get stopped after",
 		"set by the caller's deadline",
 	} {

@@ -49,6 +49,7 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
+	cmd.Flags().DurationVar(&f.timeout, "rpc-timeout", timeoutDefault, "the same as --timeout")
 	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
 }
 
@@ -120,9 +121,11 @@ func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
 		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
-	if f.cmd != nil && f.cmd.Flags().Changed("timeout") && f.timeout > 0 {
-		c.DefaultTimeout = f.timeout
-		f.timeoutFrom = "--timeout"
+	for _, flag := range []string{"timeout", "rpc-timeout"} {
+		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
+			c.DefaultTimeout = f.timeout
+			f.timeoutFrom = "--" + flag
+		}
 	}
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
 		c.MaxExecution = time.Duration(ms) * time.Millisecond
