@@ -1,0 +1,264 @@
+package golang_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/value/wave"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// The generated codec passes the shared wire vectors byte for byte. Each
+// vector's type becomes a function t<i>(x: T) -> T of an interface the
+// generated export fill serves; its handle gets the vector's bytes as
+// params. The fill's decoder makes Go values, the fill lowers them to the
+// interface — implemented by the host, whose canonical ABI (not generated
+// code) lifts them and compares them with the vector's value — and the
+// fill encodes what comes back: it must be the vector's bytes again.
+func TestFillCodecPassesWireVectors(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/wire/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Vectors []struct{ Type, Value, Hex string }
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	// One function per distinct type; types WIT cannot name as a function
+	// parameter are listed, not silently dropped.
+	var wit witTypes
+	fnOf := map[string]string{}
+	var skipped []string
+	for _, v := range file.Vectors {
+		if _, ok := fnOf[v.Type]; ok {
+			continue
+		}
+		typ, err := value.ParseType(v.Type)
+		if err != nil {
+			t.Fatalf("vector type %s: %v", v.Type, err)
+		}
+		if why := notExpressible(typ); why != "" {
+			skipped = append(skipped, why)
+			fnOf[v.Type] = ""
+			continue
+		}
+		name := fmt.Sprintf("t%d", len(fnOf))
+		fnOf[v.Type] = name
+		wit.funcs = append(wit.funcs, fmt.Sprintf("  %s: func(x: %s) -> %s;", name, wit.ref(typ), wit.ref(typ)))
+	}
+	if len(skipped) > 0 {
+		t.Logf("%d vector types are not WIT parameter types, checked by value/wire only: %s", len(skipped), strings.Join(skipped, "; "))
+	}
+	if len(wit.funcs) < 20 {
+		t.Fatalf("only %d vector types made it into the WIT", len(wit.funcs))
+	}
+	fill := buildVectorsFill(t, wit.String())
+
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	var want value.Value
+	var wantType *value.Type
+	funcs := map[string]runtime.HostFunc{}
+	for _, name := range fnOf {
+		funcs[name] = func(_ context.Context, args []value.Value) ([]value.Value, error) {
+			if !value.Equal(wantType, args[0], want) {
+				t.Errorf("the fill lowered %v, want %v", args[0], want)
+			}
+			return args, nil
+		}
+	}
+	rt.DefineInstance("test:vectors/v", funcs)
+	c, err := rt.Compile(ctx, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	checked := 0
+	for _, v := range file.Vectors {
+		fn := fnOf[v.Type]
+		if fn == "" {
+			continue
+		}
+		wantType, _ = value.ParseType(v.Type)
+		if want, err = wave.Parse(wantType, v.Value); err != nil {
+			t.Fatalf("vector %s %s: %v", v.Type, v.Value, err)
+		}
+		b, _ := hex.DecodeString(v.Hex)
+		out, err := inst.Call(ctx, rpc.Handler+"#handle", "test:vectors/v", fn, b)
+		if err != nil {
+			t.Fatalf("%s %s: %v", v.Type, v.Value, err)
+		}
+		r := out[0].(value.Result)
+		if r.IsErr {
+			t.Errorf("%s %s: handle answered %v", v.Type, v.Value, r.Value)
+			continue
+		}
+		if got := hex.EncodeToString(r.Value.([]byte)); got != v.Hex {
+			t.Errorf("%s %s: the fill encoded %s, want %s", v.Type, v.Value, got, v.Hex)
+		}
+		checked++
+	}
+	t.Logf("%d vectors passed through the generated decoder and encoder", checked)
+}
+
+// notExpressible says why a vector type cannot be a WIT parameter ("" if
+// it can): WIT flags have at most 32 labels.
+func notExpressible(t *value.Type) string {
+	if t.Kind == value.KindFlags && len(t.Labels) > 32 {
+		return fmt.Sprintf("flags with %d labels (WIT allows 32)", len(t.Labels))
+	}
+	for _, e := range append(append([]*value.Type{t.Elem, t.Ok, t.Err}, t.Elems...), fieldTypes(t)...) {
+		if e != nil {
+			if why := notExpressible(e); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+func fieldTypes(t *value.Type) []*value.Type {
+	var out []*value.Type
+	for _, f := range t.Fields {
+		out = append(out, f.Type)
+	}
+	for _, c := range t.Cases {
+		out = append(out, c.Type)
+	}
+	return out
+}
+
+// witTypes writes value types as WIT: records, variants, enums and flags
+// become named type definitions of the interface.
+type witTypes struct {
+	defs, funcs []string
+}
+
+func (w *witTypes) String() string {
+	return "package test:vectors;\n\ninterface v {\n" + strings.Join(w.defs, "\n") + "\n" + strings.Join(w.funcs, "\n") +
+		"\n}\n\nworld vectors { export v; }\n\nworld fill { import v; export wasifill:rpc/handler@0.1.0; }\n"
+}
+
+func (w *witTypes) ref(t *value.Type) string {
+	if t == nil {
+		return "_"
+	}
+	switch t.Kind {
+	case value.KindList:
+		if t.Len > 0 {
+			return fmt.Sprintf("list<%s, %d>", w.ref(t.Elem), t.Len)
+		}
+		return "list<" + w.ref(t.Elem) + ">"
+	case value.KindOption:
+		return "option<" + w.ref(t.Elem) + ">"
+	case value.KindResult:
+		ok, err := t.Ok, t.Err
+		switch {
+		case ok == nil && err == nil:
+			return "result"
+		case err == nil:
+			return "result<" + w.ref(ok) + ">"
+		}
+		return "result<" + w.ref(ok) + ", " + w.ref(err) + ">"
+	case value.KindTuple:
+		var elems []string
+		for _, e := range t.Elems {
+			elems = append(elems, w.ref(e))
+		}
+		return "tuple<" + strings.Join(elems, ", ") + ">"
+	case value.KindRecord, value.KindVariant, value.KindEnum, value.KindFlags:
+		name := fmt.Sprintf("d%d", len(w.defs))
+		var body []string
+		for _, f := range t.Fields {
+			body = append(body, f.Name+": "+w.ref(f.Type))
+		}
+		for _, c := range t.Cases {
+			if c.Type != nil {
+				body = append(body, c.Name+"("+w.ref(c.Type)+")")
+			} else {
+				body = append(body, c.Name)
+			}
+		}
+		body = append(body, t.Labels...)
+		w.defs = append(w.defs, fmt.Sprintf("  %s %s { %s }", t.Kind, name, strings.Join(body, ", ")))
+		return name
+	}
+	return t.Kind.String()
+}
+
+// buildVectorsFill generates the export fill of world vectors and builds
+// it into a component importing test:vectors/v.
+func buildVectorsFill(t *testing.T, witText string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	wdir := filepath.Join(dir, "wit")
+	for name, text := range map[string]string{"v.wit": witText, "deps/rpc/rpc.wit": rpc.WIT} {
+		os.MkdirAll(filepath.Dir(filepath.Join(wdir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(wdir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, pkg, err := witparse.Load(wdir, witparse.Options{})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, witText)
+	}
+	var world witparse.WorldID
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == "vectors" {
+			world = w.ID
+		}
+	}
+	files, err := golang.GenerateExportFill(r, world)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", "fill.core.wasm", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the fill: %v\n%s", err, out)
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "fill.core.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, wdir, "fill"),
+		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return comp
+}
