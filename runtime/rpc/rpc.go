@@ -342,12 +342,7 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 
 func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []byte) ([]byte, error) {
 	if t.provider != nil {
-		out, err := t.provider(ctx, iface, fn, params)
-		var re *Error
-		if err != nil && !errors.As(err, &re) {
-			return nil, &Error{Kind: Trap, Msg: err.Error()}
-		}
-		return out, err
+		return callProvider(ctx, t, iface, fn, params)
 	}
 	var inst *runtime.Instance
 	select {
@@ -380,6 +375,23 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 	}
 	b, _ := r.Value.([]byte)
 	return b, nil
+}
+
+// callProvider runs a Go provider: an *Error it returns reaches the caller
+// as is; any other error, or a panic, becomes trap — a provider's bug
+// does not take the host down.
+func callProvider(ctx context.Context, t *target, iface, fn string, params []byte) (out []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: provider panicked serving %s#%s: %v", t.name, iface, fn, p)}
+		}
+	}()
+	out, err = t.provider(ctx, iface, fn, params)
+	var re *Error
+	if err != nil && !errors.As(err, &re) {
+		return nil, &Error{Kind: Trap, Msg: err.Error()}
+	}
+	return out, err
 }
 
 // invokeFunc is transport.invoke for guests: the caller is the target

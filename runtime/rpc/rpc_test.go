@@ -170,8 +170,11 @@ func TestProviderSeesDeadline(t *testing.T) {
 			return nil, errors.New("no deadline")
 		}
 		left = time.Until(d)
-		if fn == "fail" {
+		switch fn {
+		case "fail":
 			return nil, &rpc.Error{Kind: rpc.NotFound, Msg: "no key"}
+		case "panic":
+			panic("provider bug")
 		}
 		return append([]byte(fn+":"), params...), nil
 	}, 0)
@@ -186,6 +189,14 @@ func TestProviderSeesDeadline(t *testing.T) {
 	_, err = h.Call(context.Background(), "a", "i", "fail", nil)
 	if re := rpcError(t, err); re.Kind != rpc.NotFound || re.Msg != "no key" {
 		t.Errorf("provider error through a guest: %v", err)
+	}
+	// A provider that panics is a trap, not a crash, called from a guest
+	// or from Go.
+	for _, target := range []string{"a", "kv"} {
+		_, err = h.Call(context.Background(), target, "i", "panic", nil)
+		if re := rpcError(t, err); re.Kind != rpc.Trap || !strings.Contains(re.Msg, "provider bug") {
+			t.Errorf("a panicking provider called through %s: %v", target, err)
+		}
 	}
 }
 
