@@ -148,6 +148,10 @@ func (i *Instance) Close(ctx context.Context) error {
 	return first
 }
 
+// Runtime returns the runtime that instantiated the instance (which holds
+// the handles Go code receives from it).
+func (i *Instance) Runtime() *Runtime { return i.rt }
+
 // Type returns the instance's imports and exports.
 func (i *Instance) Type() *component.Type { return i.typ }
 

@@ -22,7 +22,9 @@ func TestGeneratedIsGofmtClean(t *testing.T) {
 				"guest":  func() (map[string][]byte, error) { return golang.GenerateGuest(r, w.ID, "bindings") },
 				"import": func() (map[string][]byte, error) { return golang.GenerateImportFill(r, w.ID) },
 				"export": func() (map[string][]byte, error) { return golang.GenerateExportFill(r, w.ID) },
-				"host":   func() (map[string][]byte, error) { return golang.Generate(r, w.ID, golang.Options{Package: "host"}) },
+				"host": func() (map[string][]byte, error) {
+					return golang.Generate(r, w.ID, golang.Options{Package: "host", Host: true})
+				},
 			}
 			for kind, generate := range outputs {
 				files, err := generate()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,8 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range r.Packages[pkg].Worlds {
-		dir := map[string]string{"all-types": "alltypes", "go-reactor": "goreactor", "go-user": "gouser"}[w.Name]
+		dir := map[string]string{"all-types": "alltypes", "go-reactor": "goreactor", "go-user": "gouser",
+			"resources": "resources", "go-resources": "goresources"}[w.Name]
 		if dir == "" {
 			continue
 		}
@@ -184,19 +186,31 @@ func TestProviderAndClient(t *testing.T) {
 	}
 }
 
+// Fills refuse resources, naming the function and saying why; the host
+// and guest bindings take them.
 func TestUnsupported(t *testing.T) {
 	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name != "resources" {
+		if w.Name != "resources" && w.Name != "go-resources" {
 			continue
 		}
-		_, err := golang.Generate(r, w.ID, golang.Options{Host: true})
-		var ue *golang.UnsupportedError
-		if !errors.As(err, &ue) || ue.What != "resources" {
-			t.Errorf("resources world: err = %v, want an UnsupportedError about resources", err)
+		fills := map[string]func(*witparse.Resolve, witparse.WorldID) (map[string][]byte, error){"export": golang.GenerateExportFill}
+		if w.Name == "go-resources" { // the resources world imports nothing
+			fills["import"] = golang.GenerateImportFill
+		}
+		for kind, generate := range fills {
+			_, err := generate(r, w.ID)
+			var ue *golang.UnsupportedError
+			if !errors.As(err, &ue) || ue.What != "resources" || !strings.Contains(err.Error(), "do not cross wasifill:rpc yet") ||
+				!strings.Contains(ue.Item, "wasifill:guests/") || !strings.Contains(ue.Item, "function ") {
+				t.Errorf("%s fill of %s: err = %v, want an UnsupportedError about resources naming the function", kind, w.Name, err)
+			}
+		}
+		if _, err := golang.Generate(r, w.ID, golang.Options{Host: true}); err != nil {
+			t.Errorf("host bindings of %s: %v", w.Name, err)
 		}
 	}
 }

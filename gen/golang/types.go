@@ -28,10 +28,15 @@ const valuePkg = "github.com/wasifill/wasifill/value"
 type UnsupportedError struct {
 	Item string // e.g. "acme:kv/store@1.0.0: function watch"
 	What string // e.g. "streams"
+	Why  string // why not, when there is more to say
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("gen go: %s: %s are not supported yet", e.Item, e.What)
+	msg := fmt.Sprintf("gen go: %s: %s are not supported yet", e.Item, e.What)
+	if e.Why != "" {
+		msg += " (" + e.Why + ")"
+	}
+	return msg
 }
 
 // types knows the Go names of a world's named types and writes Go types
@@ -42,6 +47,12 @@ type types struct {
 	item    string // what is being generated, for errors
 	tuples  map[int]bool
 	emitted map[witparse.TypeID]bool
+
+	res      map[witparse.TypeID]*resource // the world's resources
+	scope    handleScope                   // which handles conversions may write
+	repsUsed map[witparse.TypeID]bool      // rep tables the provider being written uses
+	hostReps bool                          // some provider uses rep tables
+	guest    bool                          // guest bindings: handles are u32 descriptors
 }
 
 var prims = map[string]string{
@@ -78,6 +89,9 @@ func (ts *types) goType(t witparse.Type) (jen.Code, error) {
 	d := ts.r.Types[t.ID]
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(name), nil
+	}
+	if r, _, ok := ts.handleOf(t); ok {
+		return ts.handleGoType(r)
 	}
 	switch d.Kind {
 	case witparse.KindList:
@@ -144,6 +158,9 @@ func (ts *types) toValue(t witparse.Type, x jen.Code) (jen.Code, error) {
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(lowerFirst(name) + "ToValue").Call(x), nil
 	}
+	if r, borrow, ok := ts.handleOf(t); ok {
+		return ts.handleToValue(r, borrow, x)
+	}
 	conv := func(t witparse.Type) (jen.Code, error) {
 		g, err := ts.goType(t)
 		if err != nil {
@@ -203,6 +220,9 @@ func (ts *types) fromValue(t witparse.Type, v jen.Code) (jen.Code, error) {
 	d := ts.r.Types[t.ID]
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(lowerFirst(name) + "FromValue").Call(v), nil
+	}
+	if r, borrow, ok := ts.handleOf(t); ok {
+		return ts.handleFromValue(r, borrow, v)
 	}
 	conv := func(t witparse.Type) (jen.Code, error) {
 		g, err := ts.goType(t)

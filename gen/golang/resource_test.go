@@ -1,0 +1,80 @@
+package golang_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/wasifill/wasifill/gen/golang/internal/golden/resources"
+	"github.com/wasifill/wasifill/runtime"
+)
+
+// A typed client calls the Rust counters component: constructor, methods,
+// a static function, borrows, and Drop (the component's destructor runs);
+// a dropped or moved handle is an error, not a panic.
+func TestClientResources(t *testing.T) {
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	b, err := os.ReadFile(guests + "out/resources.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := rt.Compile(ctx, b)
+	cl := resources.NewCountersClient(instantiate(t, rt, c, err))
+
+	a, err := cl.NewCounter(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := cl.CounterZero(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.Add(ctx, 5); err != nil || got != 15 {
+		t.Errorf("Add = %d, %v", got, err)
+	}
+	if got, err := z.Add(ctx, 2); err != nil || got != 2 {
+		t.Errorf("zero.Add = %d, %v", got, err)
+	}
+	if got, err := cl.Total(ctx, a, z); err != nil || got != 17 {
+		t.Errorf("Total = %d, %v", got, err)
+	}
+	if got, err := cl.Total(ctx, a, a); err != nil || got != 30 {
+		t.Errorf("Total(a, a) = %d, %v", got, err)
+	}
+	if got, err := cl.Live(ctx); err != nil || got != 2 {
+		t.Errorf("Live = %d, %v", got, err)
+	}
+	if err := a.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cl.Live(ctx); err != nil || got != 1 {
+		t.Errorf("Live after Drop = %d, %v", got, err)
+	}
+	// A dropped handle is gone: its methods, a second Drop and passing it
+	// are errors.
+	var he *runtime.HandleError
+	if _, err := a.Get(ctx); !errors.As(err, &he) {
+		t.Errorf("Get on a dropped handle: err = %v, want a *runtime.HandleError", err)
+	}
+	if err := a.Drop(ctx); !errors.As(err, &he) {
+		t.Errorf("second Drop: err = %v", err)
+	}
+	if _, err := cl.Total(ctx, z, a); !errors.As(err, &he) {
+		t.Errorf("Total with a dropped handle: err = %v", err)
+	}
+	if got, err := z.Get(ctx); err != nil || got != 2 {
+		t.Errorf("Get = %d, %v", got, err)
+	}
+	if err := z.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cl.Live(ctx); err != nil || got != 0 {
+		t.Errorf("Live after dropping both = %d, %v", got, err)
+	}
+}
