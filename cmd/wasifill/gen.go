@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/gen/rust"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -18,7 +19,7 @@ func newGenCommand() *cobra.Command {
 		Use:   "gen",
 		Short: "Generate bindings and fills from WIT",
 	}
-	cmd.AddCommand(newGenGoCommand())
+	cmd.AddCommand(newGenGoCommand(), newGenRustCommand())
 	return cmd
 }
 
@@ -80,6 +81,53 @@ func newGenGoCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
 	cmd.Flags().BoolVar(&guest, "guest", false, "generate guest bindings (a package for a component written in plain Go)")
 	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
+	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
+	return cmd
+}
+
+func newGenRustCommand() *cobra.Command {
+	var witPath, world, out, fill string
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "rust --wit PATH [--world W] --out DIR [--fill import|export] [--check]",
+		Short: "Generate a Rust fill",
+		Long: "gen rust writes a fill as a self-contained no_std Rust crate (lib.rs, its modules, Cargo.toml) that\n" +
+			"builds with plain rustc for wasm32-unknown-unknown. --fill import (the default): it exports the custom\n" +
+			"interfaces the world imports and forwards each call to wasifill:rpc/transport.invoke. --fill export: it\n" +
+			"serves wasifill:rpc/handler by calling the interfaces the world exports. The world may also be the\n" +
+			"fill's own (importing wasifill:rpc/transport, or exporting wasifill:rpc/handler).\n" +
+			"--check compares instead of writing and exits 1 listing stale files.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if witPath == "" || out == "" {
+				return inputError("gen rust: give --wit and --out")
+			}
+			if fill != "import" && fill != "export" {
+				return inputError("gen rust: --fill is import or export, not %q", fill)
+			}
+			r, p, err := witparse.Load(witPath, witparse.Options{})
+			if err != nil {
+				return witError(err)
+			}
+			id, err := pickWorld(r, p, world)
+			if err != nil {
+				return inputError("gen rust: %v", err)
+			}
+			generate := rust.GenerateImportFill
+			if fill == "export" {
+				generate = rust.GenerateExportFill
+			}
+			files, err := generate(r, id)
+			if err != nil {
+				return inputError("%v", err)
+			}
+			return writeGenerated(cmd, out, files, check)
+		},
+	}
+	cmd.Flags().StringVar(&witPath, "wit", "", "WIT file or package directory")
+	cmd.Flags().StringVar(&world, "world", "", "the world (default: the package's only world)")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
+	cmd.Flags().StringVar(&fill, "fill", "import", "import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
 	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd
 }

@@ -1,0 +1,141 @@
+package rust
+
+import (
+	"fmt"
+
+	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/value"
+)
+
+// exportFill writes the export fill: the component's exports as imports,
+// a serve function for each, and dispatch, which handle.rs calls.
+func (f *fill) exportFill(ifaces []gen.Interface) error {
+	c := &f.body
+	type served struct {
+		iface string
+		fns   []*function
+	}
+	var all []served
+	for _, ifc := range ifaces {
+		id := f.ident(ifc)
+		s := served{iface: ifc.Name}
+		for _, fun := range f.r.Interfaces[ifc.ID].Functions {
+			fn, err := f.function(ifc.Name, id, fun)
+			if err != nil {
+				return err
+			}
+			s.fns = append(s.fns, fn)
+		}
+		c.line("")
+		c.line("// The component's %s.", ifc.Name)
+		c.line("#[link(wasm_import_module = %q)]", ifc.Name)
+		c.open("extern \"C\" {")
+		for i, fn := range s.fns {
+			if i > 0 {
+				c.line("")
+			}
+			f.importDecl(fn)
+		}
+		c.close("}")
+		all = append(all, s)
+	}
+	for _, s := range all {
+		for _, fn := range s.fns {
+			f.serveFunc(fn)
+		}
+	}
+	c.line("")
+	c.line("/// Serves the function an invocation names (None: there is none).")
+	c.open("unsafe fn dispatch(iface: &[u8], func: &[u8], r: &mut R) -> Option<Res<usize>> {")
+	c.open("match iface {")
+	for _, s := range all {
+		c.open("b%q => match func {", s.iface)
+		for _, fn := range s.fns {
+			c.line("b%q => Some(serve_%s(r)),", fn.name, fn.ident)
+		}
+		c.line("_ => None,")
+		c.close("},")
+	}
+	c.line("_ => None,")
+	c.close("}")
+	c.close("}")
+	return nil
+}
+
+func lowerSig(fn *function) canon.Signature {
+	var results []*value.Type
+	if fn.result != nil {
+		results = append(results, fn.result)
+	}
+	return canon.FlattenFunc(fn.params, results, canon.Lower)
+}
+
+// importDecl declares the component's export fn as the fill's import.
+func (f *fill) importDecl(fn *function) {
+	c := &f.body
+	sig := lowerSig(fn)
+	var params []string
+	for i, t := range sig.Params {
+		params = append(params, fmt.Sprintf("p%d: %s", i, rustType(t)))
+	}
+	res := ""
+	if len(sig.Results) == 1 {
+		res = rustType(sig.Results[0])
+	}
+	c.docs(fn.docs)
+	c.line("#[link_name = %q]", fn.name)
+	c.signature("fn "+fn.ident, params, res, ";")
+}
+
+// serveFunc writes serve_<fn>: params from the wire, the call, the result
+// to the wire; it returns where the result's bytes start.
+func (f *fill) serveFunc(fn *function) {
+	c := &f.body
+	sig := lowerSig(fn)
+	c.line("")
+	c.line("/// Serves %s#%s.", fn.iface, fn.name)
+	c.open("unsafe fn serve_%s(r: &mut R) -> Res<usize> {", fn.ident)
+	var args []string
+	if sig.ParamsSpilled {
+		t := value.TupleOf(fn.params...)
+		c.line("let a = alloc(%d, %d);", canon.Size(t), canon.Alignment(t))
+		c.line("%s(r, a)?;", f.cs.dec(t, fn.ident+"_params"))
+		args = append(args, "a as i32")
+	} else {
+		n := len(sig.Params)
+		if sig.ResultsSpilled {
+			n--
+		}
+		var slots []slot
+		for i := 0; i < n; i++ {
+			s := slot{fmt.Sprintf("f%d", i), sig.Params[i]}
+			slots = append(slots, s)
+			args = append(args, s.name)
+			c.line("let %s: %s;", s.name, rustType(s.typ))
+		}
+		for _, p := range fn.params {
+			k := len(canon.Flatten(p))
+			f.cs.flatDec(c, p, slots[:k])
+			slots = slots[k:]
+		}
+	}
+	c.line("r.end()?;")
+	switch {
+	case fn.result == nil:
+		c.call("", fn.ident, args, ";")
+		c.line("Ok(mark())")
+	case sig.ResultsSpilled:
+		c.line("let ret = alloc(%d, %d);", canon.Size(fn.result), canon.Alignment(fn.result))
+		c.call("", fn.ident, append(args, "ret as i32"), ";")
+		c.line("let w = mark();")
+		f.cs.memEnc(c, fn.result, "ret")
+		c.line("Ok(w)")
+	default:
+		c.call("let v = ", fn.ident, args, ";")
+		c.line("let w = mark();")
+		f.cs.flatEnc(c, fn.result, []slot{{"v", sig.Results[0]}})
+		c.line("Ok(w)")
+	}
+	c.close("}")
+}

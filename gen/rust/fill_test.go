@@ -1,0 +1,180 @@
+package rust_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/gen/rust"
+	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+const (
+	// wasmRustc is Debian's rustc, the one with a wasm32 standard library.
+	wasmRustc      = "/usr/bin/rustc"
+	installRustc   = "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32"
+	installStable  = "the stable rustc (rustup) type-checks the fills on the host"
+	installRustfmt = "rustfmt comes with the stable toolchain (rustup component add rustfmt)"
+)
+
+// buildRust compiles a generated fill with Debian's rustc for
+// wasm32-unknown-unknown, exactly as docs/gen-rust.md says, and returns
+// the core module. Warnings fail the test.
+func buildRust(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	rustc := filltest.Tool(t, wasmRustc, installRustc)
+	dir := filltest.WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+		"-O", "-C", "panic=abort", "-o", "fill.wasm", "lib.rs")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("rustc (wasm32): %v\n%s", err, out)
+	}
+	if len(out) > 0 {
+		t.Errorf("rustc (wasm32) warns:\n%s", out)
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "fill.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return core
+}
+
+// checkRust type-checks a generated fill with the stable rustc on the
+// host and checks that rustfmt would change nothing.
+func checkRust(t testing.TB, files map[string][]byte) {
+	t.Helper()
+	rustc := filltest.Tool(t, "rustc", installStable)
+	rustfmt := filltest.Tool(t, "rustfmt", installRustfmt)
+	dir := filltest.WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "lib", "--emit=metadata", "-o", "fill.rmeta", "lib.rs")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("rustc (stable, host): %v\n%s", err, out)
+	}
+	var rs []string
+	for name := range files {
+		if filepath.Ext(name) == ".rs" {
+			rs = append(rs, name)
+		}
+	}
+	cmd = exec.Command(rustfmt, append([]string{"--edition", "2021", "--check"}, rs...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("rustfmt --check: %v\n%s", err, out)
+	}
+}
+
+// generate writes the Rust import fill of world client or the export fill
+// of world all-types (both about wasifill:guests/types).
+func generate(t testing.TB, kind string) map[string][]byte {
+	t.Helper()
+	var files map[string][]byte
+	var err error
+	if kind == "import" {
+		r, w := filltest.World(t, "client")
+		files, err = rust.GenerateImportFill(r, w)
+	} else {
+		r, w := filltest.World(t, "all-types")
+		files, err = rust.GenerateExportFill(r, w)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+var (
+	builtMu sync.Mutex
+	built   = map[string][]byte{}
+)
+
+// fill returns a fill component for wasifill:guests/types, built once per
+// test binary: lang "rust" or "go", kind "import" or "export".
+func fill(t testing.TB, lang, kind string) []byte {
+	t.Helper()
+	builtMu.Lock()
+	defer builtMu.Unlock()
+	if b, ok := built[lang+kind]; ok {
+		return b
+	}
+	var comp []byte
+	if lang == "rust" {
+		comp = filltest.Componentize(t, buildRust(t, generate(t, kind)), kind, false)
+	} else {
+		var files map[string][]byte
+		var err error
+		if kind == "import" {
+			r, w := filltest.World(t, "client")
+			files, err = golang.GenerateImportFill(r, w)
+		} else {
+			r, w := filltest.World(t, "all-types")
+			files, err = golang.GenerateExportFill(r, w)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp = filltest.Componentize(t, filltest.BuildGo(t, files), kind, true)
+	}
+	built[lang+kind] = comp
+	return comp
+}
+
+// The Rust import fill: every value through and back, byte-exact params,
+// spilled params, the client composed with it; rpc-errors as the rule says.
+func TestImportFill(t *testing.T) {
+	f := fill(t, "rust", "import")
+	filltest.CheckImportFill(t, f)
+	filltest.CheckImportFillErrors(t, f)
+}
+
+// The Rust export fill in front of all-types, and the whole path through
+// both Rust fills.
+func TestExportFill(t *testing.T) {
+	filltest.CheckExportFill(t, fill(t, "rust", "export"), fill(t, "rust", "import"))
+}
+
+// Rust and Go fills talk to each other: the same values come back.
+func TestMixedFills(t *testing.T) {
+	t.Run("rust-import-go-export", func(t *testing.T) {
+		filltest.CheckExportFill(t, fill(t, "go", "export"), fill(t, "rust", "import"))
+	})
+	t.Run("go-import-rust-export", func(t *testing.T) {
+		filltest.CheckExportFill(t, fill(t, "rust", "export"), fill(t, "go", "import"))
+	})
+}
+
+// Every generated tree builds for wasm32 without a warning, type-checks
+// with the stable rustc, and is rustfmt-clean.
+func TestGeneratedCompiles(t *testing.T) {
+	for _, g := range goldens {
+		t.Run(g.dir, func(t *testing.T) {
+			files := g.generate(t)
+			buildRust(t, files)
+			checkRust(t, files)
+		})
+	}
+}
+
+// A world with resources is refused, naming the function.
+func TestResourcesRefused(t *testing.T) {
+	r, pkg, err := witparse.Load(filltest.Guests(t)+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name != "resources" {
+			continue
+		}
+		_, err := rust.GenerateExportFill(r, w.ID)
+		ue, ok := err.(*rust.UnsupportedError)
+		if !ok || ue.What != "resources" || ue.Item != "wasifill:guests/counters@0.1.0: function total" {
+			t.Errorf("resources world: err = %v, want an UnsupportedError about resources naming total", err)
+		}
+	}
+}

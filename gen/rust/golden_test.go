@@ -1,0 +1,86 @@
+package rust_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/wasifill/wasifill/gen/rust"
+	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// golden is one generated tree kept in testdata/golden/<dir>.
+type golden struct {
+	dir, wit, world, kind string
+}
+
+var goldens = []golden{
+	{"types-import", "testdata/guests/wit", "client", "import"},
+	{"types-export", "testdata/guests/wit", "all-types", "export"},
+	{"kv-import", "docs/examples/kv/wit", "import-fill", "import"},
+	{"kv-export", "docs/examples/kv/wit", "export-fill", "export"},
+}
+
+func (g golden) generate(t testing.TB) map[string][]byte {
+	t.Helper()
+	r, pkg, err := witparse.Load(filepath.Join(filltest.Root(t), g.wit), witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name != g.world {
+			continue
+		}
+		var files map[string][]byte
+		if g.kind == "import" {
+			files, err = rust.GenerateImportFill(r, w.ID)
+		} else {
+			files, err = rust.GenerateExportFill(r, w.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	t.Fatalf("%s has no world %s", g.wit, g.world)
+	return nil
+}
+
+// The committed trees are what the generator writes now (UPDATE=1
+// rewrites them), twice the same.
+func TestGolden(t *testing.T) {
+	for _, g := range goldens {
+		t.Run(g.dir, func(t *testing.T) {
+			files, again := g.generate(t), g.generate(t)
+			dir := filepath.Join("testdata", "golden", g.dir)
+			var names []string
+			for name := range files {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				b := files[name]
+				if !bytes.Equal(b, again[name]) {
+					t.Errorf("%s is not deterministic", name)
+				}
+				path := filepath.Join(dir, name)
+				if os.Getenv("UPDATE") == "1" {
+					if err := os.MkdirAll(dir, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, b, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil || !bytes.Equal(b, want) {
+					t.Errorf("%s differs from %s (UPDATE=1 to accept): %v", name, path, err)
+				}
+			}
+		})
+	}
+}

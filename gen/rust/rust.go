@@ -1,0 +1,222 @@
+// Package rust generates wasi-fills in Rust from WIT: self-contained
+// no_std crates (no wit-bindgen, no crates) that build with plain rustc for
+// wasm32-unknown-unknown into fills a fraction of the Go fills' size.
+//
+// An import fill exports the custom interfaces a world imports with their
+// canonical-ABI flat signatures and forwards each call to
+// wasifill:rpc/transport.invoke; an export fill serves
+// wasifill:rpc/handler by calling the interfaces a world exports. Values
+// go straight between the canonical ABI (flat values and linear memory)
+// and the wire encoding through code emitted per type, with no
+// intermediate Rust types. The output is formatted as rustfmt formats it
+// and is deterministic. Resources and async functions are refused with an
+// *UnsupportedError naming the item.
+package rust
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+//go:embed rt.rs invoke.rs handle.rs lib.rs.tmpl Cargo.toml.tmpl
+var files embed.FS
+
+var templates = template.Must(template.ParseFS(files, "lib.rs.tmpl", "Cargo.toml.tmpl"))
+
+// UnsupportedError is a WIT construct the generator does not handle yet.
+type UnsupportedError struct {
+	Item string // e.g. "acme:kv/store@1.0.0: function watch"
+	What string // e.g. "resources"
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("gen rust: %s: %s are not supported yet", e.Item, e.What)
+}
+
+// GenerateImportFill writes the import fill of world: lib.rs, its modules
+// rt.rs and invoke.rs, and a Cargo.toml. world is the user's world (its
+// imported custom interfaces are filled) or the fill's own world (it
+// imports wasifill:rpc/transport; its exports are filled).
+func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+	return generate(r, world, "import")
+}
+
+// GenerateExportFill writes the export fill of world: lib.rs, its modules
+// rt.rs and handle.rs, and a Cargo.toml. world is the user's world (its
+// exported custom interfaces are served) or the fill's own world (it
+// exports wasifill:rpc/handler; its imports are served).
+func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+	return generate(r, world, "export")
+}
+
+func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[string][]byte, error) {
+	if int(world) < 0 || int(world) >= len(r.Worlds) {
+		return nil, fmt.Errorf("gen rust: no world %d", world)
+	}
+	w := r.Worlds[world]
+	ifaces := gen.FillInterfaces(r, world, kind == "export")
+	n := 0
+	for _, ifc := range ifaces {
+		n += len(r.Interfaces[ifc.ID].Functions)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("gen rust: world %s has no custom interface functions to fill", w.Name)
+	}
+	f := &fill{r: r, cs: newCodecs(typeDocs(r, ifaces)), used: map[string]bool{}, errFns: map[string]string{}}
+	var err error
+	if kind == "import" {
+		err = f.importFill(ifaces)
+	} else {
+		err = f.exportFill(ifaces)
+	}
+	if err != nil {
+		return nil, err
+	}
+	body := f.body.b.String()
+	if codecs := f.cs.out.b.String(); codecs != "" {
+		body += "\n// Wire codecs.\n\n" + codecs
+	}
+	data := map[string]string{
+		"Kind":  kind,
+		"World": w.Name,
+		"Body":  strings.TrimRight(body, "\n"),
+		"Crate": w.Name + "-" + kind + "-fill",
+	}
+	out := map[string][]byte{}
+	for _, t := range []struct{ tmpl, file string }{{"lib.rs.tmpl", "lib.rs"}, {"Cargo.toml.tmpl", "Cargo.toml"}} {
+		var b bytes.Buffer
+		if err := templates.ExecuteTemplate(&b, t.tmpl, data); err != nil {
+			return nil, fmt.Errorf("gen rust: %s: %w", t.file, err)
+		}
+		out[t.file] = b.Bytes()
+	}
+	static := []string{"rt.rs", "invoke.rs"}
+	if kind == "export" {
+		static = []string{"rt.rs", "handle.rs"}
+	}
+	for _, name := range static {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("gen rust: %w", err)
+		}
+		out[name] = b
+	}
+	return out, nil
+}
+
+// typeDocs maps the named types of ifaces to their WIT docs.
+func typeDocs(r *witparse.Resolve, ifaces []gen.Interface) map[string]string {
+	docs := map[string]string{}
+	for _, ifc := range ifaces {
+		for _, t := range r.Interfaces[ifc.ID].Types {
+			if _, ok := docs[t.Name]; !ok {
+				docs[t.Name] = r.Types[t.ID].Docs
+			}
+		}
+	}
+	return docs
+}
+
+// fill is one fill being generated.
+type fill struct {
+	r      *witparse.Resolve
+	cs     *codecs
+	body   code
+	used   map[string]bool   // Rust names taken by interfaces and error mappings
+	errFns map[string]string // error type key → its rpc_to_ function
+}
+
+// ident returns a Rust name for an interface ("store" for
+// acme:kv/store@1.0.0), unique in the fill.
+func (f *fill) ident(ifc gen.Interface) string {
+	base := snake(f.r.Interfaces[ifc.ID].Name)
+	if base == "" {
+		base = snake(ifc.Name)
+	}
+	n := base
+	for i := 2; f.used[n]; i++ {
+		n = fmt.Sprintf("%s%d", base, i)
+	}
+	f.used[n] = true
+	return n
+}
+
+// function is one function of a fill: its value types, checked.
+type function struct {
+	iface, name string // WIT names
+	ident       string // Rust name: <interface>_<function>
+	docs        string
+	params      []*value.Type
+	result      *value.Type // nil: none
+}
+
+// function checks fun and converts its types.
+func (f *fill) function(iface, ident string, fun *witparse.Function) (*function, error) {
+	item := iface + ": function " + fun.Name
+	switch fun.Kind {
+	case witparse.Freestanding:
+	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
+		return nil, &UnsupportedError{Item: item, What: "async functions"}
+	default:
+		return nil, &UnsupportedError{Item: item, What: "resources"}
+	}
+	fn := &function{iface: iface, name: fun.Name, ident: ident + "_" + snake(fun.Name), docs: fun.Docs}
+	conv := func(t witparse.Type) (*value.Type, error) {
+		v, err := f.r.ValueType(t)
+		if err != nil {
+			return nil, &UnsupportedError{Item: item, What: err.Error()}
+		}
+		if hasHandle(v) {
+			return nil, &UnsupportedError{Item: item, What: "resources"}
+		}
+		return v, nil
+	}
+	for _, p := range fun.Params {
+		v, err := conv(p.Type)
+		if err != nil {
+			return nil, err
+		}
+		fn.params = append(fn.params, v)
+	}
+	if fun.Result != nil {
+		v, err := conv(*fun.Result)
+		if err != nil {
+			return nil, err
+		}
+		fn.result = v
+	}
+	return fn, nil
+}
+
+// hasHandle reports whether t holds a resource handle.
+func hasHandle(t *value.Type) bool {
+	if t == nil {
+		return false
+	}
+	if t.Kind == value.KindOwn || t.Kind == value.KindBorrow {
+		return true
+	}
+	for _, f := range t.Fields {
+		if hasHandle(f.Type) {
+			return true
+		}
+	}
+	for _, c := range t.Cases {
+		if hasHandle(c.Type) {
+			return true
+		}
+	}
+	for _, e := range t.Elems {
+		if hasHandle(e) {
+			return true
+		}
+	}
+	return hasHandle(t.Elem) || hasHandle(t.Ok) || hasHandle(t.Err)
+}

@@ -1,0 +1,268 @@
+package filltest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/value/wire"
+)
+
+// Types is the interface every check goes through.
+const Types = "wasifill:guests/types@0.1.0"
+
+// Case is one call of a types function with its argument.
+type Case struct {
+	Fn  string
+	Arg value.Value
+}
+
+// Cases are every kind of value, each echoed by its echo-<kind> function.
+var Cases = []Case{
+	{"echo-bool", true}, {"echo-s8", int8(-128)}, {"echo-u8", uint8(255)}, {"echo-s16", int16(-300)},
+	{"echo-u16", uint16(65535)}, {"echo-s32", int32(-2147483648)}, {"echo-u32", uint32(4000000000)},
+	{"echo-s64", int64(-9007199254740993)}, {"echo-u64", uint64(18446744073709551615)},
+	{"echo-f32", float32(-1.5)}, {"echo-f64", 3.25}, {"echo-char", '😀'}, {"echo-string", "héllo, wörld"},
+	{"echo-bytes", []byte{0, 1, 255}}, {"echo-strings", []value.Value{"a", "", "ccc"}},
+	{"echo-person", []value.Value{"zoë", uint8(30), []value.Value{"x"}, value.Some([]value.Value{int32(-1), int32(2)})}},
+	{"echo-person", []value.Value{"", uint8(0), []value.Value{}, value.None}},
+	{"echo-shape", value.Variant{Case: 0, Payload: 2.5}}, {"echo-shape", value.Variant{Case: 1, Payload: []value.Value{int32(3), int32(-4)}}},
+	{"echo-shape", value.Variant{Case: 2}}, {"echo-shape", value.Variant{Case: 3, Payload: "label"}},
+	{"echo-color", value.Enum(2)}, {"echo-perms", value.Flags{true, false, true}},
+	{"echo-option", value.Some("x")}, {"echo-option", value.None},
+	{"echo-result", value.Ok(uint32(7))}, {"echo-result", value.Err("bad")},
+	{"echo-tuple", []value.Value{uint8(1), "two", 3.0}},
+}
+
+// Runtime returns a runtime with WASI 0.2 defined and an rpc host on it.
+func Runtime(t testing.TB) (*runtime.Runtime, *rpc.Host) {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	return rt, rpc.New(rt, rpc.Config{})
+}
+
+// Instantiate compiles and instantiates a component.
+func Instantiate(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *runtime.Instance {
+	t.Helper()
+	c, err := rt.Compile(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inst.Close(ctx) })
+	return inst
+}
+
+// CheckImportFill runs an import fill of wasifill:guests/types (a
+// component): typed calls become invocations whose params are exactly
+// value/wire's encoding of the arguments; an echoing provider sends them
+// back and every value arrives intact; 20 spilled params arrive; composed
+// with the client, run(41) = 42 through it.
+func CheckImportFill(t *testing.T, fill []byte) {
+	ctx := context.Background()
+	rt, h := Runtime(t)
+	var sent []byte
+	h.AddProvider("types", func(_ context.Context, iface, fn string, params []byte) ([]byte, error) {
+		sent = append([]byte(nil), params...)
+		if fn == "sum-many" {
+			return []byte{210, 1}, nil // u64 210 as LEB128
+		}
+		return params, nil // echo: a one-element tuple encodes as its element
+	}, 0)
+	h.Link("", Types, "types", 0)
+	inst := Instantiate(ctx, t, rt, fill)
+	for _, tc := range Cases {
+		f, ok := inst.Func(Types + "#" + tc.Fn)
+		if !ok {
+			t.Fatalf("the fill does not export %s", tc.Fn)
+		}
+		out, err := f.Call(ctx, tc.Arg)
+		if err != nil {
+			t.Fatalf("%s(%v): %v", tc.Fn, tc.Arg, err)
+		}
+		if !value.Equal(f.Results()[0], out[0], tc.Arg) {
+			t.Errorf("%s(%v) = %v", tc.Fn, tc.Arg, out[0])
+		}
+		want, err := wire.Encode(f.Params()[0], tc.Arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(sent, want) {
+			t.Errorf("%s: the fill sent % x, value/wire encodes % x", tc.Fn, sent, want)
+		}
+	}
+	args := make([]value.Value, 20)
+	for i := range args {
+		if i < 10 {
+			args[i] = uint32(i + 1)
+		} else {
+			args[i] = uint64(i + 1)
+		}
+	}
+	out, err := inst.Call(ctx, Types+"#sum-many", args...)
+	if err != nil || out[0] != uint64(210) {
+		t.Errorf("sum-many = %v, %v", out, err)
+	}
+	client, err := os.ReadFile(Guests(t) + "out/client.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: fill}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ai := Instantiate(ctx, t, rt, app.Bytes)
+	if out, err := ai.Call(ctx, "run", uint32(41)); err != nil || out[0] != uint32(42) {
+		t.Errorf("client.run(41) through the fill = %v, %v", out, err)
+	}
+	if !bytes.Equal(sent, []byte{41}) {
+		t.Errorf("the provider got % x for echo-u32(41)", sent)
+	}
+}
+
+// CheckImportFillErrors: an rpc-error reaches a function with a string
+// error channel as err("<case>: <message>"), and traps a function without
+// an error channel.
+func CheckImportFillErrors(t *testing.T, fill []byte) {
+	ctx := context.Background()
+	rt, h := Runtime(t)
+	h.AddProvider("types", func(context.Context, string, string, []byte) ([]byte, error) {
+		return nil, &rpc.Error{Kind: rpc.NotFound, Msg: "nobody home"}
+	}, 0)
+	h.Link("", Types, "types", 0)
+	inst := Instantiate(ctx, t, rt, fill)
+	out, err := inst.Call(ctx, Types+"#echo-result", value.Ok(uint32(1)))
+	if err != nil || out[0].(value.Result).Value != "not-found: nobody home" {
+		t.Errorf("echo-result with the provider failing = %v, %v", out, err)
+	}
+	inst2 := Instantiate(ctx, t, rt, fill)
+	_, err = inst2.Call(ctx, Types+"#echo-u32", uint32(1))
+	var trap *runtime.TrapError
+	if !errors.As(err, &trap) {
+		t.Errorf("echo-u32 (no error channel) with the provider failing: err = %v, want a trap", err)
+	}
+}
+
+// CheckExportFill runs an export fill of wasifill:guests/types composed
+// with the all-types component behind the rpc host: params and results
+// in the wire format, not-found for an unknown function, decode for bad
+// params; then the whole path client → importFill → rpc host →
+// exportFill → all-types: every value of Cases comes back equal, and the
+// client's run(41) = 42 and twice(1.25) = 2.5.
+func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
+	allTypes, err := os.ReadFile(Guests(t) + "out/all-types.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill}, []compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, h := Runtime(t)
+	sc, err := rt.Compile(ctx, served.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("types", sc, 0)
+	h.Link("", Types, "types", 0)
+	person := []value.Value{"zoë", uint8(30), []value.Value{"x"}, value.Some([]value.Value{int32(-1), int32(2)})}
+	personType, err := value.ParseType("record { name: string, age: u8, tags: list<string>, home: option<record { x: s32, y: s32 }> }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, err := wire.Encode(value.TupleOf(personType), []value.Value{person})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := h.Invoke(ctx, "", Types, "describe", params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := wire.Decode(value.String, out)
+	if err != nil || got != "zoë (30) [x] at (-1, 2)" {
+		t.Errorf("describe through the export fill = %v, %v", got, err)
+	}
+	out, err = h.Invoke(ctx, "", Types, "echo-person", params)
+	if err != nil || !bytes.Equal(out, params) {
+		t.Errorf("echo-person: % x, %v; want the params back", out, err)
+	}
+	if _, err := h.Invoke(ctx, "", Types, "no-such-function", nil); rpcKind(err) != rpc.NotFound {
+		t.Errorf("unknown function: %v", err)
+	}
+	if _, err := h.Invoke(ctx, "", Types, "echo-u32", []byte{0xff}); rpcKind(err) != rpc.Decode {
+		t.Errorf("undecodable params: %v", err)
+	}
+
+	// The whole path, through a provider-free import fill.
+	fi := Instantiate(ctx, t, rt, importFill)
+	for _, tc := range Cases {
+		f, ok := fi.Func(Types + "#" + tc.Fn)
+		if !ok {
+			t.Fatalf("the import fill does not export %s", tc.Fn)
+		}
+		out, err := f.Call(ctx, tc.Arg)
+		if err != nil {
+			t.Fatalf("%s(%v) across both fills: %v", tc.Fn, tc.Arg, err)
+		}
+		if !value.Equal(f.Results()[0], out[0], tc.Arg) {
+			t.Errorf("%s(%v) across both fills = %v", tc.Fn, tc.Arg, out[0])
+		}
+	}
+	client, err := os.ReadFile(Guests(t) + "out/client.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: importFill}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac, err := rt.Compile(ctx, app.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("app", ac, 0)
+	h.Link("app", Types, "types", 0)
+	appCtx, release, err := h.Enter(ctx, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	inst, err := rt.Instantiate(appCtx, ac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close(ctx)
+	if out, err := inst.Call(appCtx, "run", uint32(41)); err != nil || out[0] != uint32(42) {
+		t.Errorf("run(41) across both fills = %v, %v", out, err)
+	}
+	if out, err := inst.Call(appCtx, "twice", 1.25); err != nil || out[0] != 2.5 {
+		t.Errorf("twice(1.25) across both fills = %v, %v", out, err)
+	}
+}
+
+func rpcKind(err error) rpc.ErrorKind {
+	var re *rpc.Error
+	if !errors.As(err, &re) {
+		return 255
+	}
+	return re.Kind
+}

@@ -1,0 +1,137 @@
+// Package filltest holds what the fill generators' tests share: building
+// fills for wasifill:guests/types with the Go and Rust toolchains,
+// componentizing them, and the checks every import and export fill must
+// pass on the runtime behind the rpc host, whatever language it is in.
+package filltest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime/rpc"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// Root returns the module's root directory.
+func Root(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Guests returns testdata/guests/ (with the trailing slash).
+func Guests(t testing.TB) string { return filepath.Join(Root(t), "testdata", "guests") + "/" }
+
+// Tool returns the path of an executable (a path, or a name looked up in
+// PATH). In CI (CI set) a missing tool fails the test; elsewhere the test
+// is skipped, saying why and how to install it.
+func Tool(t testing.TB, name, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is missing in CI: %s", name, install)
+	}
+	t.Skipf("SKIPPING: %s is missing (%s)", name, install)
+	return ""
+}
+
+// World returns the resolve of testdata/guests/wit and world name's ID.
+func World(t testing.TB, name string) (*witparse.Resolve, witparse.WorldID) {
+	t.Helper()
+	r, pkg, err := witparse.Load(Guests(t)+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == name {
+			return r, w.ID
+		}
+	}
+	t.Fatalf("guests.wit has no world %s", name)
+	return nil, 0
+}
+
+// WriteFiles writes generated files into a new temporary directory.
+func WriteFiles(t testing.TB, files map[string][]byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// BuildGo builds a generated Go fill (GOOS=wasip1, c-shared) and vets it;
+// it returns the core module.
+func BuildGo(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
+	dir := WriteFiles(t, files)
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", "fill.core.wasm", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the fill: %v\n%s", err, out)
+	}
+	vet := exec.Command("go", "vet", ".")
+	vet.Dir = dir
+	vet.Env = cmd.Env
+	if out, err := vet.CombinedOutput(); err != nil {
+		t.Errorf("go vet of the fill: %v\n%s", err, out)
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "fill.core.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return core
+}
+
+// Componentize makes a component of a fill's core module for
+// wasifill:guests/types: an import fill ("import") exports it and imports
+// wasifill:rpc/transport; an export fill imports it and exports
+// wasifill:rpc/handler. Go fills need the preview1 adapter (wasi).
+func Componentize(t testing.TB, core []byte, kind string, wasi bool) []byte {
+	t.Helper()
+	guests := Guests(t)
+	types := testenv.World(t, guests+"wit", "all-types").Exports[0]
+	wdir := t.TempDir()
+	os.MkdirAll(filepath.Join(wdir, "deps", "rpc"), 0o755)
+	os.WriteFile(filepath.Join(wdir, "deps", "rpc", "rpc.wit"), []byte(rpc.WIT), 0o644)
+	os.WriteFile(filepath.Join(wdir, "fill.wit"), []byte("package wasifill:fill;\nworld fill { import wasifill:rpc/transport@0.1.0; }\nworld handler { export wasifill:rpc/handler@0.1.0; }\n"), 0o644)
+	world := &component.Type{Kind: component.KindComponent, Imports: testenv.World(t, wdir, "fill").Imports, Exports: []component.Extern{types}}
+	if kind != "import" {
+		h := testenv.World(t, wdir, "handler")
+		world = &component.Type{Kind: component.KindComponent, Imports: append(h.Imports, types), Exports: h.Exports}
+	}
+	opts := compose.ComponentizeOptions{World: world}
+	if wasi {
+		opts.Adapters = map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}
+	}
+	comp, err := compose.Componentize(core, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return comp
+}
