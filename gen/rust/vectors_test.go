@@ -1,0 +1,214 @@
+package rust
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/value/wave"
+)
+
+// vectors is testdata/wire/vectors.json, the contract the runtime codec,
+// generated Go and generated Rust all pass byte for byte.
+type vectors struct {
+	Vectors []struct{ Type, Value, Hex string } `json:"vectors"`
+	Invalid []struct{ Type, Hex string }        `json:"invalid"`
+}
+
+// harness writes a crate around the generated codecs of types: for type i,
+// dec_<i>(p, n) decodes the wire bytes at p into a fresh area in the
+// canonical-ABI memory form and returns it (0: they do not decode);
+// enc_<i>(area) encodes that area again; flat_<i>(p, n) decodes into the
+// flat form and encodes from it. The encoders return start<<32 | length
+// (u64::MAX: did not decode).
+func harness(types []*value.Type) map[string][]byte {
+	cs := newCodecs(nil)
+	var c code
+	for i, t := range types {
+		c.line("")
+		c.line("#[no_mangle]")
+		c.open("pub unsafe extern \"C\" fn dec_%d(p: usize, n: usize) -> usize {", i)
+		c.line("let a = alloc(%d, %d);", canon.Size(t), canon.Alignment(t))
+		c.line("let mut r = R { p, end: p + n };")
+		c.open("match dec_in_%d(&mut r, a) {", i)
+		c.line("Ok(()) => a,")
+		c.line("Err(_) => 0,")
+		c.close("}")
+		c.close("}")
+		c.line("")
+		c.open("unsafe fn dec_in_%d(r: &mut R, a: usize) -> Res<()> {", i)
+		cs.memDec(&c, t, "a")
+		c.line("r.end()")
+		c.close("}")
+		c.line("")
+		c.line("#[no_mangle]")
+		c.open("pub unsafe extern \"C\" fn enc_%d(a: usize) -> u64 {", i)
+		c.line("let w = mark();")
+		cs.memEnc(&c, t, "a")
+		c.line("((w as u64) << 32) | (mark() - w) as u64")
+		c.close("}")
+		c.line("")
+		c.line("#[no_mangle]")
+		c.open("pub unsafe extern \"C\" fn flat_%d(p: usize, n: usize) -> u64 {", i)
+		c.line("let mut r = R { p, end: p + n };")
+		c.open("match flat_in_%d(&mut r) {", i)
+		c.line("Ok(w) => ((w as u64) << 32) | (mark() - w) as u64,")
+		c.line("Err(_) => u64::MAX,")
+		c.close("}")
+		c.close("}")
+		c.line("")
+		c.open("unsafe fn flat_in_%d(r: &mut R) -> Res<usize> {", i)
+		var slots []slot
+		for k, ft := range canon.Flatten(t) {
+			s := slot{fmt.Sprintf("f%d", k), ft}
+			slots = append(slots, s)
+			c.line("let %s: %s;", s.name, rustType(ft))
+		}
+		cs.flatDec(&c, t, slots)
+		c.line("r.end()?;")
+		c.line("let w = mark();")
+		cs.flatEnc(&c, t, slots)
+		c.line("Ok(w)")
+		c.close("}")
+	}
+	c.line("")
+	c.line("#[no_mangle]")
+	c.open("pub unsafe extern \"C\" fn empty() {")
+	c.line("reset();")
+	c.close("}")
+	rt, _ := files.ReadFile("rt.rs")
+	lib := "#![no_std]\n\nmod rt;\n\nuse rt::*;\n" + c.b.String() + "\n" + cs.out.b.String()
+	return map[string][]byte{"lib.rs": []byte(lib), "rt.rs": rt}
+}
+
+// The generated codecs pass every shared wire vector byte for byte, in
+// both directions and both canonical-ABI forms, and refuse every invalid
+// one: decoded into memory, the value is what canon.Load reads back as
+// the vector's value; encoded from memory and from flat values, the bytes
+// are the vector's.
+func TestWireVectors(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs vectors
+	if err := json.Unmarshal(b, &vs); err != nil {
+		t.Fatal(err)
+	}
+	index := map[string]int{}
+	var types []*value.Type
+	typeOf := func(s string) int {
+		if i, ok := index[s]; ok {
+			return i
+		}
+		typ, err := value.ParseType(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		index[s] = len(types)
+		types = append(types, typ)
+		return index[s]
+	}
+	for _, v := range vs.Vectors {
+		typeOf(v.Type)
+	}
+	for _, v := range vs.Invalid {
+		typeOf(v.Type)
+	}
+	mod := buildHarness(t, harness(types))
+	ctx := context.Background()
+	r := wazero.NewRuntime(ctx)
+	defer r.Close(ctx)
+	inst, err := r.Instantiate(ctx, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := inst.Memory()
+	call := func(name string, args ...uint64) uint64 {
+		t.Helper()
+		out, err := inst.ExportedFunction(name).Call(ctx, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(out) == 0 {
+			return 0
+		}
+		return out[0]
+	}
+	// put copies wire bytes into the fill's memory through cabi_realloc.
+	put := func(b []byte) (uint64, uint64) {
+		p := call("cabi_realloc", 0, 0, 1, uint64(len(b)))
+		mem.Write(uint32(p), b)
+		return p, uint64(len(b))
+	}
+	read := func(r uint64) string {
+		b, _ := mem.Read(uint32(r>>32), uint32(r))
+		return hex.EncodeToString(b)
+	}
+	for _, v := range vs.Vectors {
+		i := index[v.Type]
+		typ := types[i]
+		want, err := wave.Parse(typ, v.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wire, _ := hex.DecodeString(v.Hex)
+		p, n := put(wire)
+		area := call(fmt.Sprintf("dec_%d", i), p, n)
+		if area == 0 {
+			t.Errorf("%s %s: %s does not decode", v.Type, v.Value, v.Hex)
+			continue
+		}
+		got, err := canon.Load(ctx, &canon.Options{Memory: mem}, typ, uint32(area))
+		if err != nil || !value.Equal(typ, got, want) {
+			t.Errorf("%s: %s decodes to %v (%v), want %s", v.Type, v.Hex, got, err, v.Value)
+		}
+		if e := read(call(fmt.Sprintf("enc_%d", i), area)); e != v.Hex {
+			t.Errorf("%s %s: encodes from memory to %s, want %s", v.Type, v.Value, e, v.Hex)
+		}
+		if e := read(call(fmt.Sprintf("flat_%d", i), p, n)); e != v.Hex {
+			t.Errorf("%s %s: encodes from flat values to %s, want %s", v.Type, v.Value, e, v.Hex)
+		}
+		call("empty")
+	}
+	for _, v := range vs.Invalid {
+		i := index[v.Type]
+		wire, _ := hex.DecodeString(v.Hex)
+		p, n := put(wire)
+		if area := call(fmt.Sprintf("dec_%d", i), p, n); area != 0 {
+			t.Errorf("%s: invalid %s decodes into memory", v.Type, v.Hex)
+		}
+		if call(fmt.Sprintf("flat_%d", i), p, n) != ^uint64(0) {
+			t.Errorf("%s: invalid %s decodes into flat values", v.Type, v.Hex)
+		}
+		call("empty")
+	}
+}
+
+// buildHarness compiles the harness like a fill, for wasm32.
+func buildHarness(t *testing.T, files map[string][]byte) []byte {
+	t.Helper()
+	rustc := filltest.Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
+	dir := filltest.WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+		"-O", "-C", "panic=abort", "-o", "harness.wasm", "lib.rs")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("rustc: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "harness.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
