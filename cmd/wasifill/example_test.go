@@ -23,7 +23,19 @@ func TestKVExample(t *testing.T) {
 			t.Errorf("call app %s: exit %d, stdout %q, stderr %q; want %s", c.args, code, out, errOut, c.want)
 		}
 	}
-	code, _, errOut := runCLI(t, "call", "--config", config, "--rpc-timeout", "150ms", "app", `greet("slow")`)
+	// The same host from flags alone.
+	build := "../../docs/examples/kv/build/"
+	code, out, errOut := runCLI(t, "call", "--component", "app="+build+"app.wasm", "--component", "kv="+build+"kv.wasm@100ms",
+		"--link", "app:acme:kv/store@1.0.0=kv", "app", `greet("ann")`)
+	if code != 0 || strings.TrimSpace(out) != `"hello, ann: likes green tea"` {
+		t.Errorf("with --component and --link: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "call", "--link", "app:acme:kv/store@1.0.0=kv", build+"app.wasm", `greet("ann")`)
+	if code != 1 || !strings.Contains(errOut, `target "kv" is not a component`) {
+		t.Errorf("a --link to no component: exit %d, stderr %q", code, errOut)
+	}
+
+	code, _, errOut = runCLI(t, "call", "--config", config, "--rpc-timeout", "150ms", "app", `greet("slow")`)
 	for _, want := range []string{
 		"deadline exceeded",
 		"app: greet stopped after",

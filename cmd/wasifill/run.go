@@ -29,6 +29,8 @@ type runFlags struct {
 	timeout  time.Duration
 	memLimit uint32
 	config   string
+	// components and links add to (or replace) the config file.
+	components, links []string
 	// timeoutFrom names what set the host default with --config, for
 	// error messages.
 	timeoutFrom string
@@ -46,6 +48,8 @@ func (f *runFlags) done() {
 func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	f.cmd = cmd
 	cmd.Flags().StringVar(&f.config, "config", "", "wasifill.yaml: components, links and deadlines (then the first argument names a component)")
+	cmd.Flags().StringArrayVar(&f.components, "component", nil, "NAME=PATH[@TIMEOUT]: a component of the host, as in wasifill.yaml (repeatable)")
+	cmd.Flags().StringArrayVar(&f.links, "link", nil, "CALLER:INTERFACE=TARGET[@TIMEOUT]: a link, as in wasifill.yaml (repeatable)")
 	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
@@ -71,22 +75,18 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 	}
 	var compiled *runtime.Compiled
 	var callCtx context.Context
-	if f.config != "" {
-		fc, err := rpc.LoadConfig(f.config)
+	if f.config != "" || len(f.components) > 0 || len(f.links) > 0 {
+		fc, err := f.fileConfig()
 		if err != nil {
 			return fail(inputError("%v", err))
-		}
-		f.timeoutFrom = "the file's timeout"
-		if fc.Timeout == 0 {
-			f.timeoutFrom = "the 2 s default"
 		}
 		h := rpc.New(rt, f.hostConfig(fc.HostConfig(rpc.Config{})))
 		all, err := fc.Apply(ctx, rt, h)
 		if err != nil {
-			return fail(inputError("%s: %v", f.config, err))
+			return fail(inputError("%s: %v", f.configName(), err))
 		}
 		if compiled = all[path]; compiled == nil {
-			return fail(inputError("%s has no component %q", f.config, path))
+			return fail(inputError("%s has no component %q", f.configName(), path))
 		}
 		inv, release, err := h.Enter(ctx, path)
 		if err != nil {
@@ -111,6 +111,44 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		return fail(inputError("%v", err))
 	}
 	return rt, inst, callCtx, nil
+}
+
+// fileConfig is --config's file with --component and --link added (or
+// those flags alone).
+func (f *runFlags) fileConfig() (*rpc.FileConfig, error) {
+	fc := &rpc.FileConfig{}
+	if f.config != "" {
+		var err error
+		if fc, err = rpc.LoadConfig(f.config); err != nil {
+			return nil, err
+		}
+	}
+	f.timeoutFrom = "the file's timeout"
+	if fc.Timeout == 0 {
+		f.timeoutFrom = "the 2 s default"
+	}
+	for _, c := range f.components {
+		if err := fc.AddComponentFlag(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range f.links {
+		if err := fc.AddLinkFlag(l); err != nil {
+			return nil, err
+		}
+	}
+	if err := fc.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.configName(), err)
+	}
+	return fc, nil
+}
+
+// configName names where the host's configuration came from.
+func (f *runFlags) configName() string {
+	if f.config != "" {
+		return f.config
+	}
+	return "--component/--link"
 }
 
 // hostConfig puts the environment and flags over the file's deadlines:
@@ -223,7 +261,7 @@ func newRunCommand() *cobra.Command {
 func newCallCommand() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "call [--config wasifill.yaml] APP.wasm|COMPONENT 'ns:pkg/iface#func(ARGS)'",
+		Use:   "call [--config wasifill.yaml] [--component N=PATH] [--link C:I=T] APP.wasm|COMPONENT 'ns:pkg/iface#func(ARGS)'",
 		Short: "Call one export of a component with WAVE arguments; print the result as WAVE",
 		Long: "call instantiates the component (with WASI 0.2) and calls one exported function:\n" +
 			"'ns:pkg/iface@1.0.0#func(1, \"a\")' inside an exported interface, or 'func(...)' at world level.\n" +
