@@ -82,7 +82,10 @@ func load(t *testing.T, rt *wruntime.Runtime, h *rpc.Host, call func(i int) (tar
 	defer h.Close(context.Background())
 	goroutines := runtime.NumGoroutine()
 	const n = 1000
-	const slack = 500 * time.Millisecond
+	// Slack for an oversubscribed machine (other test packages run
+	// beside this one in CI): the point is that every call ends, bounded;
+	// how late a deadline is met is measured by BenchmarkLateness.
+	const slack = time.Second
 	var wg sync.WaitGroup
 	var ok, answerable atomic.Int32
 	errs := make(chan string, n)

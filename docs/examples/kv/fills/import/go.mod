@@ -1,3 +1,0 @@
-module importfill
-
-go 1.26
