@@ -27,6 +27,9 @@ func (ts *types) toWire(t witparse.Type, b, x jen.Code) (jen.Code, error) {
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(lowerFirst(name)+"ToWire").Call(b, x), nil
 	}
+	if r, borrow, ok := ts.handleOf(t); ok {
+		return ts.handleToWire(r, borrow, b, x)
+	}
 	d := ts.r.Types[t.ID]
 	conv := func(t *witparse.Type) (jen.Code, error) {
 		if t == nil { // a typed nil, so the generic helper can infer its types
@@ -79,6 +82,9 @@ func (ts *types) fromWire(t witparse.Type, w jen.Code) (jen.Code, error) {
 	}
 	if name, ok := ts.names[t.ID]; ok {
 		return jen.Id(lowerFirst(name) + "FromWire").Call(w), nil
+	}
+	if r, borrow, ok := ts.handleOf(t); ok {
+		return ts.handleFromWire(r, borrow, w)
 	}
 	d := ts.r.Types[t.ID]
 	conv := func(t *witparse.Type) (jen.Code, error) {

@@ -73,6 +73,7 @@ func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (map[st
 		return nil, err
 	}
 	emitHostResourceSupport(f, ts)
+	emitClientHandleSupport(f, ts)
 	emitSupport(f, ts)
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
@@ -360,7 +361,7 @@ func emitClientFunc(f *jen.File, ts *types, in iface, fn *witparse.Function, rec
 	}
 	args := []jen.Code{jen.Id("ctx"), jen.Lit(in.name + "#" + fn.Name)}
 	if fn.Kind == witparse.Method {
-		args = append(args, jen.Id("cl").Dot("handle"))
+		args = append(args, jen.Id("cl").Dot("h").Dot("use").Call())
 	}
 	for _, p := range ownParams(fn) {
 		v, err := ts.toValue(p.Type, jen.Id(gen.GoLocal(p.Name)))

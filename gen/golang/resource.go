@@ -203,7 +203,11 @@ func (ts *types) handleToValue(r *resource, borrow bool, x jen.Code) (jen.Code, 
 		ts.repsUsed[r.id] = true
 		return jen.Id(repsVar(r)).Dot("own").Call(x), nil
 	case ts.scope == scopeClient && !r.in.imported:
-		return jen.Add(x).Dot("handle"), nil
+		ts.clientHandles = true
+		if borrow {
+			return jen.Add(x).Dot("h").Dot("use").Call(), nil
+		}
+		return jen.Add(x).Dot("h").Dot("move").Call(), nil
 	}
 	return nil, ts.unsupported(ts.handleWhere(r, borrow))
 }
@@ -221,7 +225,8 @@ func (ts *types) handleFromValue(r *resource, borrow bool, v jen.Code) (jen.Code
 		}
 		return jen.Id(repsVar(r)).Dot("take").Call(jen.Id("ctx"), v), nil
 	case ts.scope == scopeClient && !r.in.imported:
-		return jen.Id(r.goName).Values(jen.Dict{jen.Id("inst"): jen.Id("cl").Dot("inst"), jen.Id("handle"): jen.Add(v).Assert(jen.Qual(valuePkg, "Handle"))}), nil
+		return jen.Id(r.goName).Values(jen.Dict{jen.Id("inst"): jen.Id("cl").Dot("inst"),
+			jen.Id("h"): jen.Op("&").Id("clientHandle").Values(jen.Dict{jen.Id("handle"): jen.Add(v).Assert(jen.Qual(valuePkg, "Handle"))})}), nil
 	}
 	return nil, ts.unsupported(ts.handleWhere(r, borrow))
 }
@@ -282,8 +287,9 @@ func emitProviderResource(f *jen.File, ts *types, r *resource) error {
 // emitClientResource writes the handle type of exported resource r: its
 // methods call the component, Drop drops the handle.
 func emitClientResource(f *jen.File, ts *types, r *resource) error {
-	f.Comment(resourceDoc(r, "a handle to") + "\nA value a client returns owns its handle: call Drop when done with it.\nPassed as an own parameter, the handle moves into the component.")
-	f.Type().Id(r.goName).Struct(jen.Id("inst").Op("*").Qual(runtimePkg, "Instance"), jen.Id("handle").Qual(valuePkg, "Handle"))
+	f.Comment(resourceDoc(r, "a handle to") + "\nA value a client returns owns its handle: call Drop when done with it.\nPassed as an own parameter, the handle moves into the component; a moved\nor dropped handle (and every copy of it) is gone: using it is an error.")
+	f.Type().Id(r.goName).Struct(jen.Id("inst").Op("*").Qual(runtimePkg, "Instance"), jen.Id("h").Op("*").Id("clientHandle"))
+	ts.clientHandles = true
 	for _, fn := range r.methods {
 		if err := emitClientFunc(f, ts, r.in, fn, jen.Id("cl").Id(r.goName), gen.GoName(fn.Name)); err != nil {
 			return err
@@ -291,8 +297,29 @@ func emitClientResource(f *jen.File, ts *types, r *resource) error {
 	}
 	f.Comment("Drop drops the handle: the component's destructor runs once no handle is left.")
 	f.Func().Params(jen.Id("cl").Id(r.goName)).Id("Drop").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(
-		jen.Return(jen.Id("cl").Dot("inst").Dot("Runtime").Call().Dot("DropHandle").Call(jen.Id("ctx"), jen.Id("cl").Dot("handle"))))
+		jen.Return(jen.Id("cl").Dot("inst").Dot("Runtime").Call().Dot("DropHandle").Call(jen.Id("ctx"), jen.Id("cl").Dot("h").Dot("move").Call())))
 	return nil
+}
+
+// emitClientHandleSupport writes the handle state client handle types
+// share, when there is one.
+func emitClientHandleSupport(f *jen.File, ts *types) {
+	if !ts.clientHandles {
+		return
+	}
+	h := jen.Qual(valuePkg, "Handle")
+	f.Comment("clientHandle is a handle Go code holds; once moved or dropped it is gone.")
+	f.Type().Id("clientHandle").Struct(jen.Id("handle").Add(h), jen.Id("gone").Qual("sync/atomic", "Bool"))
+	f.Comment("goneHandle is no handle: the runtime refuses it with a *runtime.HandleError.")
+	f.Const().Id("goneHandle").Op("=").Qual(valuePkg, "Handle").Call(jen.Lit(0xffffffff))
+	f.Comment("use returns the handle to lend, or goneHandle.")
+	f.Func().Params(jen.Id("x").Op("*").Id("clientHandle")).Id("use").Params().Add(h).Block(
+		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("gone").Dot("Load").Call()).Block(jen.Return(jen.Id("goneHandle"))),
+		jen.Return(jen.Id("x").Dot("handle")))
+	f.Comment("move returns the handle to give away (it is gone then), or goneHandle.")
+	f.Func().Params(jen.Id("x").Op("*").Id("clientHandle")).Id("move").Params().Add(h).Block(
+		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("gone").Dot("Swap").Call(jen.True())).Block(jen.Return(jen.Id("goneHandle"))),
+		jen.Return(jen.Id("x").Dot("handle")))
 }
 
 // emitHostResourceSupport writes the rep tables of resources Go

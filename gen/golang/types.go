@@ -1,16 +1,20 @@
-// Package golang generates Go from WIT with dave/jennifer: today the host
-// bindings (typed Go for the runtime side: interfaces a native provider
-// implements, their registration with the wasifill runtime, and typed
-// clients for a component's exports); guest bindings and fills come next.
+// Package golang generates Go from WIT with dave/jennifer: host bindings
+// (typed Go for the runtime side: interfaces a native provider implements,
+// their registration with the wasifill runtime, and typed clients for a
+// component's exports), guest bindings (for a component written in Go)
+// and import and export fills.
 //
 // WIT types map to Go as follows: records are structs; variants are
 // tagged structs (a Case field of a typed constant, one field per case
 // payload); enums are typed uint32 constants with String; flags are
 // uint64 bit sets (at most 64 flags); option, result and tuples are the
 // generic Option, Result and TupleN types emitted into the package; list<u8>
-// is []byte and list<T> is []T. Resources, maps, fixed-length lists,
-// streams, futures and async functions are refused with an error naming
-// the item.
+// is []byte and list<T> is []T. Resources are Go interfaces on the side
+// that implements them and handle types with methods and Drop on the side
+// that uses them (see resource.go and guestresource.go); fills refuse
+// them, since handles do not cross wasifill:rpc yet. Maps, fixed-length
+// lists, streams, futures and async functions are refused with an error
+// naming the item.
 package golang
 
 import (
@@ -48,11 +52,13 @@ type types struct {
 	tuples  map[int]bool
 	emitted map[witparse.TypeID]bool
 
-	res      map[witparse.TypeID]*resource // the world's resources
-	scope    handleScope                   // which handles conversions may write
-	repsUsed map[witparse.TypeID]bool      // rep tables the provider being written uses
-	hostReps bool                          // some provider uses rep tables
-	guest    bool                          // guest bindings: handles are u32 descriptors
+	res           map[witparse.TypeID]*resource // the world's resources
+	scope         handleScope                   // which handles conversions may write
+	repsUsed      map[witparse.TypeID]bool      // rep tables the provider being written uses
+	hostReps      bool                          // some provider uses rep tables
+	guest         bool                          // guest bindings: handles are u32 descriptors
+	clientHandles bool                          // a client handle type was written
+	guestReps     bool                          // an exported resource uses the guest rep table
 }
 
 var prims = map[string]string{

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	runtime "github.com/wasifill/wasifill/runtime"
 	value "github.com/wasifill/wasifill/value"
@@ -125,16 +126,17 @@ drops when it is destroyed.
 
 Tally is a handle to resource tally of wasifill:guests/tallies@0.1.0.
 A value a client returns owns its handle: call Drop when done with it.
-Passed as an own parameter, the handle moves into the component.
+Passed as an own parameter, the handle moves into the component; a moved
+or dropped handle (and every copy of it) is gone: using it is an error.
 */
 type Tally struct {
-	inst   *runtime.Instance
-	handle value.Handle
+	inst *runtime.Instance
+	h    *clientHandle
 }
 
 // Add adds n to the tally and returns the new sum.
 func (cl Tally) Add(ctx context.Context, n uint64) (uint64, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[method]tally.add", cl.handle, n)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[method]tally.add", cl.h.use(), n)
 	if err != nil {
 		var zero uint64
 		return zero, err
@@ -144,7 +146,7 @@ func (cl Tally) Add(ctx context.Context, n uint64) (uint64, error) {
 
 // Name returns the tally's name.
 func (cl Tally) Name(ctx context.Context) (string, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[method]tally.name", cl.handle)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[method]tally.name", cl.h.use())
 	if err != nil {
 		var zero string
 		return zero, err
@@ -154,13 +156,13 @@ func (cl Tally) Name(ctx context.Context) (string, error) {
 
 // Drop drops the handle: the component's destructor runs once no handle is left.
 func (cl Tally) Drop(ctx context.Context) error {
-	return cl.inst.Runtime().DropHandle(ctx, cl.handle)
+	return cl.inst.Runtime().DropHandle(ctx, cl.h.move())
 }
 
 // Sums returns the sums of the tallies, borrowed.
 func (cl *TalliesClient) Sums(ctx context.Context, ts []Tally) ([]uint64, error) {
 	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#sums", listToValue(ts, func(x Tally) value.Value {
-		return x.handle
+		return x.h.use()
 	}))
 	if err != nil {
 		var zero []uint64
@@ -189,21 +191,21 @@ func (cl *TalliesClient) NewTally(ctx context.Context, name string) (Tally, erro
 		return zero, err
 	}
 	return Tally{
-		handle: out[0].(value.Handle),
-		inst:   cl.inst,
+		h:    &clientHandle{handle: out[0].(value.Handle)},
+		inst: cl.inst,
 	}, nil
 }
 
 // TallyJoin joins a and b (it takes both) into a new tally named "a+b".
 func (cl *TalliesClient) TallyJoin(ctx context.Context, a Tally, b Tally) (Tally, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[static]tally.join", a.handle, b.handle)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/tallies@0.1.0#[static]tally.join", a.h.move(), b.h.move())
 	if err != nil {
 		var zero Tally
 		return zero, err
 	}
 	return Tally{
-		handle: out[0].(value.Handle),
-		inst:   cl.inst,
+		h:    &clientHandle{handle: out[0].(value.Handle)},
+		inst: cl.inst,
 	}, nil
 }
 
@@ -306,6 +308,31 @@ func (r *hostReps[T]) remove(rep uint32) (T, bool) {
 	x, ok := r.vals[rep]
 	delete(r.vals, rep)
 	return x, ok
+}
+
+// clientHandle is a handle Go code holds; once moved or dropped it is gone.
+type clientHandle struct {
+	handle value.Handle
+	gone   atomic.Bool
+}
+
+// goneHandle is no handle: the runtime refuses it with a *runtime.HandleError.
+const goneHandle = value.Handle(4294967295)
+
+// use returns the handle to lend, or goneHandle.
+func (x *clientHandle) use() value.Handle {
+	if x == nil || x.gone.Load() {
+		return goneHandle
+	}
+	return x.handle
+}
+
+// move returns the handle to give away (it is gone then), or goneHandle.
+func (x *clientHandle) move() value.Handle {
+	if x == nil || x.gone.Swap(true) {
+		return goneHandle
+	}
+	return x.handle
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.

@@ -9,6 +9,7 @@ package resources
 
 import (
 	"context"
+	"sync/atomic"
 
 	runtime "github.com/wasifill/wasifill/runtime"
 	value "github.com/wasifill/wasifill/value"
@@ -29,16 +30,17 @@ Counter is a 64-bit counter.
 
 Counter is a handle to resource counter of wasifill:guests/counters@0.1.0.
 A value a client returns owns its handle: call Drop when done with it.
-Passed as an own parameter, the handle moves into the component.
+Passed as an own parameter, the handle moves into the component; a moved
+or dropped handle (and every copy of it) is gone: using it is an error.
 */
 type Counter struct {
-	inst   *runtime.Instance
-	handle value.Handle
+	inst *runtime.Instance
+	h    *clientHandle
 }
 
 // Add adds n (wrapping) and returns the new value.
 func (cl Counter) Add(ctx context.Context, n uint64) (uint64, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#[method]counter.add", cl.handle, n)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#[method]counter.add", cl.h.use(), n)
 	if err != nil {
 		var zero uint64
 		return zero, err
@@ -48,7 +50,7 @@ func (cl Counter) Add(ctx context.Context, n uint64) (uint64, error) {
 
 // Get returns the current value.
 func (cl Counter) Get(ctx context.Context) (uint64, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#[method]counter.get", cl.handle)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#[method]counter.get", cl.h.use())
 	if err != nil {
 		var zero uint64
 		return zero, err
@@ -58,12 +60,12 @@ func (cl Counter) Get(ctx context.Context) (uint64, error) {
 
 // Drop drops the handle: the component's destructor runs once no handle is left.
 func (cl Counter) Drop(ctx context.Context) error {
-	return cl.inst.Runtime().DropHandle(ctx, cl.handle)
+	return cl.inst.Runtime().DropHandle(ctx, cl.h.move())
 }
 
 // Total returns a's value plus b's (wrapping); a and b are only borrowed.
 func (cl *CountersClient) Total(ctx context.Context, a Counter, b Counter) (uint64, error) {
-	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#total", a.handle, b.handle)
+	out, err := cl.inst.Call(ctx, "wasifill:guests/counters@0.1.0#total", a.h.use(), b.h.use())
 	if err != nil {
 		var zero uint64
 		return zero, err
@@ -92,8 +94,8 @@ func (cl *CountersClient) NewCounter(ctx context.Context, start uint64) (Counter
 		return zero, err
 	}
 	return Counter{
-		handle: out[0].(value.Handle),
-		inst:   cl.inst,
+		h:    &clientHandle{handle: out[0].(value.Handle)},
+		inst: cl.inst,
 	}, nil
 }
 
@@ -105,9 +107,34 @@ func (cl *CountersClient) CounterZero(ctx context.Context) (Counter, error) {
 		return zero, err
 	}
 	return Counter{
-		handle: out[0].(value.Handle),
-		inst:   cl.inst,
+		h:    &clientHandle{handle: out[0].(value.Handle)},
+		inst: cl.inst,
 	}, nil
+}
+
+// clientHandle is a handle Go code holds; once moved or dropped it is gone.
+type clientHandle struct {
+	handle value.Handle
+	gone   atomic.Bool
+}
+
+// goneHandle is no handle: the runtime refuses it with a *runtime.HandleError.
+const goneHandle = value.Handle(4294967295)
+
+// use returns the handle to lend, or goneHandle.
+func (x *clientHandle) use() value.Handle {
+	if x == nil || x.gone.Load() {
+		return goneHandle
+	}
+	return x.handle
+}
+
+// move returns the handle to give away (it is gone then), or goneHandle.
+func (x *clientHandle) move() value.Handle {
+	if x == nil || x.gone.Swap(true) {
+		return goneHandle
+	}
+	return x.handle
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.

@@ -1,0 +1,282 @@
+package golang_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/gen/golang/internal/golden/goresources"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/wasip2"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// The guest bindings of the resource worlds are what the generator writes
+// now (UPDATE=1 rewrites them), twice the same; the runtimes they come
+// with are the embedded templates, checked elsewhere.
+func TestGuestGolden(t *testing.T) {
+	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range r.Packages[pkg].Worlds {
+		dir := map[string]string{"resources": "resources-guest", "go-resources": "goresources-guest"}[w.Name]
+		if dir == "" {
+			continue
+		}
+		files, err := golang.GenerateGuest(r, w.ID, "bindings")
+		if err != nil {
+			t.Fatalf("%s: %v", w.Name, err)
+		}
+		again, _ := golang.GenerateGuest(r, w.ID, "bindings")
+		if !bytes.Equal(files["bindings.go"], again["bindings.go"]) {
+			t.Errorf("%s: output is not deterministic", w.Name)
+		}
+		path := filepath.Join("testdata/golden", dir, "bindings.go")
+		if os.Getenv("UPDATE") == "1" {
+			os.MkdirAll(filepath.Dir(path), 0o755)
+			if err := os.WriteFile(path, files["bindings.go"], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(files["bindings.go"], want) {
+			t.Errorf("%s: generated code differs from %s (UPDATE=1 to accept): %v", w.Name, path, err)
+		}
+	}
+}
+
+// talliesSource is a Go component on the generated guest bindings of world
+// go-resources: it exports tallies, each keeping its sum in a counter it
+// imports (constructor, static, methods, a freestanding function with
+// borrows, Drop).
+const talliesSource = `package main
+
+import "user/bindings"
+
+type tally struct {
+	name string
+	c    bindings.Counter
+}
+
+func (t *tally) Add(n uint64) uint64 { return t.c.Add(n) }
+func (t *tally) Name() string        { return t.name }
+func (t *tally) Drop()               { t.c.Drop(); live-- }
+
+var live uint32
+
+type tallies struct{}
+
+func (tallies) NewTally(name string) bindings.Tally {
+	if name == "use-after-drop" { // a guest breaking the handle rules
+		c := bindings.NewCounter(0)
+		c.Drop()
+		c.Get()
+	}
+	live++
+	return &tally{name: name, c: bindings.NewCounter(0)}
+}
+
+// TallyJoin owns a and b: it drops them itself.
+func (tallies) TallyJoin(a, b bindings.Tally) bindings.Tally {
+	x, y := a.(*tally), b.(*tally)
+	c := bindings.CounterZero()
+	c.Add(bindings.CountersTotal(x.c, y.c))
+	x.Drop()
+	y.Drop()
+	live++
+	return &tally{name: x.name + "+" + y.name, c: c}
+}
+
+func (tallies) Sums(ts []bindings.Tally) []uint64 {
+	var out []uint64
+	for _, t := range ts {
+		out = append(out, t.(*tally).c.Get())
+	}
+	return out
+}
+
+func (tallies) LiveTallies() uint32 { return live }
+
+func init() { bindings.RegisterTallies(tallies{}) }
+
+func main() {}
+`
+
+// buildGoGuest generates the guest bindings of world into package
+// bindings, builds source on them for wasip1 (vetted) and componentizes
+// the module with the preview1 adapter.
+func buildGoGuest(t *testing.T, world, source string) []byte {
+	t.Helper()
+	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id witparse.WorldID = -1
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == world {
+			id = w.ID
+		}
+	}
+	files, err := golang.GenerateGuest(r, id, "bindings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "bindings"), 0o755)
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, "bindings", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module user\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(source), 0o644)
+	env := append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
+	for _, args := range [][]string{{"vet", "./..."}, {"build", "-buildmode=c-shared", "-o", "user.core.wasm", "."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, out)
+		}
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "user.core.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, guests+"wit", world),
+		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// counterProvider implements the counters a guest imports, in Go.
+type counterProvider struct {
+	live, drops int
+}
+
+type goCounter struct {
+	p *counterProvider
+	v uint64
+}
+
+func (c *goCounter) Add(_ context.Context, n uint64) (uint64, error) { c.v += n; return c.v, nil }
+func (c *goCounter) Get(context.Context) (uint64, error)             { return c.v, nil }
+func (c *goCounter) Drop(context.Context) error {
+	c.p.live--
+	c.p.drops++
+	return nil
+}
+
+func (p *counterProvider) NewCounter(_ context.Context, start uint64) (goresources.Counter, error) {
+	p.live++
+	return &goCounter{p: p, v: start}, nil
+}
+
+func (p *counterProvider) CounterZero(ctx context.Context) (goresources.Counter, error) {
+	return p.NewCounter(ctx, 0)
+}
+
+func (p *counterProvider) Total(ctx context.Context, a, b goresources.Counter) (uint64, error) {
+	x, _ := a.Get(ctx)
+	y, _ := b.Get(ctx)
+	return x + y, nil
+}
+
+func (p *counterProvider) Live(context.Context) (uint32, error) { return uint32(p.live), nil }
+
+// A Go component on the generated guest bindings exports a resource
+// (tallies) built on a resource it imports (counters), which a Go
+// provider on the generated host bindings implements; a typed client
+// drives the tallies. Handles that were moved or dropped are errors.
+func TestGuestResources(t *testing.T) {
+	wasm := buildGoGuest(t, "go-resources", talliesSource)
+	ctx := context.Background()
+	rt, err := runtime.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	p := &counterProvider{}
+	goresources.RegisterCounters(rt, p)
+	c, err := rt.Compile(ctx, wasm)
+	cl := goresources.NewTalliesClient(instantiate(t, rt, c, err))
+
+	a, err := cl.NewTally(ctx, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := cl.NewTally(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.Add(ctx, 5); err != nil || got != 5 {
+		t.Errorf("a.Add(5) = %d, %v", got, err)
+	}
+	if got, err := a.Add(ctx, 2); err != nil || got != 7 {
+		t.Errorf("a.Add(2) = %d, %v", got, err)
+	}
+	if got, err := b.Add(ctx, 10); err != nil || got != 10 {
+		t.Errorf("b.Add(10) = %d, %v", got, err)
+	}
+	if got, err := a.Name(ctx); err != nil || got != "a" {
+		t.Errorf("a.Name = %q, %v", got, err)
+	}
+	if got, err := cl.Sums(ctx, []goresources.Tally{a, b, a}); err != nil || !reflect.DeepEqual(got, []uint64{7, 10, 7}) {
+		t.Errorf("Sums = %v, %v", got, err)
+	}
+	if got, err := cl.LiveTallies(ctx); err != nil || got != 2 || p.live != 2 {
+		t.Errorf("LiveTallies = %d, %v; provider's live counters %d", got, err, p.live)
+	}
+	j, err := cl.TallyJoin(ctx, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := j.Name(ctx); err != nil || got != "a+b" {
+		t.Errorf("joined Name = %q, %v", got, err)
+	}
+	if got, err := j.Add(ctx, 1); err != nil || got != 18 {
+		t.Errorf("joined Add(1) = %d, %v", got, err)
+	}
+	if got, err := cl.LiveTallies(ctx); err != nil || got != 1 || p.live != 1 || p.drops != 2 {
+		t.Errorf("after join: LiveTallies = %d, %v; provider: %d live, %d dropped", got, err, p.live, p.drops)
+	}
+	// a and b moved into the component: the client's handles are gone.
+	var he *runtime.HandleError
+	if _, err := a.Name(ctx); !errors.As(err, &he) {
+		t.Errorf("a moved handle's method: err = %v, want a *runtime.HandleError", err)
+	}
+	if err := b.Drop(ctx); !errors.As(err, &he) {
+		t.Errorf("dropping a moved handle: err = %v", err)
+	}
+	if _, err := cl.Sums(ctx, []goresources.Tally{j, a}); !errors.As(err, &he) {
+		t.Errorf("borrowing a moved handle: err = %v", err)
+	}
+	if err := j.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cl.LiveTallies(ctx); err != nil || got != 0 || p.live != 0 || p.drops != 3 {
+		t.Errorf("after Drop: LiveTallies = %d, %v; provider: %d live, %d dropped", got, err, p.live, p.drops)
+	}
+	if err := j.Drop(ctx); !errors.As(err, &he) {
+		t.Errorf("second Drop: err = %v", err)
+	}
+	// A guest using a handle it dropped traps; the caller gets the error.
+	var trap *runtime.TrapError
+	if _, err := cl.NewTally(ctx, "use-after-drop"); !errors.As(err, &trap) || !errors.As(err, &he) {
+		t.Errorf("guest using a dropped handle: err = %v, want a trap with a *runtime.HandleError", err)
+	}
+}
