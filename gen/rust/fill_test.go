@@ -22,14 +22,15 @@ const (
 )
 
 // buildRust compiles a generated fill with Debian's rustc for
-// wasm32-unknown-unknown, exactly as docs/gen-rust.md says, and returns
-// the core module. Warnings fail the test.
+// wasm32-unknown-unknown, exactly as docs/gen-rust.md says (the libcore
+// debug info stripped), and returns the core module. Warnings fail the
+// test.
 func buildRust(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	rustc := filltest.Tool(t, wasmRustc, installRustc)
 	dir := filltest.WriteFiles(t, files)
 	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
-		"-O", "-C", "panic=abort", "-o", "fill.wasm", "lib.rs")
+		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -91,7 +92,8 @@ func generate(t testing.TB, kind string) map[string][]byte {
 
 var (
 	builtMu sync.Mutex
-	built   = map[string][]byte{}
+	built   = map[string][]byte{} // components
+	cores   = map[string][]byte{} // their core modules
 )
 
 // fill returns a fill component for wasifill:guests/types, built once per
@@ -105,7 +107,8 @@ func fill(t testing.TB, lang, kind string) []byte {
 	}
 	var comp []byte
 	if lang == "rust" {
-		comp = filltest.Componentize(t, buildRust(t, generate(t, kind)), kind, false)
+		cores[lang+kind] = buildRust(t, generate(t, kind))
+		comp = filltest.Componentize(t, cores[lang+kind], kind, false)
 	} else {
 		var files map[string][]byte
 		var err error
@@ -119,7 +122,8 @@ func fill(t testing.TB, lang, kind string) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		comp = filltest.Componentize(t, filltest.BuildGo(t, files), kind, true)
+		cores[lang+kind] = filltest.BuildGo(t, files)
+		comp = filltest.Componentize(t, cores[lang+kind], kind, true)
 	}
 	built[lang+kind] = comp
 	return comp

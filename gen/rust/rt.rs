@@ -64,7 +64,8 @@ static mut TOP: usize = 0;
 static mut END: usize = 0;
 
 /// Returns size bytes aligned to align (a power of two) from the arena,
-/// growing memory when needed.
+/// growing memory when needed. Not inlined: it is called everywhere.
+#[inline(never)]
 pub unsafe fn alloc(size: usize, align: usize) -> usize {
     if BASE == 0 {
         BASE = sys::heap_base();

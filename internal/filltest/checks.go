@@ -44,6 +44,12 @@ var Cases = []Case{
 // Runtime returns a runtime with WASI 0.2 defined and an rpc host on it.
 func Runtime(t testing.TB) (*runtime.Runtime, *rpc.Host) {
 	t.Helper()
+	return RuntimeConfig(t, rpc.Config{})
+}
+
+// RuntimeConfig is Runtime with the rpc host configured by cfg.
+func RuntimeConfig(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host) {
+	t.Helper()
 	ctx := context.Background()
 	rt, err := runtime.New(ctx)
 	if err != nil {
@@ -53,7 +59,7 @@ func Runtime(t testing.TB) (*runtime.Runtime, *rpc.Host) {
 	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
 		t.Fatal(err)
 	}
-	return rt, rpc.New(rt, rpc.Config{})
+	return rt, rpc.New(rt, cfg)
 }
 
 // Instantiate compiles and instantiates a component.
