@@ -1,15 +1,22 @@
 package rust_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/rpc"
+	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -179,6 +186,54 @@ func TestResourcesRefused(t *testing.T) {
 		ue, ok := err.(*rust.UnsupportedError)
 		if !ok || ue.What != "resources" || ue.Item != "wasifill:guests/counters@0.1.0: function total" {
 			t.Errorf("resources world: err = %v, want an UnsupportedError about resources naming total", err)
+		}
+	}
+}
+
+// The kv import fill maps rpc-errors onto the store's own error variant:
+// not-found with the message, deadline-exceeded without one, and a trap
+// for a case the variant lacks; a successful answer decodes.
+func TestImportFillErrorCases(t *testing.T) {
+	g := goldens[2] // kv-import: world import-fill, the fill's own world
+	wit := filepath.Join(filltest.Root(t), g.wit)
+	core := buildRust(t, g.generate(t))
+	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, wit, g.world)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const store = "acme:kv/store@1.0.0"
+	ctx := context.Background()
+	for _, tc := range []struct {
+		answer  []byte
+		err     *rpc.Error
+		want    value.Value
+		wantErr bool
+	}{
+		{answer: []byte{0, 1, 2, 'h', 'i'}, want: value.Ok(value.Some([]byte("hi")))},
+		{err: &rpc.Error{Kind: rpc.NotFound, Msg: "no key"}, want: value.Err(value.Variant{Case: 0, Payload: "no key"})},
+		{err: &rpc.Error{Kind: rpc.DeadlineExceeded}, want: value.Err(value.Variant{Case: 2})},
+		{err: &rpc.Error{Kind: rpc.Trap, Msg: "boom"}, wantErr: true},
+	} {
+		rt, h := filltest.Runtime(t)
+		h.AddProvider("kv", func(context.Context, string, string, []byte) ([]byte, error) {
+			if tc.err != nil {
+				return nil, tc.err
+			}
+			return tc.answer, nil
+		}, 0)
+		h.Link("", store, "kv", 0)
+		inst := filltest.Instantiate(ctx, t, rt, comp)
+		f, _ := inst.Func(store + "#get")
+		out, err := f.Call(ctx, "k")
+		if tc.wantErr {
+			var trap *runtime.TrapError
+			if !errors.As(err, &trap) {
+				t.Errorf("get with %v: %v, %v; want a trap", tc.err, out, err)
+			}
+			continue
+		}
+		if err != nil || !value.Equal(f.Results()[0], out[0], tc.want) {
+			t.Errorf("get with %v: %v, %v; want %v", tc.err, out, err, tc.want)
 		}
 	}
 }
