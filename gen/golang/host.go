@@ -47,6 +47,7 @@ func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (map[st
 		for _, nt := range r.Interfaces[in.id].Types {
 			id := nt.ID
 			if _, named := ts.names[id]; named {
+				ts.item = in.name + ": type " + nt.Name
 				if err := ts.emitNamed(f, id); err != nil {
 					return nil, err
 				}
