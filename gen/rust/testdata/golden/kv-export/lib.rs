@@ -5,11 +5,13 @@
 //! imports) and encoding the result in the wire format.
 //!
 //! Build: `rustc --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown
-//! -O -C panic=abort lib.rs` (or `cargo build --release --target wasm32-unknown-unknown`).
+//! -O -C panic=abort -C strip=debuginfo lib.rs`, or
+//! `cargo build --release --target wasm32-unknown-unknown`.
 #![no_std]
 
 mod handle;
 mod rt;
+
 use rt::*;
 
 // The component's acme:kv/store@1.0.0.

@@ -5,7 +5,8 @@
 //! wasifill:rpc/transport.invoke, the params and the result in the wire format.
 //!
 //! Build: `rustc --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown
-//! -O -C panic=abort lib.rs` (or `cargo build --release --target wasm32-unknown-unknown`).
+//! -O -C panic=abort -C strip=debuginfo lib.rs`, or
+//! `cargo build --release --target wasm32-unknown-unknown`.
 #![no_std]
 
 mod invoke;
