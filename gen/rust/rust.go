@@ -83,11 +83,15 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	if codecs := f.cs.out.b.String(); codecs != "" {
 		body += "\n// Wire codecs.\n\n" + codecs
 	}
+	crate := w.Name + "-" + kind + "-fill"
+	if strings.HasSuffix(w.Name, "fill") { // the fill's own world
+		crate = w.Name
+	}
 	data := map[string]string{
 		"Kind":  kind,
 		"World": w.Name,
 		"Body":  strings.TrimRight(body, "\n"),
-		"Crate": w.Name + "-" + kind + "-fill",
+		"Crate": crate,
 	}
 	out := map[string][]byte{}
 	for _, t := range []struct{ tmpl, file string }{{"lib.rs.tmpl", "lib.rs"}, {"Cargo.toml.tmpl", "Cargo.toml"}} {

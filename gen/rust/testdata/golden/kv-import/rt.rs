@@ -20,21 +20,21 @@ mod sys {
     }
 }
 
-/// Stand-ins for the host, which only type-checks fills.
+/// Stand-ins for the host, which only type-checks fills (`cargo check`
+/// works there too).
 #[cfg(not(target_arch = "wasm32"))]
 mod sys {
     pub fn memory_grow(_: u32, _: usize) -> usize {
         usize::MAX
     }
     pub fn trap() -> ! {
-        panic!("wasifill fill: trap")
+        loop {}
     }
     pub fn heap_base() -> usize {
         0
     }
 }
 
-#[cfg(target_arch = "wasm32")]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     sys::trap()
