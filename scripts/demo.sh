@@ -16,7 +16,7 @@ timed() { local s=$(date +%s%N); "$@" || echo "(exit $?)"; echo "   [$(( ($(date
 step "the custom interface the app imports ($kv/wit/kv.wit, parsed and resolved by wasifill's WIT front end)"
 $w wit "$kv/wit" | sed -n '/^interface store/,/^}/p'
 
-step "build: gen go (guest bindings, import fill, export fill) → go build (wasip1) → componentize → compose"
+step "build: gen go (guest bindings, export fill, host bindings) + gen rust (import fill) → go build / rustc → componentize → compose"
 if [ -f .tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm ]; then
   timed "$kv/build.sh" "$tmp/build"
   for f in app kv; do
@@ -32,6 +32,7 @@ else
   echo "(no preview1 adapter: scripts/install-tools.sh installs jco; running the committed $kv/build instead)"
   config=$kv/wasifill.yaml
 fi
+echo "the Rust import fill: $(wc -c < "$(dirname "$config")/build/import-fill.wasm") bytes as a component (no WASI, no allocator but a bump arena)"
 for f in app kv; do
   echo "$f.wasm — imports and exports besides WASI:"
   $w inspect "$(dirname "$config")/build/$f.wasm" | sed -n '/^imports/,/^wit:/p' | grep -v 'wasi:\|^wit:' | sed 's/^/  /'

@@ -160,7 +160,7 @@ func BenchmarkGenGuest(b *testing.B) {
 }
 
 // BenchmarkGenGuestCold does from-wit in a new process each time, as a
-// go:generate line would (both sides exec this test binary, so start-up
+// //go:generate line would (both sides exec this test binary, so start-up
 // costs the same; wit.LoadWIT reads wasm-tools compiled from wazero's
 // on-disk cache).
 func BenchmarkGenGuestCold(b *testing.B) {
