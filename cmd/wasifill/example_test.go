@@ -48,3 +48,21 @@ func TestKVExample(t *testing.T) {
 		}
 	}
 }
+
+// The example's generated sources are what the generators write today
+// (build.sh's gen lines, with --check).
+func TestKVExampleSourcesAreFresh(t *testing.T) {
+	kv := "../../docs/examples/kv/"
+	for _, args := range [][]string{
+		{"go", "--world", "app", "--guest", "--package", "bindings", "--out", kv + "app/bindings"},
+		{"go", "--world", "store-impl", "--guest", "--package", "bindings", "--out", kv + "store/bindings"},
+		{"rust", "--world", "app", "--fill", "import", "--out", kv + "fills/import-rust"},
+		{"go", "--world", "store-impl", "--fill", "export", "--out", kv + "fills/export"},
+		{"go", "--world", "app", "--host", "--package", "kvhost", "--out", kv + "host/kvhost"},
+	} {
+		full := append([]string{"gen", args[0], "--wit", kv + "wit", "--check"}, args[1:]...)
+		if code, _, errOut := runCLI(t, full...); code != 0 {
+			t.Errorf("wasifill %v: exit %d, %s (run docs/examples/kv/build.sh)", full, code, errOut)
+		}
+	}
+}
