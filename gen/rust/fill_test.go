@@ -237,3 +237,21 @@ func TestImportFillErrorCases(t *testing.T) {
 		}
 	}
 }
+
+// Streams, futures and maps are refused too, naming the function.
+func TestUnsupportedTypes(t *testing.T) {
+	for what, typ := range map[string]string{"streams": "stream<u8>", "futures": "future<string>", "maps": "map<string, u32>"} {
+		dir := filltest.WriteFiles(t, map[string][]byte{"x.wit": []byte(
+			"package a:b;\ninterface i {\n  f: func(x: list<" + typ + ">);\n}\nworld w {\n  import i;\n}\n")})
+		r, pkg, err := witparse.Load(dir, witparse.Options{})
+		if err != nil {
+			t.Logf("%s: %v (the WIT front end refuses it)", what, err)
+			continue
+		}
+		_, err = rust.GenerateImportFill(r, r.Packages[pkg].Worlds[0].ID)
+		ue, ok := err.(*rust.UnsupportedError)
+		if !ok || ue.What != what || ue.Item != "a:b/i: function f" {
+			t.Errorf("%s: err = %v, want an UnsupportedError about %s naming a:b/i: function f", typ, err, what)
+		}
+	}
+}

@@ -173,12 +173,12 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	}
 	fn := &function{iface: iface, name: fun.Name, ident: ident + "_" + snake(fun.Name), docs: fun.Docs}
 	conv := func(t witparse.Type) (*value.Type, error) {
+		if what := f.unsupported(t, 0); what != "" {
+			return nil, &UnsupportedError{Item: item, What: what}
+		}
 		v, err := f.r.ValueType(t)
 		if err != nil {
-			return nil, &UnsupportedError{Item: item, What: err.Error()}
-		}
-		if hasHandle(v) {
-			return nil, &UnsupportedError{Item: item, What: "resources"}
+			return nil, fmt.Errorf("gen rust: %s: %w", item, err)
 		}
 		return v, nil
 	}
@@ -199,28 +199,51 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	return fn, nil
 }
 
-// hasHandle reports whether t holds a resource handle.
-func hasHandle(t *value.Type) bool {
-	if t == nil {
-		return false
+// unsupported names what in t the fills cannot carry yet ("resources",
+// "maps", "streams", "futures", "<prim> values"), or is "".
+func (f *fill) unsupported(t witparse.Type, depth int) string {
+	if t.IsPrim() {
+		switch t.Prim {
+		case "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string":
+			return ""
+		}
+		return t.Prim + " values"
 	}
-	if t.Kind == value.KindOwn || t.Kind == value.KindBorrow {
-		return true
+	if depth > 100 {
+		return ""
 	}
-	for _, f := range t.Fields {
-		if hasHandle(f.Type) {
-			return true
+	d := f.r.Types[t.ID]
+	var parts []witparse.Type
+	switch d.Kind {
+	case witparse.KindResource, witparse.KindHandle:
+		return "resources"
+	case witparse.KindMap:
+		return "maps"
+	case witparse.KindStream:
+		return "streams"
+	case witparse.KindFuture:
+		return "futures"
+	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
+		parts = append(parts, d.Elem)
+	}
+	parts = append(parts, d.Types...)
+	for _, fl := range d.Fields {
+		parts = append(parts, fl.Type)
+	}
+	for _, c := range d.Cases {
+		if c.Type != nil {
+			parts = append(parts, *c.Type)
 		}
 	}
-	for _, c := range t.Cases {
-		if hasHandle(c.Type) {
-			return true
+	for _, p := range []*witparse.Type{d.Ok, d.Err} {
+		if p != nil {
+			parts = append(parts, *p)
 		}
 	}
-	for _, e := range t.Elems {
-		if hasHandle(e) {
-			return true
+	for _, p := range parts {
+		if what := f.unsupported(p, depth+1); what != "" {
+			return what
 		}
 	}
-	return hasHandle(t.Elem) || hasHandle(t.Ok) || hasHandle(t.Err)
+	return ""
 }
