@@ -11,6 +11,7 @@ import (
 const (
 	maxWidth     = 100 // rustfmt's max_width
 	fnCallWidth  = 60  // rustfmt's fn_call_width: wider argument lists go vertical
+	shortArg     = 10  // rustfmt's short_array_element_width_threshold
 	indentString = "    "
 )
 
@@ -57,8 +58,10 @@ func (c *code) docs(text string) {
 	}
 }
 
-// call writes prefix + name(args) + suffix as a statement, vertically when
-// rustfmt would.
+// call writes prefix + name(args) + suffix as a statement, as rustfmt
+// lays it out: on one line if it fits; else, when every argument is short
+// (at most shortArg bytes, like "f3" or "ret as i32"), packed into lines;
+// else one argument a line.
 func (c *code) call(prefix, name string, args []string, suffix string) {
 	joined := strings.Join(args, ", ")
 	one := prefix + name + "(" + joined + ")" + suffix
@@ -67,10 +70,51 @@ func (c *code) call(prefix, name string, args []string, suffix string) {
 		return
 	}
 	c.open("%s%s(", prefix, name)
+	short := true
 	for _, a := range args {
-		c.line("%s,", a)
+		short = short && len(a) <= shortArg
 	}
+	if !short {
+		for _, a := range args {
+			c.line("%s,", a)
+		}
+		c.close(")" + suffix)
+		return
+	}
+	room := maxWidth - c.indent*len(indentString)
+	line := ""
+	for _, a := range args {
+		if line != "" && len(line)+len(a)+2 > room {
+			c.line("%s", line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += a + ","
+	}
+	c.line("%s", line)
 	c.close(")" + suffix)
+}
+
+// head writes a function head ending in " {" and indents (see signature).
+func (c *code) head(prefix string, params []string, result string) {
+	c.signature(prefix, params, result, " {")
+	c.indent++
+}
+
+// attr writes #[name(args)], on three lines when it does not fit in one.
+func (c *code) attr(name, args string) {
+	one := "#[" + name + "(" + args + ")]"
+	if c.indent*len(indentString)+len(one) <= maxWidth {
+		c.line("%s", one)
+		return
+	}
+	c.line("#[%s(", name)
+	c.indent++
+	c.line("%s", args)
+	c.indent--
+	c.line(")]")
 }
 
 // signature writes a function head (prefix "pub unsafe extern \"C\" fn f",

@@ -29,7 +29,10 @@ func (f *fill) exportFill(ifaces []gen.Interface) error {
 		}
 		c.line("")
 		c.line("// The component's %s.", ifc.Name)
-		c.line("#[link(wasm_import_module = %q)]", ifc.Name)
+		if len(ifaces) > 1 { // wasm imports are per module: the same name in two is no clash
+			c.line("#[allow(clashing_extern_declarations)]")
+		}
+		c.attr("link", fmt.Sprintf("wasm_import_module = %q", ifc.Name))
 		c.open("extern \"C\" {")
 		for i, fn := range s.fns {
 			if i > 0 {
@@ -95,7 +98,7 @@ func (f *fill) serveFunc(fn *function) {
 	sig := lowerSig(fn)
 	c.line("")
 	c.line("/// Serves %s#%s.", fn.iface, fn.name)
-	c.open("unsafe fn serve_%s(r: &mut R) -> Res<usize> {", fn.ident)
+	c.head("unsafe fn serve_"+fn.ident, []string{"r: &mut R"}, "Res<usize>")
 	var args []string
 	if sig.ParamsSpilled {
 		t := value.TupleOf(fn.params...)

@@ -22,6 +22,8 @@ var goldens = []golden{
 	{"types-export", "testdata/guests/wit", "all-types", "export"},
 	{"kv-import", "docs/examples/kv/wit", "import-fill", "import"},
 	{"kv-export", "docs/examples/kv/wit", "export-fill", "export"},
+	{"stress-import", "gen/rust/testdata/stress", "user", "import"},
+	{"stress-export", "gen/rust/testdata/stress", "user", "export"},
 }
 
 func (g golden) generate(t testing.TB) map[string][]byte {

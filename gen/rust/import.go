@@ -147,9 +147,11 @@ func (f *fill) importFunc(fn *function, konst string) {
 		c.line("check(r.end());")
 		c.line("reset();")
 	case sig.ResultsSpilled:
-		c.line("check(%s_result(&mut r)) as i32", fn.ident)
+		c.call("let res = ", "result_"+fn.ident, []string{"&mut r"}, ";")
+		c.line("check(res) as i32")
 	default:
-		c.line("let v = check(%s_result(&mut r));", fn.ident)
+		c.call("let res = ", "result_"+fn.ident, []string{"&mut r"}, ";")
+		c.line("let v = check(res);")
 		c.line("reset();")
 		c.line("v")
 	}
@@ -161,21 +163,21 @@ func (f *fill) importFunc(fn *function, konst string) {
 		c.line("")
 		c.line("/// After the host has read the result of `%s`: the call is over.", fn.name)
 		c.line("#[export_name = %q]", "cabi_post_"+export)
-		c.open("pub unsafe extern \"C\" fn %s_post(_: i32) {", fn.ident)
+		c.head("pub unsafe extern \"C\" fn post_"+fn.ident, []string{"_: i32"}, "")
 		c.line("reset();")
 		c.close("}")
 	}
 	c.line("")
 	c.line("/// Decodes the result of `%s`.", fn.name)
 	if sig.ResultsSpilled {
-		c.open("unsafe fn %s_result(r: &mut R) -> Res<usize> {", fn.ident)
+		c.head("unsafe fn result_"+fn.ident, []string{"r: &mut R"}, "Res<usize>")
 		c.line("let ret = alloc(%d, %d);", canon.Size(fn.result), canon.Alignment(fn.result))
 		f.cs.memDec(c, fn.result, "ret")
 		c.line("r.end()?;")
 		c.line("Ok(ret)")
 	} else {
 		t := rustType(sig.Results[0])
-		c.open("unsafe fn %s_result(r: &mut R) -> Res<%s> {", fn.ident, t)
+		c.head("unsafe fn result_"+fn.ident, []string{"r: &mut R"}, "Res<"+t+">")
 		c.line("let v: %s;", t)
 		f.cs.flatDec(c, fn.result, []slot{{"v", sig.Results[0]}})
 		c.line("r.end()?;")

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
 
@@ -69,7 +70,12 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	if n == 0 {
 		return nil, fmt.Errorf("gen rust: world %s has no custom interface functions to fill", w.Name)
 	}
-	f := &fill{r: r, cs: newCodecs(typeDocs(r, ifaces)), used: map[string]bool{}, errFns: map[string]string{}}
+	f := &fill{r: r, cs: newCodecs(typeDocs(r, ifaces)), used: map[string]bool{}, errFns: map[string]string{}, fnNames: map[string]int{}}
+	for _, ifc := range ifaces {
+		for _, fun := range r.Interfaces[ifc.ID].Functions {
+			f.fnNames[fun.Name]++
+		}
+	}
 	var err error
 	if kind == "import" {
 		err = f.importFill(ifaces)
@@ -130,11 +136,12 @@ func typeDocs(r *witparse.Resolve, ifaces []gen.Interface) map[string]string {
 
 // fill is one fill being generated.
 type fill struct {
-	r      *witparse.Resolve
-	cs     *codecs
-	body   code
-	used   map[string]bool   // Rust names taken by interfaces and error mappings
-	errFns map[string]string // error type key → its rpc_to_ function
+	r       *witparse.Resolve
+	cs      *codecs
+	body    code
+	used    map[string]bool   // Rust names taken by interfaces and error mappings
+	errFns  map[string]string // error type key → its rpc_to_ function
+	fnNames map[string]int    // how many of the fill's interfaces have a function of a name
 }
 
 // ident returns a Rust name for an interface ("store" for
@@ -150,6 +157,40 @@ func (f *fill) ident(ifc gen.Interface) string {
 	}
 	f.used[n] = true
 	return n
+}
+
+// fnIdent is the Rust name of function name of the interface whose Rust
+// name is iface: the function's own name when no other interface of the
+// fill has one of that name, else prefixed with the interface's. A name
+// that could clash with a keyword, the runtime's names, the locals of the
+// generated code or the generated helpers' prefixes gets a trailing "_".
+func (f *fill) fnIdent(iface, name string) string {
+	id := snake(name)
+	if f.fnNames[name] > 1 {
+		id = iface + "_" + id
+	}
+	if reserved[id] || regexp.MustCompile(`^[pf][0-9]+$`).MatchString(id) {
+		return id + "_"
+	}
+	for _, p := range []string{"w_", "enc_", "dec_", "serve_", "result_", "post_", "rpc_to_"} {
+		if strings.HasPrefix(id, p) {
+			return id + "_"
+		}
+	}
+	return id
+}
+
+// reserved are Rust keywords and the names the generated code uses.
+var reserved = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`as break const continue crate else enum extern false fn for if impl in let loop
+		match mod move mut pub ref return self static struct super trait true type unsafe use where while async await
+		dyn abstract become box do final macro override priv typeof unsized virtual yield try union
+		alloc alloc_n reset mark check fail put bytes cabi_realloc invoke handle handle_post dispatch
+		ld8 ld16 ld32 ld64 st8 st16 st32 st64 sys panic rt core a c e n p q r v w ret`) {
+		reserved[n] = true
+	}
 }
 
 // function is one function of a fill: its value types, checked.
@@ -171,7 +212,7 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	default:
 		return nil, &UnsupportedError{Item: item, What: "resources"}
 	}
-	fn := &function{iface: iface, name: fun.Name, ident: ident + "_" + snake(fun.Name), docs: fun.Docs}
+	fn := &function{iface: iface, name: fun.Name, ident: f.fnIdent(ident, fun.Name), docs: fun.Docs}
 	conv := func(t witparse.Type) (*value.Type, error) {
 		if what := f.unsupported(t, 0); what != "" {
 			return nil, &UnsupportedError{Item: item, What: what}

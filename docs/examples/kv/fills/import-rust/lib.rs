@@ -30,21 +30,22 @@ fn rpc_to_error(c: u32) -> Option<(u32, bool)> {
 
 /// Returns the value of `key`, if present.
 #[export_name = "acme:kv/store@1.0.0#get"]
-pub unsafe extern "C" fn store_get(p0: i32, p1: i32) -> i32 {
+pub unsafe extern "C" fn get(p0: i32, p1: i32) -> i32 {
     let w = mark();
     w_string(p0 as usize, p1 as usize);
     let mut r = invoke(STORE, "get", w, Errs::Cases(rpc_to_error));
-    check(store_get_result(&mut r)) as i32
+    let res = result_get(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `get`: the call is over.
 #[export_name = "cabi_post_acme:kv/store@1.0.0#get"]
-pub unsafe extern "C" fn store_get_post(_: i32) {
+pub unsafe extern "C" fn post_get(_: i32) {
     reset();
 }
 
 /// Decodes the result of `get`.
-unsafe fn store_get_result(r: &mut R) -> Res<usize> {
+unsafe fn result_get(r: &mut R) -> Res<usize> {
     let ret = alloc(16, 4);
     dec_result_option_list_u8_error(r, ret)?;
     r.end()?;
@@ -53,22 +54,23 @@ unsafe fn store_get_result(r: &mut R) -> Res<usize> {
 
 /// Stores `value` under `key`.
 #[export_name = "acme:kv/store@1.0.0#set"]
-pub unsafe extern "C" fn store_set(p0: i32, p1: i32, p2: i32, p3: i32) -> i32 {
+pub unsafe extern "C" fn set(p0: i32, p1: i32, p2: i32, p3: i32) -> i32 {
     let w = mark();
     w_string(p0 as usize, p1 as usize);
     w_string(p2 as usize, p3 as usize);
     let mut r = invoke(STORE, "set", w, Errs::Cases(rpc_to_error));
-    check(store_set_result(&mut r)) as i32
+    let res = result_set(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `set`: the call is over.
 #[export_name = "cabi_post_acme:kv/store@1.0.0#set"]
-pub unsafe extern "C" fn store_set_post(_: i32) {
+pub unsafe extern "C" fn post_set(_: i32) {
     reset();
 }
 
 /// Decodes the result of `set`.
-unsafe fn store_set_result(r: &mut R) -> Res<usize> {
+unsafe fn result_set(r: &mut R) -> Res<usize> {
     let ret = alloc(16, 4);
     dec_result_unit_error(r, ret)?;
     r.end()?;
@@ -77,21 +79,22 @@ unsafe fn store_set_result(r: &mut R) -> Res<usize> {
 
 /// Lists keys with the given prefix.
 #[export_name = "acme:kv/store@1.0.0#keys"]
-pub unsafe extern "C" fn store_keys(p0: i32, p1: i32) -> i32 {
+pub unsafe extern "C" fn keys(p0: i32, p1: i32) -> i32 {
     let w = mark();
     w_string(p0 as usize, p1 as usize);
     let mut r = invoke(STORE, "keys", w, Errs::Cases(rpc_to_error));
-    check(store_keys_result(&mut r)) as i32
+    let res = result_keys(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `keys`: the call is over.
 #[export_name = "cabi_post_acme:kv/store@1.0.0#keys"]
-pub unsafe extern "C" fn store_keys_post(_: i32) {
+pub unsafe extern "C" fn post_keys(_: i32) {
     reset();
 }
 
 /// Decodes the result of `keys`.
-unsafe fn store_keys_result(r: &mut R) -> Res<usize> {
+unsafe fn result_keys(r: &mut R) -> Res<usize> {
     let ret = alloc(16, 4);
     dec_result_list_string_error(r, ret)?;
     r.end()?;

@@ -19,19 +19,19 @@ use rt::*;
 extern "C" {
     /// Returns the value of `key`, if present.
     #[link_name = "get"]
-    fn store_get(p0: i32, p1: i32, p2: i32);
+    fn get(p0: i32, p1: i32, p2: i32);
 
     /// Stores `value` under `key`.
     #[link_name = "set"]
-    fn store_set(p0: i32, p1: i32, p2: i32, p3: i32, p4: i32);
+    fn set(p0: i32, p1: i32, p2: i32, p3: i32, p4: i32);
 
     /// Lists keys with the given prefix.
     #[link_name = "keys"]
-    fn store_keys(p0: i32, p1: i32, p2: i32);
+    fn keys(p0: i32, p1: i32, p2: i32);
 }
 
 /// Serves acme:kv/store@1.0.0#get.
-unsafe fn serve_store_get(r: &mut R) -> Res<usize> {
+unsafe fn serve_get(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let (q, n) = r.string()?;
@@ -39,14 +39,14 @@ unsafe fn serve_store_get(r: &mut R) -> Res<usize> {
     f1 = n as i32;
     r.end()?;
     let ret = alloc(16, 4);
-    store_get(f0, f1, ret as i32);
+    get(f0, f1, ret as i32);
     let w = mark();
     enc_result_option_list_u8_error(ret);
     Ok(w)
 }
 
 /// Serves acme:kv/store@1.0.0#set.
-unsafe fn serve_store_set(r: &mut R) -> Res<usize> {
+unsafe fn serve_set(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -59,14 +59,14 @@ unsafe fn serve_store_set(r: &mut R) -> Res<usize> {
     f3 = n as i32;
     r.end()?;
     let ret = alloc(16, 4);
-    store_set(f0, f1, f2, f3, ret as i32);
+    set(f0, f1, f2, f3, ret as i32);
     let w = mark();
     enc_result_unit_error(ret);
     Ok(w)
 }
 
 /// Serves acme:kv/store@1.0.0#keys.
-unsafe fn serve_store_keys(r: &mut R) -> Res<usize> {
+unsafe fn serve_keys(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let (q, n) = r.string()?;
@@ -74,7 +74,7 @@ unsafe fn serve_store_keys(r: &mut R) -> Res<usize> {
     f1 = n as i32;
     r.end()?;
     let ret = alloc(16, 4);
-    store_keys(f0, f1, ret as i32);
+    keys(f0, f1, ret as i32);
     let w = mark();
     enc_result_list_string_error(ret);
     Ok(w)
@@ -84,9 +84,9 @@ unsafe fn serve_store_keys(r: &mut R) -> Res<usize> {
 unsafe fn dispatch(iface: &[u8], func: &[u8], r: &mut R) -> Option<Res<usize>> {
     match iface {
         b"acme:kv/store@1.0.0" => match func {
-            b"get" => Some(serve_store_get(r)),
-            b"set" => Some(serve_store_set(r)),
-            b"keys" => Some(serve_store_keys(r)),
+            b"get" => Some(serve_get(r)),
+            b"set" => Some(serve_set(r)),
+            b"keys" => Some(serve_keys(r)),
             _ => None,
         },
         _ => None,

@@ -19,261 +19,241 @@ use rt::*;
 extern "C" {
     /// Returns v.
     #[link_name = "echo-bool"]
-    fn types_echo_bool(p0: i32) -> i32;
+    fn echo_bool(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-s8"]
-    fn types_echo_s8(p0: i32) -> i32;
+    fn echo_s8(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-u8"]
-    fn types_echo_u8(p0: i32) -> i32;
+    fn echo_u8(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-s16"]
-    fn types_echo_s16(p0: i32) -> i32;
+    fn echo_s16(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-u16"]
-    fn types_echo_u16(p0: i32) -> i32;
+    fn echo_u16(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-s32"]
-    fn types_echo_s32(p0: i32) -> i32;
+    fn echo_s32(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-u32"]
-    fn types_echo_u32(p0: i32) -> i32;
+    fn echo_u32(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-s64"]
-    fn types_echo_s64(p0: i64) -> i64;
+    fn echo_s64(p0: i64) -> i64;
 
     /// Returns v.
     #[link_name = "echo-u64"]
-    fn types_echo_u64(p0: i64) -> i64;
+    fn echo_u64(p0: i64) -> i64;
 
     /// Returns v.
     #[link_name = "echo-f32"]
-    fn types_echo_f32(p0: f32) -> f32;
+    fn echo_f32(p0: f32) -> f32;
 
     /// Returns v.
     #[link_name = "echo-f64"]
-    fn types_echo_f64(p0: f64) -> f64;
+    fn echo_f64(p0: f64) -> f64;
 
     /// Returns v.
     #[link_name = "echo-char"]
-    fn types_echo_char(p0: i32) -> i32;
+    fn echo_char(p0: i32) -> i32;
 
     /// Returns v (the guest frees it in cabi_post).
     #[link_name = "echo-string"]
-    fn types_echo_string(p0: i32, p1: i32, p2: i32);
+    fn echo_string(p0: i32, p1: i32, p2: i32);
 
     /// Returns v (the guest frees it in cabi_post).
     #[link_name = "echo-bytes"]
-    fn types_echo_bytes(p0: i32, p1: i32, p2: i32);
+    fn echo_bytes(p0: i32, p1: i32, p2: i32);
 
     /// Returns v (the guest frees every string and the list in cabi_post).
     #[link_name = "echo-strings"]
-    fn types_echo_strings(p0: i32, p1: i32, p2: i32);
+    fn echo_strings(p0: i32, p1: i32, p2: i32);
 
     /// Returns p, through a return area.
     #[link_name = "echo-person"]
-    fn types_echo_person(
-        p0: i32,
-        p1: i32,
-        p2: i32,
-        p3: i32,
-        p4: i32,
-        p5: i32,
-        p6: i32,
-        p7: i32,
-        p8: i32,
-    );
+    fn echo_person(p0: i32, p1: i32, p2: i32, p3: i32, p4: i32, p5: i32, p6: i32, p7: i32, p8: i32);
 
     /// Returns s, through a return area.
     #[link_name = "echo-shape"]
-    fn types_echo_shape(p0: i32, p1: i64, p2: i32, p3: i32);
+    fn echo_shape(p0: i32, p1: i64, p2: i32, p3: i32);
 
     /// Returns c.
     #[link_name = "echo-color"]
-    fn types_echo_color(p0: i32) -> i32;
+    fn echo_color(p0: i32) -> i32;
 
     /// Returns p.
     #[link_name = "echo-perms"]
-    fn types_echo_perms(p0: i32) -> i32;
+    fn echo_perms(p0: i32) -> i32;
 
     /// Returns v.
     #[link_name = "echo-option"]
-    fn types_echo_option(p0: i32, p1: i32, p2: i32, p3: i32);
+    fn echo_option(p0: i32, p1: i32, p2: i32, p3: i32);
 
     /// Returns v.
     #[link_name = "echo-result"]
-    fn types_echo_result(p0: i32, p1: i32, p2: i32, p3: i32);
+    fn echo_result(p0: i32, p1: i32, p2: i32, p3: i32);
 
     /// Returns v.
     #[link_name = "echo-tuple"]
-    fn types_echo_tuple(p0: i32, p1: i32, p2: i32, p3: f64, p4: i32);
+    fn echo_tuple(p0: i32, p1: i32, p2: i32, p3: f64, p4: i32);
 
     /// Returns the sum of its twenty arguments (wrapping). They flatten to 20
     /// core values, more than 16, so the caller passes them in memory.
     #[link_name = "sum-many"]
-    fn types_sum_many(p0: i32) -> i64;
+    fn sum_many(p0: i32) -> i64;
 
     /// Does nothing with v and returns nothing.
     #[link_name = "no-result"]
-    fn types_no_result(p0: i32);
+    fn no_result(p0: i32);
 
     /// Describes p in one line, e.g. `ann (7) [a, b] at (1, 2)`, or
     /// `bob (30) [] at nowhere` without a home.
     #[link_name = "describe"]
-    fn types_describe(
-        p0: i32,
-        p1: i32,
-        p2: i32,
-        p3: i32,
-        p4: i32,
-        p5: i32,
-        p6: i32,
-        p7: i32,
-        p8: i32,
-    );
+    fn describe(p0: i32, p1: i32, p2: i32, p3: i32, p4: i32, p5: i32, p6: i32, p7: i32, p8: i32);
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-bool.
-unsafe fn serve_types_echo_bool(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_bool(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.bool()? as i32;
     r.end()?;
-    let v = types_echo_bool(f0);
+    let v = echo_bool(f0);
     let w = mark();
     w_bool(v != 0);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-s8.
-unsafe fn serve_types_echo_s8(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_s8(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.byte()? as i8 as i32;
     r.end()?;
-    let v = types_echo_s8(f0);
+    let v = echo_s8(f0);
     let w = mark();
     w_byte(v as u8);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-u8.
-unsafe fn serve_types_echo_u8(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_u8(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.byte()? as i32;
     r.end()?;
-    let v = types_echo_u8(f0);
+    let v = echo_u8(f0);
     let w = mark();
     w_byte(v as u8);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-s16.
-unsafe fn serve_types_echo_s16(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_s16(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.sleb(16)? as i32;
     r.end()?;
-    let v = types_echo_s16(f0);
+    let v = echo_s16(f0);
     let w = mark();
     w_sleb(v as i16 as i64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-u16.
-unsafe fn serve_types_echo_u16(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_u16(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.uleb(16)? as i32;
     r.end()?;
-    let v = types_echo_u16(f0);
+    let v = echo_u16(f0);
     let w = mark();
     w_uleb(v as u16 as u64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-s32.
-unsafe fn serve_types_echo_s32(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_s32(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.sleb(32)? as i32;
     r.end()?;
-    let v = types_echo_s32(f0);
+    let v = echo_s32(f0);
     let w = mark();
     w_sleb(v as i64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-u32.
-unsafe fn serve_types_echo_u32(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_u32(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.uleb(32)? as i32;
     r.end()?;
-    let v = types_echo_u32(f0);
+    let v = echo_u32(f0);
     let w = mark();
     w_uleb(v as u32 as u64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-s64.
-unsafe fn serve_types_echo_s64(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_s64(r: &mut R) -> Res<usize> {
     let f0: i64;
     f0 = r.sleb(64)?;
     r.end()?;
-    let v = types_echo_s64(f0);
+    let v = echo_s64(f0);
     let w = mark();
     w_sleb(v);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-u64.
-unsafe fn serve_types_echo_u64(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_u64(r: &mut R) -> Res<usize> {
     let f0: i64;
     f0 = r.uleb(64)? as i64;
     r.end()?;
-    let v = types_echo_u64(f0);
+    let v = echo_u64(f0);
     let w = mark();
     w_uleb(v as u64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-f32.
-unsafe fn serve_types_echo_f32(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_f32(r: &mut R) -> Res<usize> {
     let f0: f32;
     f0 = f32::from_bits(r.f32()?);
     r.end()?;
-    let v = types_echo_f32(f0);
+    let v = echo_f32(f0);
     let w = mark();
     w_f32(v.to_bits());
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-f64.
-unsafe fn serve_types_echo_f64(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_f64(r: &mut R) -> Res<usize> {
     let f0: f64;
     f0 = f64::from_bits(r.f64()?);
     r.end()?;
-    let v = types_echo_f64(f0);
+    let v = echo_f64(f0);
     let w = mark();
     w_f64(v.to_bits());
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-char.
-unsafe fn serve_types_echo_char(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_char(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.char()? as i32;
     r.end()?;
-    let v = types_echo_char(f0);
+    let v = echo_char(f0);
     let w = mark();
     w_char(v as u32);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-string.
-unsafe fn serve_types_echo_string(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_string(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let (q, n) = r.string()?;
@@ -281,14 +261,14 @@ unsafe fn serve_types_echo_string(r: &mut R) -> Res<usize> {
     f1 = n as i32;
     r.end()?;
     let ret = alloc(8, 4);
-    types_echo_string(f0, f1, ret as i32);
+    echo_string(f0, f1, ret as i32);
     let w = mark();
     w_string(ld32(ret) as usize, ld32(ret + 4) as usize);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-bytes.
-unsafe fn serve_types_echo_bytes(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_bytes(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let (q, n) = r.bytes()?;
@@ -296,14 +276,14 @@ unsafe fn serve_types_echo_bytes(r: &mut R) -> Res<usize> {
     f1 = n as i32;
     r.end()?;
     let ret = alloc(8, 4);
-    types_echo_bytes(f0, f1, ret as i32);
+    echo_bytes(f0, f1, ret as i32);
     let w = mark();
     w_string(ld32(ret) as usize, ld32(ret + 4) as usize);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-strings.
-unsafe fn serve_types_echo_strings(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_strings(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let (q, n) = dec_list_string(r)?;
@@ -311,14 +291,14 @@ unsafe fn serve_types_echo_strings(r: &mut R) -> Res<usize> {
     f1 = n as i32;
     r.end()?;
     let ret = alloc(8, 4);
-    types_echo_strings(f0, f1, ret as i32);
+    echo_strings(f0, f1, ret as i32);
     let w = mark();
     enc_list_string(ld32(ret) as usize, ld32(ret + 4) as usize);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-person.
-unsafe fn serve_types_echo_person(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_person(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -348,14 +328,14 @@ unsafe fn serve_types_echo_person(r: &mut R) -> Res<usize> {
     }
     r.end()?;
     let ret = alloc(32, 4);
-    types_echo_person(f0, f1, f2, f3, f4, f5, f6, f7, ret as i32);
+    echo_person(f0, f1, f2, f3, f4, f5, f6, f7, ret as i32);
     let w = mark();
     enc_person(ret);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-shape.
-unsafe fn serve_types_echo_shape(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_shape(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i64;
     let f2: i32;
@@ -382,36 +362,36 @@ unsafe fn serve_types_echo_shape(r: &mut R) -> Res<usize> {
     }
     r.end()?;
     let ret = alloc(16, 8);
-    types_echo_shape(f0, f1, f2, ret as i32);
+    echo_shape(f0, f1, f2, ret as i32);
     let w = mark();
     enc_shape(ret);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-color.
-unsafe fn serve_types_echo_color(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_color(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.disc(3)? as i32;
     r.end()?;
-    let v = types_echo_color(f0);
+    let v = echo_color(f0);
     let w = mark();
     w_enum(v as u32, 3);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-perms.
-unsafe fn serve_types_echo_perms(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_perms(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.flag_word(3, 0)?;
     r.end()?;
-    let v = types_echo_perms(f0);
+    let v = echo_perms(f0);
     let w = mark();
     w_le(v as u32, 1);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-option.
-unsafe fn serve_types_echo_option(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_option(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -430,14 +410,14 @@ unsafe fn serve_types_echo_option(r: &mut R) -> Res<usize> {
     }
     r.end()?;
     let ret = alloc(12, 4);
-    types_echo_option(f0, f1, f2, ret as i32);
+    echo_option(f0, f1, f2, ret as i32);
     let w = mark();
     enc_option_string(ret);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-result.
-unsafe fn serve_types_echo_result(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_result(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -456,14 +436,14 @@ unsafe fn serve_types_echo_result(r: &mut R) -> Res<usize> {
     }
     r.end()?;
     let ret = alloc(12, 4);
-    types_echo_result(f0, f1, f2, ret as i32);
+    echo_result(f0, f1, f2, ret as i32);
     let w = mark();
     enc_result_u32_string(ret);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#echo-tuple.
-unsafe fn serve_types_echo_tuple(r: &mut R) -> Res<usize> {
+unsafe fn serve_echo_tuple(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -475,34 +455,34 @@ unsafe fn serve_types_echo_tuple(r: &mut R) -> Res<usize> {
     f3 = f64::from_bits(r.f64()?);
     r.end()?;
     let ret = alloc(24, 8);
-    types_echo_tuple(f0, f1, f2, f3, ret as i32);
+    echo_tuple(f0, f1, f2, f3, ret as i32);
     let w = mark();
     enc_tuple_u8_string_f64(ret);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#sum-many.
-unsafe fn serve_types_sum_many(r: &mut R) -> Res<usize> {
+unsafe fn serve_sum_many(r: &mut R) -> Res<usize> {
     let a = alloc(120, 8);
-    dec_types_sum_many_params(r, a)?;
+    dec_sum_many_params(r, a)?;
     r.end()?;
-    let v = types_sum_many(a as i32);
+    let v = sum_many(a as i32);
     let w = mark();
     w_uleb(v as u64);
     Ok(w)
 }
 
 /// Serves wasifill:guests/types@0.1.0#no-result.
-unsafe fn serve_types_no_result(r: &mut R) -> Res<usize> {
+unsafe fn serve_no_result(r: &mut R) -> Res<usize> {
     let f0: i32;
     f0 = r.uleb(32)? as i32;
     r.end()?;
-    types_no_result(f0);
+    no_result(f0);
     Ok(mark())
 }
 
 /// Serves wasifill:guests/types@0.1.0#describe.
-unsafe fn serve_types_describe(r: &mut R) -> Res<usize> {
+unsafe fn serve_describe(r: &mut R) -> Res<usize> {
     let f0: i32;
     let f1: i32;
     let f2: i32;
@@ -532,7 +512,7 @@ unsafe fn serve_types_describe(r: &mut R) -> Res<usize> {
     }
     r.end()?;
     let ret = alloc(8, 4);
-    types_describe(f0, f1, f2, f3, f4, f5, f6, f7, ret as i32);
+    describe(f0, f1, f2, f3, f4, f5, f6, f7, ret as i32);
     let w = mark();
     w_string(ld32(ret) as usize, ld32(ret + 4) as usize);
     Ok(w)
@@ -542,31 +522,31 @@ unsafe fn serve_types_describe(r: &mut R) -> Res<usize> {
 unsafe fn dispatch(iface: &[u8], func: &[u8], r: &mut R) -> Option<Res<usize>> {
     match iface {
         b"wasifill:guests/types@0.1.0" => match func {
-            b"echo-bool" => Some(serve_types_echo_bool(r)),
-            b"echo-s8" => Some(serve_types_echo_s8(r)),
-            b"echo-u8" => Some(serve_types_echo_u8(r)),
-            b"echo-s16" => Some(serve_types_echo_s16(r)),
-            b"echo-u16" => Some(serve_types_echo_u16(r)),
-            b"echo-s32" => Some(serve_types_echo_s32(r)),
-            b"echo-u32" => Some(serve_types_echo_u32(r)),
-            b"echo-s64" => Some(serve_types_echo_s64(r)),
-            b"echo-u64" => Some(serve_types_echo_u64(r)),
-            b"echo-f32" => Some(serve_types_echo_f32(r)),
-            b"echo-f64" => Some(serve_types_echo_f64(r)),
-            b"echo-char" => Some(serve_types_echo_char(r)),
-            b"echo-string" => Some(serve_types_echo_string(r)),
-            b"echo-bytes" => Some(serve_types_echo_bytes(r)),
-            b"echo-strings" => Some(serve_types_echo_strings(r)),
-            b"echo-person" => Some(serve_types_echo_person(r)),
-            b"echo-shape" => Some(serve_types_echo_shape(r)),
-            b"echo-color" => Some(serve_types_echo_color(r)),
-            b"echo-perms" => Some(serve_types_echo_perms(r)),
-            b"echo-option" => Some(serve_types_echo_option(r)),
-            b"echo-result" => Some(serve_types_echo_result(r)),
-            b"echo-tuple" => Some(serve_types_echo_tuple(r)),
-            b"sum-many" => Some(serve_types_sum_many(r)),
-            b"no-result" => Some(serve_types_no_result(r)),
-            b"describe" => Some(serve_types_describe(r)),
+            b"echo-bool" => Some(serve_echo_bool(r)),
+            b"echo-s8" => Some(serve_echo_s8(r)),
+            b"echo-u8" => Some(serve_echo_u8(r)),
+            b"echo-s16" => Some(serve_echo_s16(r)),
+            b"echo-u16" => Some(serve_echo_u16(r)),
+            b"echo-s32" => Some(serve_echo_s32(r)),
+            b"echo-u32" => Some(serve_echo_u32(r)),
+            b"echo-s64" => Some(serve_echo_s64(r)),
+            b"echo-u64" => Some(serve_echo_u64(r)),
+            b"echo-f32" => Some(serve_echo_f32(r)),
+            b"echo-f64" => Some(serve_echo_f64(r)),
+            b"echo-char" => Some(serve_echo_char(r)),
+            b"echo-string" => Some(serve_echo_string(r)),
+            b"echo-bytes" => Some(serve_echo_bytes(r)),
+            b"echo-strings" => Some(serve_echo_strings(r)),
+            b"echo-person" => Some(serve_echo_person(r)),
+            b"echo-shape" => Some(serve_echo_shape(r)),
+            b"echo-color" => Some(serve_echo_color(r)),
+            b"echo-perms" => Some(serve_echo_perms(r)),
+            b"echo-option" => Some(serve_echo_option(r)),
+            b"echo-result" => Some(serve_echo_result(r)),
+            b"echo-tuple" => Some(serve_echo_tuple(r)),
+            b"sum-many" => Some(serve_sum_many(r)),
+            b"no-result" => Some(serve_no_result(r)),
+            b"describe" => Some(serve_describe(r)),
             _ => None,
         },
         _ => None,
@@ -681,7 +661,7 @@ unsafe fn enc_tuple_u8_string_f64(p: usize) {
 }
 
 /// Decodes a `tuple<u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64>` into memory.
-unsafe fn dec_types_sum_many_params(r: &mut R, p: usize) -> Res<()> {
+unsafe fn dec_sum_many_params(r: &mut R, p: usize) -> Res<()> {
     st32(p, r.uleb(32)? as u32);
     st32(p + 4, r.uleb(32)? as u32);
     st32(p + 8, r.uleb(32)? as u32);

@@ -20,17 +20,18 @@ const TYPES: &str = "wasifill:guests/types@0.1.0";
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-bool"]
-pub unsafe extern "C" fn types_echo_bool(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_bool(p0: i32) -> i32 {
     let w = mark();
     w_bool(p0 != 0);
     let mut r = invoke(TYPES, "echo-bool", w, Errs::Trap);
-    let v = check(types_echo_bool_result(&mut r));
+    let res = result_echo_bool(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-bool`.
-unsafe fn types_echo_bool_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_bool(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.bool()? as i32;
     r.end()?;
@@ -39,17 +40,18 @@ unsafe fn types_echo_bool_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-s8"]
-pub unsafe extern "C" fn types_echo_s8(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_s8(p0: i32) -> i32 {
     let w = mark();
     w_byte(p0 as u8);
     let mut r = invoke(TYPES, "echo-s8", w, Errs::Trap);
-    let v = check(types_echo_s8_result(&mut r));
+    let res = result_echo_s8(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-s8`.
-unsafe fn types_echo_s8_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_s8(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.byte()? as i8 as i32;
     r.end()?;
@@ -58,17 +60,18 @@ unsafe fn types_echo_s8_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-u8"]
-pub unsafe extern "C" fn types_echo_u8(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_u8(p0: i32) -> i32 {
     let w = mark();
     w_byte(p0 as u8);
     let mut r = invoke(TYPES, "echo-u8", w, Errs::Trap);
-    let v = check(types_echo_u8_result(&mut r));
+    let res = result_echo_u8(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-u8`.
-unsafe fn types_echo_u8_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_u8(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.byte()? as i32;
     r.end()?;
@@ -77,17 +80,18 @@ unsafe fn types_echo_u8_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-s16"]
-pub unsafe extern "C" fn types_echo_s16(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_s16(p0: i32) -> i32 {
     let w = mark();
     w_sleb(p0 as i16 as i64);
     let mut r = invoke(TYPES, "echo-s16", w, Errs::Trap);
-    let v = check(types_echo_s16_result(&mut r));
+    let res = result_echo_s16(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-s16`.
-unsafe fn types_echo_s16_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_s16(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.sleb(16)? as i32;
     r.end()?;
@@ -96,17 +100,18 @@ unsafe fn types_echo_s16_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-u16"]
-pub unsafe extern "C" fn types_echo_u16(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_u16(p0: i32) -> i32 {
     let w = mark();
     w_uleb(p0 as u16 as u64);
     let mut r = invoke(TYPES, "echo-u16", w, Errs::Trap);
-    let v = check(types_echo_u16_result(&mut r));
+    let res = result_echo_u16(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-u16`.
-unsafe fn types_echo_u16_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_u16(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.uleb(16)? as i32;
     r.end()?;
@@ -115,17 +120,18 @@ unsafe fn types_echo_u16_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-s32"]
-pub unsafe extern "C" fn types_echo_s32(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_s32(p0: i32) -> i32 {
     let w = mark();
     w_sleb(p0 as i64);
     let mut r = invoke(TYPES, "echo-s32", w, Errs::Trap);
-    let v = check(types_echo_s32_result(&mut r));
+    let res = result_echo_s32(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-s32`.
-unsafe fn types_echo_s32_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_s32(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.sleb(32)? as i32;
     r.end()?;
@@ -134,17 +140,18 @@ unsafe fn types_echo_s32_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-u32"]
-pub unsafe extern "C" fn types_echo_u32(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_u32(p0: i32) -> i32 {
     let w = mark();
     w_uleb(p0 as u32 as u64);
     let mut r = invoke(TYPES, "echo-u32", w, Errs::Trap);
-    let v = check(types_echo_u32_result(&mut r));
+    let res = result_echo_u32(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-u32`.
-unsafe fn types_echo_u32_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_u32(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.uleb(32)? as i32;
     r.end()?;
@@ -153,17 +160,18 @@ unsafe fn types_echo_u32_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-s64"]
-pub unsafe extern "C" fn types_echo_s64(p0: i64) -> i64 {
+pub unsafe extern "C" fn echo_s64(p0: i64) -> i64 {
     let w = mark();
     w_sleb(p0);
     let mut r = invoke(TYPES, "echo-s64", w, Errs::Trap);
-    let v = check(types_echo_s64_result(&mut r));
+    let res = result_echo_s64(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-s64`.
-unsafe fn types_echo_s64_result(r: &mut R) -> Res<i64> {
+unsafe fn result_echo_s64(r: &mut R) -> Res<i64> {
     let v: i64;
     v = r.sleb(64)?;
     r.end()?;
@@ -172,17 +180,18 @@ unsafe fn types_echo_s64_result(r: &mut R) -> Res<i64> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-u64"]
-pub unsafe extern "C" fn types_echo_u64(p0: i64) -> i64 {
+pub unsafe extern "C" fn echo_u64(p0: i64) -> i64 {
     let w = mark();
     w_uleb(p0 as u64);
     let mut r = invoke(TYPES, "echo-u64", w, Errs::Trap);
-    let v = check(types_echo_u64_result(&mut r));
+    let res = result_echo_u64(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-u64`.
-unsafe fn types_echo_u64_result(r: &mut R) -> Res<i64> {
+unsafe fn result_echo_u64(r: &mut R) -> Res<i64> {
     let v: i64;
     v = r.uleb(64)? as i64;
     r.end()?;
@@ -191,17 +200,18 @@ unsafe fn types_echo_u64_result(r: &mut R) -> Res<i64> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-f32"]
-pub unsafe extern "C" fn types_echo_f32(p0: f32) -> f32 {
+pub unsafe extern "C" fn echo_f32(p0: f32) -> f32 {
     let w = mark();
     w_f32(p0.to_bits());
     let mut r = invoke(TYPES, "echo-f32", w, Errs::Trap);
-    let v = check(types_echo_f32_result(&mut r));
+    let res = result_echo_f32(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-f32`.
-unsafe fn types_echo_f32_result(r: &mut R) -> Res<f32> {
+unsafe fn result_echo_f32(r: &mut R) -> Res<f32> {
     let v: f32;
     v = f32::from_bits(r.f32()?);
     r.end()?;
@@ -210,17 +220,18 @@ unsafe fn types_echo_f32_result(r: &mut R) -> Res<f32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-f64"]
-pub unsafe extern "C" fn types_echo_f64(p0: f64) -> f64 {
+pub unsafe extern "C" fn echo_f64(p0: f64) -> f64 {
     let w = mark();
     w_f64(p0.to_bits());
     let mut r = invoke(TYPES, "echo-f64", w, Errs::Trap);
-    let v = check(types_echo_f64_result(&mut r));
+    let res = result_echo_f64(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-f64`.
-unsafe fn types_echo_f64_result(r: &mut R) -> Res<f64> {
+unsafe fn result_echo_f64(r: &mut R) -> Res<f64> {
     let v: f64;
     v = f64::from_bits(r.f64()?);
     r.end()?;
@@ -229,17 +240,18 @@ unsafe fn types_echo_f64_result(r: &mut R) -> Res<f64> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-char"]
-pub unsafe extern "C" fn types_echo_char(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_char(p0: i32) -> i32 {
     let w = mark();
     w_char(p0 as u32);
     let mut r = invoke(TYPES, "echo-char", w, Errs::Trap);
-    let v = check(types_echo_char_result(&mut r));
+    let res = result_echo_char(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-char`.
-unsafe fn types_echo_char_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_char(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.char()? as i32;
     r.end()?;
@@ -248,21 +260,22 @@ unsafe fn types_echo_char_result(r: &mut R) -> Res<i32> {
 
 /// Returns v (the guest frees it in cabi_post).
 #[export_name = "wasifill:guests/types@0.1.0#echo-string"]
-pub unsafe extern "C" fn types_echo_string(p0: i32, p1: i32) -> i32 {
+pub unsafe extern "C" fn echo_string(p0: i32, p1: i32) -> i32 {
     let w = mark();
     w_string(p0 as usize, p1 as usize);
     let mut r = invoke(TYPES, "echo-string", w, Errs::Trap);
-    check(types_echo_string_result(&mut r)) as i32
+    let res = result_echo_string(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-string`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-string"]
-pub unsafe extern "C" fn types_echo_string_post(_: i32) {
+pub unsafe extern "C" fn post_echo_string(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-string`.
-unsafe fn types_echo_string_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_string(r: &mut R) -> Res<usize> {
     let ret = alloc(8, 4);
     put(ret, r.string()?);
     r.end()?;
@@ -271,21 +284,22 @@ unsafe fn types_echo_string_result(r: &mut R) -> Res<usize> {
 
 /// Returns v (the guest frees it in cabi_post).
 #[export_name = "wasifill:guests/types@0.1.0#echo-bytes"]
-pub unsafe extern "C" fn types_echo_bytes(p0: i32, p1: i32) -> i32 {
+pub unsafe extern "C" fn echo_bytes(p0: i32, p1: i32) -> i32 {
     let w = mark();
     w_string(p0 as usize, p1 as usize);
     let mut r = invoke(TYPES, "echo-bytes", w, Errs::Trap);
-    check(types_echo_bytes_result(&mut r)) as i32
+    let res = result_echo_bytes(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-bytes`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-bytes"]
-pub unsafe extern "C" fn types_echo_bytes_post(_: i32) {
+pub unsafe extern "C" fn post_echo_bytes(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-bytes`.
-unsafe fn types_echo_bytes_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_bytes(r: &mut R) -> Res<usize> {
     let ret = alloc(8, 4);
     put(ret, r.bytes()?);
     r.end()?;
@@ -294,21 +308,22 @@ unsafe fn types_echo_bytes_result(r: &mut R) -> Res<usize> {
 
 /// Returns v (the guest frees every string and the list in cabi_post).
 #[export_name = "wasifill:guests/types@0.1.0#echo-strings"]
-pub unsafe extern "C" fn types_echo_strings(p0: i32, p1: i32) -> i32 {
+pub unsafe extern "C" fn echo_strings(p0: i32, p1: i32) -> i32 {
     let w = mark();
     enc_list_string(p0 as usize, p1 as usize);
     let mut r = invoke(TYPES, "echo-strings", w, Errs::Trap);
-    check(types_echo_strings_result(&mut r)) as i32
+    let res = result_echo_strings(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-strings`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-strings"]
-pub unsafe extern "C" fn types_echo_strings_post(_: i32) {
+pub unsafe extern "C" fn post_echo_strings(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-strings`.
-unsafe fn types_echo_strings_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_strings(r: &mut R) -> Res<usize> {
     let ret = alloc(8, 4);
     put(ret, dec_list_string(r)?);
     r.end()?;
@@ -317,7 +332,7 @@ unsafe fn types_echo_strings_result(r: &mut R) -> Res<usize> {
 
 /// Returns p, through a return area.
 #[export_name = "wasifill:guests/types@0.1.0#echo-person"]
-pub unsafe extern "C" fn types_echo_person(
+pub unsafe extern "C" fn echo_person(
     p0: i32,
     p1: i32,
     p2: i32,
@@ -340,17 +355,18 @@ pub unsafe extern "C" fn types_echo_person(
         _ => {}
     }
     let mut r = invoke(TYPES, "echo-person", w, Errs::Trap);
-    check(types_echo_person_result(&mut r)) as i32
+    let res = result_echo_person(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-person`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-person"]
-pub unsafe extern "C" fn types_echo_person_post(_: i32) {
+pub unsafe extern "C" fn post_echo_person(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-person`.
-unsafe fn types_echo_person_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_person(r: &mut R) -> Res<usize> {
     let ret = alloc(32, 4);
     dec_person(r, ret)?;
     r.end()?;
@@ -359,7 +375,7 @@ unsafe fn types_echo_person_result(r: &mut R) -> Res<usize> {
 
 /// Returns s, through a return area.
 #[export_name = "wasifill:guests/types@0.1.0#echo-shape"]
-pub unsafe extern "C" fn types_echo_shape(p0: i32, p1: i64, p2: i32) -> i32 {
+pub unsafe extern "C" fn echo_shape(p0: i32, p1: i64, p2: i32) -> i32 {
     let w = mark();
     w_enum(p0 as u32, 4);
     match p0 as u32 {
@@ -376,17 +392,18 @@ pub unsafe extern "C" fn types_echo_shape(p0: i32, p1: i64, p2: i32) -> i32 {
         _ => {}
     }
     let mut r = invoke(TYPES, "echo-shape", w, Errs::Trap);
-    check(types_echo_shape_result(&mut r)) as i32
+    let res = result_echo_shape(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-shape`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-shape"]
-pub unsafe extern "C" fn types_echo_shape_post(_: i32) {
+pub unsafe extern "C" fn post_echo_shape(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-shape`.
-unsafe fn types_echo_shape_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_shape(r: &mut R) -> Res<usize> {
     let ret = alloc(16, 8);
     dec_shape(r, ret)?;
     r.end()?;
@@ -395,17 +412,18 @@ unsafe fn types_echo_shape_result(r: &mut R) -> Res<usize> {
 
 /// Returns c.
 #[export_name = "wasifill:guests/types@0.1.0#echo-color"]
-pub unsafe extern "C" fn types_echo_color(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_color(p0: i32) -> i32 {
     let w = mark();
     w_enum(p0 as u32, 3);
     let mut r = invoke(TYPES, "echo-color", w, Errs::Trap);
-    let v = check(types_echo_color_result(&mut r));
+    let res = result_echo_color(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-color`.
-unsafe fn types_echo_color_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_color(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.disc(3)? as i32;
     r.end()?;
@@ -414,17 +432,18 @@ unsafe fn types_echo_color_result(r: &mut R) -> Res<i32> {
 
 /// Returns p.
 #[export_name = "wasifill:guests/types@0.1.0#echo-perms"]
-pub unsafe extern "C" fn types_echo_perms(p0: i32) -> i32 {
+pub unsafe extern "C" fn echo_perms(p0: i32) -> i32 {
     let w = mark();
     w_le(p0 as u32, 1);
     let mut r = invoke(TYPES, "echo-perms", w, Errs::Trap);
-    let v = check(types_echo_perms_result(&mut r));
+    let res = result_echo_perms(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `echo-perms`.
-unsafe fn types_echo_perms_result(r: &mut R) -> Res<i32> {
+unsafe fn result_echo_perms(r: &mut R) -> Res<i32> {
     let v: i32;
     v = r.flag_word(3, 0)?;
     r.end()?;
@@ -433,7 +452,7 @@ unsafe fn types_echo_perms_result(r: &mut R) -> Res<i32> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-option"]
-pub unsafe extern "C" fn types_echo_option(p0: i32, p1: i32, p2: i32) -> i32 {
+pub unsafe extern "C" fn echo_option(p0: i32, p1: i32, p2: i32) -> i32 {
     let w = mark();
     w_enum(p0 as u32, 2);
     match p0 as u32 {
@@ -443,17 +462,18 @@ pub unsafe extern "C" fn types_echo_option(p0: i32, p1: i32, p2: i32) -> i32 {
         _ => {}
     }
     let mut r = invoke(TYPES, "echo-option", w, Errs::Trap);
-    check(types_echo_option_result(&mut r)) as i32
+    let res = result_echo_option(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-option`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-option"]
-pub unsafe extern "C" fn types_echo_option_post(_: i32) {
+pub unsafe extern "C" fn post_echo_option(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-option`.
-unsafe fn types_echo_option_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_option(r: &mut R) -> Res<usize> {
     let ret = alloc(12, 4);
     dec_option_string(r, ret)?;
     r.end()?;
@@ -462,7 +482,7 @@ unsafe fn types_echo_option_result(r: &mut R) -> Res<usize> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-result"]
-pub unsafe extern "C" fn types_echo_result(p0: i32, p1: i32, p2: i32) -> i32 {
+pub unsafe extern "C" fn echo_result(p0: i32, p1: i32, p2: i32) -> i32 {
     let w = mark();
     w_enum(p0 as u32, 2);
     match p0 as u32 {
@@ -475,17 +495,18 @@ pub unsafe extern "C" fn types_echo_result(p0: i32, p1: i32, p2: i32) -> i32 {
         _ => {}
     }
     let mut r = invoke(TYPES, "echo-result", w, Errs::Str);
-    check(types_echo_result_result(&mut r)) as i32
+    let res = result_echo_result(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-result`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-result"]
-pub unsafe extern "C" fn types_echo_result_post(_: i32) {
+pub unsafe extern "C" fn post_echo_result(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-result`.
-unsafe fn types_echo_result_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_result(r: &mut R) -> Res<usize> {
     let ret = alloc(12, 4);
     dec_result_u32_string(r, ret)?;
     r.end()?;
@@ -494,23 +515,24 @@ unsafe fn types_echo_result_result(r: &mut R) -> Res<usize> {
 
 /// Returns v.
 #[export_name = "wasifill:guests/types@0.1.0#echo-tuple"]
-pub unsafe extern "C" fn types_echo_tuple(p0: i32, p1: i32, p2: i32, p3: f64) -> i32 {
+pub unsafe extern "C" fn echo_tuple(p0: i32, p1: i32, p2: i32, p3: f64) -> i32 {
     let w = mark();
     w_byte(p0 as u8);
     w_string(p1 as usize, p2 as usize);
     w_f64(p3.to_bits());
     let mut r = invoke(TYPES, "echo-tuple", w, Errs::Trap);
-    check(types_echo_tuple_result(&mut r)) as i32
+    let res = result_echo_tuple(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `echo-tuple`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#echo-tuple"]
-pub unsafe extern "C" fn types_echo_tuple_post(_: i32) {
+pub unsafe extern "C" fn post_echo_tuple(_: i32) {
     reset();
 }
 
 /// Decodes the result of `echo-tuple`.
-unsafe fn types_echo_tuple_result(r: &mut R) -> Res<usize> {
+unsafe fn result_echo_tuple(r: &mut R) -> Res<usize> {
     let ret = alloc(24, 8);
     dec_tuple_u8_string_f64(r, ret)?;
     r.end()?;
@@ -520,17 +542,18 @@ unsafe fn types_echo_tuple_result(r: &mut R) -> Res<usize> {
 /// Returns the sum of its twenty arguments (wrapping). They flatten to 20
 /// core values, more than 16, so the caller passes them in memory.
 #[export_name = "wasifill:guests/types@0.1.0#sum-many"]
-pub unsafe extern "C" fn types_sum_many(p0: i32) -> i64 {
+pub unsafe extern "C" fn sum_many(p0: i32) -> i64 {
     let w = mark();
-    enc_types_sum_many_params(p0 as usize);
+    enc_sum_many_params(p0 as usize);
     let mut r = invoke(TYPES, "sum-many", w, Errs::Trap);
-    let v = check(types_sum_many_result(&mut r));
+    let res = result_sum_many(&mut r);
+    let v = check(res);
     reset();
     v
 }
 
 /// Decodes the result of `sum-many`.
-unsafe fn types_sum_many_result(r: &mut R) -> Res<i64> {
+unsafe fn result_sum_many(r: &mut R) -> Res<i64> {
     let v: i64;
     v = r.uleb(64)? as i64;
     r.end()?;
@@ -539,7 +562,7 @@ unsafe fn types_sum_many_result(r: &mut R) -> Res<i64> {
 
 /// Does nothing with v and returns nothing.
 #[export_name = "wasifill:guests/types@0.1.0#no-result"]
-pub unsafe extern "C" fn types_no_result(p0: i32) {
+pub unsafe extern "C" fn no_result(p0: i32) {
     let w = mark();
     w_uleb(p0 as u32 as u64);
     let r = invoke(TYPES, "no-result", w, Errs::Trap);
@@ -550,7 +573,7 @@ pub unsafe extern "C" fn types_no_result(p0: i32) {
 /// Describes p in one line, e.g. `ann (7) [a, b] at (1, 2)`, or
 /// `bob (30) [] at nowhere` without a home.
 #[export_name = "wasifill:guests/types@0.1.0#describe"]
-pub unsafe extern "C" fn types_describe(
+pub unsafe extern "C" fn describe(
     p0: i32,
     p1: i32,
     p2: i32,
@@ -573,17 +596,18 @@ pub unsafe extern "C" fn types_describe(
         _ => {}
     }
     let mut r = invoke(TYPES, "describe", w, Errs::Trap);
-    check(types_describe_result(&mut r)) as i32
+    let res = result_describe(&mut r);
+    check(res) as i32
 }
 
 /// After the host has read the result of `describe`: the call is over.
 #[export_name = "cabi_post_wasifill:guests/types@0.1.0#describe"]
-pub unsafe extern "C" fn types_describe_post(_: i32) {
+pub unsafe extern "C" fn post_describe(_: i32) {
     reset();
 }
 
 /// Decodes the result of `describe`.
-unsafe fn types_describe_result(r: &mut R) -> Res<usize> {
+unsafe fn result_describe(r: &mut R) -> Res<usize> {
     let ret = alloc(8, 4);
     put(ret, r.string()?);
     r.end()?;
@@ -705,7 +729,7 @@ unsafe fn dec_tuple_u8_string_f64(r: &mut R, p: usize) -> Res<()> {
 }
 
 /// Writes the wire form of a `tuple<u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64>` in memory.
-unsafe fn enc_types_sum_many_params(p: usize) {
+unsafe fn enc_sum_many_params(p: usize) {
     w_uleb(ld32(p) as u64);
     w_uleb(ld32(p + 4) as u64);
     w_uleb(ld32(p + 8) as u64);
