@@ -30,7 +30,7 @@ fuzz:
 
 ## demo: the main job on the bundled example
 demo: build
-	-scripts/install-tools.sh
+	-INSTALL_TOOLS_NO_APT=1 scripts/install-tools.sh
 	scripts/demo.sh
 
 ## bench: every Go benchmark (numbers go to docs/benchmarks.md with this command)
