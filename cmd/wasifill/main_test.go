@@ -313,23 +313,26 @@ func TestTimeoutPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	handle := `wasifill:rpc/handler@0.1.0#handle("i", "f", [])`
-	took := func(args ...string) time.Duration {
+	// took runs the call, checks that the error names the deadline and
+	// what set it, and says how long the call took.
+	took := func(want string, args ...string) time.Duration {
 		t.Helper()
 		start := time.Now()
 		code, _, errOut := runCLI(t, append([]string{"call", "--config", cfg}, args...)...)
-		if code != 1 || !strings.Contains(errOut, "deadline exceeded") {
-			t.Fatalf("%v: exit %d, %q", args, code, errOut)
+		if code != 1 || !strings.Contains(errOut, "deadline exceeded") || !strings.Contains(errOut, want) {
+			t.Fatalf("%v: exit %d, %q; want %q", args, code, errOut, want)
 		}
 		return time.Since(start)
 	}
-	if d := took("spin", handle); d < 1400*time.Millisecond || d > 4*time.Second {
+	if d := took("its deadline was 1500 ms, set by the file's timeout", "spin", handle); d < 1400*time.Millisecond || d > 4*time.Second {
 		t.Errorf("file timeout 1500ms: stopped after %v", d)
 	}
 	t.Setenv("WASIFILL_RPC_TIMEOUT_MS", "400")
-	if d := took("spin", handle); d < 350*time.Millisecond || d > 1300*time.Millisecond {
+	if d := took("its deadline was 400 ms, set by WASIFILL_RPC_TIMEOUT_MS", "spin", handle); d < 350*time.Millisecond || d > 1300*time.Millisecond {
 		t.Errorf("WASIFILL_RPC_TIMEOUT_MS=400 over the file: stopped after %v", d)
 	}
-	if d := took("--timeout", "150ms", "spin", handle); d < 100*time.Millisecond || d > 1*time.Second {
+	took("its deadline was 200 ms, set by --rpc-timeout", "--rpc-timeout", "200ms", "spin", handle)
+	if d := took("its deadline was 150 ms, set by --timeout", "--timeout", "150ms", "spin", handle); d < 100*time.Millisecond || d > 1*time.Second {
 		t.Errorf("--timeout 150ms over the environment: stopped after %v", d)
 	}
 }
