@@ -6,17 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/witparse"
@@ -71,14 +70,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 	fill := buildVectorsFill(t, wit.String())
 
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt, _ := filltest.Runtime(t)
 	var want value.Value
 	var wantType *value.Type
 	funcs := map[string]runtime.HostFunc{}
@@ -91,15 +83,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 		}
 	}
 	rt.DefineInstance("test:vectors/v", funcs)
-	c, err := rt.Compile(ctx, fill)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst := filltest.Instantiate(ctx, t, rt, fill)
 	checked := 0
 	for _, v := range file.Vectors {
 		fn := fnOf[v.Type]
@@ -217,8 +201,7 @@ func (w *witTypes) ref(t *value.Type) string {
 // it into a component importing test:vectors/v.
 func buildVectorsFill(t *testing.T, witText string) []byte {
 	t.Helper()
-	dir := t.TempDir()
-	wdir := filepath.Join(dir, "wit")
+	wdir := t.TempDir()
 	for name, text := range map[string]string{"v.wit": witText, "deps/rpc/rpc.wit": rpc.WIT} {
 		os.MkdirAll(filepath.Dir(filepath.Join(wdir, name)), 0o755)
 		if err := os.WriteFile(filepath.Join(wdir, name), []byte(text), 0o644); err != nil {
@@ -239,22 +222,7 @@ func buildVectorsFill(t *testing.T, witText string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
-	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", "fill.core.wasm", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the fill: %v\n%s", err, out)
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "fill.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	core := filltest.BuildGo(t, files)
 	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, wdir, "fill"),
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
