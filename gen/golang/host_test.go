@@ -232,6 +232,9 @@ func TestFillGolden(t *testing.T) {
 		if !bytes.Equal(b, again[name]) {
 			t.Errorf("%s is not deterministic", name)
 		}
+		if name != "fill.go" {
+			continue // the fixed runtime (fillrt.go), written as it is
+		}
 		path := filepath.Join("testdata/golden/kvfill", name)
 		if os.Getenv("UPDATE") == "1" {
 			os.WriteFile(path, b, 0o644)
