@@ -23,9 +23,44 @@ func newGenCommand() *cobra.Command {
 	return cmd
 }
 
+// genFlags are the flags every gen subcommand takes.
+type genFlags struct {
+	witPath, world, out string
+	check               bool
+}
+
+func (g *genFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.witPath, "wit", "", "WIT file or package directory")
+	cmd.Flags().StringVar(&g.world, "world", "", "the world (default: the package's only world)")
+	cmd.Flags().StringVar(&g.out, "out", "", "directory to write into")
+	cmd.Flags().BoolVar(&g.check, "check", false, "compare with what is in --out; exit 1 listing stale files")
+}
+
+// load parses --wit and picks --world; lang names the subcommand in errors.
+func (g *genFlags) load(lang string) (*witparse.Resolve, witparse.WorldID, error) {
+	if g.witPath == "" || g.out == "" {
+		return nil, 0, inputError("gen %s: give --wit and --out", lang)
+	}
+	r, p, err := witparse.Load(g.witPath, witparse.Options{})
+	if err != nil {
+		return nil, 0, witError(err)
+	}
+	id, err := pickWorld(r, p, g.world)
+	if err != nil {
+		return nil, 0, inputError("gen %s: %v", lang, err)
+	}
+	return r, id, nil
+}
+
+// write writes the generated files into --out, or checks them.
+func (g *genFlags) write(cmd *cobra.Command, files map[string][]byte) error {
+	return writeGenerated(cmd, g.out, files, g.check)
+}
+
 func newGenGoCommand() *cobra.Command {
-	var witPath, world, out, pkg, fill string
-	var host, guest, check bool
+	var g genFlags
+	var pkg, fill string
+	var host, guest bool
 	cmd := &cobra.Command{
 		Use:   "go --wit PATH [--world W] --out DIR (--host | --guest | --fill import|export) [--package P] [--check]",
 		Short: "Generate Go: host bindings, guest bindings or fills",
@@ -38,22 +73,15 @@ func newGenGoCommand() *cobra.Command {
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if witPath == "" || out == "" {
-				return inputError("gen go: give --wit and --out")
-			}
 			if !host && !guest && fill == "" {
 				return inputError("gen go: choose --host, --guest or --fill import|export")
 			}
 			if fill != "" && fill != "import" && fill != "export" {
 				return inputError("gen go: --fill is import or export, not %q", fill)
 			}
-			r, p, err := witparse.Load(witPath, witparse.Options{})
+			r, id, err := g.load("go")
 			if err != nil {
-				return witError(err)
-			}
-			id, err := pickWorld(r, p, world)
-			if err != nil {
-				return inputError("gen go: %v", err)
+				return err
 			}
 			var files map[string][]byte
 			switch fill {
@@ -71,23 +99,20 @@ func newGenGoCommand() *cobra.Command {
 			if err != nil {
 				return inputError("%v", err)
 			}
-			return writeGenerated(cmd, out, files, check)
+			return g.write(cmd, files)
 		},
 	}
-	cmd.Flags().StringVar(&witPath, "wit", "", "WIT file or package directory")
-	cmd.Flags().StringVar(&world, "world", "", "the world (default: the package's only world)")
-	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
+	g.add(cmd)
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: from the world's name)")
 	cmd.Flags().BoolVar(&host, "host", false, "generate host bindings")
 	cmd.Flags().BoolVar(&guest, "guest", false, "generate guest bindings (a package for a component written in plain Go)")
 	cmd.Flags().StringVar(&fill, "fill", "", "generate a fill: import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
-	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd
 }
 
 func newGenRustCommand() *cobra.Command {
-	var witPath, world, out, fill string
-	var check bool
+	var g genFlags
+	var fill string
 	cmd := &cobra.Command{
 		Use:   "rust --wit PATH [--world W] --out DIR [--fill import|export] [--check]",
 		Short: "Generate a Rust fill",
@@ -99,19 +124,12 @@ func newGenRustCommand() *cobra.Command {
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if witPath == "" || out == "" {
-				return inputError("gen rust: give --wit and --out")
-			}
 			if fill != "import" && fill != "export" {
 				return inputError("gen rust: --fill is import or export, not %q", fill)
 			}
-			r, p, err := witparse.Load(witPath, witparse.Options{})
+			r, id, err := g.load("rust")
 			if err != nil {
-				return witError(err)
-			}
-			id, err := pickWorld(r, p, world)
-			if err != nil {
-				return inputError("gen rust: %v", err)
+				return err
 			}
 			generate := rust.GenerateImportFill
 			if fill == "export" {
@@ -121,14 +139,11 @@ func newGenRustCommand() *cobra.Command {
 			if err != nil {
 				return inputError("%v", err)
 			}
-			return writeGenerated(cmd, out, files, check)
+			return g.write(cmd, files)
 		},
 	}
-	cmd.Flags().StringVar(&witPath, "wit", "", "WIT file or package directory")
-	cmd.Flags().StringVar(&world, "world", "", "the world (default: the package's only world)")
-	cmd.Flags().StringVar(&out, "out", "", "directory to write into")
+	g.add(cmd)
 	cmd.Flags().StringVar(&fill, "fill", "import", "import (serves the world's imports over wasifill:rpc) or export (serves its exports to wasifill:rpc)")
-	cmd.Flags().BoolVar(&check, "check", false, "compare with what is in --out; exit 1 listing stale files")
 	return cmd
 }
 
