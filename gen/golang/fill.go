@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/value"
@@ -66,10 +65,7 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
-	src, err := imports.Process("fill.go", buf.Bytes(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("gen go: formatting: %w", err)
-	}
+	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
 	return map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime}, nil
 }
 
@@ -416,10 +412,7 @@ func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
-	src, err := imports.Process("fill.go", buf.Bytes(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("gen go: formatting: %w", err)
-	}
+	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
 	return map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime, "fillrt_export.go": fillExportRuntime}, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/witparse"
@@ -90,10 +89,7 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (map
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
-	src, err := imports.Process("bindings.go", buf.Bytes(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("gen go: formatting: %w", err)
-	}
+	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
 	clause := []byte("package " + pkg)
 	return map[string][]byte{
 		"bindings.go": src,
