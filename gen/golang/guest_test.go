@@ -9,10 +9,9 @@ import (
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
-	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -144,14 +143,7 @@ func TestGuestBindingsThroughFills(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt := filltest.WASIRuntime(t)
 	h := rpc.New(rt, rpc.Config{})
 	for name, b := range map[string][]byte{"app": app, "types": served.Bytes} {
 		c, err := rt.Compile(ctx, b)

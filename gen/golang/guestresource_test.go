@@ -13,9 +13,9 @@ import (
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/goresources"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -202,14 +202,7 @@ func (p *counterProvider) Live(context.Context) (uint32, error) { return uint32(
 func TestGuestResources(t *testing.T) {
 	wasm := buildGoGuest(t, "go-resources", talliesSource)
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt := filltest.WASIRuntime(t)
 	p := &counterProvider{}
 	goresources.RegisterCounters(rt, p)
 	c, err := rt.Compile(ctx, wasm)

@@ -14,9 +14,9 @@ import (
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/alltypes"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/goreactor"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -155,14 +155,7 @@ func (h *hostProvider) NextID(context.Context) (uint64, error) {
 // the caller's deadline on its context.
 func TestProviderAndClient(t *testing.T) {
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt := filltest.WASIRuntime(t)
 	p := &hostProvider{}
 	goreactor.RegisterHost(rt, p)
 	core, err := os.ReadFile(guests + "out/go-reactor.core.wasm")

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/gouser"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wire"
 )
@@ -147,14 +147,7 @@ const typesIface = "wasifill:guests/types@0.1.0"
 func TestRPCProviderThroughImportFill(t *testing.T) {
 	app := goUserApp(t)
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt := filltest.WASIRuntime(t)
 	h := rpc.New(rt, rpc.Config{DefaultTimeout: 5 * time.Second})
 	ac, err := rt.Compile(ctx, app)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/resources"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
-	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -60,14 +60,7 @@ func TestClientResourcesGoGuest(t *testing.T) {
 
 func checkCounters(t *testing.T, b []byte) {
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
+	rt := filltest.WASIRuntime(t)
 	c, err := rt.Compile(ctx, b)
 	cl := resources.NewCountersClient(instantiate(t, rt, c, err))
 

@@ -50,6 +50,14 @@ func Runtime(t testing.TB) (*runtime.Runtime, *rpc.Host) {
 // RuntimeConfig is Runtime with the rpc host configured by cfg.
 func RuntimeConfig(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host) {
 	t.Helper()
+	rt := WASIRuntime(t)
+	return rt, rpc.New(rt, cfg)
+}
+
+// WASIRuntime returns a runtime with WASI 0.2 defined, closed when the
+// test ends.
+func WASIRuntime(t testing.TB) *runtime.Runtime {
+	t.Helper()
 	ctx := context.Background()
 	rt, err := runtime.New(ctx)
 	if err != nil {
@@ -59,7 +67,7 @@ func RuntimeConfig(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host) {
 	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
 		t.Fatal(err)
 	}
-	return rt, rpc.New(rt, cfg)
+	return rt
 }
 
 // Instantiate compiles and instantiates a component.
