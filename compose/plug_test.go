@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 func fixture(t *testing.T, name string) compose.Part {
@@ -48,19 +50,64 @@ func TestPlugClientWithAllTypes(t *testing.T) {
 	}
 }
 
+// A plug that imports something itself hands that import on to the
+// composition: plug (exports t:p/a, imports t:p/b) into user (imports
+// t:p/a) leaves a component that imports t:p/b, and wasm-tools accepts it.
 func TestPlugKeepsPlugImports(t *testing.T) {
-	// hello (a command) imports WASI; plugging nothing into it is an error,
-	// but composing client with a plug that itself imports shows the plug's
-	// imports surfacing. all-types imports nothing, so use the types of
-	// hello through a user that imports a WASI interface instead.
-	hello, err := os.ReadFile("../wasmbin/testdata/hello.wasm")
+	dir := t.TempDir()
+	const src = `package t:p;
+interface a { f: func() -> u32; }
+interface b { g: func() -> u32; }
+world user { import a; export run: func() -> u32; }
+world plug { import b; export a; }
+`
+	if err := os.WriteFile(dir+"/p.wit", []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, pkg, err := witparse.Load(dir, witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = compose.Plug(compose.Part{Name: "hello.wasm", Bytes: hello}, []compose.Part{fixture(t, "all-types.wasm")})
-	var pe *compose.PlugError
-	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "exports nothing that hello.wasm imports") {
-		t.Fatalf("err = %v, want a plug that fits nothing", err)
+	i32 := []byte{0x7f}
+	build := func(world, imModule, imName, export string) compose.Part {
+		t.Helper()
+		i := slices.IndexFunc(r.Packages[pkg].Worlds, func(w witparse.Named[witparse.WorldID]) bool { return w.Name == world })
+		if i < 0 {
+			t.Fatalf("no world %s", world)
+		}
+		ct, err := component.FromWorld(r, r.Packages[pkg].Worlds[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &wasmbin.ModuleBuilder{}
+		ft := wasmbin.CoreFuncType{Results: i32}
+		callee := m.ImportFunc(imModule, imName, ft)
+		f := m.DefineFunc(ft, 0, (&wasmbin.Code{}).Call(callee).Op(0x0b).Bytes())
+		m.Export(export, wasmbin.ExternFunc, f)
+		b, err := compose.Componentize(m.Encode(), compose.ComponentizeOptions{World: ct})
+		if err != nil {
+			t.Fatalf("componentize %s: %v", world, err)
+		}
+		return compose.Part{Name: world + ".wasm", Bytes: b}
+	}
+	user := build("user", "t:p/a", "f", "run")
+	plug := build("plug", "t:p/b", "g", "t:p/a#f")
+	res, err := compose.Plug(user, []compose.Part{plug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Wired) != 1 || res.Wired[0].Import != "t:p/a" || res.Wired[0].Plug != "plug.wasm" {
+		t.Errorf("wiring = %+v", res.Wired)
+	}
+	if !slices.Equal(res.Imports, []string{"t:p/b"}) {
+		t.Errorf("imports = %v, want the plug's [t:p/b]", res.Imports)
+	}
+	wit, err := oracle.WIT(context.Background(), res.Bytes)
+	if err != nil {
+		t.Fatalf("wasm-tools rejects the composition: %v", err)
+	}
+	if !strings.Contains(wit, "import t:p/b;") || strings.Contains(wit, "import t:p/a;") {
+		t.Errorf("composed WIT:\n%s\nwant t:p/b imported and t:p/a not", wit)
 	}
 }
 

@@ -62,7 +62,7 @@ func TestPrintGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, err := os.ReadFile("testdata/print/golden.wit")
-	if os.Getenv("WASIFILL_UPDATE_GOLDEN") != "" {
+	if os.Getenv("UPDATE") == "1" {
 		os.WriteFile("testdata/print/golden.wit", []byte(got), 0o644)
 		return
 	}

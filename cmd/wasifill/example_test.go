@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wasifill/wasifill/internal/testenv"
 )
 
 // The bundled example (docs/examples/kv, built by its build.sh): the app
@@ -63,6 +69,45 @@ func TestKVExampleSourcesAreFresh(t *testing.T) {
 		full := append([]string{"gen", args[0], "--wit", kv + "wit", "--check"}, args[1:]...)
 		if code, _, errOut := runCLI(t, full...); code != 0 {
 			t.Errorf("wasifill %v: exit %d, %s (run docs/examples/kv/build.sh)", full, code, errOut)
+		}
+	}
+}
+
+// The example's committed binaries are what build.sh makes today from its
+// sources, with this wasifill: a rebuild into a temporary folder gives
+// the same bytes (the build is deterministic).
+func TestKVExampleBuildIsFresh(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPING: -short: rebuilding the kv example takes Go, rustc and jco's adapter")
+	}
+	testenv.Adapter(t, "reactor") // build.sh needs jco's preview1 adapter
+	if _, err := os.Stat("/usr/lib/rustlib/wasm32-unknown-unknown"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Debian's rustc for wasm32 is missing in CI: scripts/install-tools.sh installs it")
+		}
+		t.Skip("SKIPPING: no Debian rustc for wasm32 (scripts/install-tools.sh installs it)")
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "wasifill")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command("bash", "../../docs/examples/kv/build.sh", filepath.Join(tmp, "build"))
+	cmd.Env = append(os.Environ(), "WASIFILL="+bin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	for _, name := range []string{"app.wasm", "kv.wasm", "app-direct.wasm", "import-fill.wasm"} {
+		got, err := os.ReadFile(filepath.Join(tmp, "build", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile("../../docs/examples/kv/build/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("docs/examples/kv/build/%s is stale: a rebuild gives %d bytes, committed %d (run docs/examples/kv/build.sh)", name, len(got), len(want))
 		}
 	}
 }

@@ -16,14 +16,14 @@
 # Without a rustc for wasm32, the committed build/import-fill.wasm (the
 # componentized Rust fill) stands in for the fill, and the script says so.
 #
-# Usage: build.sh [OUT_DIR] (default: build, whose results are committed so
+# Usage: [WASIFILL=path] build.sh [OUT_DIR] (default: build, whose results are committed so
 # the example runs without a toolchain). The generated sources are written
 # in place; they are deterministic, so a rebuild leaves them unchanged.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mkdir -p "${1:-$here/build}" && cd "${1:-$here/build}" && pwd)
 root=$(cd "$here/../../.." && pwd)
-w="$root/bin/wasifill"
+w=${WASIFILL:-$root/bin/wasifill}
 rustc=${WASM_RUSTC:-/usr/bin/rustc}
 adapter="$root/.tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm"
 [ -x "$w" ] || (cd "$root" && go build -o bin/wasifill ./cmd/wasifill)
