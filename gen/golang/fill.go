@@ -9,6 +9,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -18,10 +19,6 @@ var fillRuntime []byte
 
 //go:embed fillrt_export.go.tmpl
 var fillExportRuntime []byte
-
-// rpcCaseNames are rpc-error's cases, in order: a function's own error
-// case of the same name receives the rpc-error (see docs/gen-go.md).
-var rpcCaseNames = []string{"deadline-exceeded", "not-found", "trap", "decode", "transport", "denied"}
 
 // GenerateImportFill writes an import fill for world's imported custom
 // interfaces (all but wasi:* and wasifill:rpc): a Go main package (build
@@ -185,10 +182,10 @@ func (ts *types) errMapExpr(fun *witparse.Function) jen.Code {
 		return jen.Nil()
 	}
 	ed := ts.r.Types[e.ID]
-	cases := make([]jen.Code, len(rpcCaseNames))
-	msgs := make([]jen.Code, len(rpcCaseNames))
+	cases := make([]jen.Code, len(rpcwit.ErrorCases))
+	msgs := make([]jen.Code, len(rpcwit.ErrorCases))
 	any := false
-	for i, rc := range rpcCaseNames {
+	for i, rc := range rpcwit.ErrorCases {
 		cases[i], msgs[i] = jen.Lit(-1), jen.False()
 		switch ed.Kind {
 		case witparse.KindEnum:

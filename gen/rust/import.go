@@ -6,12 +6,9 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 )
-
-// rpcCases are rpc-error's cases, in order: a function's own error case
-// of the same name receives the rpc-error (docs/gen-rust.md).
-var rpcCases = []string{"deadline-exceeded", "not-found", "trap", "decode", "transport", "denied"}
 
 // importFill writes the import fill's exports, one per function.
 func (f *fill) importFill(ifaces []gen.Interface) error {
@@ -51,7 +48,7 @@ func (f *fill) errsArg(fn *function) string {
 		message bool
 	}
 	arms := map[int]arm{}
-	for i, rc := range rpcCases {
+	for i, rc := range rpcwit.ErrorCases {
 		switch e.Kind {
 		case value.KindEnum:
 			for k, l := range e.Labels {
@@ -88,7 +85,7 @@ func (f *fill) errsArg(fn *function) string {
 		c.line("/// carries the message.")
 		c.open("fn %s(c: u32) -> Option<(u32, bool)> {", name)
 		c.open("match c {")
-		for i := range rpcCases {
+		for i := range rpcwit.ErrorCases {
 			if a, ok := arms[i]; ok {
 				c.line("%d => Some((%d, %t)),", i, a.own, a.message)
 			}

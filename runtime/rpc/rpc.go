@@ -17,28 +17,26 @@ package rpc
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	goruntime "runtime"
 	"sync"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
 
 // WIT is the wasifill:rpc contract (`wasifill wit deps` writes it).
-//
-//go:embed wit/rpc.wit
-var WIT string
+var WIT = rpcwit.WIT
 
 // The interfaces of the contract.
 const (
-	Transport = "wasifill:rpc/transport@0.1.0"
-	Handler   = "wasifill:rpc/handler@0.1.0"
-	Deadline  = "wasifill:rpc/deadline@0.1.0"
-	Types     = "wasifill:rpc/types@0.1.0"
+	Transport = rpcwit.Transport
+	Handler   = rpcwit.Handler
+	Deadline  = rpcwit.Deadline
+	Types     = rpcwit.Types
 )
 
 // ErrorKind is a case of rpc-error.
@@ -54,8 +52,6 @@ const (
 	Denied
 )
 
-var kindNames = [...]string{"deadline-exceeded", "not-found", "trap", "decode", "transport", "denied"}
-
 // Error is an rpc-error.
 type Error struct {
 	Kind ErrorKind
@@ -63,13 +59,13 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if int(e.Kind) >= len(kindNames) {
+	if int(e.Kind) >= len(rpcwit.ErrorCases) {
 		return fmt.Sprintf("rpc: error %d: %s", e.Kind, e.Msg)
 	}
 	if e.Msg == "" {
-		return "rpc: " + kindNames[e.Kind]
+		return "rpc: " + rpcwit.ErrorCases[e.Kind]
 	}
-	return "rpc: " + kindNames[e.Kind] + ": " + e.Msg
+	return "rpc: " + rpcwit.ErrorCases[e.Kind] + ": " + e.Msg
 }
 
 func (e *Error) value() value.Value {
