@@ -2,10 +2,12 @@ package compose
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -61,17 +63,25 @@ func (c *componentizer) build() ([]byte, error) {
 }
 
 // worldImport finds the world import a core import module name refers to:
-// the same name, or a semver-compatible newer version of it.
+// the same name, else the highest semver-compatible version not older.
 func (c *componentizer) worldImport(module string) (component.Extern, bool) {
 	if e, ok := c.byName[module]; ok {
 		return e, true
 	}
-	for _, e := range c.candidates {
-		if compatibleNames(module, e.Name) {
-			return e, true
-		}
+	return bestExtern(module, c.candidates)
+}
+
+// bestExtern is the extern of es that semver.Best picks for want.
+func bestExtern(want string, es []component.Extern) (component.Extern, bool) {
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name
 	}
-	return component.Extern{}, false
+	name, ok := semver.Best(want, names)
+	if !ok {
+		return component.Extern{}, false
+	}
+	return es[slices.Index(names, name)], true
 }
 
 func isSpecialModule(name string) bool {

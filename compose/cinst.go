@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -247,7 +248,7 @@ func (c *componentizer) resourceIntrinsic(im coreImport) (uint32, error) {
 			continue
 		}
 		for _, r := range c.ownResources() {
-			if (r.iface == iface || compatibleNames(iface, r.iface)) && r.name == name {
+			if semver.Satisfies(iface, r.iface) && r.name == name {
 				return c.enc.ResourceBuiltin(op, c.exported[r.res]), nil
 			}
 		}

@@ -257,15 +257,13 @@ func names(es []component.Extern) string {
 
 // findCompatibleExport finds an export of plug that can satisfy im: the
 // same kind and name, or for interface names the same package and
-// interface with a semver-compatible version no older than im's.
+// interface with the highest semver-compatible version no older than im's.
 func findCompatibleExport(plug *component.Type, im component.Extern) (component.Extern, bool) {
+	var same []component.Extern
 	for _, ex := range plug.Exports {
-		if ex.Kind != im.Kind {
-			continue
-		}
-		if ex.Name == im.Name || compatibleNames(im.Name, ex.Name) {
-			return ex, true
+		if ex.Kind == im.Kind {
+			same = append(same, ex)
 		}
 	}
-	return component.Extern{}, false
+	return bestExtern(im.Name, same)
 }

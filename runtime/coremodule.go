@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/wasmbin"
 )
@@ -74,17 +76,15 @@ func (r *Runtime) ensurePreview1(ctx context.Context) error {
 	return r.p1Err
 }
 
-// worldImport finds the world import a core import module name refers to.
+// worldImport finds the world import a core import module name refers to:
+// the same name, else the highest semver-compatible version not older.
 func worldImport(world *component.Type, module string) (component.Extern, bool) {
-	for _, e := range world.Imports {
-		if e.Name == module {
-			return e, true
-		}
+	names := make([]string, len(world.Imports))
+	for i, e := range world.Imports {
+		names[i] = e.Name
 	}
-	for _, e := range world.Imports {
-		if interfaceKey(e.Name) == interfaceKey(module) {
-			return e, true
-		}
+	if best, ok := semver.Best(module, names); ok {
+		return world.Imports[slices.Index(names, best)], true
 	}
 	return component.Extern{}, false
 }
@@ -272,7 +272,7 @@ func resourceIntrinsic(field string) (byte, string, bool) {
 
 func (s *state) exportedResource(world *component.Type, iface, name string) *resourceType {
 	for _, e := range world.Exports {
-		if e.Name != iface && interfaceKey(e.Name) != interfaceKey(iface) {
+		if !semver.Satisfies(iface, e.Name) {
 			continue
 		}
 		if x, ok := e.Type.Export(name); ok && x.Type.Resource != nil {

@@ -17,13 +17,15 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"strings"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
 )
 
@@ -152,7 +154,7 @@ func (r *Runtime) uniqueName(prefix string) string {
 func (r *Runtime) hostResource(iface, name string) *resourceType {
 	r.resMu.Lock()
 	defer r.resMu.Unlock()
-	key := interfaceKey(iface) + "#" + name
+	key := semver.NameKey(iface) + "#" + name
 	if rt, ok := r.resources[key]; ok {
 		return rt
 	}
@@ -206,34 +208,18 @@ func (r *Runtime) compileBundle(ctx context.Context, wasm []byte) (wazero.Compil
 	return b.cm, b.err
 }
 
-// interfaceKey is an interface name with its version cut to the
-// semver-compatible part (1.2.3 → 1, 0.2.3 → 0.2), so host definitions
-// serve every compatible version a component may import.
-func interfaceKey(name string) string {
-	base, version, ok := strings.Cut(name, "@")
-	if !ok {
-		return name
-	}
-	parts := strings.SplitN(version, ".", 3)
-	if parts[0] != "0" || len(parts) < 2 {
-		return base + "@" + parts[0]
-	}
-	return base + "@0." + parts[1]
-}
-
 // definedInstance finds the host definition for an imported interface:
-// the exact name, else one with a compatible version.
+// the exact name, else the highest semver-compatible version not older
+// than the import's.
 func (r *Runtime) definedInstance(name string) (map[string]HostFunc, HostFuncMaker, bool) {
 	if f, ok := r.instances[name]; ok {
 		return f, r.makers[name], true
 	}
-	key := interfaceKey(name)
-	for n, f := range r.instances {
-		if interfaceKey(n) == key {
-			return f, r.makers[n], true
-		}
+	best, ok := semver.Best(name, slices.Collect(maps.Keys(r.instances)))
+	if !ok {
+		return nil, nil, false
 	}
-	return nil, nil, false
+	return r.instances[best], r.makers[best], true
 }
 
 // OpenInstances is how many instances are instantiated and not closed:
