@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/wasifill/wasifill/witparse"
@@ -66,4 +67,22 @@ func hasInterface(r *witparse.Resolve, entries []witparse.WorldEntry, name strin
 		}
 	}
 	return false
+}
+
+// NothingToFillError is a world whose fill would serve no function: an
+// import fill serves the custom interfaces a world imports (or, for a world
+// that imports wasifill:rpc/transport, the ones it exports), an export fill
+// the ones it exports (or, for a world that exports wasifill:rpc/handler,
+// the ones it imports).
+type NothingToFillError struct {
+	World  string
+	Export bool // an export fill
+}
+
+func (e *NothingToFillError) Error() string {
+	kind := "an import"
+	if e.Export {
+		kind = "an export"
+	}
+	return fmt.Sprintf("world %s has no custom interface functions for %s fill to serve", e.World, kind)
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
@@ -35,18 +35,9 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 	f.PackageComment(fmt.Sprintf("Command fill is the import fill of world %s: it exports the interfaces the\nworld imports and forwards every call to wasifill:rpc/transport.invoke.", w.Name))
 	ts := &types{r: r}
 	n := 0
-	for _, e := range w.Imports {
-		if e.Item.Kind != witparse.ItemInterface {
-			continue
-		}
-		name := e.Name
-		if name == "" {
-			name = r.InterfaceName(e.Item.Interface)
-		}
-		if strings.HasPrefix(name, "wasi:") || strings.HasPrefix(name, "wasifill:rpc/") {
-			continue
-		}
-		for _, fun := range r.Interfaces[e.Item.Interface].Functions {
+	for _, ifc := range gen.FillInterfaces(r, world, false) {
+		name := ifc.Name
+		for _, fun := range r.Interfaces[ifc.ID].Functions {
 			ts.item = name + ": function " + fun.Name
 			if err := emitImportFillFunc(f, ts, name, fun, n); err != nil {
 				return nil, err
@@ -55,7 +46,7 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 		}
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("gen go: world %s imports no custom interface to fill", w.Name)
+		return nil, fmt.Errorf("gen go: %w", &gen.NothingToFillError{World: w.Name})
 	}
 	f.Func().Id("main").Params().Block()
 	var buf bytes.Buffer
@@ -378,18 +369,9 @@ func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 	ts := &types{r: r}
 	table := jen.Dict{}
 	n := 0
-	for _, e := range w.Exports {
-		if e.Item.Kind != witparse.ItemInterface {
-			continue
-		}
-		name := e.Name
-		if name == "" {
-			name = r.InterfaceName(e.Item.Interface)
-		}
-		if strings.HasPrefix(name, "wasi:") || strings.HasPrefix(name, "wasifill:rpc/") {
-			continue
-		}
-		for _, fun := range r.Interfaces[e.Item.Interface].Functions {
+	for _, ifc := range gen.FillInterfaces(r, world, true) {
+		name := ifc.Name
+		for _, fun := range r.Interfaces[ifc.ID].Functions {
 			ts.item = name + ": function " + fun.Name
 			if err := emitExportFillFunc(f, ts, name, fun, n); err != nil {
 				return nil, err
@@ -399,7 +381,7 @@ func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 		}
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("gen go: world %s exports no custom interface to fill", w.Name)
+		return nil, fmt.Errorf("gen go: %w", &gen.NothingToFillError{World: w.Name, Export: true})
 	}
 	f.Comment("exports are the functions the fill serves, by interface#function.")
 	f.Var().Id("exports").Map(jen.String()).Op("*").Id("efn")

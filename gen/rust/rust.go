@@ -68,7 +68,7 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 		n += len(r.Interfaces[ifc.ID].Functions)
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("gen rust: world %s has no custom interface functions to fill", w.Name)
+		return nil, fmt.Errorf("gen rust: %w", &gen.NothingToFillError{World: w.Name, Export: kind == "export"})
 	}
 	f := &fill{r: r, cs: newCodecs(typeDocs(r, ifaces)), used: map[string]bool{}, errFns: map[string]string{}, fnNames: map[string]int{}}
 	for _, ifc := range ifaces {
