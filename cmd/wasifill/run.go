@@ -88,11 +88,18 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		if compiled = all[path]; compiled == nil {
 			return fail(inputError("%s has no component %q", f.configName(), path))
 		}
-		inv, release, err := h.Enter(ctx, path)
+		// --timeout is the user's deadline, a hard bound: a caller's
+		// deadline, which extend() cannot pass.
+		entryCtx, cancel := ctx, context.CancelFunc(func() {})
+		if strings.HasPrefix(f.timeoutFrom, "--") {
+			entryCtx, cancel = context.WithTimeout(ctx, f.timeout)
+		}
+		inv, release, err := h.Enter(entryCtx, path)
 		if err != nil {
+			cancel()
 			return fail(inputError("%v", err))
 		}
-		f.release = release
+		f.release = func() { release(); cancel() }
 		callCtx = inv
 	} else {
 		wasm, err := os.ReadFile(path)
