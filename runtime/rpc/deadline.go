@@ -138,3 +138,35 @@ const maxExtension = 1 << 40 // ms, about 35 years
 func extension(ms uint64) time.Duration {
 	return time.Duration(min(ms, maxExtension)) * time.Millisecond
 }
+
+// untilDone runs f (a provider) and returns what it returns, or ctx's
+// error as soon as ctx is done: a provider that ignores its context does
+// not hold its caller past the deadline (it goes on alone, and what it
+// returns then is dropped). A panic in f is raised again in the caller's
+// goroutine.
+func untilDone(ctx context.Context, f func() ([]byte, error)) ([]byte, error) {
+	type result struct {
+		out   []byte
+		err   error
+		panic any
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{panic: p}
+			}
+		}()
+		out, err := f()
+		done <- result{out: out, err: err}
+	}()
+	select {
+	case r := <-done:
+		if r.panic != nil {
+			panic(r.panic)
+		}
+		return r.out, r.err
+	case <-ctx.Done():
+		return nil, &Error{Kind: DeadlineExceeded, Msg: "the provider did not answer before the deadline"}
+	}
+}

@@ -99,3 +99,29 @@ func TestExtendHugeIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A provider that ignores its context (blocked on something that never
+// comes) does not hold a nested invoke past the deadline.
+func TestBlockedProviderReturnsAtDeadline(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{})
+	never := make(chan struct{})
+	defer close(never)
+	h.AddComponent("a", c["relay"], 0)
+	h.AddProvider("stuck", func(context.Context, string, string, []byte) ([]byte, error) {
+		<-never
+		return nil, nil
+	}, 0)
+	h.Link("a", "next", "stuck", 200*time.Millisecond)
+	start := time.Now()
+	_, err := h.Call(context.Background(), "a", "i", "f", nil)
+	took := time.Since(start)
+	if rpcError(t, err).Kind != rpc.DeadlineExceeded || took < 200*time.Millisecond || took > 5*time.Second {
+		t.Errorf("invoke of a stuck provider behind a 200ms link: %v after %v", err, took)
+	}
+	// Called directly too.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := h.Call(ctx, "stuck", "i", "f", nil); rpcError(t, err).Kind != rpc.DeadlineExceeded {
+		t.Errorf("stuck provider called directly: %v", err)
+	}
+}

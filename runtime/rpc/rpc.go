@@ -385,7 +385,7 @@ func callProvider(ctx context.Context, t *target, iface, fn string, params []byt
 			out, err = nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: provider panicked serving %s#%s: %v", t.name, iface, fn, p)}
 		}
 	}()
-	out, err = t.provider(ctx, iface, fn, params)
+	out, err = untilDone(ctx, func() ([]byte, error) { return t.provider(ctx, iface, fn, params) })
 	var re *Error
 	if err != nil && !errors.As(err, &re) {
 		return nil, &Error{Kind: Trap, Msg: err.Error()}
