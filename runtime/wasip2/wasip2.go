@@ -153,9 +153,9 @@ func (h *host) defineCLI() {
 			},
 		})
 	}
-	stream("wasi:cli/stdin", "get-stdin", nil, h.cfg.Stdin)
-	stream("wasi:cli/stdout", "get-stdout", h.cfg.Stdout, nil)
-	stream("wasi:cli/stderr", "get-stderr", h.cfg.Stderr, nil)
+	stream("wasi:cli/stdin", "get-stdin", nil, newInputPump(h.cfg.Stdin))
+	stream("wasi:cli/stdout", "get-stdout", newOutputPump(h.cfg.Stdout), nil)
+	stream("wasi:cli/stderr", "get-stderr", newOutputPump(h.cfg.Stderr), nil)
 	none := func(context.Context, []value.Value) ([]value.Value, error) { return ret(value.None) }
 	h.rt.DefineInstance(name("wasi:cli/terminal-stdin"), map[string]runtime.HostFunc{"get-terminal-stdin": none})
 	h.rt.DefineInstance(name("wasi:cli/terminal-stdout"), map[string]runtime.HostFunc{"get-terminal-stdout": none})
@@ -169,10 +169,10 @@ func (h *host) defineClocks() {
 		"now":        func(context.Context, []value.Value) ([]value.Value, error) { return ret(uint64(time.Since(h.start))) },
 		"resolution": func(context.Context, []value.Value) ([]value.Value, error) { return ret(uint64(1)) },
 		"subscribe-instant": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return ret(h.pollable(h.start.Add(time.Duration(args[0].(uint64)))))
+			return ret(h.pollable(afterNanos(h.start, args[0].(uint64))))
 		},
 		"subscribe-duration": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return ret(h.pollable(time.Now().Add(time.Duration(args[0].(uint64)))))
+			return ret(h.pollable(afterNanos(time.Now(), args[0].(uint64))))
 		},
 	})
 	wall := func(t time.Time) value.Value {
