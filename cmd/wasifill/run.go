@@ -54,7 +54,8 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
 	cmd.Flags().DurationVar(&f.timeout, "rpc-timeout", timeoutDefault, "the same as --timeout")
-	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
+	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, fmt.Sprintf("cap every linear memory at this many 64 KiB pages, at most %d (0: the default, %d pages = 1 GiB)",
+		runtime.MaxMemoryLimitPages, runtime.DefaultMemoryLimitPages))
 }
 
 // instantiate compiles path and instantiates it with WASI 0.2 defined;
