@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/wasifill/wasifill/internal/testenv"
 )
 
 // The bundled example (docs/examples/kv, built by its build.sh): the app
@@ -11,6 +13,7 @@ import (
 // the app handles the deadline-exceeded it gets; when the app's own
 // deadline is the shorter, the error names the whole chain.
 func TestKVExample(t *testing.T) {
+	testenv.CPUHog(t)
 	config := "../../docs/examples/kv/wasifill.yaml"
 	cases := []struct{ args, want string }{
 		{`greet("ann")`, `"hello, ann: likes green tea"`},
