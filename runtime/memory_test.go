@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
@@ -129,5 +130,56 @@ func TestHostMemoryBudget(t *testing.T) {
 	}
 	if n := rt.OpenInstances(); n != 1 {
 		t.Errorf("%d instances open, want 1 (b)", n)
+	}
+}
+
+// The two memories of one instance tree (outer composed with inner, each
+// with its own memory) share the tree's budget: what outer holds, inner
+// cannot grow into. A second tree has a budget of its own.
+func TestMemoriesOfATreeShareItsBudget(t *testing.T) {
+	dir := "testdata/memory/"
+	component := func(name string) []byte {
+		core, err := os.ReadFile(dir + name + ".wasm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, dir, name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	app, err := compose.Plug(compose.Part{Name: "outer", Bytes: component("outer")}, []compose.Part{{Name: "inner", Bytes: component("inner")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rt := memoryRuntime(t, runtime.WithMemoryBudget(64<<20, 0))
+	c, err := rt.Compile(ctx, app.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := func(inst *runtime.Instance, pages uint32) int32 {
+		t.Helper()
+		out, err := inst.Call(ctx, "grow-both", pages)
+		if err != nil {
+			t.Fatalf("grow-both(%d): %v", pages, err)
+		}
+		return out[0].(int32)
+	}
+	for i := range 2 {
+		inst, err := rt.Instantiate(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer inst.Close(ctx)
+		// 1 + 1 pages to start; 600 more each would be 1202 pages, past
+		// the 1024 of 64 MiB: outer's growth fits, inner's is refused.
+		if got := both(inst, 600); got != -1 {
+			t.Errorf("tree %d: grow-both(600) under a 64 MiB tree budget = %d, want -1 (inner refused)", i, got)
+		}
+		if got := both(inst, 200); got != 1 { // 601+200 + 1+200 = 1002 pages
+			t.Errorf("tree %d: grow-both(200) = %d, want 1", i, got)
+		}
 	}
 }
