@@ -13,8 +13,8 @@ import (
 
 // runBlocker runs testdata/blocker.wat (componentized with the command
 // adapter, so it calls WASI 0.2) with args under a 300 ms deadline, and
-// returns how it ended and how long it took.
-func runBlocker(t *testing.T, cfg wasip2.Config, args ...string) (int, error, time.Duration) {
+// returns its exit code, how long it took and its error.
+func runBlocker(t *testing.T, cfg wasip2.Config, args ...string) (int, time.Duration, error) {
 	t.Helper()
 	wasm := componentize(t, "testdata/blocker.wasm", "command")
 	ctx := context.Background()
@@ -40,7 +40,7 @@ func runBlocker(t *testing.T, cfg wasip2.Config, args ...string) (int, error, ti
 	defer cancel()
 	start := time.Now()
 	code, err := wasip2.Run(callCtx, inst)
-	return code, err, time.Since(start)
+	return code, time.Since(start), err
 }
 
 // pipe is an os.Pipe whose ends stay open until the test ends: nothing
@@ -73,7 +73,7 @@ func TestBlockingCallsReturnAtDeadline(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, err, took := runBlocker(t, c.cfg, c.args...)
+			code, took, err := runBlocker(t, c.cfg, c.args...)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("exit %d, err %v; want the deadline's error", code, err)
 			}
