@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
@@ -24,7 +23,7 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 		call, from := hop.Call, hop.DeadlineFrom
 		if hop.Depth == 0 {
 			call = fn
-			if (from == "the host default" || from == "the caller's deadline") && f.timeoutFrom != "" {
+			if from == "the host default" && f.timeoutFrom != "" {
 				from = f.timeoutFrom
 			}
 		}
@@ -33,7 +32,7 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 			indent += "└ "
 		}
 		fmt.Fprintf(&b, "  %s%s: %s stopped after %d ms; its deadline was %d ms, set by %s\n", indent, hop.Target, call,
-			hop.Elapsed.Milliseconds(), hop.Deadline.Round(time.Millisecond).Milliseconds(), from)
+			hop.Elapsed.Milliseconds(), hop.Deadline.Milliseconds(), from)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -30,4 +30,9 @@ func TestTimeoutFlagIsHard(t *testing.T) {
 	if took > 5*time.Second { // generous for a busy machine, far below 10 s
 		t.Errorf("extend(10000) under --timeout 200ms ran %v", took)
 	}
+	// op 1: extend(10000 ms) and return what it answered.
+	code, out, errOut := runCLI(t, "call", "--config", cfg, "--timeout", "200ms", "d", strings.Replace(handle, "[2,", "[1,", 1))
+	if code != 0 || !strings.Contains(out, "extension refused: an invocation may run at most 200 ms (the host maximum)") {
+		t.Errorf("extend(10000) under --timeout 200ms: exit %d, out %q, err %q", code, out, errOut)
+	}
 }

@@ -89,18 +89,11 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		if compiled = all[path]; compiled == nil {
 			return fail(inputError("%s has no component %q", f.configName(), path))
 		}
-		// --timeout is the user's deadline, a hard bound: a caller's
-		// deadline, which extend() cannot pass.
-		entryCtx, cancel := ctx, context.CancelFunc(func() {})
-		if strings.HasPrefix(f.timeoutFrom, "--") {
-			entryCtx, cancel = context.WithTimeout(ctx, f.timeout)
-		}
-		inv, release, err := h.Enter(entryCtx, path)
+		inv, release, err := h.Enter(ctx, path)
 		if err != nil {
-			cancel()
 			return fail(inputError("%v", err))
 		}
-		f.release = func() { release(); cancel() }
+		f.release = release
 		callCtx = inv
 	} else {
 		wasm, err := os.ReadFile(path)
@@ -161,20 +154,25 @@ func (f *runFlags) configName() string {
 
 // hostConfig puts the environment and flags over the file's deadlines:
 // --timeout (when given) over WASIFILL_RPC_TIMEOUT_MS over the file over
-// the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions.
+// the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions, and so does
+// --timeout: what the user grants the call, extend() cannot pass.
 func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
 		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
 		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
-	for _, flag := range []string{"timeout", "rpc-timeout"} {
-		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
-			c.DefaultTimeout = f.timeout
-			f.timeoutFrom = "--" + flag
-		}
-	}
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
 		c.MaxExecution = time.Duration(ms) * time.Millisecond
+	}
+	for _, flag := range []string{"timeout", "rpc-timeout"} {
+		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
+			// What the user grants the call: extend() cannot pass it.
+			c.DefaultTimeout = f.timeout
+			if c.MaxExecution == 0 || f.timeout < c.MaxExecution {
+				c.MaxExecution = f.timeout
+			}
+			f.timeoutFrom = "--" + flag
+		}
 	}
 	return c
 }
