@@ -78,28 +78,33 @@ func (p *inputPump) fill(done chan struct{}, n int) {
 
 // outputPump writes to w in the background, one Write at a time.
 type outputPump struct {
-	w io.Writer
+	w      io.Writer
+	direct bool // w never blocks: no pump
 
 	mu      sync.Mutex
 	writing chan struct{} // closed when the pending Write returns; nil when none
 	err     error         // a Write's failure, given to the next write or flush
 }
 
-// newOutputPump wraps w, unless w is one that never blocks.
-func newOutputPump(w io.Writer) io.Writer {
+// newOutputPump wraps w; a writer that never blocks is written to
+// directly.
+func newOutputPump(w io.Writer) *outputPump {
 	switch w.(type) {
 	case *bytes.Buffer, *strings.Builder:
-		return w
+		return &outputPump{w: w, direct: true}
 	}
-	if w == io.Discard {
-		return w
-	}
-	return &outputPump{w: w}
+	return &outputPump{w: w, direct: w == io.Discard}
 }
 
 // write writes b (which it keeps: the caller must not reuse it) after
 // the pending write, and waits for it until ctx is done.
 func (o *outputPump) write(ctx context.Context, b []byte) error {
+	if o.direct {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		_, err := o.w.Write(b)
+		return err
+	}
 	if err := o.flush(ctx); err != nil {
 		return err
 	}
@@ -138,15 +143,6 @@ func (o *outputPump) flush(ctx context.Context) error {
 	return o.err
 }
 
-// Write lets wasip1 modules (on wazero's preview 1) and anything else
-// without a context write through the pump, in order.
-func (o *outputPump) Write(b []byte) (int, error) {
-	if err := o.write(context.Background(), bytes.Clone(b)); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
 // afterNanos is t plus a guest's u64 of nanoseconds, saturated: a
 // duration past time.Duration's range is the farthest future it holds,
 // never a wrap into the past.
@@ -154,8 +150,18 @@ func afterNanos(t time.Time, ns uint64) time.Time {
 	return t.Add(time.Duration(min(ns, math.MaxInt64)))
 }
 
-// Read reads without a deadline, for what has no context.
+// Read reads without a deadline (the streams' table holds io.Readers;
+// the stream calls use read).
 func (p *inputPump) Read(b []byte) (int, error) {
 	got, err := p.read(context.Background(), len(b))
 	return copy(b, got), err
+}
+
+// Write writes without a deadline (the streams' table holds io.Writers;
+// the stream calls use write).
+func (o *outputPump) Write(b []byte) (int, error) {
+	if err := o.write(context.Background(), bytes.Clone(b)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }

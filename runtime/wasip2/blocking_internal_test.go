@@ -53,7 +53,7 @@ func (g *gate) Write(b []byte) (int, error) {
 // A write that gave up at its deadline still happens, before the next.
 func TestOutputPumpKeepsOrder(t *testing.T) {
 	g := &gate{open: make(chan struct{})}
-	o := newOutputPump(g).(*outputPump)
+	o := newOutputPump(g)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if err := o.write(ctx, []byte("first ")); !errors.Is(err, context.DeadlineExceeded) {

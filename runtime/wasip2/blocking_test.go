@@ -11,12 +11,19 @@ import (
 	"github.com/wasifill/wasifill/runtime/wasip2"
 )
 
-// runBlocker runs testdata/blocker.wat (componentized with the command
-// adapter, so it calls WASI 0.2) with args under a 300 ms deadline, and
-// returns its exit code, how long it took and its error.
-func runBlocker(t *testing.T, cfg wasip2.Config, args ...string) (int, time.Duration, error) {
+// runBlocker runs testdata/blocker.wat with args under a 300 ms
+// deadline — componentized with the command adapter, so that it calls
+// WASI 0.2, or (preview1) as it is, on wazero's preview 1 — and returns
+// its exit code, how long it took and its error.
+func runBlocker(t *testing.T, preview1 bool, cfg wasip2.Config, args ...string) (int, time.Duration, error) {
 	t.Helper()
-	wasm := componentize(t, "testdata/blocker.wasm", "command")
+	wasm, err := os.ReadFile("testdata/blocker.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !preview1 {
+		wasm = componentize(t, "testdata/blocker.wasm", "command")
+	}
 	ctx := context.Background()
 	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
 	if err != nil {
@@ -63,23 +70,36 @@ func TestBlockingCallsReturnAtDeadline(t *testing.T) {
 	stdin, _ := pipe(t)
 	_, stdout := pipe(t)
 	cases := []struct {
-		name string
-		cfg  wasip2.Config
-		args []string
+		name     string
+		cfg      wasip2.Config
+		args     []string
+		preview1 bool // also as a wasip1 core module on wazero's preview 1
 	}{
-		{"blocking-read of stdin", wasip2.Config{Stdin: stdin}, nil},
-		{"poll of subscribe-duration(2^64-1)", wasip2.Config{}, []string{"sleep"}},
-		{"blocking-write-and-flush to stdout", wasip2.Config{Stdout: stdout}, []string{"write", "forever"}},
+		{"blocking-read of stdin", wasip2.Config{Stdin: stdin}, nil, true},
+		// wazero's poll_oneoff wraps 2^64-1 ns to a negative timeout and
+		// does not sleep at all: WASI 0.2 only.
+		{"poll of subscribe-duration(2^64-1)", wasip2.Config{}, []string{"sleep"}, false},
+		{"blocking-write-and-flush to stdout", wasip2.Config{Stdout: stdout}, []string{"write", "forever"}, true},
+		{"poll of a 10 s clock", wasip2.Config{}, []string{"sleep", "10", "s"}, true},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			code, took, err := runBlocker(t, c.cfg, c.args...)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("exit %d, err %v; want the deadline's error", code, err)
+		for _, preview1 := range []bool{false, true} {
+			if preview1 && !c.preview1 {
+				continue
 			}
-			if took < 250*time.Millisecond || took > 5*time.Second {
-				t.Errorf("returned after %v, want about 300ms", took)
+			name := c.name
+			if preview1 {
+				name += " (preview 1)"
 			}
-		})
+			t.Run(name, func(t *testing.T) {
+				code, took, err := runBlocker(t, preview1, c.cfg, c.args...)
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("exit %d, err %v; want the deadline's error", code, err)
+				}
+				if took < 250*time.Millisecond || took > 5*time.Second {
+					t.Errorf("returned after %v, want about 300ms", took)
+				}
+			})
+		}
 	}
 }
