@@ -205,3 +205,7 @@ func (s *sliceMemory) grow(size uint64) []byte {
 	}
 	return s.buf
 }
+
+// MemoryInUse is how many bytes the linear memories of the runtime's
+// instances hold (what counts against the host memory budget).
+func (r *Runtime) MemoryInUse() uint64 { return r.memory.used.Load() }

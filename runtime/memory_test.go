@@ -131,6 +131,13 @@ func TestHostMemoryBudget(t *testing.T) {
 	if n := rt.OpenInstances(); n != 1 {
 		t.Errorf("%d instances open, want 1 (b)", n)
 	}
+	if used := rt.MemoryInUse(); used != 1025<<16 {
+		t.Errorf("MemoryInUse = %d, want b's 1025 pages", used)
+	}
+	b.Close(ctx)
+	if used := rt.MemoryInUse(); used != 0 {
+		t.Errorf("MemoryInUse = %d once all are closed", used)
+	}
 }
 
 // The two memories of one instance tree (outer composed with inner, each

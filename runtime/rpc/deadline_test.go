@@ -125,3 +125,26 @@ func TestBlockedProviderReturnsAtDeadline(t *testing.T) {
 		t.Errorf("stuck provider called directly: %v", err)
 	}
 }
+
+// Instances interrupted at their deadline give their memory back to the
+// host budget once closed, as those that return do: the budget does not
+// leak away under interruptions.
+func TestInterruptedInstancesGiveMemoryBack(t *testing.T) {
+	rt, h, c := setup(t, rpc.Config{})
+	h.AddComponent("a", c["relay"], 0)
+	h.AddComponent("spin", c["spin"], 0)
+	h.AddComponent("echo", c["echo"], 0)
+	h.Link("a", "next", "spin", 20*time.Millisecond)
+	for range 10 {
+		if _, err := h.Call(context.Background(), "a", "i", "f", nil); err == nil {
+			t.Fatal("a spinning callee answered")
+		}
+		if _, err := h.Call(context.Background(), "echo", "i", "f", []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close(context.Background())
+	if open, used := rt.OpenInstances(), rt.MemoryInUse(); open != 0 || used != 0 {
+		t.Errorf("after the calls: %d instances open, %d bytes of memory counted", open, used)
+	}
+}
