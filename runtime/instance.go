@@ -102,6 +102,18 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 // Instantiate instantiates a compiled component with the runtime's host
 // definitions as its imports.
 func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+	ctx, memory := r.withMemoryTree(ctx)
+	inst, err := r.instantiate(ctx, c)
+	if over := memory.err(); over != nil {
+		if err == nil {
+			inst.Close(ctx)
+		}
+		return nil, &InstantiateError{Err: over}
+	}
+	return inst, err
+}
+
+func (r *Runtime) instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
 	if c.core != nil {
 		return r.instantiateCore(ctx, c)
 	}

@@ -52,6 +52,7 @@ type Runtime struct {
 	p1Err      error
 	resMu      sync.Mutex
 	resources  map[string]*resourceType // host resources by "iface#name"
+	memory     *budget                  // the host memory budget (memory.go)
 }
 
 type config struct {
@@ -59,6 +60,7 @@ type config struct {
 	tableLimit       uint32
 	cache            wazero.CompilationCache
 	interrupt        bool
+	budgets          memoryBudgets
 }
 
 // Option configures a Runtime.
@@ -117,6 +119,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		funcs:     map[string]HostFunc{},
 		handles:   newHandleTable(),
 		resources: map[string]*resourceType{},
+		memory:    newHostBudget(cfg.budgets),
 	}, nil
 }
 

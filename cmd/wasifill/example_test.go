@@ -17,6 +17,7 @@ import (
 // the app handles the deadline-exceeded it gets; when the app's own
 // deadline is the shorter, the error names the whole chain.
 func TestKVExample(t *testing.T) {
+	testenv.CPUHog(t)
 	config := "../../docs/examples/kv/wasifill.yaml"
 	cases := []struct{ args, want string }{
 		{`greet("ann")`, `"hello, ann: likes green tea"`},

@@ -54,7 +54,8 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", timeoutDefault, "deadline of the call (0: none); default from WASIFILL_RPC_TIMEOUT_MS")
 	cmd.Flags().DurationVar(&f.timeout, "rpc-timeout", timeoutDefault, "the same as --timeout")
-	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, "cap every linear memory at this many 64 KiB pages (0: wazero's limit)")
+	cmd.Flags().Uint32Var(&f.memLimit, "max-memory-pages", 0, fmt.Sprintf("cap every linear memory at this many 64 KiB pages, at most %d (0: the default, %d pages = 1 GiB)",
+		runtime.MaxMemoryLimitPages, runtime.DefaultMemoryLimitPages))
 }
 
 // instantiate compiles path and instantiates it with WASI 0.2 defined;
@@ -153,20 +154,25 @@ func (f *runFlags) configName() string {
 
 // hostConfig puts the environment and flags over the file's deadlines:
 // --timeout (when given) over WASIFILL_RPC_TIMEOUT_MS over the file over
-// the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions.
+// the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions, and so does
+// --timeout: what the user grants the call, extend() cannot pass.
 func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
 		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
 		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
-	for _, flag := range []string{"timeout", "rpc-timeout"} {
-		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
-			c.DefaultTimeout = f.timeout
-			f.timeoutFrom = "--" + flag
-		}
-	}
 	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
 		c.MaxExecution = time.Duration(ms) * time.Millisecond
+	}
+	for _, flag := range []string{"timeout", "rpc-timeout"} {
+		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
+			// What the user grants the call: extend() cannot pass it.
+			c.DefaultTimeout = f.timeout
+			if c.MaxExecution == 0 || f.timeout < c.MaxExecution {
+				c.MaxExecution = f.timeout
+			}
+			f.timeoutFrom = "--" + flag
+		}
 	}
 	return c
 }

@@ -21,7 +21,8 @@ type Hop struct {
 	// Deadline is the time the invocation had, from its start.
 	Deadline time.Duration
 	// DeadlineFrom says which bound set it: "the caller's deadline",
-	// "the link timeout", "the component timeout" or "the host default".
+	// "the link timeout", "the component timeout" or "the host default",
+	// followed by " + extend() to N ms" when the guest extended it.
 	DeadlineFrom string
 	// Elapsed is how long it ran (so far, for an entry still running).
 	Elapsed time.Duration
@@ -47,8 +48,8 @@ func Chain(ctx context.Context) []Hop {
 		return nil
 	}
 	root := inv.root
-	d, _ := root.Deadline()
-	entry := Hop{Target: root.target, Call: root.call, Deadline: d.Sub(root.start), DeadlineFrom: root.deadlineFrom,
+	d, from := root.bound()
+	entry := Hop{Target: root.target, Call: root.call, Deadline: d.Sub(root.start), DeadlineFrom: from,
 		Elapsed: time.Since(root.start)}
 	if err := root.Err(); err != nil && err != context.Canceled {
 		entry.Err = err
@@ -66,9 +67,9 @@ const maxFailedHops = 32
 
 // recordFailure adds inv's failure to its chain.
 func (inv *invocation) recordFailure(err error) {
-	d, _ := inv.Deadline()
+	d, from := inv.bound()
 	hop := Hop{Depth: inv.depth, Target: inv.target, Call: inv.call, Deadline: d.Sub(inv.start),
-		DeadlineFrom: inv.deadlineFrom, Elapsed: time.Since(inv.start), Err: err}
+		DeadlineFrom: from, Elapsed: time.Since(inv.start), Err: err}
 	inv.root.mu.Lock()
 	if len(inv.root.failed) < maxFailedHops {
 		inv.root.failed = append(inv.root.failed, hop)

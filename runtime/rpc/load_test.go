@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	wruntime "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -77,8 +78,12 @@ func TestLoadThroughFills(t *testing.T) {
 // deadline-exceeded). Every call ends by its deadline plus slack, some
 // calls are answered, and afterwards no instance and no goroutine is left
 // behind.
+//
+// With WASIFILL_TEST_CPU_HOG=1 a CPU-bound process runs beside it
+// (testenv.CPUHog), as on a machine busy with other work.
 func load(t *testing.T, rt *wruntime.Runtime, h *rpc.Host, call func(i int) (target, iface, fn string, params, want []byte)) {
 	t.Helper()
+	testenv.CPUHog(t)
 	defer h.Close(context.Background())
 	goroutines := runtime.NumGoroutine()
 	const n = 1000

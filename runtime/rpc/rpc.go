@@ -165,10 +165,9 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 			if inv == nil {
 				return []value.Value{value.Err((&Error{Kind: Denied, Msg: "no invocation to extend"}).value())}, nil
 			}
-			left, ok := inv.extend(time.Duration(args[0].(uint64)) * time.Millisecond)
-			if !ok {
-				msg := fmt.Sprintf("extension refused: an invocation may run at most %d ms (and not past its caller's deadline)", cfg.MaxExecution.Milliseconds())
-				return []value.Value{value.Err((&Error{Kind: Denied, Msg: msg}).value())}, nil
+			left, refused := inv.extend(extension(args[0].(uint64)))
+			if refused != "" {
+				return []value.Value{value.Err((&Error{Kind: Denied, Msg: refused}).value())}, nil
 			}
 			return []value.Value{value.Ok(uint64(left / time.Millisecond))}, nil
 		},
@@ -326,9 +325,9 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	out, err := h.run(inv, t, iface, fn, params)
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
 		// The deadline (this one or an enclosing one) ended it.
-		d, _ := inv.Deadline()
+		d, from := inv.bound()
 		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
-			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.deadlineFrom)}
+			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
 	}
 	if err != nil {
 		inv.recordFailure(err)
@@ -382,7 +381,7 @@ func callProvider(ctx context.Context, t *target, iface, fn string, params []byt
 			out, err = nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: provider panicked serving %s#%s: %v", t.name, iface, fn, p)}
 		}
 	}()
-	out, err = t.provider(ctx, iface, fn, params)
+	out, err = untilDone(ctx, func() ([]byte, error) { return t.provider(ctx, iface, fn, params) })
 	var re *Error
 	if err != nil && !errors.As(err, &re) {
 		return nil, &Error{Kind: Trap, Msg: err.Error()}

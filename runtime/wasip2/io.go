@@ -53,32 +53,68 @@ func (h *host) input(args []value.Value) io.Reader {
 	return h.inputs[h.self(args)]
 }
 
-func (h *host) write(args []value.Value, b []byte) ([]value.Value, error) {
+// write writes b to the stream; a write to a host writer that may block
+// returns at ctx's deadline, with ctx's error (a trap).
+func (h *host) write(ctx context.Context, args []value.Value, b []byte) ([]value.Value, error) {
 	w := h.output(args)
 	if w == nil {
 		return ret(value.Err(value.Variant{Case: 1}))
 	}
-	if _, err := w.Write(b); err != nil {
+	var err error
+	if o, ok := w.(*outputPump); ok {
+		if err = o.write(ctx, b); ctx.Err() != nil {
+			return nil, err
+		}
+	} else {
+		_, err = w.Write(b)
+	}
+	if err != nil {
 		return ret(h.streamError(err))
 	}
 	return ret(value.Ok(nil))
 }
 
-func (h *host) read(args []value.Value) ([]value.Value, error) {
+// flush waits for the stream's pending write, until ctx's deadline.
+func (h *host) flush(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	w := h.output(args)
+	if w == nil {
+		return ret(value.Err(value.Variant{Case: 1}))
+	}
+	if o, ok := w.(*outputPump); ok {
+		if err := o.flush(ctx); ctx.Err() != nil {
+			return nil, err
+		} else if err != nil {
+			return ret(h.streamError(err))
+		}
+	}
+	return ret(value.Ok(nil))
+}
+
+// read reads up to args[1] bytes (at most maxRead) from the stream,
+// waiting for one at least; on a host reader that may block it returns
+// at ctx's deadline, with ctx's error (a trap).
+func (h *host) read(ctx context.Context, args []value.Value) ([]value.Value, error) {
 	r := h.input(args)
-	n := args[1].(uint64)
+	n := int(min(args[1].(uint64), maxRead))
 	if r == nil {
 		return ret(value.Err(value.Variant{Case: 1}))
 	}
-	if n > maxRead {
-		n = maxRead
+	var b []byte
+	var err error
+	if p, ok := r.(*inputPump); ok {
+		if b, err = p.read(ctx, n); ctx.Err() != nil {
+			return nil, err
+		}
+	} else {
+		b = make([]byte, n)
+		var got int
+		got, err = r.Read(b)
+		b = b[:got]
 	}
-	b := make([]byte, n)
-	got, err := r.Read(b)
-	if got == 0 && err != nil {
+	if len(b) == 0 && err != nil {
 		return ret(h.streamError(err))
 	}
-	return ret(value.Ok(b[:got]))
+	return ret(value.Ok(b))
 }
 
 func (h *host) defineIO() {
@@ -88,29 +124,28 @@ func (h *host) defineIO() {
 		"[method]output-stream.check-write": func(context.Context, []value.Value) ([]value.Value, error) {
 			return ok(uint64(maxRead))
 		},
-		"[method]output-stream.write": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.write(args, args[1].([]byte))
+		"[method]output-stream.write": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			return h.write(ctx, args, args[1].([]byte))
 		},
-		"[method]output-stream.blocking-write-and-flush": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.write(args, args[1].([]byte))
+		"[method]output-stream.blocking-write-and-flush": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			return h.write(ctx, args, args[1].([]byte))
 		},
 		"[method]output-stream.flush":          func(context.Context, []value.Value) ([]value.Value, error) { return ok(nil) },
-		"[method]output-stream.blocking-flush": func(context.Context, []value.Value) ([]value.Value, error) { return ok(nil) },
+		"[method]output-stream.blocking-flush": h.flush,
 		"[method]output-stream.subscribe":      ready,
-		"[method]output-stream.write-zeroes": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.write(args, make([]byte, min(args[1].(uint64), maxRead)))
+		"[method]output-stream.write-zeroes": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			return h.write(ctx, args, make([]byte, min(args[1].(uint64), maxRead)))
 		},
-		"[method]output-stream.blocking-write-zeroes-and-flush": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.write(args, make([]byte, min(args[1].(uint64), maxRead)))
+		"[method]output-stream.blocking-write-zeroes-and-flush": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			return h.write(ctx, args, make([]byte, min(args[1].(uint64), maxRead)))
 		},
-		"[method]input-stream.read": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.read(args)
-		},
-		"[method]input-stream.blocking-read": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return h.read(args)
-		},
-		"[method]input-stream.skip": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			out, err := h.read(args)
+		"[method]input-stream.read":          h.read,
+		"[method]input-stream.blocking-read": h.read,
+		"[method]input-stream.skip": func(ctx context.Context, args []value.Value) ([]value.Value, error) {
+			out, err := h.read(ctx, args)
+			if err != nil {
+				return nil, err
+			}
 			if r, isResult := out[0].(value.Result); isResult && !r.IsErr {
 				return ok(uint64(len(r.Value.([]byte))))
 			}

@@ -41,7 +41,15 @@ func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
 	}
 	// A wasip1 core command run on wazero's preview 1: its _start.
 	if start, ok := inst.Func("_start"); ok {
+		if h := hostOf(inst.Runtime()); h != nil {
+			defer h.p1.enter(ctx)()
+		}
 		_, err := start.Call(ctx)
+		if ctx.Err() != nil {
+			// The deadline cut it short (wazero closed the module, or a
+			// blocked call returned early): not an exit of the guest's.
+			return 1, context.Cause(ctx)
+		}
 		var trap *runtime.TrapError
 		if errors.As(err, &trap) {
 			if code, ok := trap.ExitCode(); ok {

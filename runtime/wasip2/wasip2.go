@@ -70,6 +70,11 @@ type host struct {
 	preopenErr  error
 	descriptors map[uint32]*descriptor
 	dirStreams  map[uint32]*dirStream
+
+	// stdio, behind pumps (blocking.go), shared by WASI 0.2 and preview 1
+	stdin          *inputPump
+	stdout, stderr *outputPump
+	p1             preview1Run
 }
 
 func name(iface string) string { return iface + "@" + Version }
@@ -88,7 +93,9 @@ func Define(rt *runtime.Runtime, cfg Config) error {
 	if h.cfg.Stderr == nil {
 		h.cfg.Stderr = io.Discard
 	}
-	rt.SetCoreModuleConfig(preview1Config(h.cfg))
+	h.stdin, h.stdout, h.stderr = newInputPump(h.cfg.Stdin), newOutputPump(h.cfg.Stdout), newOutputPump(h.cfg.Stderr)
+	register(rt, h)
+	rt.SetCoreModuleConfig(preview1Config(h))
 	h.defineCLI()
 	h.defineIO()
 	h.defineClocks()
@@ -153,9 +160,9 @@ func (h *host) defineCLI() {
 			},
 		})
 	}
-	stream("wasi:cli/stdin", "get-stdin", nil, h.cfg.Stdin)
-	stream("wasi:cli/stdout", "get-stdout", h.cfg.Stdout, nil)
-	stream("wasi:cli/stderr", "get-stderr", h.cfg.Stderr, nil)
+	stream("wasi:cli/stdin", "get-stdin", nil, h.stdin)
+	stream("wasi:cli/stdout", "get-stdout", h.stdout, nil)
+	stream("wasi:cli/stderr", "get-stderr", h.stderr, nil)
 	none := func(context.Context, []value.Value) ([]value.Value, error) { return ret(value.None) }
 	h.rt.DefineInstance(name("wasi:cli/terminal-stdin"), map[string]runtime.HostFunc{"get-terminal-stdin": none})
 	h.rt.DefineInstance(name("wasi:cli/terminal-stdout"), map[string]runtime.HostFunc{"get-terminal-stdout": none})
@@ -169,10 +176,10 @@ func (h *host) defineClocks() {
 		"now":        func(context.Context, []value.Value) ([]value.Value, error) { return ret(uint64(time.Since(h.start))) },
 		"resolution": func(context.Context, []value.Value) ([]value.Value, error) { return ret(uint64(1)) },
 		"subscribe-instant": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return ret(h.pollable(h.start.Add(time.Duration(args[0].(uint64)))))
+			return ret(h.pollable(afterNanos(h.start, args[0].(uint64))))
 		},
 		"subscribe-duration": func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			return ret(h.pollable(time.Now().Add(time.Duration(args[0].(uint64)))))
+			return ret(h.pollable(afterNanos(time.Now(), args[0].(uint64))))
 		},
 	})
 	wall := func(t time.Time) value.Value {
@@ -220,10 +227,12 @@ func (h *host) defineRandom() {
 }
 
 // preview1Config gives wasip1 core modules (run without an adapter, on
-// wazero's preview 1) the same arguments, environment and stdio.
-func preview1Config(cfg Config) wazero.ModuleConfig {
-	m := wazero.NewModuleConfig().WithArgs(cfg.Args...).WithStdin(cfg.Stdin).WithStdout(cfg.Stdout).
-		WithStderr(cfg.Stderr).WithSysWalltime().WithSysNanotime().WithSysNanosleep().WithRandSource(rand.Reader)
+// wazero's preview 1) the same arguments, environment and stdio; stdio
+// and sleeps end at the deadline of the Run (preview1.go).
+func preview1Config(h *host) wazero.ModuleConfig {
+	cfg := h.cfg
+	m := wazero.NewModuleConfig().WithArgs(cfg.Args...).WithStdin(p1Reader{h.stdin, &h.p1}).WithStdout(p1Writer{h.stdout, &h.p1}).
+		WithStderr(p1Writer{h.stderr, &h.p1}).WithSysWalltime().WithSysNanotime().WithNanosleep(h.p1.sleep).WithRandSource(rand.Reader)
 	for _, kv := range cfg.Env {
 		m = m.WithEnv(kv[0], kv[1])
 	}
