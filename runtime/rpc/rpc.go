@@ -123,6 +123,7 @@ type Host struct {
 	targets map[string]*target
 	links   map[string]map[string]link // caller → interface → link
 	slots   chan struct{}
+	remote  Remote // reaches link targets not in this process (remote.go)
 }
 
 type target struct {
@@ -231,6 +232,8 @@ func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []by
 		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
 	case !ok:
 		return nil, &Error{Kind: NotFound, Msg: iface}
+	case t == nil && h.remote != nil:
+		return h.invokeRemote(ctx, caller, l, iface, fn, params)
 	case t == nil:
 		return nil, &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s of %s", l.target, iface)}
 	}
