@@ -68,6 +68,7 @@ func BenchmarkThroughput(b *testing.B) {
 			}
 			a.h.Link("", "next", "echo", 0)
 			b.ResetTimer()
+			start := time.Now()
 			var wg sync.WaitGroup
 			work := make(chan struct{}, b.N)
 			for range b.N {
@@ -87,6 +88,7 @@ func BenchmarkThroughput(b *testing.B) {
 				}()
 			}
 			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 		})
 	}
 }
