@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/micro"
 
+	wruntime "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/lattice"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
@@ -211,4 +214,76 @@ func TestServerRestart(t *testing.T) {
 			t.Fatalf("after recovery, call %d: %x, %v", i, out, err)
 		}
 	}
+}
+
+// Close drains: an invocation in flight on the leaving host runs to its
+// deadline and its caller gets that host's deadline-exceeded, with the
+// chain; afterwards nobody serves the component.
+func TestCloseDrainsInFlight(t *testing.T) {
+	s := startServer(t, 0)
+	opt := lattice.Options{ReplyGrace: 2 * time.Second} // the drained host's reply, not the caller's own timeout
+	a := newHost(t, s.ClientURL(), "A", rpc.Config{}, opt)
+	b := newHost(t, s.ClientURL(), "B", rpc.Config{}, opt)
+	b.serve(t, "spin", "spin", 0)
+	a.h.Link("", "next", "spin", 0)
+	errc := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+		defer cancel()
+		_, err := a.h.Invoke(ctx, "", "next", "f", nil)
+		errc <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.l.Close(ctx); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	err := <-errc
+	var rerr *rpc.RemoteError
+	if !errors.As(err, &rerr) || rerr.Err.Kind != rpc.DeadlineExceeded || len(rerr.Chain) == 0 || rerr.Chain[0].Host != "B" {
+		t.Errorf("the in-flight call: %v (%+v), want B's deadline-exceeded with its chain", err, rerr)
+	}
+	if took := time.Since(start); took < 100*time.Millisecond {
+		t.Errorf("close returned after %v, before the in-flight invocation's deadline", took)
+	}
+	_, err = a.h.Invoke(context.Background(), "", "next", "f", nil)
+	if re := rpcError(t, err); re.Kind != rpc.NotFound {
+		t.Errorf("after B left: %v", err)
+	}
+}
+
+// Credentials in the URL reach the server; the error for wrong ones does
+// not print them.
+func TestTokenAuth(t *testing.T) {
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoLog: true, NoSigs: true, Authorization: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Start()
+	if !srv.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server not ready")
+	}
+	defer srv.Shutdown()
+	addr := srv.Addr().String()
+	rt, h := newRPCHost(t)
+	defer rt.Close(context.Background())
+	_, err = lattice.Connect("nats://wrong@"+addr, h, lattice.Options{})
+	if err == nil || strings.Contains(err.Error(), "wrong") || !strings.Contains(err.Error(), "***@"+addr) {
+		t.Errorf("a wrong token: %v", err)
+	}
+	l, err := lattice.Connect("nats://s3cret@"+addr, h, lattice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close(context.Background())
+}
+
+func newRPCHost(t *testing.T) (*wruntime.Runtime, *rpc.Host) {
+	rt, err := wruntime.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt, rpc.New(rt, rpc.Config{})
 }
