@@ -212,6 +212,9 @@ func (l *Lattice) Invoke(ctx context.Context, req rpc.RemoteRequest, params []by
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
 		return nil, &rpc.Error{Kind: rpc.DeadlineExceeded, Msg: fmt.Sprintf("no reply from %s on lattice %s within the deadline (%d ms)",
 			req.Target, l.opt.Lattice, left.Milliseconds())}
+	case errors.Is(err, nats.ErrReconnectBufExceeded) || errors.Is(err, nats.ErrDisconnected):
+		return nil, &rpc.Error{Kind: rpc.TransportFailed, Msg: fmt.Sprintf("lattice %s: invoking %s: the connection to NATS is down, reconnecting (nothing is sent later)",
+			l.opt.Lattice, req.Target)}
 	case errors.Is(err, nats.ErrMaxPayload):
 		return nil, &rpc.Error{Kind: rpc.TransportFailed, Msg: fmt.Sprintf("params of %d bytes exceed the NATS server's max payload of %d bytes",
 			len(params), l.nc.MaxPayload())}
