@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
 
+	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/lattice"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
@@ -104,7 +106,8 @@ func newServeCommand() *cobra.Command {
 			"[--nats URL | --nats-listen HOST:PORT] [--lattice NAME]",
 		Short: "Serve components' interfaces on a NATS lattice, deadlines crossing hosts",
 		Long: "serve runs the host's components (wasifill.yaml and/or --component) and serves each on the lattice as a\n" +
-			"NATS micro service (a queue group shared with every host serving the same name) until SIGINT or SIGTERM;\n" +
+			"NATS micro service (a queue group shared with every host serving the same name) until SIGINT or SIGTERM\n" +
+			"(a component that does not export wasifill:rpc/handler, such as an app that only calls out, is not served);\n" +
 			"then it drains: no new invocations, those in flight finish or reach their deadlines, and it exits 0.\n" +
 			"Without --nats it starts an embedded NATS server on --nats-listen, so one command is a working lattice.\n" +
 			"A link whose target is not a component of this host is reached over the lattice; links are enforced\n" +
@@ -143,7 +146,8 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 	hc := f.hostConfig(fc.HostConfig(rpc.Config{}))
 	h := rpc.New(rt, hc)
 	defer h.Close(context.Background())
-	if _, err := fc.Apply(ctx, rt, h); err != nil {
+	compiled, err := fc.Apply(ctx, rt, h)
+	if err != nil {
 		return inputError("serve: %s: %v", f.configName(), err)
 	}
 	url := f.nats.url
@@ -159,11 +163,22 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(fc.Components))
-	for n := range fc.Components {
-		names = append(names, n)
+	// Components that export wasifill:rpc/handler are served; the others
+	// (an app that only calls out) have nothing to serve.
+	var names, others []string
+	for n, c := range compiled {
+		if exportsHandler(c) {
+			names = append(names, n)
+		} else {
+			others = append(others, n)
+		}
 	}
 	sort.Strings(names)
+	sort.Strings(others)
+	if len(names) == 0 {
+		l.Close(context.Background())
+		return inputError("serve: no component exports %s: nothing to serve", rpc.Handler)
+	}
 	for _, n := range names {
 		if err := l.Serve(n); err != nil {
 			l.Close(context.Background())
@@ -171,7 +186,8 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 		}
 	}
 	embedded := srv != nil
-	log.Info("wasifill serve: ready", "lattice", f.nats.name, "host", l.HostName(), "nats", url, "embedded", embedded, "components", names)
+	log.Info("wasifill serve: ready", "lattice", f.nats.name, "host", l.HostName(), "nats", url, "embedded", embedded,
+		"components", names, "not-served", others)
 	<-ctx.Done()
 	stop()
 	// In-flight invocations end by their deadlines, which MaxExecution caps.
@@ -183,6 +199,17 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 	}
 	log.Info("wasifill serve: stopped")
 	return nil
+}
+
+// exportsHandler reports whether c exports wasifill:rpc/handler (any
+// 0.1 version).
+func exportsHandler(c *runtime.Compiled) bool {
+	for _, e := range c.Type().Exports {
+		if strings.HasPrefix(e.Name, strings.TrimSuffix(rpc.Handler, "0.1.0")) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeHop names a hop's target and, when another host served it, the host.
