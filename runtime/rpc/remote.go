@@ -61,7 +61,14 @@ func (h *Host) HasTarget(name string) bool {
 // same rules as serve: its deadline is min(caller's, link timeout, host
 // default) — the target's own timeout applies where it runs — and its
 // failure, with the remote part of the chain, is recorded in the chain.
+// Without a Remote the target is not found.
 func (h *Host) invokeRemote(ctx context.Context, caller string, l link, iface, fn string, params []byte) ([]byte, error) {
+	h.mu.Lock()
+	remote := h.remote
+	h.mu.Unlock()
+	if remote == nil {
+		return nil, &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s of %s", l.target, iface)}
+	}
 	b := h.bounds(ctx, &target{name: l.target}, l.timeout)
 	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
@@ -75,7 +82,7 @@ func (h *Host) invokeRemote(ctx context.Context, caller string, l link, iface, f
 		}
 		defer func() { <-h.slots }()
 	}
-	out, err := h.remote.Invoke(inv, RemoteRequest{Caller: caller, Target: l.target, Interface: iface, Function: fn, Depth: inv.depth}, params)
+	out, err := remote.Invoke(inv, RemoteRequest{Caller: caller, Target: l.target, Interface: iface, Function: fn, Depth: inv.depth}, params)
 	if err == nil {
 		return out, nil
 	}

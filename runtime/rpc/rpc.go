@@ -232,10 +232,8 @@ func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []by
 		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
 	case !ok:
 		return nil, &Error{Kind: NotFound, Msg: iface}
-	case t == nil && h.remote != nil:
+	case t == nil: // not in this process: on the lattice, if h has one (remote.go)
 		return h.invokeRemote(ctx, caller, l, iface, fn, params)
-	case t == nil:
-		return nil, &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s of %s", l.target, iface)}
 	}
 	return h.serve(ctx, t, l.timeout, iface, fn, params)
 }
