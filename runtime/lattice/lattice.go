@@ -47,7 +47,7 @@ type Options struct {
 	MaxInFlight int
 	// ReplyGrace is how long a caller waits past its deadline for the
 	// serving host's deadline-exceeded reply, which carries the remote
-	// part of the chain (50 ms when zero).
+	// part of the chain (100 ms when zero).
 	ReplyGrace time.Duration
 }
 
@@ -91,7 +91,7 @@ func Connect(url string, h *rpc.Host, opt Options) (*Lattice, error) {
 		opt.MaxInFlight = 1024
 	}
 	if opt.ReplyGrace <= 0 {
-		opt.ReplyGrace = 50 * time.Millisecond
+		opt.ReplyGrace = 100 * time.Millisecond
 	}
 	l := &Lattice{host: h, opt: opt, url: url, stats: map[string]*endpointStats{},
 		inFlight: make(chan struct{}, opt.MaxInFlight)}
@@ -197,10 +197,12 @@ func (l *Lattice) Invoke(ctx context.Context, req rpc.RemoteRequest, params []by
 	})
 	defer stop()
 	left := time.Until(deadline)
-	if left < time.Millisecond {
+	if left <= 0 {
 		return nil, &rpc.Error{Kind: rpc.DeadlineExceeded, Msg: fmt.Sprintf("no time left to invoke %s on the lattice", req.Target)}
 	}
-	msg.Header.Set(hdrRemaining, strconv.FormatInt(left.Milliseconds(), 10))
+	// Rounded up: the serving host's deadline is this one (less the
+	// transit), as when both run in one process.
+	msg.Header.Set(hdrRemaining, strconv.FormatInt(int64((left+time.Millisecond-1)/time.Millisecond), 10))
 	resp, err := l.nc.RequestMsgWithContext(wait, msg)
 	switch {
 	case err == nil:

@@ -19,9 +19,10 @@ const (
 	hdrFunction  = "Wasifill-Function"
 	// hdrCaller is the calling target's name: a claim, not an identity.
 	hdrCaller = "Wasifill-Caller"
-	// hdrRemaining is the caller's remaining time in whole milliseconds,
-	// measured just before the request is published (so hosts need no
-	// clock agreement); the serving host counts it from receipt.
+	// hdrRemaining is the caller's remaining time in milliseconds
+	// (rounded up), measured just before the request is published (so
+	// hosts need no clock agreement); the serving host counts it from
+	// receipt.
 	hdrRemaining = "Wasifill-Remaining-Ms"
 	// hdrDepth is the invocation's depth in its chain.
 	hdrDepth = "Wasifill-Depth"
