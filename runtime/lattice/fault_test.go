@@ -137,7 +137,10 @@ func TestServerRestart(t *testing.T) {
 	a.h.Link("fast", "next", "echo", 0)
 	a.h.Link("slow", "next", "spin", 0)
 
-	const n = 1000
+	n := 1000
+	if raceEnabled {
+		n = 200
+	}
 	// Slack for a busy 2-core machine: the point is that every call ends,
 	// bounded, whatever the lattice does.
 	const slack = 2 * time.Second
@@ -285,6 +288,9 @@ func TestTokenAuth(t *testing.T) {
 	}
 	l.Close(context.Background())
 }
+
+// raceEnabled is set under the race detector (race_test.go).
+var raceEnabled bool
 
 func newRPCHost(t *testing.T) (*wruntime.Runtime, *rpc.Host) {
 	rt, err := wruntime.New(context.Background())
