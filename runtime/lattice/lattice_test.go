@@ -260,3 +260,29 @@ func TestAllow(t *testing.T) {
 		t.Errorf("caller not allowed: %v", err)
 	}
 }
+
+// A wasifill.yaml for a lattice host links to targets it does not
+// define: ParseConfig leaves the check to Validate, which allows them
+// with RemoteTargets (the CLI sets it with --nats and in serve).
+func TestConfigWithRemoteTargets(t *testing.T) {
+	p := t.TempDir() + "/wasifill.yaml"
+	text := "components:\n  app: {path: app.wasm}\nlinks:\n  - {caller: app, interface: acme:kv/store@1.0.0, target: kv}\n"
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rpc.LoadConfig(p); err == nil || !strings.Contains(err.Error(), `target "kv" is not a component`) {
+		t.Errorf("LoadConfig of a link to a remote target: %v", err)
+	}
+	c, err := rpc.ParseConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.RemoteTargets = true
+	if err := c.Validate(); err != nil {
+		t.Errorf("with RemoteTargets: %v", err)
+	}
+	c.Links = append(c.Links, rpc.LinkConfig{Caller: "ghost", Interface: "i", Target: "kv"})
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `caller "ghost"`) {
+		t.Errorf("a caller that is not a component, with RemoteTargets: %v", err)
+	}
+}
