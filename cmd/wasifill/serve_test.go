@@ -151,6 +151,20 @@ func TestServeCLI(t *testing.T) {
 		t.Errorf("nobody serving: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 
+	// --allow: a host on lattice guarded serves the caller app only.
+	s3 := startServe(t, "--component", "kv="+build+"kv.wasm@5s", "--nats", s1.nats, "--lattice", "guarded", "--allow", "app")
+	if code, out, errOut := call("--lattice", "guarded", "app", `greet("ann")`); code != 0 || strings.TrimSpace(out) != `"hello, ann: likes green tea"` {
+		t.Errorf("an allowed caller: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// The rpc fixture relay shows the rpc-error it gets (the kv fill has no
+	// case for denied).
+	code, out, errOut = runCLI(t, "call", "--nats", s1.nats, "--lattice", "guarded", "--component", "other=../../testdata/guests/rpc/out/relay.wasm",
+		"--link", "other:next=kv", "other", `wasifill:rpc/handler@0.1.0#handle("i", "f", [])`)
+	if code != 0 || !strings.HasPrefix(out, "err(denied(") || !strings.Contains(out, `does not serve caller \"other\"`) {
+		t.Errorf("a caller not allowed: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	s3.stop(t)
+
 	s2.stop(t)
 	if code, out, errOut := call("app", `greet("ann")`); code != 0 || strings.TrimSpace(out) != `"hello, ann: likes green tea"` {
 		t.Errorf("after store2 left: exit %d, stdout %q, stderr %q", code, out, errOut)
