@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 w=$PWD/bin/wasifill
 kv=docs/examples/kv
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+serve_pid=
+trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 step() { printf '\n== %s\n' "$*"; }
 timed() { local s=$(date +%s%N); "$@" || echo "(exit $?)"; echo "   [$(( ($(date +%s%N) - s) / 1000000 )) ms]"; }
 
@@ -61,3 +62,23 @@ go run ./$kv/host -app "$(dirname "$config")/build/app.wasm"
 
 step "without a config, a call still has the 2 s host default (here 300 ms): a guest that loops forever is stopped"
 timed $w call --timeout 300ms testdata/guests/out/faulty.wasm 'wasifill:guests/faults@0.1.0#spin()'
+
+step "the lattice: the store on its own host — wasifill serve, with an embedded NATS server on a free loopback port"
+build=$(dirname "$config")/build
+$w serve --component kv="$build/kv.wasm@1s" --nats-listen 127.0.0.1:0 --host-name store-host 2> "$tmp/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q 'serve: ready' "$tmp/serve.log" && break; sleep 0.1; done
+cat "$tmp/serve.log"
+nats=$(grep -o 'nats=nats://[^ ]*' "$tmp/serve.log" | cut -d= -f2)
+lattice=(--nats "$nats" --component app="$build/app.wasm" --link app:acme:kv/store@1.0.0=kv --host-name app-host)
+echo "   the app on another host: kv is not one of its components, so its link goes over the lattice"
+timed $w call "${lattice[@]}" app 'greet("ann")'
+echo "   kv's timeout (1 s here) holds where it runs; the app gets deadline-exceeded and handles it"
+timed $w call "${lattice[@]}" app 'greet("slow")'
+echo "   the app's own deadline the shorter: it travels with the request, and the chain comes back across hosts"
+timed $w call "${lattice[@]}" --timeout 600ms app 'greet("slow")'
+echo "   nobody serves kv on another lattice: not-found at once, not at the deadline"
+timed $w call "${lattice[@]}" --lattice elsewhere app 'greet("ann")'
+echo "   SIGTERM: the host drains and exits 0"
+kill -TERM "$serve_pid"; rc=0; wait "$serve_pid" || rc=$?; serve_pid=
+echo "   serve exited $rc"

@@ -31,7 +31,7 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 		if hop.Depth > 0 {
 			indent += "└ "
 		}
-		fmt.Fprintf(&b, "  %s%s: %s stopped after %d ms; its deadline was %d ms, set by %s\n", indent, hop.Target, call,
+		fmt.Fprintf(&b, "  %s%s: %s stopped after %d ms; its deadline was %d ms, set by %s\n", indent, describeHop(hop), call,
 			hop.Elapsed.Milliseconds(), hop.Deadline.Milliseconds(), from)
 	}
 	return strings.TrimSuffix(b.String(), "\n")

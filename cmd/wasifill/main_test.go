@@ -39,15 +39,6 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-func TestNotYetCommandsExit2(t *testing.T) {
-	for _, name := range []string{"serve"} {
-		code, _, errOut := runCLI(t, name, "x")
-		if code != 2 || !strings.Contains(errOut, "not implemented yet") {
-			t.Errorf("%s: exit %d, stderr %q; want exit 2 saying not implemented yet", name, code, errOut)
-		}
-	}
-}
-
 func TestEncodeDecode(t *testing.T) {
 	cases := []struct{ typ, wave, hex string }{
 		{"list<tuple<string, u32>>", `[("a", 1), ("bc", 300)]`, "020161010262 63ac02"},

@@ -29,7 +29,7 @@ func newRootCommand() *cobra.Command {
 		newInspectCommand(),
 		newRunCommand(),
 		newCallCommand(),
-		newNotYetCommand("serve", "Serve components' interfaces over wasifill:rpc", "deadlines and rpc host (issue 8)"),
+		newServeCommand(),
 	)
 	return root
 }
@@ -56,17 +56,4 @@ func buildVersion() string {
 		return info.Main.Version
 	}
 	return "devel"
-}
-
-// newNotYetCommand is a placeholder for a command whose issue has not
-// landed: it says so and exits 2 rather than pretending to work.
-func newNotYetCommand(name, short, owner string) *cobra.Command {
-	return &cobra.Command{
-		Use:                name,
-		Short:              short + " (not implemented yet)",
-		DisableFlagParsing: true,
-		RunE: func(*cobra.Command, []string) error {
-			return &exitError{code: 2, msg: fmt.Sprintf("wasifill %s: not implemented yet (arrives with %s)", name, owner)}
-		},
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/runtime/lattice"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value/wave"
@@ -36,6 +37,10 @@ type runFlags struct {
 	timeoutFrom string
 	cmd         *cobra.Command
 	release     func() // ends the --config invocation
+	// nats and lattice: link targets not in the process (serve.go).
+	nats    natsFlags
+	lattice *lattice.Lattice
+	remote  bool // link targets may be on the lattice
 }
 
 // done ends what instantiate started.
@@ -43,6 +48,7 @@ func (f *runFlags) done() {
 	if f.release != nil {
 		f.release()
 	}
+	f.leaveLattice()
 }
 
 func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
@@ -82,6 +88,9 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 			return fail(inputError("%v", err))
 		}
 		h := rpc.New(rt, f.hostConfig(fc.HostConfig(rpc.Config{})))
+		if err := f.joinLattice(h); err != nil {
+			return fail(err)
+		}
 		all, err := fc.Apply(ctx, rt, h)
 		if err != nil {
 			return fail(inputError("%s: %v", f.configName(), err))
@@ -120,10 +129,11 @@ func (f *runFlags) fileConfig() (*rpc.FileConfig, error) {
 	fc := &rpc.FileConfig{}
 	if f.config != "" {
 		var err error
-		if fc, err = rpc.LoadConfig(f.config); err != nil {
+		if fc, err = rpc.ParseConfig(f.config); err != nil {
 			return nil, err
 		}
 	}
+	fc.RemoteTargets = f.remote || f.nats.url != ""
 	f.timeoutFrom = "the file's timeout"
 	if fc.Timeout == 0 {
 		f.timeoutFrom = "the 2 s default"
@@ -267,7 +277,7 @@ func newRunCommand() *cobra.Command {
 func newCallCommand() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "call [--config wasifill.yaml] [--component N=PATH] [--link C:I=T] APP.wasm|COMPONENT 'ns:pkg/iface#func(ARGS)'",
+		Use:   "call [--config wasifill.yaml] [--component N=PATH] [--link C:I=T] [--nats URL [--lattice NAME]] APP.wasm|COMPONENT 'ns:pkg/iface#func(ARGS)'",
 		Short: "Call one export of a component with WAVE arguments; print the result as WAVE",
 		Long: "call instantiates the component (with WASI 0.2) and calls one exported function:\n" +
 			"'ns:pkg/iface@1.0.0#func(1, \"a\")' inside an exported interface, or 'func(...)' at world level.\n" +
@@ -313,6 +323,7 @@ func newCallCommand() *cobra.Command {
 		},
 	}
 	f.add(cmd, envTimeout())
+	f.nats.add(cmd, false)
 	return cmd
 }
 

@@ -15,6 +15,8 @@ type Hop struct {
 	Depth int
 	// Target is the component or provider that served the invocation.
 	Target string
+	// Host names the lattice host that served it; empty for this process.
+	Host string
 	// Call is "iface#fn"; empty for an entry made with Enter (its caller
 	// knows what it called).
 	Call string

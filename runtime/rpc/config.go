@@ -26,6 +26,9 @@ type FileConfig struct {
 	Components map[string]ComponentConfig `yaml:"components"`
 	// Links: which target serves which interface for which caller.
 	Links []LinkConfig `yaml:"links"`
+	// RemoteTargets lets links name targets the file does not define:
+	// they are served on the lattice (set by the CLI with --nats).
+	RemoteTargets bool `yaml:"-"`
 
 	dir string
 }
@@ -68,6 +71,19 @@ func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
 // LoadConfig reads a wasifill.yaml; unknown keys are errors with their
 // line numbers, and links must name components the file defines.
 func LoadConfig(path string) (*FileConfig, error) {
+	c, err := ParseConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, &ConfigError{Path: path, Msg: err.Error()}
+	}
+	return c, nil
+}
+
+// ParseConfig reads a wasifill.yaml as LoadConfig does, leaving Validate
+// to the caller (who may set RemoteTargets first).
+func ParseConfig(path string) (*FileConfig, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
@@ -79,9 +95,6 @@ func LoadConfig(path string) (*FileConfig, error) {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
 	}
 	c.dir = filepath.Dir(path)
-	if err := c.Validate(); err != nil {
-		return nil, &ConfigError{Path: path, Msg: err.Error()}
-	}
 	return &c, nil
 }
 
@@ -94,7 +107,7 @@ func (c *FileConfig) Validate() error {
 		}
 	}
 	for i, l := range c.Links {
-		if _, ok := c.Components[l.Target]; !ok {
+		if _, ok := c.Components[l.Target]; !ok && !c.RemoteTargets {
 			return fmt.Errorf("link %d: target %q is not a component of the file", i+1, l.Target)
 		}
 		if _, ok := c.Components[l.Caller]; !ok && l.Caller != "" {

@@ -119,6 +119,7 @@ type Host struct {
 	targets map[string]*target
 	links   map[string]map[string]link // caller → interface → link
 	slots   chan struct{}
+	remote  Remote // reaches link targets not in this process (remote.go)
 }
 
 type target struct {
@@ -226,8 +227,8 @@ func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []by
 		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
 	case !ok:
 		return nil, &Error{Kind: NotFound, Msg: iface}
-	case t == nil:
-		return nil, &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s of %s", l.target, iface)}
+	case t == nil: // not in this process: on the lattice, if h has one (remote.go)
+		return h.invokeRemote(ctx, caller, l, iface, fn, params)
 	}
 	return h.serve(ctx, t, l.timeout, iface, fn, params)
 }
