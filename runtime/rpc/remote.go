@@ -126,9 +126,9 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 			return out, nil
 		}
 		if inv.Err() != nil && inv.Err() != context.Canceled {
-			d, _ := inv.Deadline()
+			d, from := inv.bound()
 			err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s on host %s serving %s stopped after %d ms (deadline %d ms after it started, set by %s)",
-				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.deadlineFrom)}
+				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
 		}
 	}
 	inv.recordFailure(err)
