@@ -27,6 +27,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/internal/rootfs"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -88,7 +89,11 @@ func Define(rt *runtime.Runtime, cfg Config) error {
 	if h.cfg.Stderr == nil {
 		h.cfg.Stderr = io.Discard
 	}
-	rt.SetCoreModuleConfig(preview1Config(h.cfg))
+	p1, err := preview1Config(h.cfg)
+	if err != nil {
+		return err
+	}
+	rt.SetCoreModuleConfig(p1)
 	h.defineCLI()
 	h.defineIO()
 	h.defineClocks()
@@ -220,8 +225,10 @@ func (h *host) defineRandom() {
 }
 
 // preview1Config gives wasip1 core modules (run without an adapter, on
-// wazero's preview 1) the same arguments, environment and stdio.
-func preview1Config(cfg Config) wazero.ModuleConfig {
+// wazero's preview 1) the same arguments, environment and stdio, and the
+// same directories, each confined by an os.Root (rootfs) as the WASI 0.2
+// filesystem is.
+func preview1Config(cfg Config) (wazero.ModuleConfig, error) {
 	m := wazero.NewModuleConfig().WithArgs(cfg.Args...).WithStdin(cfg.Stdin).WithStdout(cfg.Stdout).
 		WithStderr(cfg.Stderr).WithSysWalltime().WithSysNanotime().WithSysNanosleep().WithRandSource(rand.Reader)
 	for _, kv := range cfg.Env {
@@ -229,7 +236,10 @@ func preview1Config(cfg Config) wazero.ModuleConfig {
 	}
 	fs := wazero.NewFSConfig()
 	for _, p := range cfg.Preopens {
-		fs = fs.WithDirMount(p.Host, p.Guest)
+		var err error
+		if fs, err = rootfs.Mount(fs, p.Host, p.Guest); err != nil {
+			return nil, err
+		}
 	}
-	return m.WithFSConfig(fs)
+	return m.WithFSConfig(fs), nil
 }
