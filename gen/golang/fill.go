@@ -286,7 +286,7 @@ func emitImportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Func
 		return err
 	}
 	switch {
-	case fun.Result == nil:
+	case fun.Result == nil || len(resFlat) == 0: // no core result (none, or an empty record)
 		f.Func().Id(fmt.Sprintf("export%d", n)).Params(sig...).Block(call)
 	case len(resFlat) <= 1:
 		g, _, out := flatGo(resFlat[0])

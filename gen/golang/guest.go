@@ -309,6 +309,10 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 			f.Func().Id(fmt.Sprintf("wasmexport%d", s.k)).Params(decl...).Block(append(body, call)...)
 			continue
 		}
+		if len(s.res) == 0 { // a result with no core values (an empty record)
+			f.Func().Id(fmt.Sprintf("wasmexport%d", s.k)).Params(decl...).Block(append(body, jen.Id("_").Op("=").Add(call))...)
+			continue
+		}
 		tw, err := ts.toWire(*s.fun.Result, jen.Nil(), jen.Id("r"))
 		if err != nil {
 			return err
