@@ -95,7 +95,11 @@ func newDecodeCommand() *cobra.Command {
 // resolve turns --type into a value type; with --wit and --interface, bare
 // names in it are that interface's types.
 func (f *typeFlags) resolve() (*value.Type, error) {
-	t, err := value.ParseType(f.expr)
+	parse := value.ParseClosedType // no WIT: a bare name is no type
+	if f.witPath != "" {
+		parse = value.ParseType
+	}
+	t, err := parse(f.expr)
 	if err != nil {
 		return nil, inputError("--type %q: %v", f.expr, err)
 	}

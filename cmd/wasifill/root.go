@@ -31,6 +31,7 @@ func newRootCommand() *cobra.Command {
 		newCallCommand(),
 		newNotYetCommand("serve", "Serve components' interfaces over wasifill:rpc", "deadlines and rpc host (issue 8)"),
 	)
+	unmarkNegatives(root)
 	return root
 }
 

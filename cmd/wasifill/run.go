@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -65,6 +66,9 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 // host's) starts once the code is compiled, and bounds instantiation
 // (_initialize included) and the call.
 func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
+	if err := checkEnv(); err != nil {
+		return nil, nil, nil, err
+	}
 	rt, err := f.newRuntime(ctx, args)
 	if err != nil {
 		return nil, nil, nil, err
@@ -155,8 +159,8 @@ func (f *runFlags) configName() string {
 // --timeout (when given) over WASIFILL_RPC_TIMEOUT_MS over the file over
 // the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions.
 func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
-		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_RPC_TIMEOUT_MS"); err == nil && d > 0 {
+		c.DefaultTimeout = d
 		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
 	for _, flag := range []string{"timeout", "rpc-timeout"} {
@@ -165,8 +169,8 @@ func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
 			f.timeoutFrom = "--" + flag
 		}
 	}
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
-		c.MaxExecution = time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_MAX_EXECUTION_MS"); err == nil && d > 0 {
+		c.MaxExecution = d
 	}
 	return c
 }
@@ -212,12 +216,42 @@ func (f *runFlags) newRuntime(ctx context.Context, args []string) (*runtime.Runt
 	return rt, nil
 }
 
-// envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default.
+// envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default (a bad
+// value is reported when a command runs: checkEnv).
 func envTimeout() time.Duration {
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
-		return time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_RPC_TIMEOUT_MS"); err == nil && d > 0 {
+		return d
 	}
 	return defaultTimeout
+}
+
+// maxEnvMillis is the largest duration in milliseconds a time.Duration
+// holds (about 292 years).
+const maxEnvMillis = math.MaxInt64 / int64(time.Millisecond)
+
+// envMillis reads the environment variable name as a whole positive
+// number of milliseconds: 0 when it is unset or empty, an error when it
+// is anything but 1..maxEnvMillis (never a wrapped value).
+func envMillis(name string) (time.Duration, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return 0, nil
+	}
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms <= 0 || ms > maxEnvMillis {
+		return 0, fmt.Errorf("%s=%q: want a whole number of milliseconds from 1 to %d", name, s, maxEnvMillis)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// checkEnv reports a bad deadline in the environment.
+func checkEnv() error {
+	for _, name := range []string{"WASIFILL_RPC_TIMEOUT_MS", "WASIFILL_MAX_EXECUTION_MS"} {
+		if _, err := envMillis(name); err != nil {
+			return inputError("%v", err)
+		}
+	}
+	return nil
 }
 
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

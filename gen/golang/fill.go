@@ -248,8 +248,14 @@ func emitImportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Func
 		}
 		params = append(params, p)
 	}
+	resFlat, err := ts.resultFlat(fun)
+	if err != nil {
+		return err
+	}
+	// A result of no core values (an empty record) is zero bytes on the
+	// wire and nothing to return: served as no result.
 	result := jen.Code(jen.Nil())
-	if fun.Result != nil {
+	if fun.Result != nil && len(resFlat) > 0 {
 		r, err := ts.descExpr(*fun.Result)
 		if err != nil {
 			return err
@@ -281,10 +287,6 @@ func emitImportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Func
 	export := iface + "#" + fun.Name
 	f.Comment(fmt.Sprintf("export%d serves %s through wasifill:rpc.", n, export))
 	f.Comment("//go:wasmexport " + export)
-	resFlat, err := ts.resultFlat(fun)
-	if err != nil {
-		return err
-	}
 	switch {
 	case fun.Result == nil || len(resFlat) == 0: // no core result (none, or an empty record)
 		f.Func().Id(fmt.Sprintf("export%d", n)).Params(sig...).Block(call)
