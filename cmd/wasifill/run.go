@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -99,7 +100,7 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		f.release = release
 		callCtx = inv
 	} else {
-		wasm, err := os.ReadFile(path)
+		wasm, err := safeio.ReadFile(path, safeio.Wasm)
 		if err != nil {
 			return fail(inputError("%v", err))
 		}

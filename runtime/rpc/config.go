@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/runtime"
 )
 
@@ -68,7 +68,7 @@ func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
 // LoadConfig reads a wasifill.yaml; unknown keys are errors with their
 // line numbers, and links must name components the file defines.
 func LoadConfig(path string) (*FileConfig, error) {
-	b, err := os.ReadFile(path)
+	b, err := safeio.ReadFile(path, safeio.Config)
 	if err != nil {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
 	}
@@ -184,7 +184,7 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(c.dir, p)
 		}
-		b, err := os.ReadFile(p)
+		b, err := safeio.ReadFile(p, safeio.Wasm)
 		if err != nil {
 			return nil, fmt.Errorf("component %s: %w", n, err)
 		}
