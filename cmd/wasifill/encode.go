@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/value/wire"
@@ -133,6 +134,12 @@ func substituteNamed(r *witparse.Resolve, iface witparse.InterfaceID, t *value.T
 		named, ok := r.LookupType(iface, t.Resource)
 		if !ok {
 			return nil, inputError("--type: no type `%s` in the interface", t.Resource)
+		}
+		// The value model is a tree: refuse a type that would expand past
+		// what the generators write (WIT types are DAGs and can double per
+		// line).
+		if n := gen.TypeNodes(r, named); n > gen.MaxWorldNodes {
+			return nil, inputError("--type %s: %v", t.Resource, &gen.TypeTooLargeError{What: "type " + t.Resource, Nodes: n, Limit: gen.MaxWorldNodes})
 		}
 		vt, err := r.ValueType(named)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -31,6 +32,9 @@ var rpcCaseNames = []string{"deadline-exceeded", "not-found", "trap", "decode", 
 func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
+	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
 	}
 	w := r.Worlds[world]
 	f := jen.NewFile("main")
@@ -375,6 +379,9 @@ func (ts *types) signature(fun *witparse.Function) (canon.Signature, error) {
 func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
+	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
 	}
 	w := r.Worlds[world]
 	f := jen.NewFile("main")

@@ -25,6 +25,9 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (map
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
+	}
 	w := r.Worlds[world]
 	if pkg == "" {
 		pkg = gen.PackageName(w.Name)
