@@ -33,10 +33,10 @@ func newEncodeCommand() *cobra.Command {
 		Short: "Encode a WAVE value in the wasifill:rpc wire format; print it as hex",
 		Long: "encode reads VALUE as WAVE text of the WIT type TYPE (for example\n" +
 			"'list<tuple<string, u32>>' or 'option<result<u8, string>>') and prints its wire\n" +
-			"encoding as lowercase hex. Put -- before a VALUE that starts with '-'.\n" +
+			"encoding as lowercase hex. A negative number is a value, not a flag: -65 needs no --.\n" +
 			"See docs/wire-format.md.",
 		Example: `  wasifill encode --type 'list<tuple<string, u32>>' '[("a", 1)]'
-  wasifill encode --type s64 -- -65`,
+  wasifill encode --type s64 -65`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := tf.resolve()

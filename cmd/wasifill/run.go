@@ -269,7 +269,8 @@ func newRunCommand() *cobra.Command {
 		Short: "Run a command component (wasi:cli/run)",
 		Long: "run instantiates a command component with WASI 0.2 (stdio, environment, clocks, random, and the\n" +
 			"directories --dir grants) and calls wasi:cli/run. The exit code is the guest's (0 ok, 1 error); a trap\n" +
-			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes.",
+			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes below 126\n" +
+			"(proc_exit with 126 or more is a trap, as WASI preview 1 says: exit 1).",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := context.Background()
