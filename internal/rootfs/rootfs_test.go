@@ -67,10 +67,14 @@ func TestEscapes(t *testing.T) {
 		if e := fsys.Chmod(p, 0o600); e == 0 {
 			t.Errorf("chmod %s: no error", p)
 		}
-		if e := fsys.Rename(p, "moved"); e != 0 && p == "out" {
+		// Renaming moves the link itself, never the outside file.
+		switch e := fsys.Rename(p, "moved"); {
+		case p == "out" && e != 0:
 			t.Errorf("rename of the link itself: %v", e)
-		} else if p == "out" {
+		case p == "out":
 			fsys.Rename("moved", "out")
+		case e == 0:
+			t.Errorf("rename %s: no error", p)
 		}
 	}
 	if _, e := fsys.OpenFile("out", experimentalsys.O_RDONLY, 0); e != experimentalsys.EPERM {
@@ -84,6 +88,20 @@ func TestEscapes(t *testing.T) {
 	}
 	if _, e := fsys.OpenFile("chain", experimentalsys.O_RDWR|experimentalsys.O_CREAT, 0o644); e == 0 {
 		t.Errorf("open through a chain of ..: no error")
+	}
+	for _, to := range []string{"../stolen", "out/../../stolen", "/" + filepath.Join(top, "stolen")} {
+		if e := fsys.Rename("f", to); e == 0 {
+			t.Errorf("rename f to %s: no error", to)
+		}
+		if e := fsys.Link("f", to); e == 0 {
+			t.Errorf("link f as %s: no error", to)
+		}
+		if e := fsys.Symlink("f", to); e == 0 {
+			t.Errorf("symlink at %s: no error", to)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(top, "stolen")); err == nil {
+		t.Errorf("a file appeared outside the root")
 	}
 	if e := fsys.Utimens("out", 0, 0); e == 0 {
 		t.Errorf("utimens through an escaping link: no error")
