@@ -26,7 +26,31 @@ func FromWorld(r *witparse.Resolve, id witparse.WorldID) (*Type, error) {
 	if out.Exports, err = c.entries(w.Exports, false); err != nil {
 		return nil, fmt.Errorf("world %s: %w", w.Name, err)
 	}
+	if err := sizeCheck(out, "world "+w.Name); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// TypeTooLargeError is a WIT type (or a function, interface or world
+// made of it) whose expanded size passes MaxTypeSize: a component
+// declaring it would be refused when decoded (as wasmparser refuses it),
+// so none is made. WIT types are DAGs; the size counts them as trees.
+type TypeTooLargeError struct {
+	What string // `type t24`, `function f`, `interface a:b/i`, `world w`
+}
+
+func (e *TypeTooLargeError) Error() string {
+	return fmt.Sprintf("%s expands to more than %d type nodes (counted as a tree): too large for a component", e.What, MaxTypeSize)
+}
+
+// sizeCheck computes t's size (its parts' sizes are known) and refuses
+// it past MaxTypeSize.
+func sizeCheck(t *Type, what string) error {
+	if !t.sized() {
+		return &TypeTooLargeError{What: what}
+	}
+	return nil
 }
 
 type witConverter struct {
@@ -48,6 +72,9 @@ func (c *witConverter) entries(list []witparse.WorldEntry, imported bool) ([]Ext
 			t, err := c.iface(e.Item.Interface)
 			if err != nil {
 				return nil, fmt.Errorf("interface %s: %w", name, err)
+			}
+			if err := sizeCheck(t, "interface "+name); err != nil {
+				return nil, err
 			}
 			out = append(out, Extern{Name: name, Kind: ExternInstance, Type: t})
 		case witparse.ItemFunction:
@@ -90,12 +117,17 @@ func (c *witConverter) iface(id witparse.InterfaceID) (*Type, error) {
 	return t, nil
 }
 
-func (c *witConverter) fn(f *witparse.Function) (*Type, error) {
+func (c *witConverter) fn(f *witparse.Function) (_ *Type, err error) {
 	switch f.Kind {
 	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
 		return nil, fmt.Errorf("async functions are not supported yet")
 	}
 	t := &Type{Kind: KindFunc}
+	defer func() {
+		if err == nil {
+			err = sizeCheck(t, "function "+f.Name)
+		}
+	}()
 	for _, p := range f.Params {
 		pt, err := c.val(p.Type)
 		if err != nil {
@@ -234,6 +266,16 @@ func (c *witConverter) typeDef(id witparse.TypeID) (*Type, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sizeCheck(t, typeWhat(d)); err != nil {
+		return nil, err
+	}
 	c.types[id] = t
 	return t, nil
+}
+
+func typeWhat(d *witparse.TypeDef) string {
+	if d.Name == "" {
+		return "an anonymous type"
+	}
+	return "type " + d.Name
 }

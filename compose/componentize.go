@@ -149,5 +149,14 @@ func Componentize(core []byte, opts ComponentizeOptions) ([]byte, error) {
 		}
 		c.adapters[name] = a
 	}
-	return c.build()
+	out, err := c.build()
+	if err != nil {
+		return nil, err
+	}
+	// Nothing Componentize makes may be refused by inspect (or the
+	// runtime): decode it as they do.
+	if _, err := Inspect(out); err != nil {
+		return nil, cfail("the component made does not decode (%v)", err)
+	}
+	return out, nil
 }

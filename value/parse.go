@@ -25,8 +25,14 @@ func (e *ParseError) Error() string {
 // own<R> and borrow<R>, plus the structural forms that [Type.String] prints
 // for anonymous named kinds: `record { a: u8 }`, `variant { a(u8), b }`,
 // `enum { x, y }` and `flags { r, w }`. Names may be %-escaped.
-func ParseType(s string) (*Type, error) {
-	p := &typeParser{src: s}
+func ParseType(s string) (*Type, error) { return parseType(&typeParser{src: s}) }
+
+// ParseClosedType is ParseType for an expression that names no types of
+// its own: a bare name (ParseType's resource) is an error, "unknown type
+// NAME"; own<R> and borrow<R> still name resources.
+func ParseClosedType(s string) (*Type, error) { return parseType(&typeParser{src: s, closed: true}) }
+
+func parseType(p *typeParser) (*Type, error) {
 	t, err := p.typ(0)
 	if err != nil {
 		return nil, err
@@ -39,8 +45,9 @@ func ParseType(s string) (*Type, error) {
 }
 
 type typeParser struct {
-	src string
-	pos int
+	src    string
+	pos    int
+	closed bool // bare names are unknown types
 }
 
 func (p *typeParser) errf(format string, args ...any) error {
@@ -117,12 +124,13 @@ func (p *typeParser) typ(depth int) (*Type, error) {
 		return nil, p.errf("type nests deeper than %d levels", maxTypeDepth)
 	}
 	escaped := p.peekEscaped()
+	start := p.pos
 	name, err := p.ident()
 	if err != nil {
 		return nil, err
 	}
 	if escaped {
-		return OwnOf(name), nil
+		return p.bare(start, name)
 	}
 	if t, ok := primitives[name]; ok {
 		return t, nil
@@ -161,7 +169,16 @@ func (p *typeParser) typ(depth int) (*Type, error) {
 	case "record", "variant", "enum", "flags":
 		return p.structural(name, depth)
 	}
-	// A bare name is a resource, as in WIT, where a resource name means own<R>.
+	return p.bare(start, name)
+}
+
+// bare is a bare name, which starts at start: a resource, as in WIT,
+// where a resource name means own<R>; in a closed expression an error.
+func (p *typeParser) bare(start int, name string) (*Type, error) {
+	if p.closed {
+		p.pos = start
+		return nil, p.errf("unknown type %s", name)
+	}
 	return OwnOf(name), nil
 }
 

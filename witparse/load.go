@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/parser"
 	"github.com/wasifill/wasifill/witparse/token"
@@ -141,7 +142,7 @@ func (l *loader) loadDeps(dir string) error {
 func (l *loader) loadFiles(where string, files []string) ([]*srcPackage, error) {
 	srcs := make([][]byte, len(files))
 	for i, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := safeio.ReadFile(f, safeio.WIT)
 		if err != nil {
 			return nil, fmt.Errorf("loading WIT: %w", err)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
@@ -17,9 +16,7 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 	if len(chain) == 0 || !chain[0].DeadlineExceeded() {
 		return describeRunError(ctx, err)
 	}
-	var b strings.Builder
-	b.WriteString("deadline exceeded\n")
-	for _, hop := range chain {
+	return "deadline exceeded\n" + rpc.FormatChain(chain, func(hop rpc.Hop) string {
 		call, from := hop.Call, hop.DeadlineFrom
 		if hop.Depth == 0 {
 			call = fn
@@ -27,12 +24,7 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 				from = f.timeoutFrom
 			}
 		}
-		indent := strings.Repeat("  ", hop.Depth)
-		if hop.Depth > 0 {
-			indent += "└ "
-		}
-		fmt.Fprintf(&b, "  %s%s: %s stopped after %d ms; its deadline was %d ms, set by %s\n", indent, describeHop(hop), call,
+		return fmt.Sprintf("%s: %s stopped after %d ms; its deadline was %d ms, set by %s", describeHop(hop), call,
 			hop.Elapsed.Milliseconds(), hop.Deadline.Milliseconds(), from)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
+	})
 }

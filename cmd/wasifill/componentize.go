@@ -9,6 +9,7 @@ import (
 
 	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -26,7 +27,7 @@ func newComponentizeCommand() *cobra.Command {
 			if out == "" {
 				return inputError("componentize: give the output file with -o")
 			}
-			core, err := os.ReadFile(args[0])
+			core, err := safeio.ReadFile(args[0], safeio.Wasm)
 			if err != nil {
 				return inputError("%v", err)
 			}
@@ -36,7 +37,7 @@ func newComponentizeCommand() *cobra.Command {
 				if !ok || name == "" || path == "" {
 					return inputError("componentize: --adapt wants NAME=ADAPTER.wasm, got %q", a)
 				}
-				if opts.Adapters[name], err = os.ReadFile(path); err != nil {
+				if opts.Adapters[name], err = safeio.ReadFile(path, safeio.Wasm); err != nil {
 					return inputError("%v", err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/safeio"
 )
 
 func newComposeCommand() *cobra.Command {
@@ -64,7 +65,7 @@ func newComposeCommand() *cobra.Command {
 }
 
 func readPart(path string) (compose.Part, error) {
-	b, err := os.ReadFile(path)
+	b, err := safeio.ReadFile(path, safeio.Wasm)
 	if err != nil {
 		return compose.Part{}, inputError("%v", err)
 	}
@@ -78,7 +79,7 @@ func newInspectCommand() *cobra.Command {
 		Short: "Show a wasm file's kind, imports, exports, embedded WIT and producers",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
+			b, err := safeio.ReadFile(args[0], safeio.Wasm)
 			if err != nil {
 				return inputError("%v", err)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/value/wire"
@@ -32,10 +33,10 @@ func newEncodeCommand() *cobra.Command {
 		Short: "Encode a WAVE value in the wasifill:rpc wire format; print it as hex",
 		Long: "encode reads VALUE as WAVE text of the WIT type TYPE (for example\n" +
 			"'list<tuple<string, u32>>' or 'option<result<u8, string>>') and prints its wire\n" +
-			"encoding as lowercase hex. Put -- before a VALUE that starts with '-'.\n" +
+			"encoding as lowercase hex. A negative number is a value, not a flag: -65 needs no --.\n" +
 			"See docs/wire-format.md.",
 		Example: `  wasifill encode --type 'list<tuple<string, u32>>' '[("a", 1)]'
-  wasifill encode --type s64 -- -65`,
+  wasifill encode --type s64 -65`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := tf.resolve()
@@ -95,7 +96,11 @@ func newDecodeCommand() *cobra.Command {
 // resolve turns --type into a value type; with --wit and --interface, bare
 // names in it are that interface's types.
 func (f *typeFlags) resolve() (*value.Type, error) {
-	t, err := value.ParseType(f.expr)
+	parse := value.ParseClosedType // no WIT: a bare name is no type
+	if f.witPath != "" {
+		parse = value.ParseType
+	}
+	t, err := parse(f.expr)
 	if err != nil {
 		return nil, inputError("--type %q: %v", f.expr, err)
 	}
@@ -129,6 +134,12 @@ func substituteNamed(r *witparse.Resolve, iface witparse.InterfaceID, t *value.T
 		named, ok := r.LookupType(iface, t.Resource)
 		if !ok {
 			return nil, inputError("--type: no type `%s` in the interface", t.Resource)
+		}
+		// The value model is a tree: refuse a type that would expand past
+		// what the generators write (WIT types are DAGs and can double per
+		// line).
+		if n := gen.TypeNodes(r, named); n > gen.MaxWorldNodes {
+			return nil, inputError("--type %s: %v", t.Resource, &gen.TypeTooLargeError{What: "type " + t.Resource, Nodes: n, Limit: gen.MaxWorldNodes})
 		}
 		vt, err := r.ValueType(named)
 		if err != nil {

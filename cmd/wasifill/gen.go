@@ -11,6 +11,7 @@ import (
 
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -159,7 +160,7 @@ func writeGenerated(cmd *cobra.Command, dir string, files map[string][]byte, che
 	for _, n := range names {
 		path := filepath.Join(dir, n)
 		if check {
-			if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, files[n]) {
+			if old, err := safeio.ReadFileLimit(path, int64(len(files[n]))); err != nil || !bytes.Equal(old, files[n]) {
 				stale = append(stale, path)
 			}
 			continue

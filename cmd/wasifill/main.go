@@ -17,7 +17,7 @@ func main() {
 // run executes the CLI with args and returns the process exit code.
 func run(args []string) int {
 	root := newRootCommand()
-	root.SetArgs(args)
+	root.SetArgs(negativesPositional(root, args))
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -29,7 +29,7 @@ func run(args []string) int {
 		}
 		return exit.code
 	}
-	fmt.Fprintln(os.Stderr, "wasifill:", err)
+	fmt.Fprintln(os.Stderr, "wasifill:", unmarkMessage(err.Error()))
 	return 1
 }
 

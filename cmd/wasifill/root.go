@@ -31,6 +31,7 @@ func newRootCommand() *cobra.Command {
 		newCallCommand(),
 		newServeCommand(),
 	)
+	unmarkNegatives(root)
 	return root
 }
 

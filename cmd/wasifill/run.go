@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/lattice"
 	"github.com/wasifill/wasifill/runtime/rpc"
@@ -72,6 +74,9 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 // host's) starts once the code is compiled, and bounds instantiation
 // (_initialize included) and the call.
 func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
+	if err := checkEnv(); err != nil {
+		return nil, nil, nil, err
+	}
 	rt, err := f.newRuntime(ctx, args)
 	if err != nil {
 		return nil, nil, nil, err
@@ -105,7 +110,7 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		f.release = release
 		callCtx = inv
 	} else {
-		wasm, err := os.ReadFile(path)
+		wasm, err := safeio.ReadFile(path, safeio.Wasm)
 		if err != nil {
 			return fail(inputError("%v", err))
 		}
@@ -167,12 +172,12 @@ func (f *runFlags) configName() string {
 // the 2 s default; WASIFILL_MAX_EXECUTION_MS caps extensions, and so does
 // --timeout: what the user grants the call, extend() cannot pass.
 func (f *runFlags) hostConfig(c rpc.Config) rpc.Config {
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
-		c.DefaultTimeout = time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_RPC_TIMEOUT_MS"); err == nil && d > 0 {
+		c.DefaultTimeout = d
 		f.timeoutFrom = "WASIFILL_RPC_TIMEOUT_MS"
 	}
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_MAX_EXECUTION_MS")); err == nil && ms > 0 {
-		c.MaxExecution = time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_MAX_EXECUTION_MS"); err == nil && d > 0 {
+		c.MaxExecution = d
 	}
 	for _, flag := range []string{"timeout", "rpc-timeout"} {
 		if f.cmd != nil && f.cmd.Flags().Changed(flag) && f.timeout > 0 {
@@ -228,12 +233,42 @@ func (f *runFlags) newRuntime(ctx context.Context, args []string) (*runtime.Runt
 	return rt, nil
 }
 
-// envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default.
+// envTimeout is WASIFILL_RPC_TIMEOUT_MS, else the host default (a bad
+// value is reported when a command runs: checkEnv).
 func envTimeout() time.Duration {
-	if ms, err := strconv.Atoi(os.Getenv("WASIFILL_RPC_TIMEOUT_MS")); err == nil && ms > 0 {
-		return time.Duration(ms) * time.Millisecond
+	if d, err := envMillis("WASIFILL_RPC_TIMEOUT_MS"); err == nil && d > 0 {
+		return d
 	}
 	return defaultTimeout
+}
+
+// maxEnvMillis is the largest duration in milliseconds a time.Duration
+// holds (about 292 years).
+const maxEnvMillis = math.MaxInt64 / int64(time.Millisecond)
+
+// envMillis reads the environment variable name as a whole positive
+// number of milliseconds: 0 when it is unset or empty, an error when it
+// is anything but 1..maxEnvMillis (never a wrapped value).
+func envMillis(name string) (time.Duration, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return 0, nil
+	}
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms <= 0 || ms > maxEnvMillis {
+		return 0, fmt.Errorf("%s=%q: want a whole number of milliseconds from 1 to %d", name, s, maxEnvMillis)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// checkEnv reports a bad deadline in the environment.
+func checkEnv() error {
+	for _, name := range []string{"WASIFILL_RPC_TIMEOUT_MS", "WASIFILL_MAX_EXECUTION_MS"} {
+		if _, err := envMillis(name); err != nil {
+			return inputError("%v", err)
+		}
+	}
+	return nil
 }
 
 func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
@@ -250,7 +285,8 @@ func newRunCommand() *cobra.Command {
 		Short: "Run a command component (wasi:cli/run)",
 		Long: "run instantiates a command component with WASI 0.2 (stdio, environment, clocks, random, and the\n" +
 			"directories --dir grants) and calls wasi:cli/run. The exit code is the guest's (0 ok, 1 error); a trap\n" +
-			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes.",
+			"exits 1. A wasip1 core module runs on wazero's preview 1 instead, keeping its exit codes below 126\n" +
+			"(proc_exit with 126 or more is a trap, as WASI preview 1 says: exit 1).",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := context.Background()

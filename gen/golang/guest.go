@@ -25,6 +25,9 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (map
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
+	}
 	w := r.Worlds[world]
 	if pkg == "" {
 		pkg = gen.PackageName(w.Name)
@@ -307,6 +310,10 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 		}
 		if s.fun.Result == nil {
 			f.Func().Id(fmt.Sprintf("wasmexport%d", s.k)).Params(decl...).Block(append(body, call)...)
+			continue
+		}
+		if len(s.res) == 0 { // a result with no core values (an empty record)
+			f.Func().Id(fmt.Sprintf("wasmexport%d", s.k)).Params(decl...).Block(append(body, jen.Id("_").Op("=").Add(call))...)
 			continue
 		}
 		tw, err := ts.toWire(*s.fun.Result, jen.Nil(), jen.Id("r"))

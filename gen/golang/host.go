@@ -27,6 +27,9 @@ func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (map[st
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
+	}
 	w := r.Worlds[world]
 	if opts.Package == "" {
 		opts.Package = gen.PackageName(w.Name)

@@ -66,6 +66,9 @@ func collectResources(ts *types, ifaces []iface) {
 			ts.res[nt.ID] = &resource{id: nt.ID, name: nt.Name, goName: name, docs: d.Docs, in: in}
 		}
 		for _, fn := range i.Functions {
+			if fn.Kind == witparse.Freestanding || fn.Kind == witparse.AsyncFreestanding {
+				continue // no resource: fn.Resource is not a type
+			}
 			r := ts.res[ts.resourceID(fn.Resource)]
 			if r == nil {
 				continue

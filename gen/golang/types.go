@@ -334,8 +334,12 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 		}
 		f.Type().Id(name).Struct(fields...)
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Index().Add(val).Values(toVals...)))
+		vs := jen.Id("vs").Op(":=")
+		if len(d.Fields) == 0 { // an empty record: nothing to read
+			vs = jen.Id("_").Op("=")
+		}
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(
-			jen.Id("vs").Op(":=").Id("v").Assert(jen.Index().Add(val)),
+			vs.Id("v").Assert(jen.Index().Add(val)),
 			jen.Return(jen.Id(name).Values(from)))
 	case witparse.KindEnum:
 		f.Type().Id(name).Uint32()

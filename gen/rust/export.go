@@ -125,7 +125,7 @@ func (f *fill) serveFunc(fn *function) {
 	}
 	c.line("r.end()?;")
 	switch {
-	case fn.result == nil:
+	case fn.result == nil || (!sig.ResultsSpilled && len(sig.Results) == 0): // none, or an empty record
 		c.call("", fn.ident, args, ";")
 		c.line("Ok(mark())")
 	case sig.ResultsSpilled:

@@ -134,13 +134,16 @@ func (f *fill) importFunc(fn *function, konst string) {
 			slots = slots[k:]
 		}
 	}
+	// A result of no core values (an empty record) is no result on the
+	// wire either: zero bytes.
+	none := fn.result == nil || (!sig.ResultsSpilled && len(sig.Results) == 0)
 	mut := "mut "
-	if fn.result == nil {
+	if none {
 		mut = ""
 	}
 	c.call("let "+mut+"r = ", "invoke", []string{konst, fmt.Sprintf("%q", fn.name), "w", errs}, ";")
 	switch {
-	case fn.result == nil:
+	case none:
 		c.line("check(r.end());")
 		c.line("reset();")
 	case sig.ResultsSpilled:
@@ -153,7 +156,7 @@ func (f *fill) importFunc(fn *function, konst string) {
 		c.line("v")
 	}
 	c.close("}")
-	if fn.result == nil {
+	if none {
 		return
 	}
 	if sig.ResultsSpilled {

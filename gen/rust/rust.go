@@ -61,6 +61,9 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen rust: no world %d", world)
 	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen rust: %w", err)
+	}
 	w := r.Worlds[world]
 	ifaces := gen.FillInterfaces(r, world, kind == "export")
 	n := 0

@@ -3,7 +3,9 @@ package rpc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -30,6 +32,10 @@ type Hop struct {
 	Elapsed time.Duration
 	// Err is how it ended (nil for an entry that has not failed).
 	Err error
+	// Elided counts the failed hops deeper than this one that the chain
+	// left out (it keeps maxFailedHops: the first to fail, the cause, and
+	// the latest).
+	Elided int
 }
 
 // DeadlineExceeded reports whether the hop ended because a deadline passed.
@@ -72,9 +78,49 @@ func (inv *invocation) recordFailure(err error) {
 	d, from := inv.bound()
 	hop := Hop{Depth: inv.depth, Target: inv.target, Call: inv.call, Deadline: d.Sub(inv.start),
 		DeadlineFrom: from, Elapsed: time.Since(inv.start), Err: err}
-	inv.root.mu.Lock()
-	if len(inv.root.failed) < maxFailedHops {
-		inv.root.failed = append(inv.root.failed, hop)
+	r := inv.root
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.failed) < maxFailedHops {
+		r.failed = append(r.failed, hop)
+		return
 	}
-	inv.root.mu.Unlock()
+	// Full: keep the first half (the innermost hops, which fail first: the
+	// cause) and the latest (the outermost); the outer hop next to the gap
+	// counts what was left out.
+	keep := maxFailedHops / 2
+	elided := r.failed[keep].Elided + 1
+	copy(r.failed[keep:], r.failed[keep+1:])
+	r.failed[len(r.failed)-1] = hop
+	r.failed[keep].Elided += elided
+}
+
+// maxIndent caps the nesting FormatChain shows: deeper hops are printed
+// at this depth with their own depth in brackets.
+const maxIndent = 8
+
+// FormatChain lays hops (as Chain returns them) out one per line, each
+// line(hop) indented by its depth ("└ " for nested hops) up to maxIndent
+// levels, so a chain thousands of hops deep stays readable; a line says
+// how many hops were left out where the chain has a gap.
+func FormatChain(hops []Hop, line func(Hop) string) string {
+	var b strings.Builder
+	for i, hop := range hops {
+		depth := min(hop.Depth, maxIndent)
+		indent := strings.Repeat("  ", depth)
+		if hop.Depth > 0 {
+			indent += "└ "
+		}
+		if hop.Depth > maxIndent {
+			indent += fmt.Sprintf("[depth %d] ", hop.Depth)
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("  " + indent + line(hop))
+		if hop.Elided > 0 {
+			fmt.Fprintf(&b, "\n  %s… %d more failed hops left out", strings.Repeat("  ", depth+1), hop.Elided)
+		}
+	}
+	return b.String()
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/runtime"
 )
 
@@ -84,7 +84,7 @@ func LoadConfig(path string) (*FileConfig, error) {
 // ParseConfig reads a wasifill.yaml as LoadConfig does, leaving Validate
 // to the caller (who may set RemoteTargets first).
 func ParseConfig(path string) (*FileConfig, error) {
-	b, err := os.ReadFile(path)
+	b, err := safeio.ReadFile(path, safeio.Config)
 	if err != nil {
 		return nil, &ConfigError{Path: path, Msg: err.Error()}
 	}
@@ -197,7 +197,7 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(c.dir, p)
 		}
-		b, err := os.ReadFile(p)
+		b, err := safeio.ReadFile(p, safeio.Wasm)
 		if err != nil {
 			return nil, fmt.Errorf("component %s: %w", n, err)
 		}

@@ -3,6 +3,7 @@ package wasip2
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/wasifill/wasifill/runtime"
@@ -12,11 +13,26 @@ import (
 // ErrNotCommand is returned by Run for a component without wasi:cli/run.
 var ErrNotCommand = errors.New("wasi: the component does not export wasi:cli/run")
 
+// maxProcExit bounds preview 1's proc_exit codes: "a value of 126 or
+// greater ... behaves as if it were implemented by an unreachable
+// instruction" (WASI witx, as Wasmtime does); a process exit status would
+// otherwise keep only the low 8 bits, and 256 would read as success.
+const maxProcExit = 126
+
+// ProcExitError is a wasip1 core command's proc_exit with a code of 126
+// or more: a trap, not an exit status.
+type ProcExitError struct{ Code uint32 }
+
+func (e *ProcExitError) Error() string {
+	return fmt.Sprintf("wasi: proc_exit(%d): a code of %d or more traps (WASI preview 1)", e.Code, maxProcExit)
+}
+
 // Run runs a command component: it calls wasi:cli/run's run and returns
 // the exit code (0 for ok, 1 for err, or the code given to exit). A trap
 // is returned as the error, with exit code 1. A wasip1 core command
 // (instantiated from a core module) runs its _start instead, and keeps
-// preview 1's exit codes.
+// preview 1's exit codes below 126; proc_exit with a larger code is a
+// *ProcExitError (exit code 1).
 func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
 	for _, e := range inst.Type().Exports {
 		name := e.Name
@@ -52,8 +68,10 @@ func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
 		}
 		var trap *runtime.TrapError
 		if errors.As(err, &trap) {
-			if code, ok := trap.ExitCode(); ok {
+			if code, ok := trap.ExitCode(); ok && code < maxProcExit {
 				return int(code), nil
+			} else if ok {
+				return 1, &ProcExitError{Code: code}
 			}
 		}
 		if err != nil {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/internal/rootfs"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -95,7 +96,11 @@ func Define(rt *runtime.Runtime, cfg Config) error {
 	}
 	h.stdin, h.stdout, h.stderr = newInputPump(h.cfg.Stdin), newOutputPump(h.cfg.Stdout), newOutputPump(h.cfg.Stderr)
 	register(rt, h)
-	rt.SetCoreModuleConfig(preview1Config(h))
+	p1, err := preview1Config(h)
+	if err != nil {
+		return err
+	}
+	rt.SetCoreModuleConfig(p1)
 	h.defineCLI()
 	h.defineIO()
 	h.defineClocks()
@@ -227,9 +232,11 @@ func (h *host) defineRandom() {
 }
 
 // preview1Config gives wasip1 core modules (run without an adapter, on
-// wazero's preview 1) the same arguments, environment and stdio; stdio
-// and sleeps end at the deadline of the Run (preview1.go).
-func preview1Config(h *host) wazero.ModuleConfig {
+// wazero's preview 1) the same arguments, environment and stdio, and the
+// same directories, each confined by an os.Root (rootfs) as the WASI 0.2
+// filesystem is; stdio and sleeps end at the deadline of the Run
+// (preview1.go).
+func preview1Config(h *host) (wazero.ModuleConfig, error) {
 	cfg := h.cfg
 	m := wazero.NewModuleConfig().WithArgs(cfg.Args...).WithStdin(p1Reader{h.stdin, &h.p1}).WithStdout(p1Writer{h.stdout, &h.p1}).
 		WithStderr(p1Writer{h.stderr, &h.p1}).WithSysWalltime().WithSysNanotime().WithNanosleep(h.p1.sleep).WithRandSource(rand.Reader)
@@ -238,7 +245,10 @@ func preview1Config(h *host) wazero.ModuleConfig {
 	}
 	fs := wazero.NewFSConfig()
 	for _, p := range cfg.Preopens {
-		fs = fs.WithDirMount(p.Host, p.Guest)
+		var err error
+		if fs, err = rootfs.Mount(fs, p.Host, p.Guest); err != nil {
+			return nil, err
+		}
 	}
-	return m.WithFSConfig(fs)
+	return m.WithFSConfig(fs), nil
 }

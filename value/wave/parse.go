@@ -87,7 +87,7 @@ func (p *parser) expectEOF() error {
 		return err
 	}
 	if tok.kind != tokEOF {
-		return p.lex.errf(tok.off, "unexpected %s after the value", tok.describe())
+		return p.lex.errf(tok.off, "expected the end of the value, found %s", tok.describe())
 	}
 	return nil
 }

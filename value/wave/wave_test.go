@@ -146,7 +146,8 @@ func TestParseErrors(t *testing.T) {
 		{"flags { r, w }", "{r, r}", "twice"},
 		{"option<option<u8>>", "3", "some(...) or none"},
 		{"list<u8, 2>", "[1]", "exactly 2 elements"},
-		{"bool", "true false", "after the value"},
+		{"bool", "true false", `expected the end of the value, found "false"`},
+		{"u32", `1 "x"`, "expected the end of the value, found a string"},
 		{"bool", "yes", "true or false"},
 		{"own<r>", "1", "no syntax for resource"},
 	}
