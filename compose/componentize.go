@@ -55,6 +55,9 @@ func loadCore(label string, b []byte) (*coreModule, error) {
 	if bin.Kind != wasmbin.KindCoreModule {
 		return nil, cfail("%s is a component already, not a core module", label)
 	}
+	if err := wasmbin.Validate(bin); err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
+	}
 	m := &coreModule{label: label, bin: bin, exports: map[string]wasmbin.CoreExport{}}
 	renamed, err := bin.RenameDuplicateImports()
 	if err != nil {

@@ -37,6 +37,9 @@ func Inspect(b []byte) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := wasmbin.Validate(bin); err != nil {
+		return nil, err
+	}
 	r := &Report{Kind: kind.String(), Size: len(b), Producer: map[string]string{}}
 	for _, s := range bin.Sections {
 		if s.ID == wasmbin.SecCustom {

@@ -86,9 +86,13 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 // components use and wazero refuses).
 const emptyModuleName = "\x00"
 
-// runnable returns the bytes of a core module as wazero will accept them,
-// with its tables capped at tableLimit elements (0: no cap).
+// runnable validates a core module (bounding every count and index before
+// wazero allocates by them) and returns its bytes as wazero will accept
+// them, with its tables capped at tableLimit elements (0: no cap).
 func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
+	if err := wasmbin.Validate(m); err != nil {
+		return nil, err
+	}
 	imports, err := m.CoreImports()
 	if err != nil {
 		return nil, err
