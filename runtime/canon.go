@@ -10,6 +10,7 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/wasmbin"
 )
@@ -32,7 +33,8 @@ func (f *Func) Params() []*value.Type  { return f.params }
 func (f *Func) Results() []*value.Type { return f.results }
 
 // Call calls the function.
-func (f *Func) Call(ctx context.Context, args ...value.Value) ([]value.Value, error) {
+func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, err error) {
+	defer guard.Recover("runtime: call "+f.name, &err)
 	if len(args) != len(f.params) {
 		return nil, fmt.Errorf("runtime: %s takes %d arguments, got %d", f.name, len(f.params), len(args))
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -37,7 +38,8 @@ func (e *CompileError) Unwrap() error { return e.Err }
 
 // Compile decodes a component binary and compiles its core modules. A
 // core module is compiled as by CompileCore, with its embedded world.
-func (r *Runtime) Compile(ctx context.Context, b []byte) (*Compiled, error) {
+func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error) {
+	defer guard.Recover("runtime: compile", &err)
 	if k, ok := wasmbin.KindOf(b); ok && k == wasmbin.KindCoreModule {
 		return r.CompileCore(ctx, b, nil)
 	}
