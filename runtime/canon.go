@@ -55,11 +55,17 @@ func (e *TrapError) Error() string {
 func (e *TrapError) Unwrap() error { return e.Err }
 
 // ExitCode reports a guest's exit through wasi proc_exit, if that is why
-// it stopped.
+// it stopped. A guest interrupted because its context ended did not exit
+// (wazero reports that with reserved exit codes).
 func (e *TrapError) ExitCode() (uint32, bool) {
 	var exit *sys.ExitError
 	if errors.As(e.Err, &exit) {
-		return exit.ExitCode(), true
+		switch code := exit.ExitCode(); code {
+		case sys.ExitCodeDeadlineExceeded, sys.ExitCodeContextCanceled:
+			return 0, false
+		default:
+			return code, true
+		}
 	}
 	return 0, false
 }
