@@ -66,6 +66,9 @@ func decodePart(p Part) (*decoded, error) {
 	if err != nil {
 		return nil, &PlugError{Part: p.Name, Msg: "cannot decode", Err: err}
 	}
+	if err := wasmbin.ValidateComponent(c); err != nil {
+		return nil, &PlugError{Part: p.Name, Msg: "invalid core module", Err: err}
+	}
 	t, err := component.Resolve(c)
 	if err != nil {
 		return nil, &PlugError{Part: p.Name, Msg: "cannot resolve its types", Err: err}

@@ -55,6 +55,24 @@ func ValidateWith(b *Binary, lim CoreLimits) error {
 	return nil
 }
 
+// ValidateComponent checks every core module of a decoded component,
+// nested components included, as Validate does.
+func ValidateComponent(c *Component) error {
+	for _, d := range c.Defs {
+		var err error
+		switch d := d.(type) {
+		case *CoreModuleDef:
+			err = Validate(d.Module)
+		case *ComponentDef:
+			err = ValidateComponent(d.Component)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // coreSig is a function type as the validator needs it.
 type coreSig struct{ params, results []byte }
 
