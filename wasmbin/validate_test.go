@@ -91,3 +91,28 @@ func TestValidateLimits(t *testing.T) {
 		t.Fatalf("100 pages over a 99-page limit: %v", err)
 	}
 }
+
+// FuzzValidate: validating whatever decodes never panics, and every
+// refusal is a *DecodeError with an offset inside the input.
+func FuzzValidate(f *testing.F) {
+	for _, c := range hostile.Modules() {
+		f.Add(c.Wasm)
+	}
+	files, _ := filepath.Glob("../testdata/guests/out/*.wasm")
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		bin, err := wasmbin.Decode(in)
+		if err != nil {
+			return
+		}
+		err = wasmbin.Validate(bin)
+		var de *wasmbin.DecodeError
+		if err != nil && (!errors.As(err, &de) || de.Offset < 0 || de.Offset > len(in)) {
+			t.Fatalf("error %T %v", err, err)
+		}
+	})
+}
