@@ -116,3 +116,22 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkValidateGoModule validates the 2.7 MB Go guest (go build,
+// GOOS=wasip1).
+func BenchmarkValidateGoModule(b *testing.B) {
+	in, err := os.ReadFile("../testdata/guests/out/go-command.core.wasm")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bin, err := wasmbin.Decode(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if err := wasmbin.Validate(bin); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
