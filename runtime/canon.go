@@ -34,7 +34,7 @@ func (f *Func) Results() []*value.Type { return f.results }
 
 // Call calls the function.
 func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, err error) {
-	defer guard.Recover("runtime: call "+f.name, &err)
+	defer guard.Recover("runtime: call", &err)
 	if len(args) != len(f.params) {
 		return nil, fmt.Errorf("runtime: %s takes %d arguments, got %d", f.name, len(f.params), len(args))
 	}
