@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -54,6 +55,9 @@ func loadCore(label string, b []byte) (*coreModule, error) {
 	}
 	if bin.Kind != wasmbin.KindCoreModule {
 		return nil, cfail("%s is a component already, not a core module", label)
+	}
+	if err := wasmbin.Validate(bin); err != nil {
+		return nil, fmt.Errorf("componentize: %s: %w", label, err)
 	}
 	m := &coreModule{label: label, bin: bin, exports: map[string]wasmbin.CoreExport{}}
 	renamed, err := bin.RenameDuplicateImports()
@@ -119,7 +123,8 @@ func (m *coreModule) embeddedWorld() (*component.Type, error) {
 // imported interfaces (or served by adapters), its exports lifted into
 // the world's exports. Go modules get a private region for the adapter's
 // allocations, so a plain `go build` module needs no manual steps.
-func Componentize(core []byte, opts ComponentizeOptions) ([]byte, error) {
+func Componentize(core []byte, opts ComponentizeOptions) (_ []byte, err error) {
+	defer guard.Recover("componentize", &err)
 	main, err := loadCore("main module", core)
 	if err != nil {
 		return nil, err

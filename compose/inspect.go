@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -24,7 +25,8 @@ type Report struct {
 }
 
 // Inspect decodes a core module or component and reports on it.
-func Inspect(b []byte) (*Report, error) {
+func Inspect(b []byte) (_ *Report, err error) {
+	defer guard.Recover("inspect", &err)
 	kind, ok := wasmbin.KindOf(b)
 	if !ok {
 		_, err := wasmbin.Decode(b)
@@ -35,6 +37,9 @@ func Inspect(b []byte) (*Report, error) {
 	}
 	bin, err := wasmbin.Decode(b)
 	if err != nil {
+		return nil, err
+	}
+	if err := wasmbin.Validate(bin); err != nil {
 		return nil, err
 	}
 	r := &Report{Kind: kind.String(), Size: len(b), Producer: map[string]string{}}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -65,6 +66,9 @@ func decodePart(p Part) (*decoded, error) {
 	if err != nil {
 		return nil, &PlugError{Part: p.Name, Msg: "cannot decode", Err: err}
 	}
+	if err := wasmbin.ValidateComponent(c); err != nil {
+		return nil, &PlugError{Part: p.Name, Msg: "invalid core module", Err: err}
+	}
 	t, err := component.Resolve(c)
 	if err != nil {
 		return nil, &PlugError{Part: p.Name, Msg: "cannot resolve its types", Err: err}
@@ -76,7 +80,8 @@ func decodePart(p Part) (*decoded, error) {
 // (same interface, semver-compatible version) is satisfied by that plug;
 // the plugs' own imports and user's unmatched imports become imports of
 // the result, shared by name; user's exports are the result's exports.
-func Plug(user Part, plugs []Part) (*Result, error) {
+func Plug(user Part, plugs []Part) (_ *Result, err error) {
+	defer guard.Recover("compose", &err)
 	u, err := decodePart(user)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/wasmbin"
 )
@@ -32,7 +33,8 @@ func (f *Func) Params() []*value.Type  { return f.params }
 func (f *Func) Results() []*value.Type { return f.results }
 
 // Call calls the function.
-func (f *Func) Call(ctx context.Context, args ...value.Value) ([]value.Value, error) {
+func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, err error) {
+	defer guard.Recover("runtime: call", &err)
 	if len(args) != len(f.params) {
 		return nil, fmt.Errorf("runtime: %s takes %d arguments, got %d", f.name, len(f.params), len(args))
 	}
@@ -53,11 +55,17 @@ func (e *TrapError) Error() string {
 func (e *TrapError) Unwrap() error { return e.Err }
 
 // ExitCode reports a guest's exit through wasi proc_exit, if that is why
-// it stopped.
+// it stopped. A guest interrupted because its context ended did not exit
+// (wazero reports that with reserved exit codes).
 func (e *TrapError) ExitCode() (uint32, bool) {
 	var exit *sys.ExitError
 	if errors.As(e.Err, &exit) {
-		return exit.ExitCode(), true
+		switch code := exit.ExitCode(); code {
+		case sys.ExitCodeDeadlineExceeded, sys.ExitCodeContextCanceled:
+			return 0, false
+		default:
+			return code, true
+		}
 	}
 	return 0, false
 }

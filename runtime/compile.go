@@ -7,6 +7,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -37,7 +38,8 @@ func (e *CompileError) Unwrap() error { return e.Err }
 
 // Compile decodes a component binary and compiles its core modules. A
 // core module is compiled as by CompileCore, with its embedded world.
-func (r *Runtime) Compile(ctx context.Context, b []byte) (*Compiled, error) {
+func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error) {
+	defer guard.Recover("runtime: compile", &err)
 	if k, ok := wasmbin.KindOf(b); ok && k == wasmbin.KindCoreModule {
 		return r.CompileCore(ctx, b, nil)
 	}
@@ -86,9 +88,13 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 // components use and wazero refuses).
 const emptyModuleName = "\x00"
 
-// runnable returns the bytes of a core module as wazero will accept them,
-// with its tables capped at tableLimit elements (0: no cap).
+// runnable validates a core module (bounding every count and index before
+// wazero allocates by them) and returns its bytes as wazero will accept
+// them, with its tables capped at tableLimit elements (0: no cap).
 func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
+	if err := wasmbin.Validate(m); err != nil {
+		return nil, err
+	}
 	imports, err := m.CoreImports()
 	if err != nil {
 		return nil, err

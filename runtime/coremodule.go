@@ -13,6 +13,7 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/wasmbin"
@@ -33,7 +34,8 @@ type coreProgram struct {
 
 // CompileCore compiles a core module that targets world (nil: the world
 // in its component-type section).
-func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component.Type) (*Compiled, error) {
+func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component.Type) (_ *Compiled, err error) {
+	defer guard.Recover("runtime: compile", &err)
 	bin, err := wasmbin.Decode(core)
 	if err != nil {
 		return nil, &CompileError{err}

@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/wasmbin"
 )
@@ -101,7 +102,8 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 
 // Instantiate instantiates a compiled component with the runtime's host
 // definitions as its imports.
-func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (_ *Instance, err error) {
+	defer guard.Recover("runtime: instantiate", &err)
 	ctx, memory := r.withMemoryTree(ctx)
 	inst, err := r.instantiate(ctx, c)
 	if over := memory.err(); over != nil {

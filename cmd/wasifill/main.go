@@ -8,17 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/wasifill/wasifill/guard"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run executes the CLI with args and returns the process exit code.
+// run executes the CLI with args and returns the process exit code. A
+// panic that escapes the libraries' own boundaries still ends in a message
+// and exit code 1, never a crash dump.
 func run(args []string) int {
 	root := newRootCommand()
 	root.SetArgs(negativesPositional(root, args))
-	err := root.Execute()
+	err := execute(root.Execute)
 	if err == nil {
 		return 0
 	}
@@ -31,6 +35,12 @@ func run(args []string) int {
 	}
 	fmt.Fprintln(os.Stderr, "wasifill:", unmarkMessage(err.Error()))
 	return 1
+}
+
+// execute runs the command, turning a panic into a *guard.InternalError.
+func execute(f func() error) (err error) {
+	defer guard.Recover("wasifill", &err)
+	return f()
 }
 
 // exitError ends the process with a chosen exit code and message.

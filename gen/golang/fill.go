@@ -9,6 +9,7 @@ import (
 
 	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
@@ -25,7 +26,8 @@ var fillExportRuntime []byte
 // with GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared) that exports
 // each interface with canonical-ABI flat signatures and turns each call
 // into wasifill:rpc/transport.invoke with the params wire-encoded.
-func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen go: import fill", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}
@@ -363,7 +365,8 @@ func (ts *types) signature(fun *witparse.Function) (canon.Signature, error) {
 // serves each invocation by decoding the params, calling the component's
 // typed export (which the fill imports) and encoding the result. Unknown
 // interface or function: rpc-error not-found; undecodable params: decode.
-func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen go: export fill", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -21,7 +22,8 @@ var guestRuntime []byte
 // uses — each imported function as a Go function (<Interface><Function>),
 // each exported interface as a Go interface to implement and pass to
 // Register<Interface> (world-level exports: Register<World>).
-func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (map[string][]byte, error) {
+func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen go: guest", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/imports"
 
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -23,7 +24,8 @@ type Options struct {
 }
 
 // Generate returns the Go files for world, by file name, gofmt'd.
-func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (map[string][]byte, error) {
+func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen go: host", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen go: no world %d", world)
 	}

@@ -22,6 +22,7 @@ import (
 	"text/template"
 
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/guard"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -45,7 +46,8 @@ func (e *UnsupportedError) Error() string {
 // rt.rs and invoke.rs, and a Cargo.toml. world is the user's world (its
 // imported custom interfaces are filled) or the fill's own world (it
 // imports wasifill:rpc/transport; its exports are filled).
-func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen rust: import fill", &err)
 	return generate(r, world, "import")
 }
 
@@ -53,7 +55,8 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (map[string
 // rt.rs and handle.rs, and a Cargo.toml. world is the user's world (its
 // exported custom interfaces are served) or the fill's own world (it
 // exports wasifill:rpc/handler; its imports are served).
-func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (map[string][]byte, error) {
+func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
+	defer guard.Recover("gen rust: export fill", &err)
 	return generate(r, world, "export")
 }
 

@@ -22,6 +22,8 @@ type FileConfig struct {
 	Timeout Duration `yaml:"timeout"`
 	// MaxExecution caps extensions (counted from an invocation's start).
 	MaxExecution Duration `yaml:"max-execution"`
+	// MaxDepth bounds how deeply invocations nest (Config.MaxDepth).
+	MaxDepth int `yaml:"max-depth"`
 	// Components by name: a path (relative to the file) and a timeout.
 	Components map[string]ComponentConfig `yaml:"components"`
 	// Links: which target serves which interface for which caller.
@@ -101,6 +103,9 @@ func ParseConfig(path string) (*FileConfig, error) {
 // Validate checks that every component has a path and that links name
 // components of the configuration.
 func (c *FileConfig) Validate() error {
+	if c.MaxDepth < 0 {
+		return fmt.Errorf("max-depth %d is negative", c.MaxDepth)
+	}
 	for name, cc := range c.Components {
 		if cc.Path == "" {
 			return fmt.Errorf("component %s has no path", name)
@@ -178,6 +183,9 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 	}
 	if c.MaxExecution > 0 {
 		defaults.MaxExecution = time.Duration(c.MaxExecution)
+	}
+	if c.MaxDepth > 0 {
+		defaults.MaxDepth = c.MaxDepth
 	}
 	return defaults
 }

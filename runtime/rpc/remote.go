@@ -110,8 +110,11 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 	if t == nil {
 		return nil, &RemoteError{Err: &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s on host %s", req.Target, host)}}
 	}
-	b := h.bounds(ctx, t, 0)
 	call := req.Interface + "#" + req.Function
+	if req.Depth >= h.cfg.MaxDepth {
+		return nil, &RemoteError{Err: &Error{Kind: Denied, Msg: fmt.Sprintf("%s to %s on host %s: invocations nest deeper than %d (the maximum depth)", call, t.name, host, h.cfg.MaxDepth)}}
+	}
+	b := h.bounds(ctx, t, 0)
 	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &RemoteError{Err: &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s on host %s: no time left for %s", t.name, host, call)}}
 	}

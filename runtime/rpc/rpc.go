@@ -108,7 +108,14 @@ type Config struct {
 	// invocation). An instance that trapped or was interrupted is never
 	// put back.
 	PoolSize int
+	// MaxDepth bounds how deeply invocations nest in one chain (a link
+	// cycle instantiates a fresh instance per hop): the invocation that
+	// would go deeper fails with denied (DefaultMaxDepth when zero).
+	MaxDepth int
 }
+
+// DefaultMaxDepth is the nesting depth of a call chain allowed by default.
+const DefaultMaxDepth = 64
 
 // Host routes invocations between components and providers.
 type Host struct {
@@ -147,6 +154,9 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = 4 * goruntime.GOMAXPROCS(0)
+	}
+	if cfg.MaxDepth <= 0 {
+		cfg.MaxDepth = DefaultMaxDepth
 	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
 		slots: make(chan struct{}, cfg.MaxConcurrent)}
@@ -314,7 +324,11 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
 	}
-	entry := invocationOf(ctx) == nil
+	parent := invocationOf(ctx)
+	if parent != nil && parent.depth >= h.cfg.MaxDepth {
+		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s#%s to %s: invocations nest deeper than %d (the maximum depth)", iface, fn, t.name, h.cfg.MaxDepth)}
+	}
+	entry := parent == nil
 	inv := newInvocation(ctx, t.name, iface+"#"+fn, b)
 	defer inv.release()
 	if entry {
