@@ -1,0 +1,240 @@
+package interop_test
+
+// Differential tests of the canonical ABI's corner cases on two hand-written
+// guests (testdata/guests/wat/canon-edge.wat and edge-user.wat): how s8 and
+// s16 widen to i32 and join into i64 variant payloads, how handle tables
+// number handles (index 0 reserved, freed indexes reused), and that one
+// handle lent as a borrow and moved as an own in the same call traps. Each
+// call runs in wasifill, Wasmtime 39 and jco, and must give the value the
+// spec gives (worked out by hand in the table) or trap, in all three.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/interop/jco"
+	"github.com/wasifill/wasifill/interop/wasmtime"
+	wfrt "github.com/wasifill/wasifill/runtime"
+	"github.com/wasifill/wasifill/value"
+)
+
+const (
+	edgeIface  = "wasifill:guests/edge@0.1.0#"
+	callsIface = "wasifill:guests/edge-calls@0.1.0#"
+)
+
+// edgeCall is one call: its want, or a trap. Calls share an instance in
+// order; a call after a trap gets a fresh one.
+type edgeCall struct {
+	export string
+	args   []value.Value
+	want   value.Value // nil: the call traps
+	// jco, when set, is where jco departs from the spec (and from
+	// Wasmtime and wasifill): what it gives instead, jcoTraps for a
+	// trap. The test holds jco to it, so that a fixed jco shows.
+	jco value.Value
+}
+
+// jcoTraps is an edgeCall.jco for a call jco traps on.
+const jcoTraps = "trap"
+
+// jco 1.x checks the i32 of an s8 or s16 result against the type's range
+// instead of taking its low bits, and sign-extends an i32 payload joined
+// into an i64 instead of zero-extending it (lower_flat_variant's
+// ('i32', 'i64') case is the identity on the i32's bits).
+
+func (c edgeCall) name() string { return fmt.Sprintf("%s%v", c.export, c.args) }
+
+func small(v int8) value.Value        { return value.Variant{Case: 0, Payload: v} }
+func big(v int64) value.Value         { return value.Variant{Case: 1, Payload: v} }
+func trio(a, b, c uint32) value.Value { return []value.Value{a, b, c} }
+
+// canonEdgeCalls: canon-edge.wasm called from the host.
+var canonEdgeCalls = []edgeCall{
+	// s8 and s16 arrive sign-extended to 32 bits (lower_flat_signed).
+	{edgeIface + "mix", []value.Value{int8(-1), int16(-2)}, int64(-100002), nil},
+	{edgeIface + "mix", []value.Value{int8(-128), int16(-32768)}, int64(-12832768), nil},
+	{edgeIface + "mix", []value.Value{int8(127), int16(32767)}, int64(12732767), nil},
+	{edgeIface + "raw8", []value.Value{int8(-1)}, uint32(0xffffffff), nil},
+	{edgeIface + "raw8", []value.Value{int8(-128)}, uint32(0xffffff80), nil},
+	{edgeIface + "raw8", []value.Value{int8(5)}, uint32(5), nil},
+	{edgeIface + "raw16", []value.Value{int16(-2)}, uint32(0xfffffffe), nil},
+	{edgeIface + "raw16", []value.Value{int16(-32768)}, uint32(0xffff8000), nil},
+	// Results: only the low bits of the i32 count (lift_flat_signed).
+	{edgeIface + "narrow8", []value.Value{uint32(0xffffffff)}, int8(-1), nil},
+	{edgeIface + "narrow8", []value.Value{uint32(0x7f)}, int8(127), nil},
+	{edgeIface + "narrow16", []value.Value{uint32(0xffff8000)}, int16(-32768), nil},
+	{edgeIface + "narrow8", []value.Value{uint32(0x1ff)}, int8(-1), jcoTraps},
+	{edgeIface + "narrow8", []value.Value{uint32(0x80)}, int8(-128), jcoTraps},
+	{edgeIface + "narrow8", []value.Value{uint32(0xffffff7f)}, int8(127), jcoTraps},
+	{edgeIface + "narrow16", []value.Value{uint32(0x18000)}, int16(-32768), jcoTraps},
+	{edgeIface + "narrow16", []value.Value{uint32(0xfffe)}, int16(-2), jcoTraps},
+	// An s8 payload joined into an i64: its i32, zero-extended.
+	{edgeIface + "payload", []value.Value{small(-1)}, uint64(0xffffffff), uint64(0xffffffffffffffff)},
+	{edgeIface + "payload", []value.Value{small(-128)}, uint64(0xffffff80), uint64(0xffffffffffffff80)},
+	{edgeIface + "payload", []value.Value{small(3)}, uint64(3), nil},
+	{edgeIface + "payload", []value.Value{big(-1)}, uint64(0xffffffffffffffff), nil},
+	// Handles: the first is 1, a freed index is reused.
+	{edgeIface + "numbering", nil, trio(1, 2, 1), nil},
+	{edgeIface + "rep-of", []value.Value{uint32(0)}, nil, nil},
+	{edgeIface + "numbering", nil, trio(1, 2, 1), nil},
+	{edgeIface + "rep-of", []value.Value{uint32(1)}, nil, nil},
+	// Aliased strings, within reason.
+	{edgeIface + "aliased", []value.Value{uint32(3), uint32(2)}, []value.Value{"aa", "aa", "aa"}, nil},
+}
+
+// edgeUserCalls: edge-user.wasm composed with canon-edge.wasm, so every
+// call crosses between two component instances.
+var edgeUserCalls = []edgeCall{
+	{callsIface + "distinct", nil, uint32(1020012), nil},
+	{callsIface + "distinct", nil, uint32(1020012), nil},
+	{callsIface + "same", nil, nil, nil},
+	{callsIface + "zero", nil, nil, nil},
+	{callsIface + "mix-through", []value.Value{int8(-1), int16(-2)}, int64(-100002), nil},
+	{callsIface + "mix-through", []value.Value{int8(-128), int16(-32768)}, int64(-12832768), nil},
+	{callsIface + "mix-through", []value.Value{int8(127), int16(32767)}, int64(12732767), nil},
+	{callsIface + "distinct", nil, uint32(1020012), nil},
+}
+
+// edgeComposed plugs canon-edge.wasm into edge-user.wasm.
+func edgeComposed(t *testing.T) []byte {
+	t.Helper()
+	res, err := compose.Plug(compose.Part{Name: "edge-user.wasm", Bytes: readGuest(t, "edge-user.wasm")},
+		[]compose.Part{{Name: "canon-edge.wasm", Bytes: readGuest(t, "canon-edge.wasm")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Bytes
+}
+
+// checkEdge compares one runtime's outcome of c with the table.
+func checkEdge(t *testing.T, rtName string, c edgeCall, res []value.Value, err error, isTrap func(error) bool) {
+	t.Helper()
+	switch {
+	case c.want == nil && err == nil:
+		t.Errorf("%s %s = %v, want a trap", rtName, c.name(), res)
+	case c.want == nil && !isTrap(err):
+		t.Errorf("%s %s: %v, want a trap", rtName, c.name(), err)
+	case c.want != nil && err != nil:
+		t.Errorf("%s %s: %v", rtName, c.name(), err)
+	case c.want != nil && (len(res) != 1 || fmt.Sprint(res[0]) != fmt.Sprint(c.want)):
+		t.Errorf("%s %s = %v, want %v", rtName, c.name(), res, c.want)
+	}
+}
+
+// runEdge makes the calls in wasifill, Wasmtime and jco.
+func runEdge(t *testing.T, comp []byte, calls []edgeCall) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	rt := wfRuntime(t)
+	compiled := wfCompile(t, rt, comp)
+	var wf *wfrt.Instance
+	fresh := true
+	for _, c := range calls {
+		if fresh {
+			wf = wfInstantiate(t, rt, compiled)
+		}
+		res, err := wfCall(t, ctx, wf, c.export, c.args...)
+		checkEdge(t, "wasifill", c, res, err, isWfTrap)
+		if err != nil {
+			t.Logf("wasifill %s: %s", c.name(), oneLine(err))
+		}
+		fresh = err != nil
+	}
+
+	wc, err := wasmtime.Compile(comp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wc.Close()
+	var wt *wasmtime.Instance
+	fresh = true
+	for _, c := range calls {
+		if fresh {
+			if wt != nil {
+				wt.Close()
+			}
+			if wt, err = wc.Instantiate(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := wt.Call(ctx, c.export, c.args...)
+		checkEdge(t, "wasmtime", c, res, err, isWtTrap)
+		if err != nil {
+			t.Logf("wasmtime %s: %s", c.name(), oneLine(err))
+		}
+		fresh = err != nil
+	}
+	if wt != nil {
+		wt.Close()
+	}
+
+	if !jcoAvailable(t) {
+		return
+	}
+	reqs := make([]jco.Request, len(calls))
+	fresh = false
+	for k, c := range calls {
+		fn, err := wc.FuncType(c.export)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs[k] = jco.Request{Export: c.export, Func: fn, Args: c.args, Fresh: fresh}
+		fresh = c.want == nil || c.jco == jcoTraps
+	}
+	resps, err := jco.CallBatch(ctx, comp, reqs)
+	if err != nil {
+		t.Fatalf("jco: %v", err)
+	}
+	for k, c := range calls {
+		if c.jco == jcoTraps {
+			c.want = nil
+		} else if c.jco != nil {
+			c.want = c.jco
+		}
+		checkEdge(t, "jco", c, resps[k].Results, resps[k].Err, func(err error) bool {
+			var trap *jco.Trap
+			return errors.As(err, &trap)
+		})
+	}
+}
+
+// TestCanonEdge: sign extension, variant joins and handle numbering, from
+// the host into one component.
+func TestCanonEdge(t *testing.T) { runEdge(t, readGuest(t, "canon-edge.wasm"), canonEdgeCalls) }
+
+// TestCanonEdgeComposed: handle numbering, borrow/own conflicts and sign
+// extension between two components.
+func TestCanonEdgeComposed(t *testing.T) { runEdge(t, edgeComposed(t), edgeUserCalls) }
+
+// TestCanonEdgeLiftBudget: a guest returning 65,536 strings that all point
+// at the same 448 KiB (30 GiB once lifted) fails in wasifill with a
+// canon.ErrBudget trap, quickly and without the copies; under a small
+// WithLiftBudget even three two-byte strings do. Only wasifill runs it:
+// other runtimes copy the 30 GiB.
+func TestCanonEdgeLiftBudget(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	comp := readGuest(t, "canon-edge.wasm")
+	for _, c := range []struct {
+		opts []wfrt.Option
+		args []value.Value
+	}{
+		{nil, []value.Value{uint32(65536), uint32(448 << 10)}},
+		{[]wfrt.Option{wfrt.WithLiftBudget(3*2 + 3*canon.LiftElemCost - 1)}, []value.Value{uint32(3), uint32(2)}},
+	} {
+		rt := wfRuntime(t, c.opts...)
+		inst := wfInstantiate(t, rt, wfCompile(t, rt, comp))
+		_, err := wfCall(t, ctx, inst, edgeIface+"aliased", c.args...)
+		var ce *canon.Error
+		if !isWfTrap(err) || !errors.As(err, &ce) || ce.Kind != canon.ErrBudget {
+			t.Errorf("aliased%v: err = %v, want a trap of kind %v", c.args, err, canon.ErrBudget)
+		}
+	}
+}
