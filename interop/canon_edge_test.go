@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,4 +238,39 @@ func TestCanonEdgeLiftBudget(t *testing.T) {
 			t.Errorf("aliased%v: err = %v, want a trap of kind %v", c.args, err, canon.ErrBudget)
 		}
 	}
+}
+
+// TestCanonEdgeExportNaming: a composition that exports an interface
+// whose types come from an import it satisfied inside (edge-relay.wasm
+// plugged with canon-edge.wasm) is invalid: Wasmtime refuses it ("not
+// valid to be used as export"), and so does wasifill's compile, with a
+// *runtime.ExportTypeError. edge-relay.wasm alone, which imports the
+// types, is valid in both.
+func TestCanonEdgeExportNaming(t *testing.T) {
+	relay := readGuest(t, "edge-relay.wasm")
+	res, err := compose.Plug(compose.Part{Name: "edge-relay.wasm", Bytes: relay},
+		[]compose.Part{{Name: "canon-edge.wasm", Bytes: readGuest(t, "canon-edge.wasm")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := wfRuntime(t)
+	ctx := context.Background()
+	if err := wasmtime.Validate(relay); err != nil {
+		t.Errorf("wasmtime: edge-relay.wasm: %v", err)
+	}
+	if _, err := rt.Compile(ctx, relay); err != nil {
+		t.Errorf("wasifill: edge-relay.wasm: %v", err)
+	}
+	werr := wasmtime.Validate(res.Bytes)
+	if werr == nil || !strings.Contains(werr.Error(), "not valid to be used as export") {
+		t.Errorf("wasmtime: the composition: err = %v, want \"not valid to be used as export\"", werr)
+	}
+	_, ferr := rt.Compile(ctx, res.Bytes)
+	var ete *wfrt.ExportTypeError
+	var ce *wfrt.CompileError
+	if !errors.As(ferr, &ce) || !errors.As(ferr, &ete) {
+		t.Errorf("wasifill: the composition: err = %v, want a CompileError with an ExportTypeError", ferr)
+	}
+	t.Logf("wasmtime: %v", oneLine(werr))
+	t.Logf("wasifill: %v", ferr)
 }

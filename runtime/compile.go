@@ -49,6 +49,9 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (*Compiled, error) {
 	if err != nil {
 		return nil, &CompileError{err}
 	}
+	if err := checkExportTypes(index); err != nil {
+		return nil, &CompileError{err}
+	}
 	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}}
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err

@@ -57,10 +57,11 @@ wat2wasm wat/compute-loop.wat -o out/compute-loop.core.wasm
 wat2wasm wat/hostile.wat -o out/hostile.core.wasm
 wat2wasm wat/canon-edge.wat -o out/canon-edge.core.wasm
 wat2wasm wat/edge-user.wat -o out/edge-user.core.wasm
+wat2wasm wat/edge-relay.wat -o out/edge-relay.core.wasm
 for m in out/*.core.wasm; do wasm-validate "$m"; done
 
 # ---- components -----------------------------------------------------------
-for name in all-types resources faulty client host-impl compute-loop hostile canon-edge edge-user; do
+for name in all-types resources faulty client host-impl compute-loop hostile canon-edge edge-user edge-relay; do
   "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm"
   "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
   rm "out/.$name.embed.wasm"
