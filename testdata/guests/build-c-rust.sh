@@ -74,6 +74,23 @@ for name in all-types resources faulty client host-impl compute-loop hostile can
   fi
 done
 
+# ---- strlog: one core module, componentized with two string encodings ------
+wat2wasm wat/strlog.wat -o out/strlog.core.wasm
+wasm-validate out/strlog.core.wasm
+for pair in strlog-utf16:utf16 strlog-latin1:compact-utf16; do
+  name=${pair%%:*}
+  "$wasm_tools" component embed wit --world "$name" --encoding "${pair##*:}" out/strlog.core.wasm -o "out/.$name.embed.wasm"
+  "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
+  rm "out/.$name.embed.wasm"
+  "$wasm_tools" component wit "out/$name.wasm" >"$tmp/$name.wit"
+  if [ "${UPDATE:-}" = 1 ]; then
+    cp "$tmp/$name.wit" "out/$name.wit.expected"
+  elif ! diff -u "out/$name.wit.expected" "$tmp/$name.wit"; then
+    echo "build-c-rust.sh: out/$name.wasm's WIT differs from out/$name.wit.expected (UPDATE=1 to accept)" >&2
+    exit 1
+  fi
+done
+
 # ---- wasifill:rpc guests (rpc/: relay, echo, spin, deadline) ----------------
 mkdir -p rpc/out
 for name in relay echo spin deadline; do
