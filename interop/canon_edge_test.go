@@ -85,6 +85,8 @@ var canonEdgeCalls = []edgeCall{
 	{edgeIface + "rep-of", []value.Value{uint32(0)}, nil, nil},
 	{edgeIface + "numbering", nil, trio(1, 2, 1), nil},
 	{edgeIface + "rep-of", []value.Value{uint32(1)}, nil, nil},
+	// 1000 live handles, numbered on from 1.
+	{edgeIface + "hoard", []value.Value{uint32(1000)}, uint32(1000), nil},
 	// Aliased strings, within reason.
 	{edgeIface + "aliased", []value.Value{uint32(3), uint32(2)}, []value.Value{"aa", "aa", "aa"}, nil},
 }
@@ -338,4 +340,23 @@ func TestCanonEdgeStrings(t *testing.T) {
 	t.Run("latin1+utf16", func(t *testing.T) {
 		runEdgeJco(t, readGuest(t, "strlog-latin1.wasm"), strlogCalls(true), true)
 	})
+}
+
+// TestCanonEdgeHandleLimit: under WithHandleLimit(100) a guest can hold
+// 100 handles, and making one more traps with a *runtime.HandleLimitError
+// (Wasmtime's hoard(1000) is in TestCanonEdge).
+func TestCanonEdgeHandleLimit(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt := wfRuntime(t, wfrt.WithHandleLimit(100))
+	compiled := wfCompile(t, rt, readGuest(t, "canon-edge.wasm"))
+	res, err := wfCall(t, ctx, wfInstantiate(t, rt, compiled), edgeIface+"hoard", uint32(100))
+	if err != nil || len(res) != 1 || res[0] != uint32(100) {
+		t.Errorf("hoard(100) = %v, %v; want 100", res, err)
+	}
+	_, err = wfCall(t, ctx, wfInstantiate(t, rt, compiled), edgeIface+"hoard", uint32(101))
+	var le *wfrt.HandleLimitError
+	if !isWfTrap(err) || !errors.As(err, &le) || le.Limit != 100 {
+		t.Errorf("hoard(101): err = %v, want a trap with a HandleLimitError of 100", err)
+	}
 }

@@ -70,6 +70,16 @@
     (i32.store (i32.const 72) (local.get $h3))
     (i32.const 64))
 
+  (func (export "wasifill:guests/edge@0.1.0#hoard") (param $n i32) (result i32)
+    (local $i i32) (local $h i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $h (call $new (local.get $i)))
+        (br $next)))
+    (local.get $h))
+
   (func (export "wasifill:guests/edge@0.1.0#rep-of") (param $h i32) (result i32)
     (call $rep (local.get $h)))
 
