@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
 
@@ -24,15 +25,19 @@ import (
 // accept a component Wasmtime rejects (when an unrelated named type happens
 // to have the same structure), never the other way round.
 
-// ExportTypeError is a component exporting an item whose type refers to
-// a type or resource the component does not name: Wasmtime refuses it as
-// "not valid to be used as export".
+// ExportTypeError is a component exporting (or importing) an item whose
+// type refers to a type or resource the component does not name: Wasmtime
+// refuses it as "not valid to be used as export" (or import).
 type ExportTypeError struct {
-	Export string // the export path, "iface/func" for an instance's item
+	Export string // the export (or import) path, "iface/func" for an instance's item
 	Type   string // the unnamed type
+	Import bool   // an import, which may refer only to what imports before it name
 }
 
 func (e *ExportTypeError) Error() string {
+	if e.Import {
+		return fmt.Sprintf("import %s is not valid to be used as import: it refers to %s, which no import before it names", e.Export, e.Type)
+	}
 	return fmt.Sprintf("%s is not valid to be used as export: it refers to %s, which the component neither imports nor exports", e.Export, e.Type)
 }
 
@@ -65,11 +70,18 @@ func newNamedSet() *namedSet {
 		resIDs: map[*component.Resource]uint64{}}
 }
 
-// component names what ct imports, then checks and names its exports in
-// order.
+// component checks and names ct's imports, then its exports, in order
+// (imports see only what imports before them named, as wasmparser's
+// imported_types; exports see both).
 func (s *namedSet) component(ct *component.Type) error {
 	for _, im := range ct.Imports {
-		s.register(im)
+		if err := s.export(im.Name, im); err != nil {
+			var ete *ExportTypeError
+			if errors.As(err, &ete) {
+				ete.Import = true
+			}
+			return err
+		}
 	}
 	for _, ex := range ct.Exports {
 		if err := s.export(ex.Name, ex); err != nil {
@@ -77,18 +89,6 @@ func (s *namedSet) component(ct *component.Type) error {
 		}
 	}
 	return nil
-}
-
-// register names an imported item's types.
-func (s *namedSet) register(e component.Extern) {
-	switch e.Kind {
-	case component.ExternType:
-		s.name(e.Type)
-	case component.ExternInstance:
-		for _, x := range e.Type.Exports {
-			s.register(x)
-		}
-	}
 }
 
 func (s *namedSet) name(t *component.Type) {
@@ -100,8 +100,8 @@ func (s *namedSet) name(t *component.Type) {
 	s.shapes[s.hash(t)] = true
 }
 
-// export checks one export (an instance's items in order, naming its
-// types as it goes) and names its types.
+// export checks one import or export (an instance's items in order,
+// naming its types as it goes) and names its types.
 func (s *namedSet) export(path string, e component.Extern) error {
 	switch e.Kind {
 	case component.ExternFunc:

@@ -55,6 +55,10 @@ func TestExportTypesNamed(t *testing.T) {
 		{"record exported, its field's enum not", nil, []component.Extern{inst("api", typ("point", point), f(fn(point)))}, "api/point"},
 		{"record and its field's enum exported", nil, []component.Extern{inst("api", typ("color", color), typ("point", point), f(fn(point)))}, ""},
 		{"record used but not exported", []component.Extern{typ("color", color)}, []component.Extern{f(fn(point))}, "f"},
+		// Imports may use only what imports before them named.
+		{"import of an unnamed record", []component.Extern{inst("dep", f(fn(point)))}, nil, "dep/f"},
+		{"import naming its types first", []component.Extern{inst("dep", typ("color", color), typ("point", point), f(fn(point)))}, nil, ""},
+		{"import of a resource no import names", []component.Extern{f(fn(own))}, nil, "f"},
 	}
 	for _, c := range cases {
 		x := &component.Index{Type: &component.Type{Kind: component.KindComponent, Imports: c.imports, Exports: c.exports}}
@@ -67,6 +71,8 @@ func TestExportTypesNamed(t *testing.T) {
 			t.Errorf("%s: err = %v, want an ExportTypeError", c.name, err)
 		case c.bad != "" && ete.Export != c.bad:
 			t.Errorf("%s: refused %q, want %q (%v)", c.name, ete.Export, c.bad, err)
+		case c.bad != "" && ete.Import != (len(c.exports) == 0):
+			t.Errorf("%s: Import = %v (%v)", c.name, ete.Import, err)
 		}
 		// The same rule holds in a component defined inside another.
 		outer := &component.Index{Type: &component.Type{Kind: component.KindComponent}, Nested: []*component.Index{x}}
