@@ -360,3 +360,54 @@ func TestCanonEdgeHandleLimit(t *testing.T) {
 		t.Errorf("hoard(101): err = %v, want a trap with a HandleLimitError of 100", err)
 	}
 }
+
+// TestCanonEdgeHostConflict: the host passing one handle as both the
+// borrow and the own of thing.both fails in wasifill and in Wasmtime, and
+// a distinct pair works in both (10 * 7 + 8 = 78).
+func TestCanonEdgeHostConflict(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	comp := readGuest(t, "canon-edge.wasm")
+	const ctor, both = edgeIface + "[constructor]thing", edgeIface + "[static]thing.both"
+	type caller func(export string, args ...value.Value) ([]value.Value, error)
+	check := func(name string, call caller) {
+		a, err := call(ctor, uint32(7))
+		if err != nil {
+			t.Fatalf("%s: constructor: %v", name, err)
+		}
+		if res, err := call(both, a[0], a[0]); err == nil {
+			t.Errorf("%s: both(h, h) = %v, want an error", name, res)
+		} else {
+			t.Logf("%s: both(h, h): %s", name, oneLine(err))
+		}
+	}
+	checkOK := func(name string, call caller) {
+		a, err := call(ctor, uint32(7))
+		if err != nil {
+			t.Fatalf("%s: constructor: %v", name, err)
+		}
+		b, err := call(ctor, uint32(8))
+		if err != nil {
+			t.Fatalf("%s: constructor: %v", name, err)
+		}
+		if res, err := call(both, a[0], b[0]); err != nil || len(res) != 1 || res[0] != uint32(78) {
+			t.Errorf("%s: both(a, b) = %v, %v; want 78", name, res, err)
+		}
+	}
+	rt := wfRuntime(t)
+	compiled := wfCompile(t, rt, comp)
+	for _, fn := range []func(string, caller){checkOK, check} {
+		wf := wfInstantiate(t, rt, compiled)
+		fn("wasifill", func(export string, args ...value.Value) ([]value.Value, error) {
+			return wfCall(t, ctx, wf, export, args...)
+		})
+		wt, err := wasmtime.Instantiate(ctx, comp, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn("wasmtime", func(export string, args ...value.Value) ([]value.Value, error) {
+			return wt.Call(ctx, export, args...)
+		})
+		wt.Close()
+	}
+}

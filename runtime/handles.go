@@ -132,7 +132,7 @@ func (t *handleTable) remove(i uint32, res *resourceType) (handleEntry, error) {
 		return handleEntry{}, err
 	}
 	if e.lends != 0 {
-		return handleEntry{}, &HandleError{fmt.Sprintf("handle %d is borrowed by a call in progress: it cannot be moved or dropped", i)}
+		return handleEntry{}, &HandleError{fmt.Sprintf("cannot remove owned resource while borrowed (handle %d is lent to a call in progress)", i)}
 	}
 	out := *e
 	t.entries[i] = handleEntry{}
