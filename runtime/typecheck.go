@@ -62,12 +62,15 @@ type namedSet struct {
 	resources map[*component.Resource]bool
 	hashes    map[*component.Type]uint64
 	resIDs    map[*component.Resource]uint64
+	// fine are types found fully named: the set only grows, so they stay
+	// so, and a type DAG is walked once however often it is used.
+	fine map[*component.Type]bool
 }
 
 func newNamedSet() *namedSet {
 	return &namedSet{types: map[*component.Type]bool{}, shapes: map[uint64]bool{},
 		resources: map[*component.Resource]bool{}, hashes: map[*component.Type]uint64{},
-		resIDs: map[*component.Resource]uint64{}}
+		resIDs: map[*component.Resource]uint64{}, fine: map[*component.Type]bool{}}
 }
 
 // component checks and names ct's imports, then its exports, in order
@@ -153,7 +156,14 @@ func (s *namedSet) unnamed(t *component.Type) *component.Type {
 		}
 		return t
 	}
-	return s.partsNamed(t)
+	if s.fine[t] {
+		return nil
+	}
+	bad := s.partsNamed(t)
+	if bad == nil {
+		s.fine[t] = true
+	}
+	return bad
 }
 
 // partsNamed checks the parts of t (wasmparser's
