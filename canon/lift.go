@@ -201,9 +201,15 @@ func (c *cx) loadElems(elem *value.Type, ptr, n uint32) (value.Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := c.spend(ptr, uint64(n)); err != nil {
+			return nil, err
+		}
 		return append([]byte(nil), b...), nil
 	}
 	if err := c.check(ptr, uint32(min(uint64(n)*uint64(el.size), math.MaxUint32)), el.align); err != nil {
+		return nil, err
+	}
+	if err := c.spend(ptr, uint64(n)*LiftElemCost); err != nil {
 		return nil, err
 	}
 	out := make([]value.Value, n)

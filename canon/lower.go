@@ -11,9 +11,12 @@ func badValue(t *value.Type, v value.Value) error {
 	return &Error{Kind: ErrValue, Msg: "lowering", Err: &value.TypeError{Type: t, Got: v}}
 }
 
-// scalarBits returns the bits of a scalar value as the ABI stores it: the
-// integer zero-extended, floats as IEEE bits (NaN canonical), chars as
-// their code point, handles as table indexes.
+// scalarBits returns the flat value of a scalar as the ABI lowers it:
+// unsigned integers zero-extended; s8, s16 and s32 sign-extended to 32 bits
+// (the spec's lower_flat_signed into an i32, so a C callee that reads an
+// int32_t sees -1 for an s8 of -1), carried as that i32 zero-extended to 64
+// bits; floats as IEEE bits (NaN canonical); chars as their code point;
+// handles as table indexes. Stores write the low bytes of the same bits.
 func (c *cx) scalarBits(t *value.Type, v value.Value) (uint64, error) {
 	ok := true
 	var x uint64
@@ -30,7 +33,7 @@ func (c *cx) scalarBits(t *value.Type, v value.Value) (uint64, error) {
 	case value.KindS8:
 		var y int8
 		y, ok = v.(int8)
-		x = uint64(uint8(y))
+		x = uint64(uint32(int32(y)))
 	case value.KindU16:
 		var y uint16
 		y, ok = v.(uint16)
@@ -38,7 +41,7 @@ func (c *cx) scalarBits(t *value.Type, v value.Value) (uint64, error) {
 	case value.KindS16:
 		var y int16
 		y, ok = v.(int16)
-		x = uint64(uint16(y))
+		x = uint64(uint32(int32(y)))
 	case value.KindU32:
 		var y uint32
 		y, ok = v.(uint32)

@@ -46,7 +46,21 @@ type Options struct {
 	Realloc        Realloc
 	StringEncoding StringEncoding
 	Handles        HandleTable
+	// LiftBudget caps what one LiftValues or Load may make of guest
+	// memory, in bytes: string and byte-list contents plus
+	// LiftElemCost for every other list element. Ranges are checked
+	// against the memory size, but nothing stops a guest from pointing
+	// many strings at the same bytes; past the budget the lift fails with
+	// ErrBudget. 0 means DefaultLiftBudget.
+	LiftBudget uint64
 }
+
+// DefaultLiftBudget is the lift budget of options that set none: 256 MiB.
+const DefaultLiftBudget = 256 << 20
+
+// LiftElemCost is what one lifted list element costs the budget on top
+// of the bytes it holds: about the Go memory of one value.Value.
+const LiftElemCost = 16
 
 // ErrorKind classifies canonical ABI failures; each is a trap in the spec.
 type ErrorKind uint8
@@ -63,12 +77,14 @@ const (
 	ErrNoMemory                                 // memory is needed but the options have none
 	ErrValue                                    // a host value that does not fit its type
 	ErrHandle                                   // the handle table refused a handle
+	ErrBudget                                   // a lift past the options' LiftBudget
 )
 
 var kindNames = [...]string{
 	ErrOutOfBounds: "out of bounds", ErrMisaligned: "misaligned pointer", ErrInvalidString: "invalid string",
 	ErrInvalidChar: "invalid char", ErrInvalidDiscriminant: "invalid discriminant", ErrTooLong: "length too large",
 	ErrRealloc: "realloc", ErrNoMemory: "no memory", ErrValue: "value does not fit type", ErrHandle: "handle",
+	ErrBudget: "lift budget exceeded",
 }
 
 func (k ErrorKind) String() string {
@@ -102,8 +118,22 @@ func errorf(kind ErrorKind, offset uint32, format string, args ...any) error {
 
 // cx is the state of one lift or lower.
 type cx struct {
-	ctx  context.Context
-	opts *Options
+	ctx   context.Context
+	opts  *Options
+	spent uint64 // bytes of the lift budget used
+}
+
+// spend charges n bytes to the lift budget; ptr positions the error.
+func (c *cx) spend(ptr uint32, n uint64) error {
+	budget := c.opts.LiftBudget
+	if budget == 0 {
+		budget = DefaultLiftBudget
+	}
+	if n > budget-min(c.spent, budget) {
+		return errorf(ErrBudget, ptr, "lifting %d more bytes after %d passes the %d-byte budget of one call", n, c.spent, budget)
+	}
+	c.spent += n
+	return nil
 }
 
 func (c *cx) memory(at uint32) (Memory, error) {

@@ -38,12 +38,15 @@ func (m *sliceMemory) Write(off uint32, v []byte) bool {
 	return true
 }
 
+// realloc allocates afresh and, like cabi_realloc, keeps the old block's
+// contents.
 func (m *sliceMemory) realloc(_ context.Context, old, oldSize, align, size uint32) (uint32, error) {
 	p := (m.next + align - 1) / align * align
 	if uint64(p)+uint64(size) > uint64(len(m.b)) {
 		return 0, errors.New("out of memory")
 	}
 	m.next = p + size
+	copy(m.b[p:p+min(oldSize, size)], m.b[old:])
 	return p, nil
 }
 

@@ -36,6 +36,9 @@ func (c *cx) loadString(ptr, n uint32) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := c.spend(ptr, byteLen); err != nil {
+		return "", err
+	}
 	switch enc {
 	case UTF8:
 		if !utf8.Valid(b) {
@@ -77,7 +80,14 @@ func decodeUTF16(ptr uint32, b []byte) (string, error) {
 }
 
 // storeString copies s into guest memory through realloc in the options'
-// encoding and returns the pointer and the (tagged) code-unit count.
+// encoding and returns the pointer and the (tagged) code-unit count. The
+// source is a Go string, so it follows the spec's paths from utf8
+// (store_string_into_range): a plain copy into utf8; into utf16 an
+// allocation of the worst case (two bytes per UTF-8 byte) shrunk to the
+// encoding's size (store_utf8_to_utf16); into latin1+utf16 one byte per
+// UTF-8 byte, grown to the UTF-16 worst case at the first char past
+// U+00FF and shrunk to what was written (store_string_to_latin1_or_utf16).
+// A guest sees the same realloc calls as from Wasmtime.
 func (c *cx) storeString(s string) (ptr, units uint32, err error) {
 	if len(s) > maxStringByteLength {
 		return 0, 0, errorf(ErrTooLong, 0, "string of %d bytes", len(s))
@@ -86,19 +96,79 @@ func (c *cx) storeString(s string) (ptr, units uint32, err error) {
 	case UTF8:
 		return c.storeBytes([]byte(s), 1, uint32(len(s)))
 	case UTF16:
-		b := encodeUTF16(s)
-		return c.storeBytes(b, 2, uint32(len(b)/2))
+		return c.storeUTF16(s)
 	}
-	// latin1+utf16: latin1 when every char fits a byte, else UTF-16 tagged.
+	return c.storeLatin1OrUTF16(s)
+}
+
+// storeUTF16 is the spec's store_utf8_to_utf16.
+func (c *cx) storeUTF16(s string) (uint32, uint32, error) {
+	worst := 2 * uint64(len(s))
+	if worst > maxStringByteLength {
+		return 0, 0, errorf(ErrTooLong, 0, "string of %d bytes needs %d bytes as UTF-16", len(s), worst)
+	}
+	ptr, err := c.realloc(0, 0, 2, uint32(worst))
+	if err != nil {
+		return 0, 0, err
+	}
+	b := encodeUTF16(s)
+	if err := c.write(ptr, b, 2); err != nil {
+		return 0, 0, err
+	}
+	if uint64(len(b)) < worst {
+		if ptr, err = c.realloc(ptr, uint32(worst), 2, uint32(len(b))); err != nil {
+			return 0, 0, err
+		}
+	}
+	return ptr, uint32(len(b) / 2), nil
+}
+
+// storeLatin1OrUTF16 is the spec's store_string_to_latin1_or_utf16 from
+// a UTF-8 source of len(s) code units.
+func (c *cx) storeLatin1OrUTF16(s string) (uint32, uint32, error) {
+	n := uint32(len(s))
+	ptr, err := c.realloc(0, 0, 2, n)
+	if err != nil {
+		return 0, 0, err
+	}
 	latin1 := make([]byte, 0, len(s))
 	for _, r := range s {
-		if r > 0xff {
-			b := encodeUTF16(s)
-			return c.storeBytes(b, 2, uint32(len(b)/2)|utf16Tag)
+		if r < 1<<8 {
+			latin1 = append(latin1, byte(r))
+			continue
 		}
-		latin1 = append(latin1, byte(r))
+		// Past latin1: what was written so far moves with the memory
+		// realloc grows to the worst case, and is rewritten as UTF-16.
+		if err := c.write(ptr, latin1, 2); err != nil {
+			return 0, 0, err
+		}
+		worst := 2 * uint64(n)
+		if worst > maxStringByteLength {
+			return 0, 0, errorf(ErrTooLong, 0, "string of %d bytes needs %d bytes as UTF-16", n, worst)
+		}
+		if ptr, err = c.realloc(ptr, n, 2, uint32(worst)); err != nil {
+			return 0, 0, err
+		}
+		b := encodeUTF16(s)
+		if err := c.write(ptr, b, 2); err != nil {
+			return 0, 0, err
+		}
+		if uint64(len(b)) < worst {
+			if ptr, err = c.realloc(ptr, uint32(worst), 2, uint32(len(b))); err != nil {
+				return 0, 0, err
+			}
+		}
+		return ptr, uint32(len(b)/2) | utf16Tag, nil
 	}
-	return c.storeBytes(latin1, 2, uint32(len(latin1)))
+	if err := c.write(ptr, latin1, 2); err != nil {
+		return 0, 0, err
+	}
+	if uint32(len(latin1)) < n {
+		if ptr, err = c.realloc(ptr, n, 2, uint32(len(latin1))); err != nil {
+			return 0, 0, err
+		}
+	}
+	return ptr, uint32(len(latin1)), nil
 }
 
 func encodeUTF16(s string) []byte {

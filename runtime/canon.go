@@ -119,8 +119,8 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 }
 
 // canonOptions builds the canon package's options for one call.
-func (o *options) canonOptions(handles canon.HandleTable) *canon.Options {
-	co := &canon.Options{StringEncoding: o.encoding, Handles: handles}
+func (o *options) canonOptions(handles canon.HandleTable, liftBudget uint64) *canon.Options {
+	co := &canon.Options{StringEncoding: o.encoding, Handles: handles, LiftBudget: liftBudget}
 	if o.memory != nil {
 		if m := o.memory(); m != nil {
 			co.Memory = m
@@ -194,7 +194,7 @@ func (s *state) liftFunc(name string, core api.Function, ft *component.Type, par
 	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
 		handles := s.callHandles()
 		defer handles.done()
-		co := opts.canonOptions(handles)
+		co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
 		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatParams, params, args, nil)
 		if err != nil {
 			return nil, callError(comp, name, err)
@@ -259,7 +259,7 @@ func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *opt
 	return func(ctx context.Context, caller api.Module, stack []uint64) {
 		handles := s.callHandles()
 		defer handles.done()
-		co := opts.canonOptions(handles)
+		co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
 		nparams := len(sig.Params)
 		var outPtr *uint32
 		if sig.ResultsSpilled {
@@ -338,7 +338,7 @@ func (s *state) typeDefs(d *wasmbin.TypeDefs) error {
 
 // callHandles returns the handle view of one call in this instance.
 func (s *state) callHandles() *callHandles {
-	return &callHandles{guest: s.handles, host: s.rt.handles, types: func(t *value.Type) *resourceType {
+	return &callHandles{guest: s.handles, host: s.rt.handles, limit: s.rt.cfg.handleLimit, types: func(t *value.Type) *resourceType {
 		return s.resTypes[s.vt.Resource(t)]
 	}}
 }
@@ -364,7 +364,7 @@ func (s *state) resourceBuiltin(ctx context.Context, c wasmbin.Canon) error {
 // resourceFunc is the Go side of resource.new, resource.rep or
 // resource.drop of res over this instance's handle table.
 func (s *state) resourceFunc(op byte, res *resourceType) (api.GoModuleFunc, []api.ValueType, []api.ValueType, error) {
-	table, comp := s.handles, s.name
+	table, comp, limit := s.handles, s.name, s.rt.cfg.handleLimit
 	var fn api.GoModuleFunc
 	params, results := []api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}
 	switch op {
@@ -373,7 +373,11 @@ func (s *state) resourceFunc(op byte, res *resourceType) (api.GoModuleFunc, []ap
 			return nil, nil, nil, s.fail("resource.new of %s, which this component does not define", res.name)
 		}
 		fn = func(_ context.Context, _ api.Module, stack []uint64) {
-			stack[0] = uint64(table.add(handleEntry{res: res, rep: uint32(stack[0]), own: true}))
+			i, err := table.add(handleEntry{res: res, rep: uint32(stack[0]), own: true}, limit)
+			if err != nil {
+				panic(&TrapError{Component: comp, Func: "resource.new", Err: err})
+			}
+			stack[0] = uint64(i)
 		}
 	case wasmbin.CanonResourceRep:
 		fn = func(_ context.Context, _ api.Module, stack []uint64) {

@@ -51,6 +51,9 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	if err != nil {
 		return nil, &CompileError{err}
 	}
+	if err := checkExportTypes(index); err != nil {
+		return nil, &CompileError{err}
+	}
 	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}}
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err

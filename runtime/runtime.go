@@ -24,6 +24,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
@@ -61,6 +62,8 @@ type config struct {
 	cache            wazero.CompilationCache
 	interrupt        bool
 	budgets          memoryBudgets
+	handleLimit      int
+	liftBudget       uint64
 }
 
 // Option configures a Runtime.
@@ -98,9 +101,24 @@ func WithCompilationCache(cache wazero.CompilationCache) Option {
 // calls, at some cost). On by default: guests are untrusted.
 func WithInterruption(on bool) Option { return func(c *config) { c.interrupt = on } }
 
+// WithHandleLimit caps the live resource handles of each handle table
+// (each component instance's, and the one of handles Go code holds) at n,
+// at most MaxHandles (the spec's 2^28-1); DefaultHandleLimit by default.
+// A guest making one more traps with a *HandleLimitError.
+func WithHandleLimit(n int) Option {
+	return func(c *config) { c.handleLimit = max(1, min(n, MaxHandles)) }
+}
+
+// WithLiftBudget caps the bytes one call may copy out of a guest's memory
+// into Go values (canon.Options.LiftBudget; canon.DefaultLiftBudget by
+// default): a guest returning 65,536 strings that all point at the same
+// megabyte fails with a canon.ErrBudget error instead of costing 64 GiB.
+func WithLiftBudget(bytes uint64) Option { return func(c *config) { c.liftBudget = max(bytes, 1) } }
+
 // New returns a runtime.
 func New(ctx context.Context, opts ...Option) (*Runtime, error) {
-	cfg := config{interrupt: true, memoryLimitPages: DefaultMemoryLimitPages}
+	cfg := config{interrupt: true, memoryLimitPages: DefaultMemoryLimitPages,
+		handleLimit: DefaultHandleLimit, liftBudget: canon.DefaultLiftBudget}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -174,9 +192,11 @@ func (r *Runtime) DefineResourceDrop(iface, name string, drop func(ctx context.C
 
 // NewHandle makes a handle, owned by Go code, to a resource of host
 // interface iface with representation rep; host functions return it as a
-// value of type own<name>.
+// value of type own<name>. When Go code already holds the handle limit's
+// worth of handles it returns 0, which is never a valid handle.
 func (r *Runtime) NewHandle(iface, name string, rep uint32) value.Handle {
-	return value.Handle(r.handles.add(handleEntry{res: r.hostResource(iface, name), rep: rep, own: true}))
+	i, _ := r.handles.add(handleEntry{res: r.hostResource(iface, name), rep: rep, own: true}, r.cfg.handleLimit)
+	return value.Handle(i)
 }
 
 // HandleRep returns the representation of a handle Go code holds (one a

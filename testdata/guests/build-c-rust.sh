@@ -55,11 +55,31 @@ wat2wasm wat/client.wat -o out/client.core.wasm
 wat2wasm wat/host-impl.wat -o out/host-impl.core.wasm
 wat2wasm wat/compute-loop.wat -o out/compute-loop.core.wasm
 wat2wasm wat/hostile.wat -o out/hostile.core.wasm
+wat2wasm wat/canon-edge.wat -o out/canon-edge.core.wasm
+wat2wasm wat/edge-user.wat -o out/edge-user.core.wasm
+wat2wasm wat/edge-relay.wat -o out/edge-relay.core.wasm
 for m in out/*.core.wasm; do wasm-validate "$m"; done
 
 # ---- components -----------------------------------------------------------
-for name in all-types resources faulty client host-impl compute-loop hostile; do
+for name in all-types resources faulty client host-impl compute-loop hostile canon-edge edge-user edge-relay; do
   "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm"
+  "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
+  rm "out/.$name.embed.wasm"
+  "$wasm_tools" component wit "out/$name.wasm" >"$tmp/$name.wit"
+  if [ "${UPDATE:-}" = 1 ]; then
+    cp "$tmp/$name.wit" "out/$name.wit.expected"
+  elif ! diff -u "out/$name.wit.expected" "$tmp/$name.wit"; then
+    echo "build-c-rust.sh: out/$name.wasm's WIT differs from out/$name.wit.expected (UPDATE=1 to accept)" >&2
+    exit 1
+  fi
+done
+
+# ---- strlog: one core module, componentized with two string encodings ------
+wat2wasm wat/strlog.wat -o out/strlog.core.wasm
+wasm-validate out/strlog.core.wasm
+for pair in strlog-utf16:utf16 strlog-latin1:compact-utf16; do
+  name=${pair%%:*}
+  "$wasm_tools" component embed wit --world "$name" --encoding "${pair##*:}" out/strlog.core.wasm -o "out/.$name.embed.wasm"
   "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
   rm "out/.$name.embed.wasm"
   "$wasm_tools" component wit "out/$name.wasm" >"$tmp/$name.wit"
