@@ -32,29 +32,38 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	if f.Result != nil {
 		r := rs.resolveType(sc, f.Result)
 		fn.Result = &r
-		if rs.containsBorrow(r, map[TypeID]bool{}) {
+		if rs.containsBorrow(r) {
 			rs.fail(f.Name.Pos, "function `%s` returns a type which contains a `borrow<T>` which is not supported", name)
 		}
 	}
 	return fn
 }
 
-// containsBorrow reports whether t contains a borrow handle.
-func (rs *resolver) containsBorrow(t Type, seen map[TypeID]bool) bool {
-	if t.IsPrim() || seen[t.ID] {
+// containsBorrow reports whether t contains a borrow handle. Results are
+// cached: functions are resolved after their scope's types, which are
+// complete and acyclic by then.
+func (rs *resolver) containsBorrow(t Type) bool {
+	if t.IsPrim() {
 		return false
 	}
-	seen[t.ID] = true
-	d := rs.typeDef(t.ID)
-	if d.Kind == KindHandle {
-		return d.Borrow
+	if b, ok := rs.borrows[t.ID]; ok {
+		return b
 	}
-	for _, r := range typeRefs(d) {
-		if rs.containsBorrow(r, seen) {
-			return true
+	rs.borrows[t.ID] = false // a cycle through a handle stops here
+	d := rs.typeDef(t.ID)
+	b := false
+	if d.Kind == KindHandle {
+		b = d.Borrow
+	} else {
+		for _, r := range typeRefs(d) {
+			if rs.containsBorrow(r) {
+				b = true
+				break
+			}
 		}
 	}
-	return false
+	rs.borrows[t.ID] = b
+	return b
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.

@@ -245,14 +245,33 @@ func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
 	return Type{ID: id}
 }
 
-// underlying follows aliases to the type they name.
+// underlying follows aliases to the type they name. Results for fully
+// defined types are cached, so a long alias chain is walked once.
 func (rs *resolver) underlying(id TypeID) *TypeDef {
-	for i := 0; i < len(rs.r.Types); i++ {
+	start := id
+	for steps := 0; steps <= len(rs.r.Types); steps++ {
+		if u, ok := rs.under[id]; ok {
+			id = u
+			break
+		}
 		t := rs.typeDef(id)
 		if t.Kind != KindAlias || t.Elem.IsPrim() {
-			return t
+			break
 		}
 		id = t.Elem.ID
+	}
+	if rs.typeDef(id).Kind != 0 {
+		for a := start; a != id; {
+			if _, ok := rs.under[a]; ok {
+				break
+			}
+			rs.under[a] = id
+			t := rs.typeDef(a)
+			if t.Kind != KindAlias || t.Elem.IsPrim() {
+				break
+			}
+			a = t.Elem.ID
+		}
 	}
 	return rs.typeDef(id)
 }
@@ -332,34 +351,88 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 	panic("witparse: unknown AST type")
 }
 
-// checkTypeCycles reports a named type that contains itself other than
-// through a handle.
+// checkTypeCycles reports the first named type (in declaration order)
+// that contains itself other than through a handle. One pass of Tarjan's
+// strongly connected components over the types created since the scope's
+// first declaration: earlier types are complete and cannot refer back.
 func (rs *resolver) checkTypeCycles(ids []TypeID, defs []*ast.TypeDef) {
+	if len(ids) == 0 {
+		return
+	}
+	lo := ids[0]
+	n := len(rs.r.Types) - int(lo)
+	index := make([]int32, n) // 0: unvisited; else visit order + 1
+	low := make([]int32, n)
+	onStack := make([]bool, n)
+	cyclic := make([]bool, n)
+	var stack []TypeID
+	type frame struct {
+		id   TypeID
+		refs []Type
+		next int
+	}
+	var frames []frame
+	counter := int32(0)
+	push := func(id TypeID) {
+		counter++
+		index[id-lo], low[id-lo] = counter, counter
+		stack = append(stack, id)
+		onStack[id-lo] = true
+		frames = append(frames, frame{id: id, refs: typeRefs(rs.typeDef(id))})
+	}
+	for _, root := range ids {
+		if index[root-lo] != 0 {
+			continue
+		}
+		push(root)
+		for len(frames) > 0 {
+			f := &frames[len(frames)-1]
+			if f.next < len(f.refs) {
+				r := f.refs[f.next]
+				f.next++
+				if r.IsPrim() || r.ID < lo {
+					continue
+				}
+				if r.ID == f.id {
+					cyclic[f.id-lo] = true
+				}
+				switch {
+				case index[r.ID-lo] == 0:
+					push(r.ID)
+				case onStack[r.ID-lo]:
+					low[f.id-lo] = min(low[f.id-lo], index[r.ID-lo])
+				}
+				continue
+			}
+			id := f.id
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 {
+				parent := frames[len(frames)-1].id
+				low[parent-lo] = min(low[parent-lo], low[id-lo])
+			}
+			if low[id-lo] != index[id-lo] {
+				continue
+			}
+			// id roots a component: pop it; more than one member is a cycle.
+			i := len(stack) - 1
+			for stack[i] != id {
+				i--
+			}
+			members := stack[i:]
+			for _, m := range members {
+				onStack[m-lo] = false
+				if len(members) > 1 {
+					cyclic[m-lo] = true
+				}
+			}
+			stack = stack[:i]
+		}
+	}
 	for i, id := range ids {
-		if rs.reaches(id, id, map[TypeID]bool{}) {
+		if cyclic[id-lo] {
 			rs.fail(defs[i].Name.Pos, "type `%s` depends on itself", defs[i].Name.Name)
 		}
 	}
-}
-
-// reaches reports whether type from refers to target by containment.
-func (rs *resolver) reaches(from, target TypeID, seen map[TypeID]bool) bool {
-	refs := typeRefs(rs.typeDef(from))
-	for _, r := range refs {
-		if r.IsPrim() {
-			continue
-		}
-		if r.ID == target {
-			return true
-		}
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			if rs.reaches(r.ID, target, seen) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // typeRefs lists the types a type definition contains (not through

@@ -46,6 +46,26 @@ type srcPackage struct {
 type pkgPart struct {
 	file  string
 	items []ast.Item
+	uses  map[string]*ast.Use // by local name; built on first lookup
+}
+
+// use returns the file's first top-level `use` that brings in name.
+func (p *pkgPart) use(name string) *ast.Use {
+	if p.uses == nil {
+		p.uses = map[string]*ast.Use{}
+		for _, it := range p.items {
+			if u, ok := it.(*ast.Use); ok {
+				local := u.Path.Interface.Name
+				if u.As != nil {
+					local = u.As.Name
+				}
+				if _, dup := p.uses[local]; !dup {
+					p.uses[local] = u
+				}
+			}
+		}
+	}
+	return p.uses[name]
 }
 
 // Load reads PATH — a .wit file, or a directory of .wit files forming one

@@ -17,6 +17,9 @@ type resolver struct {
 	byName map[string][]*pkgState // "ns:name" → versions
 	// deps lists, per interface, the interfaces whose types it uses.
 	deps map[InterfaceID][]InterfaceID
+	// under caches underlying; borrows caches containsBorrow.
+	under   map[TypeID]TypeID
+	borrows map[TypeID]bool
 }
 
 type state uint8
@@ -85,7 +88,7 @@ func guard(step func()) (ok bool) {
 
 func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
 	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
-		deps: map[InterfaceID][]InterfaceID{}}
+		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}, borrows: map[TypeID]bool{}}
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
@@ -399,16 +402,8 @@ func (rs *resolver) lookupInterface(p *pkgState, part *pkgPart, path ast.UsePath
 	}
 	name := path.Interface.Name
 	// File-level `use x as y;` names come first.
-	for _, it := range part.items {
-		if u, ok := it.(*ast.Use); ok {
-			local := u.Path.Interface.Name
-			if u.As != nil {
-				local = u.As.Name
-			}
-			if local == name {
-				return rs.usedInterface(p, u)
-			}
-		}
+	if u := part.use(name); u != nil {
+		return rs.usedInterface(p, u)
 	}
 	if d, ok := p.ifaces[name]; ok {
 		return rs.ensureInterface(d, path.Interface.Pos)

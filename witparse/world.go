@@ -14,10 +14,12 @@ type entries struct {
 	list   []WorldEntry
 	named  map[string]WorldItemKind
 	ifaces map[InterfaceID]bool
+	at     map[InterfaceID]int // index in list of an unnamed interface entry
 }
 
 func newEntries(rs *resolver, verb string) *entries {
-	return &entries{rs: rs, verb: verb, named: map[string]WorldItemKind{}, ifaces: map[InterfaceID]bool{}}
+	return &entries{rs: rs, verb: verb, named: map[string]WorldItemKind{}, ifaces: map[InterfaceID]bool{},
+		at: map[InterfaceID]int{}}
 }
 
 var itemKindNames = map[WorldItemKind]string{ItemInterface: "interface", ItemFunction: "func", ItemType: "type"}
@@ -38,14 +40,13 @@ func (e *entries) addInterface(pos token.Pos, id InterfaceID, stab Stability, ex
 			e.rs.fail(pos, "interface cannot be %sed more than once", e.verb)
 		}
 		// An implied repeat may add a gate the first one lacked.
-		for i := range e.list {
-			if it := &e.list[i].Item; e.list[i].Name == "" && it.Interface == id && it.Stability.IsZero() {
-				it.Stability = stab
-			}
+		if i, ok := e.at[id]; ok && e.list[i].Item.Stability.IsZero() {
+			e.list[i].Item.Stability = stab
 		}
 		return
 	}
 	e.ifaces[id] = true
+	e.at[id] = len(e.list)
 	e.list = append(e.list, WorldEntry{Item: WorldItem{Kind: ItemInterface, Interface: id, Stability: stab}})
 }
 
@@ -267,10 +268,11 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 			}
 		}
 		if entry != nil {
-			out.list = append(out.list, *entry)
 			if entry.Name == "" {
 				out.ifaces[id] = true
+				out.at[id] = len(out.list)
 			}
+			out.list = append(out.list, *entry)
 			return
 		}
 		out.addInterface(token.NoPos, id, stab, false)
@@ -297,19 +299,23 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 			exported[e.Item.Interface] = true
 		}
 	}
-	var needs func(name string, id InterfaceID, seen map[InterfaceID]bool)
-	needs = func(name string, id InterfaceID, seen map[InterfaceID]bool) {
+	// One visited set for all exports: a dependency checked for one export
+	// needs no second look for another.
+	seen := map[InterfaceID]bool{}
+	reach := map[InterfaceID]bool{} // dependsOnAny, memoized
+	var needs func(name string, id InterfaceID)
+	needs = func(name string, id InterfaceID) {
 		for _, dep := range rs.deps[id] {
 			if seen[dep] {
 				continue
 			}
 			seen[dep] = true
 			if exported[dep] {
-				needs(name, dep, seen)
+				needs(name, dep)
 				continue
 			}
 			// An imported dependency must not itself need an exported one.
-			if rs.dependsOnAny(dep, exported, map[InterfaceID]bool{}) {
+			if rs.dependsOnAny(dep, exported, reach) {
 				rs.fail(at, "interface `%s` transitively depends on an interface in incompatible ways", name)
 			}
 			if !out.ifaces[dep] {
@@ -323,7 +329,7 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 			if name == "" {
 				name = rs.interfaceName(e.Item.Interface)
 			}
-			needs(name, e.Item.Interface, map[InterfaceID]bool{})
+			needs(name, e.Item.Interface)
 		}
 	}
 	return byKind(out.list), exports.list
@@ -337,17 +343,17 @@ func byKind(list []WorldEntry) []WorldEntry {
 	return list
 }
 
-// dependsOnAny reports whether interface id uses, transitively, one of set.
-func (rs *resolver) dependsOnAny(id InterfaceID, set map[InterfaceID]bool, seen map[InterfaceID]bool) bool {
+// dependsOnAny reports whether interface id uses, transitively, one of
+// set; memo holds the answers found so far for the same set.
+func (rs *resolver) dependsOnAny(id InterfaceID, set map[InterfaceID]bool, memo map[InterfaceID]bool) bool {
+	if v, ok := memo[id]; ok {
+		return v
+	}
+	memo[id] = false // interfaces form no cycles; this only stops a revisit
 	for _, dep := range rs.deps[id] {
-		if set[dep] {
+		if set[dep] || rs.dependsOnAny(dep, set, memo) {
+			memo[id] = true
 			return true
-		}
-		if !seen[dep] {
-			seen[dep] = true
-			if rs.dependsOnAny(dep, set, seen) {
-				return true
-			}
 		}
 	}
 	return false
