@@ -82,11 +82,16 @@ func hasComponentDeps(dir string) bool {
 func TestConformanceFailure(t *testing.T) {
 	root := filepath.Join(testenv.WITCorpus(t), "parse-fail")
 	results, _ := filepath.Glob(filepath.Join(root, "*.wit.result"))
-	rejected, positioned, sameMsg := 0, 0, 0
+	rejected, positioned, sameMsg, stale := 0, 0, 0, 0
 	for _, res := range results {
 		input := strings.TrimSuffix(res, ".result")
 		if _, err := os.Stat(input); err != nil {
 			input = strings.TrimSuffix(input, ".wit")
+		}
+		if _, err := os.Stat(input); err != nil {
+			t.Logf("%s: NOT RUN: the corpus has a result but no input", filepath.Base(res))
+			stale++
+			continue
 		}
 		want, _ := os.ReadFile(res)
 		wantMsg := strings.TrimSpace(strings.SplitN(string(want), "\n", 2)[0])
@@ -101,12 +106,14 @@ func TestConformanceFailure(t *testing.T) {
 			positioned++
 			if strings.HasSuffix(wantMsg, list[0].Msg) || strings.Contains(wantMsg, list[0].Msg) {
 				sameMsg++
+			} else {
+				t.Logf("%s: message differs: got %q at %s, want %q", filepath.Base(input), list[0].Msg, list[0].Pos, wantMsg)
 			}
 		} else if strings.Contains(string(want), "-->") {
 			t.Errorf("%s: error without a position: %v", filepath.Base(input), err)
 		}
 	}
-	t.Logf("failure cases: %d/%d rejected, %d with a position, %d with wasm-tools' message", rejected, len(results), positioned, sameMsg)
+	t.Logf("failure cases: %d/%d rejected, %d with a position, %d with wasm-tools' message", rejected, len(results)-stale, positioned, sameMsg)
 	// A ratchet on the corpus shipped in shared/: raise it as messages improve.
 	if len(results) == 75 && (positioned < 73 || sameMsg < 65) {
 		t.Errorf("regression: %d positioned (want 73), %d messages as wasm-tools' (want 65)", positioned, sameMsg)

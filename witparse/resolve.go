@@ -293,23 +293,46 @@ func hasUnstable(gates []*ast.Gate) bool {
 	return false
 }
 
-// docs turns comments into wasm-tools' doc text: comment markers removed,
-// each comment trimmed, joined by newlines.
+// docs turns comments into wasm-tools' doc text: a `/** */` comment loses
+// its markers, any other comment only its leading slashes; trailing space
+// goes, then the smallest indentation of the non-empty comments; lines are
+// joined by newlines.
 func docs(d ast.Docs) string {
-	var lines []string
-	for _, c := range d.Comments {
-		switch {
-		case strings.HasPrefix(c, "/*"):
-			c = strings.TrimSuffix(strings.TrimLeft(c[1:], "*"), "*/")
-		default:
+	if len(d.Comments) == 0 {
+		return ""
+	}
+	texts := make([]string, len(d.Comments))
+	minWS := -1
+	for i, c := range d.Comments {
+		if rest, ok := strings.CutPrefix(c, "/**"); ok {
+			c = strings.TrimSuffix(rest, "*/")
+		} else {
 			c = strings.TrimLeft(c, "/")
 		}
-		c = strings.TrimSpace(c)
-		for _, l := range strings.Split(c, "\n") {
-			lines = append(lines, strings.TrimRight(l, "\r"))
+		c = strings.TrimRight(c, " \t\n\r\f\v")
+		texts[i] = c
+		if c != "" {
+			ws := len(c) - len(strings.TrimLeft(c, " \t\n\r\f"))
+			if minWS < 0 || ws < minWS {
+				minWS = ws
+			}
 		}
 	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+	var b strings.Builder
+	pad := strings.Repeat(" ", max(minWS, 0))
+	for _, c := range texts {
+		c = strings.TrimPrefix(c, pad)
+		if c == "" {
+			b.WriteByte('\n')
+			continue
+		}
+		for line := range strings.Lines(c) {
+			line = strings.TrimSuffix(line, "\n")
+			b.WriteString(strings.TrimSuffix(line, "\r"))
+			b.WriteByte('\n')
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (rs *resolver) resolvePackage(p *pkgState) {

@@ -2,6 +2,7 @@ package witparse
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/token"
@@ -201,52 +202,218 @@ func (rs *resolver) includedWorld(d *worldDecl, inc *ast.Include) *worldDecl {
 }
 
 // include merges another world's imports and exports, renamed as the
-// `with` clause says.
+// `with` clause says, as wasm-tools does: named items are cloned into the
+// including world (types, and the types functions mention), interfaces
+// merge their stability.
 func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.Include) {
 	target := rs.includedWorld(d, inc)
 	tw := rs.r.Worlds[target.id]
-	renames := map[string]string{}
 	for _, n := range inc.Names {
-		renames[n.Name.Name] = n.As.Name
+		if !renamesAny(tw.Imports, n.Name.Name) && !renamesAny(tw.Exports, n.Name.Name) {
+			rs.fail(n.Name.Pos, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.Name.Name)
+		}
 	}
-	used := map[string]bool{}
+	external := target.pkg != d.pkg
+	c := &cloner{rs: rs, from: target.id, to: d.id, types: map[TypeID]TypeID{}}
 	merge := func(dst *entries, src []WorldEntry) {
 		for _, e := range src {
 			if e.Name == "" {
-				// Included interfaces keep an @unstable gate but not @since,
-				// as wasm-tools does.
-				stab := Stability{}
-				if e.Item.Stability.Feature != "" {
-					stab = e.Item.Stability
-				}
-				dst.addInterface(inc.Path.Pos, e.Item.Interface, stab, false)
+				rs.mergeIncluded(dst, inc.Path.Pos, e.Item, external)
 				continue
 			}
 			name := e.Name
-			if to, ok := renames[name]; ok {
-				name, used[e.Name] = to, true
+			for _, n := range inc.Names {
+				if to, ok := rename(e.Name, n.Name.Name, n.As.Name); ok {
+					name = to
+					break
+				}
 			}
 			if _, dup := dst.named[name]; dup {
 				rs.fail(inc.Path.Pos, "%s of `%s` shadows previously %sed items", dst.verb, name, dst.verb)
 			}
 			dst.named[name] = e.Item.Kind
 			item := e.Item
-			if item.Kind == ItemType {
-				// The including world gets its own copy of the type.
-				copied := *rs.typeDef(item.Type)
-				copied.OwnerWorld, copied.OwnerInterface = &d.id, nil
-				item.Type = rs.newType(&copied)
+			switch item.Kind {
+			case ItemType:
+				item.Type = c.typeID(item.Type)
+				rs.typeDef(item.Type).Name = name
+			case ItemFunction:
+				item.Function = c.function(item.Function)
+				item.Function.Name = name
 			}
 			dst.list = append(dst.list, WorldEntry{Name: name, Item: item})
 		}
 	}
 	merge(imports, tw.Imports)
 	merge(exports, tw.Exports)
-	for _, n := range inc.Names {
-		if !used[n.Name.Name] {
-			rs.fail(n.Name.Pos, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.Name.Name)
+}
+
+// mergeIncluded adds an included `import ns:pkg/iface;` entry, merging its
+// stability into an entry already there. An include from another package
+// drops a stable (@since) gate.
+func (rs *resolver) mergeIncluded(dst *entries, at token.Pos, item WorldItem, external bool) {
+	i, ok := dst.at[item.Interface]
+	if !ok {
+		dst.ifaces[item.Interface] = true
+		dst.at[item.Interface] = len(dst.list)
+		dst.list = append(dst.list, WorldEntry{Item: item})
+		i = len(dst.list) - 1
+	}
+	into := &dst.list[i].Item.Stability
+	from := item.Stability
+	switch {
+	case external && from.Since != "":
+		*into = Stability{}
+	case from == *into || from.IsZero():
+	case into.IsZero():
+		*into = from
+	default:
+		rs.fail(at, "mismatch in stability from '%s' to '%s'", stabilityDebug(from), stabilityDebug(*into))
+	}
+}
+
+// stabilityDebug renders a gate as wasm-tools' error messages do.
+func stabilityDebug(s Stability) string {
+	dep := "None"
+	if s.Deprecated != "" {
+		dep = "Some(" + versionDebug(s.Deprecated) + ")"
+	}
+	switch {
+	case s.Since != "":
+		return "Stable { since: " + versionDebug(s.Since) + ", deprecated: " + dep + " }"
+	case s.Feature != "":
+		return "Unstable { feature: \"" + s.Feature + "\", deprecated: " + dep + " }"
+	}
+	return "Unknown"
+}
+
+func versionDebug(v string) string {
+	p := versionParts(v)
+	return "Version { major: " + itoa(p[0]) + ", minor: " + itoa(p[1]) + ", patch: " + itoa(p[2]) + " }"
+}
+
+// renamesAny reports whether an include's `with` name matches an entry.
+func renamesAny(list []WorldEntry, from string) bool {
+	for _, e := range list {
+		if _, ok := rename(e.Name, from, "x"); e.Name != "" && ok {
+			return true
 		}
 	}
+	return false
+}
+
+// rename applies `with { from as to }` to a world entry name: the name
+// itself, or the resource in `[method]r.f`, `[static]r.f`,
+// `[constructor]r`.
+func rename(name, from, to string) (string, bool) {
+	if name == from {
+		return to, true
+	}
+	kind, rest, ok := strings.Cut(name, "]")
+	if !ok {
+		return "", false
+	}
+	if res, fn, ok := strings.Cut(rest, "."); ok {
+		if res == from {
+			return kind + "]" + to + "." + fn, true
+		}
+		return "", false
+	}
+	if rest == from {
+		return kind + "]" + to, true
+	}
+	return "", false
+}
+
+// cloner copies the types a world's items mention into another world, as
+// wasm-tools' Cloner does: types owned by the source world and anonymous
+// types are copied once each; others are shared.
+type cloner struct {
+	rs       *resolver
+	from, to WorldID
+	types    map[TypeID]TypeID
+}
+
+func (c *cloner) typeID(id TypeID) TypeID {
+	if n, ok := c.types[id]; ok {
+		return n
+	}
+	t := *c.rs.typeDef(id)
+	t.Fields, t.Cases, t.Labels = slices.Clone(t.Fields), slices.Clone(t.Cases), slices.Clone(t.Labels)
+	t.Types = slices.Clone(t.Types)
+	if t.OwnerWorld != nil || t.OwnerInterface != nil {
+		t.OwnerWorld, t.OwnerInterface = &c.to, nil
+	}
+	switch t.Kind {
+	case KindAlias:
+		if !t.Elem.IsPrim() {
+			if o := c.rs.typeDef(t.Elem.ID).OwnerWorld; o != nil && *o == c.from {
+				t.Elem.ID = c.typeID(t.Elem.ID)
+			} else if n, ok := c.types[t.Elem.ID]; ok {
+				t.Elem.ID = n
+			}
+		}
+	case KindHandle:
+		t.Resource = c.typeID(t.Resource)
+	case KindRecord:
+		for i := range t.Fields {
+			t.Fields[i].Type = c.ty(t.Fields[i].Type)
+		}
+	case KindVariant:
+		for i := range t.Cases {
+			if t.Cases[i].Type != nil {
+				ct := c.ty(*t.Cases[i].Type)
+				t.Cases[i].Type = &ct
+			}
+		}
+	case KindTuple:
+		for i := range t.Types {
+			t.Types[i] = c.ty(t.Types[i])
+		}
+	case KindOption, KindList, KindFixedList:
+		t.Elem = c.ty(t.Elem)
+	case KindMap:
+		t.Elem, t.Value = c.ty(t.Elem), c.ty(t.Value)
+	case KindFuture, KindStream:
+		if t.HasElem {
+			t.Elem = c.ty(t.Elem)
+		}
+	case KindResult:
+		if t.Ok != nil {
+			ok := c.ty(*t.Ok)
+			t.Ok = &ok
+		}
+		if t.Err != nil {
+			e := c.ty(*t.Err)
+			t.Err = &e
+		}
+	}
+	n := c.rs.newType(&t)
+	c.types[id] = n
+	return n
+}
+
+func (c *cloner) ty(t Type) Type {
+	if t.IsPrim() {
+		return t
+	}
+	return Type{ID: c.typeID(t.ID)}
+}
+
+func (c *cloner) function(f *Function) *Function {
+	out := *f
+	if f.Kind != Freestanding && f.Kind != AsyncFreestanding {
+		out.Resource = c.typeID(f.Resource)
+	}
+	out.Params = slices.Clone(f.Params)
+	for i := range out.Params {
+		out.Params[i].Type = c.ty(out.Params[i].Type)
+	}
+	if f.Result != nil {
+		r := c.ty(*f.Result)
+		out.Result = &r
+	}
+	return &out
 }
 
 // usedIface is an interface a world-level `use` names, with the use's gate.
