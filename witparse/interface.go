@@ -96,6 +96,7 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 			if _, ex := rs.stability(it.Gates); ex {
 				continue
 			}
+			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
 			funcs = append(funcs, it)
 		}
 	}
@@ -141,6 +142,7 @@ func (rs *resolver) useNames(p *pkgState, part *pkgPart, sc *scope, u *ast.UseNa
 		rs.deps[*sc.iface] = appendUnique(rs.deps[*sc.iface], target.id)
 	}
 	stab, _ := rs.stability(u.Gates)
+	rs.checkSince(p, u.Gates, u.Path.Interface.Pos)
 	var out []Named[TypeID]
 	for _, n := range u.Names {
 		src, ok := target.types[n.Name.Name]
@@ -315,7 +317,11 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		}
 		return rs.anon(&TypeDef{Kind: KindList, Elem: elem})
 	case *ast.Map:
-		return rs.anon(&TypeDef{Kind: KindMap, Elem: rs.resolveType(sc, t.Key), Value: rs.resolveType(sc, t.Value)})
+		key, val := rs.resolveType(sc, t.Key), rs.resolveType(sc, t.Value)
+		if !mapKeyPrims[key.Prim] {
+			rs.fail(t.Pos, "invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, s64, char, or string")
+		}
+		return rs.anon(&TypeDef{Kind: KindMap, Elem: key, Value: val})
 	case *ast.Option:
 		return rs.anon(&TypeDef{Kind: KindOption, Elem: rs.resolveType(sc, t.Elem)})
 	case *ast.Result:
@@ -350,6 +356,11 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 	}
 	panic("witparse: unknown AST type")
 }
+
+// mapKeyPrims are the types a map key may be (named types, even aliases of
+// these, are not allowed).
+var mapKeyPrims = map[string]bool{"bool": true, "u8": true, "u16": true, "u32": true, "u64": true,
+	"s8": true, "s16": true, "s32": true, "s64": true, "char": true, "string": true}
 
 // checkTypeCycles reports the first named type (in declaration order)
 // that contains itself other than through a handle. One pass of Tarjan's

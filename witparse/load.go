@@ -198,12 +198,16 @@ func (l *loader) parsed(files []string, srcs [][]byte, where string) ([]*srcPack
 		name := pkgName(f.Package)
 		switch {
 		case main == nil:
-			main = &srcPackage{name: name, pos: f.Package.Pos, docs: f.Docs}
+			main = &srcPackage{name: name, pos: f.Package.Pos}
 		case main.name != name:
 			l.errs.Add(l.fset.NewError(f.Package.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
 			continue
 		}
-		if len(f.Docs.Comments) > 0 && len(main.docs.Comments) == 0 {
+		if len(f.Docs.Comments) > 0 {
+			if len(main.docs.Comments) > 0 {
+				l.errs.Add(l.fset.NewError(f.Docs.Pos, "found doc comments on multiple 'package' items"))
+				continue
+			}
 			main.docs = f.Docs
 		}
 		main.parts = append(main.parts, pkgPart{file: file, items: f.Items})

@@ -244,7 +244,10 @@ func (rs *resolver) stability(gates []*ast.Gate) (s Stability, excluded bool) {
 func (rs *resolver) checkSince(p *pkgState, gates []*ast.Gate, at token.Pos) {
 	v := p.src.name.Version
 	for _, g := range gates {
-		if g.Kind == ast.Since && v != "" && semverLess(v, g.Version.Text) {
+		if g.Kind == ast.Since && v == "" {
+			rs.fail(at, "package [%s] contains a feature gate with a version specifier, so it must have a version", p.src.name)
+		}
+		if g.Kind == ast.Since && semverLess(v, g.Version.Text) {
 			rs.fail(at, "feature gate cannot reference unreleased version %s of package [%s] (current version %s)",
 				g.Version.Text, p.src.name, v)
 		}
@@ -370,6 +373,12 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 		return
 	}
 	for i := range p.src.parts {
+		rs.checkFileNames(&p.src.parts[i])
+	}
+	if len(rs.errs) > 0 {
+		return
+	}
+	for i := range p.src.parts {
 		for _, it := range p.src.parts[i].items {
 			if u, ok := it.(*ast.Use); ok {
 				guard(func() { rs.usedInterface(p, u) })
@@ -407,6 +416,33 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 	// ids in that order.
 	slices.SortStableFunc(pkg.Interfaces, func(a, b Named[InterfaceID]) int { return int(a.ID - b.ID) })
 	slices.SortStableFunc(pkg.Worlds, func(a, b Named[WorldID]) int { return int(a.ID - b.ID) })
+}
+
+// checkFileNames rejects a file whose top-level `use` names clash with
+// each other or with the file's interfaces and worlds.
+func (rs *resolver) checkFileNames(part *pkgPart) {
+	seen := map[string]bool{}
+	for _, it := range part.items {
+		var name ast.Ident
+		switch it := it.(type) {
+		case *ast.Use:
+			name = it.Path.Interface
+			if it.As != nil {
+				name = *it.As
+			}
+		case *ast.Interface:
+			name = it.Name
+		case *ast.World:
+			name = it.Name
+		default:
+			continue
+		}
+		if seen[name.Name] {
+			rs.errorf(name.Pos, "duplicate name `%s` in this file", name.Name)
+			return
+		}
+		seen[name.Name] = true
+	}
 }
 
 // lookupInterface resolves a use path seen from a file of package p to an

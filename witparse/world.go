@@ -122,11 +122,13 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 			if _, ex := rs.stability(it.Gates); ex {
 				continue
 			}
+			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
 			id := rs.declareType(sc, it)
 			defs, defIDs = append(defs, it), append(defIDs, id)
 			imports.addNamed(it.Name.Pos, it.Name.Name, WorldItem{Kind: ItemType, Type: id})
 		case *ast.Include:
 			if _, ex := rs.stability(it.Gates); !ex {
+				rs.checkSince(d.pkg, it.Gates, it.Path.Interface.Pos)
 				includes = append(includes, it)
 			}
 		}
@@ -145,6 +147,8 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 	for _, inc := range includes {
 		rs.include(d, imports, exports, inc)
 	}
+	rs.checkCaseInsensitive(d, imports)
+	rs.checkCaseInsensitive(d, exports)
 	w.Imports, w.Exports = rs.elaborate(d.ast.Name.Pos, imports, exports, used)
 	d.state = resolved
 }
@@ -414,6 +418,24 @@ func (c *cloner) function(f *Function) *Function {
 		out.Result = &r
 	}
 	return &out
+}
+
+// checkCaseInsensitive rejects two names of one list that differ only in
+// case: kebab-case names are case-insensitive. wasm-tools gives no
+// position; the error points at the world.
+func (rs *resolver) checkCaseInsensitive(d *worldDecl, list *entries) {
+	seen := make(map[string]string, len(list.list))
+	for _, e := range list.list {
+		if e.Name == "" {
+			continue
+		}
+		lower := strings.ToLower(e.Name)
+		if prior, ok := seen[lower]; ok && prior != e.Name {
+			rs.fail(d.ast.Name.Pos, "%s `%s` in world `%s` conflicts with %s `%s` (kebab-case identifiers are case-insensitive)",
+				list.verb, e.Name, d.ast.Name.Name, list.verb, prior)
+		}
+		seen[lower] = e.Name
+	}
 }
 
 // usedIface is an interface a world-level `use` names, with the use's gate.
