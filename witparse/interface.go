@@ -74,7 +74,12 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	var defs []*ast.TypeDef
 	var defIDs []TypeID
 	var funcs []*ast.Func
+	var typeItems []any // uses and types, gated or not
 	for _, it := range items {
+		switch it.(type) {
+		case *ast.UseNames, *ast.TypeDef:
+			typeItems = append(typeItems, it)
+		}
 		switch it := it.(type) {
 		case *ast.UseNames:
 			if _, ex := rs.stability(it.Gates); ex {
@@ -100,10 +105,10 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 			funcs = append(funcs, it)
 		}
 	}
+	rs.checkTypeOrder(sc, typeItems)
 	for i, def := range defs {
 		rs.defineType(sc, def, defIDs[i])
 	}
-	rs.checkTypeCycles(defIDs, defs)
 	for _, f := range funcs {
 		if _, dup := sc.names[f.Name.Name]; dup {
 			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
@@ -361,90 +366,6 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 // these, are not allowed).
 var mapKeyPrims = map[string]bool{"bool": true, "u8": true, "u16": true, "u32": true, "u64": true,
 	"s8": true, "s16": true, "s32": true, "s64": true, "char": true, "string": true}
-
-// checkTypeCycles reports the first named type (in declaration order)
-// that contains itself other than through a handle. One pass of Tarjan's
-// strongly connected components over the types created since the scope's
-// first declaration: earlier types are complete and cannot refer back.
-func (rs *resolver) checkTypeCycles(ids []TypeID, defs []*ast.TypeDef) {
-	if len(ids) == 0 {
-		return
-	}
-	lo := ids[0]
-	n := len(rs.r.Types) - int(lo)
-	index := make([]int32, n) // 0: unvisited; else visit order + 1
-	low := make([]int32, n)
-	onStack := make([]bool, n)
-	cyclic := make([]bool, n)
-	var stack []TypeID
-	type frame struct {
-		id   TypeID
-		refs []Type
-		next int
-	}
-	var frames []frame
-	counter := int32(0)
-	push := func(id TypeID) {
-		counter++
-		index[id-lo], low[id-lo] = counter, counter
-		stack = append(stack, id)
-		onStack[id-lo] = true
-		frames = append(frames, frame{id: id, refs: typeRefs(rs.typeDef(id))})
-	}
-	for _, root := range ids {
-		if index[root-lo] != 0 {
-			continue
-		}
-		push(root)
-		for len(frames) > 0 {
-			f := &frames[len(frames)-1]
-			if f.next < len(f.refs) {
-				r := f.refs[f.next]
-				f.next++
-				if r.IsPrim() || r.ID < lo {
-					continue
-				}
-				if r.ID == f.id {
-					cyclic[f.id-lo] = true
-				}
-				switch {
-				case index[r.ID-lo] == 0:
-					push(r.ID)
-				case onStack[r.ID-lo]:
-					low[f.id-lo] = min(low[f.id-lo], index[r.ID-lo])
-				}
-				continue
-			}
-			id := f.id
-			frames = frames[:len(frames)-1]
-			if len(frames) > 0 {
-				parent := frames[len(frames)-1].id
-				low[parent-lo] = min(low[parent-lo], low[id-lo])
-			}
-			if low[id-lo] != index[id-lo] {
-				continue
-			}
-			// id roots a component: pop it; more than one member is a cycle.
-			i := len(stack) - 1
-			for stack[i] != id {
-				i--
-			}
-			members := stack[i:]
-			for _, m := range members {
-				onStack[m-lo] = false
-				if len(members) > 1 {
-					cyclic[m-lo] = true
-				}
-			}
-			stack = stack[:i]
-		}
-	}
-	for i, id := range ids {
-		if cyclic[id-lo] {
-			rs.fail(defs[i].Name.Pos, "type `%s` depends on itself", defs[i].Name.Name)
-		}
-	}
-}
 
 // typeRefs lists the types a type definition contains (not through
 // handles or resources).

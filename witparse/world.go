@@ -133,10 +133,17 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 			}
 		}
 	}
+	var typeItems []any // uses and types, gated or not
+	for _, it := range d.ast.Items {
+		switch it.(type) {
+		case *ast.UseNames, *ast.TypeDef:
+			typeItems = append(typeItems, it)
+		}
+	}
+	rs.checkTypeOrder(sc, typeItems)
 	for i, def := range defs {
 		rs.defineType(sc, def, defIDs[i])
 	}
-	rs.checkTypeCycles(defIDs, defs)
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
 			for _, fn := range rs.resourceFuncs(sc, def, defIDs[i]) {
