@@ -122,29 +122,34 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 }
 
 // sortPackages orders packages so every package comes after those it
-// refers to, and reports a dependency cycle.
+// refers to, and reports a dependency cycle as wit-parser does: at the
+// first reference, depth first, to a package already being visited
+// (a package naming itself included).
 func (rs *resolver) sortPackages(all []*pkgState) ([]*pkgState, bool) {
 	var order []*pkgState
-	marks := map[*pkgState]state{}
+	done := map[*pkgState]bool{}
+	visiting := map[string]bool{}
 	var visit func(p *pkgState) bool
 	visit = func(p *pkgState) bool {
-		switch marks[p] {
-		case resolved:
+		if done[p] {
 			return true
-		case resolving:
-			rs.errorf(p.src.pos, "package `%s` creates a dependency cycle", p.src.name)
-			return false
 		}
-		marks[p] = resolving
-		for _, ref := range foreignRefs(p.src) {
-			if dep := rs.lookupPackage(ref); dep != nil && dep != p {
-				if !visit(dep) {
-					return false
-				}
+		for _, ref := range uniqueRefs(foreignRefs(p.src)) {
+			key := refKey(ref)
+			if visiting[key] {
+				rs.errorf(ref.Pos, "package `%s` creates a dependency cycle", key)
+				return false
 			}
+			visiting[key] = true
+			if dep := rs.lookupPackage(ref); dep != nil && !visit(dep) {
+				return false
+			}
+			delete(visiting, key)
 		}
-		marks[p] = resolved
-		order = append(order, p)
+		if !done[p] {
+			done[p] = true
+			order = append(order, p)
+		}
 		return true
 	}
 	for _, p := range all {
@@ -153,6 +158,28 @@ func (rs *resolver) sortPackages(all []*pkgState) ([]*pkgState, bool) {
 		}
 	}
 	return order, true
+}
+
+// refKey is a package reference as wit-parser names it.
+func refKey(ref *ast.PackageName) string {
+	key := ref.Namespace.Name + ":" + ref.Name.Name
+	if ref.Version != nil {
+		key += "@" + ref.Version.Text
+	}
+	return key
+}
+
+// uniqueRefs keeps the first reference to each package.
+func uniqueRefs(refs []*ast.PackageName) []*ast.PackageName {
+	seen := map[string]bool{}
+	out := refs[:0:0]
+	for _, r := range refs {
+		if k := refKey(r); !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // foreignRefs lists every package a package's items name.
@@ -375,7 +402,7 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 	for i := range p.src.parts {
 		rs.checkFileNames(&p.src.parts[i])
 	}
-	if len(rs.errs) > 0 {
+	if len(rs.errs) > 0 || !guard(func() { rs.checkItemOrder(p) }) {
 		return
 	}
 	for i := range p.src.parts {

@@ -23,7 +23,7 @@ func TestResolveErrors(t *testing.T) {
 		{"package a:b;\ninterface i { record r { a: r } }", "type `r` depends on itself", 2, 29},
 		{"package a:b;\ninterface i { type t = u32; type h = borrow<t>; }", "type `t` used in a handle must be a resource", 2, 45},
 		{"package a:b;\ninterface i { enum e {} }", "empty enum", 2, 20},
-		{"package a:b;\ninterface i { use j.{t}; }\ninterface j { use i.{u}; }", "depends on itself", 2, 11},
+		{"package a:b;\ninterface i { use j.{t}; }\ninterface j { use i.{u}; }", "interface or world `j` depends on itself", 2, 19},
 		{"package a:b;\ninterface i { use nope.{t}; }", "interface or world `nope` does not exist", 2, 19},
 		{"package a:b;\ninterface i {}\ninterface j { use i.{t}; }", "name `t` does not exist", 3, 22},
 		{"package a:b;\ninterface i { @unstable(feature = x) type g = u8; type t = g; }", "excluded due to its feature", 2, 60},

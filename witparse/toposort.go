@@ -67,6 +67,61 @@ func (h *intHeap) Pop() any {
 	return x
 }
 
+// checkItemOrder validates the interfaces and worlds of a package as
+// wit-parser does before resolving them: the local names an interface's
+// `use` and a world's `include` refer to exist, and none depends on itself.
+func (rs *resolver) checkItemOrder(p *pkgState) {
+	index := map[string]int{}
+	for _, d := range p.order {
+		switch d := d.(type) {
+		case *ifaceDecl:
+			index[d.name] = len(index)
+		case *worldDecl:
+			index[d.ast.Name.Name] = len(index)
+		}
+	}
+	deps := make([][]int, len(index))
+	refs := make([][]ast.Ident, len(index))
+	edge := func(from int, part *pkgPart, path ast.UsePath) {
+		if path.Package != nil {
+			return
+		}
+		ref := path.Interface
+		if u := part.use(ref.Name); u != nil {
+			if u.Path.Package != nil {
+				return
+			}
+			ref = u.Path.Interface
+		}
+		to, ok := index[ref.Name]
+		if !ok {
+			rs.fail(ref.Pos, "interface or world `%s` does not exist", ref.Name)
+		}
+		deps[from] = append(deps[from], to)
+		refs[from] = append(refs[from], ref)
+	}
+	for i, d := range p.order {
+		switch d := d.(type) {
+		case *ifaceDecl:
+			for _, it := range d.ast.Items {
+				if u, ok := it.(*ast.UseNames); ok {
+					edge(i, d.part, u.Path)
+				}
+			}
+		case *worldDecl:
+			for _, it := range d.ast.Items {
+				if inc, ok := it.(*ast.Include); ok {
+					edge(i, d.part, inc.Path)
+				}
+			}
+		}
+	}
+	if node, e, ok := toposort(len(index), deps); !ok {
+		r := refs[node][e]
+		rs.fail(r.Pos, "interface or world `%s` depends on itself", r.Name)
+	}
+}
+
 // checkTypeOrder validates the named types of one interface or world as
 // wit-parser does before defining them: every name a definition refers to
 // (handles included) exists in the scope, and no definition depends on
