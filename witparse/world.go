@@ -91,10 +91,60 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 	sc := newScope()
 	sc.world = &d.id
 	imports, exports := newEntries(rs, "import"), newEntries(rs, "export")
+	// Types first, as wit-parser does: uses, then definitions, then the
+	// imports, exports and resource functions in source order.
 	var used []usedIface // interfaces named by world-level `use`
+	var typeEntries []WorldEntry
+	var typePos []token.Pos
+	var typeItems []any // uses and types, gated or not
+	for _, it := range d.ast.Items {
+		if u, ok := it.(*ast.UseNames); ok {
+			typeItems = append(typeItems, it)
+			if _, ex := rs.stability(u.Gates); ex {
+				continue
+			}
+			names, from := rs.useNames(d.pkg, d.part, sc, u)
+			stab, _ := rs.stability(u.Gates)
+			used = append(used, usedIface{from, stab})
+			for _, n := range names {
+				typeEntries = append(typeEntries, WorldEntry{Name: n.Name, Item: WorldItem{Kind: ItemType, Type: n.ID}})
+				typePos = append(typePos, u.Path.Pos)
+			}
+		}
+	}
 	var defs []*ast.TypeDef
 	var defIDs []TypeID
 	var includes []*ast.Include
+	for _, it := range d.ast.Items {
+		switch it := it.(type) {
+		case *ast.TypeDef:
+			typeItems = append(typeItems, it)
+			if _, ex := rs.stability(it.Gates); ex {
+				continue
+			}
+			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
+			id := rs.declareType(sc, it)
+			defs, defIDs = append(defs, it), append(defIDs, id)
+			typeEntries = append(typeEntries, WorldEntry{Name: it.Name.Name, Item: WorldItem{Kind: ItemType, Type: id}})
+			typePos = append(typePos, it.Name.Pos)
+		case *ast.Include:
+			if _, ex := rs.stability(it.Gates); !ex {
+				rs.checkSince(d.pkg, it.Gates, it.Path.Interface.Pos)
+				includes = append(includes, it)
+			}
+		}
+	}
+	rs.checkTypeOrder(sc, typeItems)
+	for i, def := range defs {
+		rs.defineType(sc, def, defIDs[i])
+	}
+	for i, e := range typeEntries {
+		imports.addNamed(typePos[i], e.Name, e.Item)
+	}
+	ids := make(map[*ast.TypeDef]TypeID, len(defs))
+	for i, def := range defs {
+		ids[def] = defIDs[i]
+	}
 	for _, it := range d.ast.Items {
 		switch it := it.(type) {
 		case *ast.Extern:
@@ -105,49 +155,13 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 			if it.Export {
 				list = exports
 			}
-			at := it.Pos()
-			rs.checkSince(d.pkg, it.Gates, at)
+			rs.checkSince(d.pkg, it.Gates, it.Pos())
 			rs.extern(d, sc, list, it)
-		case *ast.UseNames:
-			if _, ex := rs.stability(it.Gates); ex {
-				continue
-			}
-			names, from := rs.useNames(d.pkg, d.part, sc, it)
-			stab, _ := rs.stability(it.Gates)
-			used = append(used, usedIface{from, stab})
-			for _, n := range names {
-				imports.addNamed(it.Path.Pos, n.Name, WorldItem{Kind: ItemType, Type: n.ID})
-			}
 		case *ast.TypeDef:
-			if _, ex := rs.stability(it.Gates); ex {
-				continue
-			}
-			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
-			id := rs.declareType(sc, it)
-			defs, defIDs = append(defs, it), append(defIDs, id)
-			imports.addNamed(it.Name.Pos, it.Name.Name, WorldItem{Kind: ItemType, Type: id})
-		case *ast.Include:
-			if _, ex := rs.stability(it.Gates); !ex {
-				rs.checkSince(d.pkg, it.Gates, it.Path.Interface.Pos)
-				includes = append(includes, it)
-			}
-		}
-	}
-	var typeItems []any // uses and types, gated or not
-	for _, it := range d.ast.Items {
-		switch it.(type) {
-		case *ast.UseNames, *ast.TypeDef:
-			typeItems = append(typeItems, it)
-		}
-	}
-	rs.checkTypeOrder(sc, typeItems)
-	for i, def := range defs {
-		rs.defineType(sc, def, defIDs[i])
-	}
-	for i, def := range defs {
-		if def.Kind == ast.ResourceDef {
-			for _, fn := range rs.resourceFuncs(sc, def, defIDs[i]) {
-				imports.addNamed(def.Name.Pos, fn.Name, WorldItem{Kind: ItemFunction, Function: fn})
+			if id, ok := ids[it]; ok && it.Kind == ast.ResourceDef {
+				for _, fn := range rs.resourceFuncs(sc, it, id) {
+					imports.addNamed(it.Name.Pos, fn.Name, WorldItem{Kind: ItemFunction, Function: fn})
+				}
 			}
 		}
 	}
