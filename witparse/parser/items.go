@@ -18,7 +18,9 @@ func (p *parser) file() *ast.File {
 			name := p.packageName()
 			if p.is(scanner.LBrace) {
 				// The file has no header; this is a nested package.
+				p.pkgDepth++
 				f.Nested = append(f.Nested, p.nestedBody(attrs, name))
+				p.pkgDepth--
 				return
 			}
 			p.expect(scanner.Semicolon)
@@ -53,15 +55,22 @@ func (p *parser) topItem(attrs ast.Attrs, items *[]ast.Item, nested *[]*ast.Nest
 	case scanner.Use:
 		*items = append(*items, p.topUse(attrs))
 	case scanner.Package:
-		if !fileLevel {
-			p.next()
-			p.fail("nested packages must be placed at the top-level")
+		if p.pkgDepth >= maxDepth {
+			p.fail("package nesting too deep")
 		}
 		name := p.packageName()
 		if !p.is(scanner.LBrace) {
 			p.fail("expected '{', found %s", p.describe())
 		}
-		*nested = append(*nested, p.nestedBody(attrs, name))
+		p.pkgDepth++
+		body := p.nestedBody(attrs, name)
+		p.pkgDepth--
+		if !fileLevel {
+			// wit-parser parses it, then refuses it.
+			p.late.Add(p.fset.NewError(name.Namespace.Pos, "nested packages must be placed at the top-level"))
+			return
+		}
+		*nested = append(*nested, body)
 	default:
 		p.fail("expected `world`, `interface` or `use`, found %s", p.describe())
 	}

@@ -24,6 +24,10 @@ const maxDepth = 100
 func ParseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 	p := newParser(fset, filename, src)
 	f := p.file()
+	if len(p.errs) == 0 {
+		p.errs = p.late
+		p.errs.Sort()
+	}
 	return f, p.errs.Err()
 }
 
@@ -53,6 +57,11 @@ type parser struct {
 	comments []string      // comments between the previous token and tok
 	docsPos  token.Pos
 	depth    int
+	pkgDepth int // nested package blocks around the current item
+	tyDepth  int // type expressions around the current one
+	// late are errors wit-parser finds after parsing: reported only when
+	// parsing succeeded.
+	late token.ErrorList
 }
 
 func newParser(fset *token.FileSet, filename string, src []byte) *parser {

@@ -178,8 +178,11 @@ var primitives = map[scanner.Kind]bool{
 
 // typ reads a type expression.
 func (p *parser) typ() ast.Type {
-	p.enter()
-	defer p.leave()
+	if p.tyDepth >= maxDepth {
+		p.fail("type nesting too deep")
+	}
+	p.tyDepth++
+	defer func() { p.tyDepth-- }()
 	pos := p.pos(p.tok.Start)
 	kind := p.tok.Kind
 	switch {
