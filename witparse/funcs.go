@@ -84,9 +84,19 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			hasCtor = true
 			fn := rs.function(sc, &ast.Func{Attrs: f.Attrs, Name: f.Name, Params: f.Params}, "[constructor]"+name, Constructor, id)
 			if f.HasResult {
+				res, ok := f.Result.(*ast.Result)
+				if !ok {
+					rs.fail(ast.TypePos(f.Result), "if a constructor return type is declared it must be a `result`")
+				}
 				r := rs.resolveType(sc, f.Result)
-				if !rs.constructs(r, id) {
-					rs.fail(f.Name.Pos, "the `ok` type must be the resource being constructed")
+				// The ok type must name the resource itself (not an alias
+				// or a handle).
+				if n, isName := res.Ok.(*ast.Named); !isName || sc.names[n.Name.Name] != id {
+					at := res.Pos
+					if res.Ok != nil {
+						at = ast.TypePos(res.Ok)
+					}
+					rs.fail(at, "the `ok` type must be the resource being constructed")
 				}
 				fn.Result = &r
 			} else {
@@ -96,7 +106,7 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			out = append(out, fn)
 		default:
 			if seen[f.Name.Name] {
-				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+				rs.fail(f.Name.Pos, "duplicate function name `%s`", f.Name.Name)
 			}
 			seen[f.Name.Name] = true
 			prefix, kind := "[method]", Method
@@ -107,20 +117,4 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 		}
 	}
 	return out
-}
-
-// constructs reports whether a constructor's declared result is own<r> or
-// result<own<r>, E>.
-func (rs *resolver) constructs(t Type, resource TypeID) bool {
-	if t.IsPrim() {
-		return false
-	}
-	d := rs.typeDef(t.ID)
-	switch d.Kind {
-	case KindHandle:
-		return !d.Borrow && rs.underlying(d.Resource) == rs.underlying(resource)
-	case KindResult:
-		return d.Ok != nil && rs.constructs(*d.Ok, resource)
-	}
-	return false
 }

@@ -109,22 +109,38 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	for i, def := range defs {
 		rs.defineType(sc, def, defIDs[i])
 	}
-	for _, f := range funcs {
-		if _, dup := sc.names[f.Name.Name]; dup {
-			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
-		}
-		sc.names[f.Name.Name] = -1 // functions share the namespace but are no types
-		iface.Functions = append(iface.Functions, rs.function(sc, f, f.Name.Name, Freestanding, 0))
-	}
-	for _, f := range funcs {
-		delete(sc.names, f.Name.Name)
-	}
+	// Functions in source order, resource functions among them, as
+	// wit-parser does; each name is taken before its signature resolves.
+	resources := map[*ast.TypeDef]TypeID{}
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
-			iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, def, defIDs[i])...)
+			resources[def] = defIDs[i]
+		}
+	}
+	fi := 0
+	for _, it := range items {
+		switch it := it.(type) {
+		case *ast.Func:
+			if fi >= len(funcs) || funcs[fi] != it {
+				continue // gated out
+			}
+			fi++
+			if _, dup := sc.names[it.Name.Name]; dup {
+				rs.fail(it.Name.Pos, "name `%s` is defined more than once", it.Name.Name)
+			}
+			sc.names[it.Name.Name] = funcName // functions share the namespace but are no types
+			iface.Functions = append(iface.Functions, rs.function(sc, it, it.Name.Name, Freestanding, 0))
+		case *ast.TypeDef:
+			if id, ok := resources[it]; ok {
+				iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, it, id)...)
+			}
 		}
 	}
 }
+
+// funcName marks a function's name in a scope: it shares the namespace
+// with types but is no type.
+const funcName TypeID = -1
 
 // checkExcludedResource reports functions of an excluded resource that are
 // not gated themselves.
@@ -151,6 +167,12 @@ func (rs *resolver) useNames(p *pkgState, part *pkgPart, sc *scope, u *ast.UseNa
 	var out []Named[TypeID]
 	for _, n := range u.Names {
 		src, ok := target.types[n.Name.Name]
+		if ok && src == funcName {
+			if target.pkg == p {
+				rs.fail(n.Name.Pos, "cannot import function `%s`", n.Name.Name)
+			}
+			ok = false // another package's functions are not seen as names
+		}
 		if !ok {
 			if target.pkg == p {
 				rs.fail(n.Name.Pos, "name `%s` does not exist", n.Name.Name)
@@ -283,6 +305,44 @@ func (rs *resolver) underlying(id TypeID) *TypeDef {
 	return rs.typeDef(id)
 }
 
+// viaForeign reports whether the alias chain from id reaches a type of
+// another package than the scope's.
+func (rs *resolver) viaForeign(sc *scope, id TypeID) bool {
+	home := rs.scopePackage(sc)
+	for steps := 0; steps <= len(rs.r.Types); steps++ {
+		t := rs.typeDef(id)
+		if p := rs.typePackage(t); p != nil && home != nil && *p != *home {
+			return true
+		}
+		if t.Kind != KindAlias || t.Elem.IsPrim() {
+			return false
+		}
+		id = t.Elem.ID
+	}
+	return false
+}
+
+func (rs *resolver) scopePackage(sc *scope) *PackageID {
+	switch {
+	case sc.iface != nil:
+		return rs.r.Interfaces[*sc.iface].Package
+	case sc.world != nil:
+		return rs.r.Worlds[*sc.world].Package
+	}
+	return nil
+}
+
+// typePackage returns the package of a type's owner, if it has one.
+func (rs *resolver) typePackage(t *TypeDef) *PackageID {
+	switch {
+	case t.OwnerInterface != nil:
+		return rs.r.Interfaces[*t.OwnerInterface].Package
+	case t.OwnerWorld != nil:
+		return rs.r.Worlds[*t.OwnerWorld].Package
+	}
+	return nil
+}
+
 func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
 
 // resolveType resolves a type expression; compound types become anonymous
@@ -296,7 +356,10 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		return Type{Prim: t.Name}
 	case *ast.Named:
 		id, ok := sc.names[t.Name.Name]
-		if !ok || id < 0 {
+		if id == funcName {
+			rs.fail(t.Name.Pos, "cannot use function `%s` as a type", t.Name.Name)
+		}
+		if !ok {
 			if sc.inFunc {
 				rs.missing(sc, t.Name, "name `%s` does not exist")
 			}
@@ -308,10 +371,18 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		return Type{ID: id}
 	case *ast.Handle:
 		id, ok := sc.names[t.Resource.Name]
+		if id == funcName {
+			rs.fail(t.Resource.Pos, "cannot use function `%s` as a type", t.Resource.Name)
+		}
 		if !ok {
-			rs.fail(t.Resource.Pos, "type `%s` does not exist", t.Resource.Name)
+			rs.missing(sc, t.Resource, "name `%s` does not exist")
 		}
 		if rs.underlying(id).Kind != KindResource {
+			if rs.viaForeign(sc, id) {
+				// wit-parser checks these after resolving the package and
+				// no longer knows the name.
+				rs.fail(t.Resource.Pos, "type used in a handle must be a resource")
+			}
 			rs.fail(t.Resource.Pos, "type `%s` used in a handle must be a resource", t.Resource.Name)
 		}
 		return rs.anon(&TypeDef{Kind: KindHandle, Resource: id, Borrow: t.Borrow})
