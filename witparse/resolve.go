@@ -229,6 +229,19 @@ func foreignRefs(src *srcPackage) []*ast.PackageName {
 	return out
 }
 
+// packageNotFound words a missing package as wit-parser does, listing
+// the packages known so far.
+func (rs *resolver) packageNotFound(ref *ast.PackageName) string {
+	msg := "package '" + refKey(ref) + "' not found"
+	if len(rs.r.Packages) > 0 {
+		msg += ". known packages:"
+		for _, p := range rs.r.Packages {
+			msg += "\n    " + p.Name.String()
+		}
+	}
+	return msg
+}
+
 // lookupPackage finds the package a reference names: the exact version, or
 // the only version when the reference has none.
 func (rs *resolver) lookupPackage(ref *ast.PackageName) *pkgState {
@@ -478,7 +491,7 @@ func (rs *resolver) lookupInterface(p *pkgState, part *pkgPart, path ast.UsePath
 	if path.Package != nil {
 		dep := rs.lookupPackage(path.Package)
 		if dep == nil {
-			rs.fail(path.Pos, "package `%s:%s` not found", path.Package.Namespace.Name, path.Package.Name.Name)
+			rs.fail(path.Pos, "%s", rs.packageNotFound(path.Package))
 		}
 		d, ok := dep.ifaces[path.Interface.Name]
 		if !ok {

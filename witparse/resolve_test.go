@@ -35,7 +35,7 @@ func TestResolveErrors(t *testing.T) {
 		{"package a:b;\nworld v {}\nworld w { include v with { x as y } }", "no import or export kebab-name `x`", 3, 28},
 		{"package a:b;\ninterface i { f: func(); f: func(); }", "name `f` is defined more than once", 2, 26},
 		{"package a:b@1.0.0;\n@since(version = 2.0.0)\ninterface i {}", "cannot reference unreleased version 2.0.0", 3, 11},
-		{"package a:b;\nworld w { import x:y/z; }", "package `x:y` not found", 2, 18},
+		{"package a:b;\nworld w { import x:y/z; }", "package 'x:y' not found. known packages:\n    a:b", 2, 18},
 	}
 	for _, c := range cases {
 		_, _, err := witparse.LoadSource("t.wit", []byte(c.src), witparse.Options{})

@@ -203,7 +203,7 @@ func (rs *resolver) includedWorld(d *worldDecl, inc *ast.Include) *worldDecl {
 	if inc.Path.Package != nil {
 		dep := rs.lookupPackage(inc.Path.Package)
 		if dep == nil {
-			rs.fail(inc.Path.Pos, "package `%s:%s` not found", inc.Path.Package.Namespace.Name, inc.Path.Package.Name.Name)
+			rs.fail(inc.Path.Pos, "%s", rs.packageNotFound(inc.Path.Package))
 		}
 		t, ok := dep.worlds[inc.Path.Interface.Name]
 		if !ok {
