@@ -415,7 +415,7 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 	for i := range p.src.parts {
 		rs.checkFileNames(&p.src.parts[i])
 	}
-	if len(rs.errs) > 0 || !guard(func() { rs.checkItemOrder(p) }) {
+	if len(rs.errs) > 0 || !guard(func() { rs.checkItemOrder(p); rs.checkForeignKinds(p) }) {
 		return
 	}
 	for i := range p.src.parts {

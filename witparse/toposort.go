@@ -122,6 +122,72 @@ func (rs *resolver) checkItemOrder(p *pkgState) {
 	}
 }
 
+// checkForeignKinds gives each item of another package that this package
+// names the kind its first reference implies (a world for `include`, an
+// interface otherwise), as wit-parser does, and rejects a later reference
+// that implies the other kind.
+func (rs *resolver) checkForeignKinds(p *pkgState) {
+	kinds := map[string]bool{} // "ns:pkg@v/name" → is a world
+	ref := func(path ast.UsePath, world bool) {
+		if path.Package == nil {
+			return
+		}
+		key := refKey(path.Package) + "/" + path.Interface.Name
+		prior, seen := kinds[key]
+		switch {
+		case !seen:
+			kinds[key] = world
+		case prior && !world:
+			rs.fail(path.Interface.Pos, "name `%s` is defined as a world, not an interface", path.Interface.Name)
+		case !prior && world:
+			rs.fail(path.Interface.Pos, "name `%s` is defined as an interface, not a world", path.Interface.Name)
+		}
+	}
+	uses := func(items []ast.InterfaceItem) {
+		for _, it := range items {
+			if u, ok := it.(*ast.UseNames); ok {
+				ref(u.Path, false)
+			}
+		}
+	}
+	for _, part := range p.src.parts {
+		for _, it := range part.items {
+			switch it := it.(type) {
+			case *ast.Use:
+				ref(it.Path, false)
+			case *ast.Interface:
+				uses(it.Items)
+			case *ast.World:
+				var imports, exports []*ast.Extern
+				for _, wi := range it.Items {
+					switch wi := wi.(type) {
+					case *ast.UseNames:
+						ref(wi.Path, false)
+					case *ast.Include:
+						ref(wi.Path, true)
+					case *ast.Extern:
+						if wi.Export {
+							exports = append(exports, wi)
+						} else {
+							imports = append(imports, wi)
+						}
+					}
+				}
+				for _, e := range append(imports, exports...) {
+					switch {
+					case e.Inline != nil:
+						uses(e.Inline.Items)
+					case e.Path != nil:
+						ref(*e.Path, false)
+					case e.Implements != nil:
+						ref(*e.Implements, false)
+					}
+				}
+			}
+		}
+	}
+}
+
 // checkTypeOrder validates the named types of one interface or world as
 // wit-parser does before defining them: every name a definition refers to
 // (handles included) exists in the scope, and no definition depends on
