@@ -16,8 +16,11 @@ func (p *parser) file() *ast.File {
 		attrs := p.attrsAfterDocs(docs)
 		if p.is(scanner.Package) {
 			name := p.packageName()
-			if p.is(scanner.LBrace) {
+			if !p.is(scanner.Semicolon) {
 				// The file has no header; this is a nested package.
+				if !p.is(scanner.LBrace) {
+					p.fail("expected '{', found %s", p.describe())
+				}
 				p.pkgDepth++
 				f.Nested = append(f.Nested, p.nestedBody(attrs, name))
 				p.pkgDepth--
@@ -106,7 +109,7 @@ func (p *parser) syncTop() {
 func (p *parser) nestedBody(attrs ast.Attrs, name *ast.PackageName) *ast.NestedPackage {
 	n := &ast.NestedPackage{Attrs: attrs, Name: name}
 	p.expect(scanner.LBrace)
-	p.eachItem(func() { p.topItem(p.attrs(), &n.Items, nil, false) })
+	p.eachItem("`world`, `interface` or `use`", func() { p.topItem(p.attrs(), &n.Items, nil, false) })
 	p.expect(scanner.RBrace)
 	return n
 }
@@ -240,7 +243,7 @@ func (p *parser) interfaceBody() []ast.InterfaceItem {
 	defer p.leave()
 	p.expect(scanner.LBrace)
 	var items []ast.InterfaceItem
-	p.eachItem(func() {
+	p.eachItem("`type`, `resource` or `func`", func() {
 		attrs := p.attrs()
 		switch p.tok.Kind {
 		case scanner.Use:
@@ -255,9 +258,10 @@ func (p *parser) interfaceBody() []ast.InterfaceItem {
 	return items
 }
 
-// eachItem parses items up to a closing '}' (or the end), recovering from
-// a syntax error in one item by skipping to the next.
-func (p *parser) eachItem(parse func()) {
+// eachItem parses items up to a closing '}', recovering from a syntax
+// error in one item by skipping to the next. The end of the file instead
+// of an item is an error saying what an item starts with (want).
+func (p *parser) eachItem(want string, parse func()) {
 	for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
 		before := p.tok.Start
 		func() {
@@ -267,6 +271,9 @@ func (p *parser) eachItem(parse func()) {
 		if p.tok.Start == before {
 			p.syncItem()
 		}
+	}
+	if p.is(scanner.EOF) {
+		p.fail("expected %s, found %s", want, p.describe())
 	}
 }
 

@@ -48,7 +48,7 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		}
 		d.Funcs = []*ast.Func{}
 		p.expect(scanner.LBrace)
-		p.eachItem(func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
+		p.eachItem("`constructor` or identifier", func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
 		p.expect(scanner.RBrace)
 	}
 	return d
@@ -89,7 +89,7 @@ func (p *parser) world(attrs ast.Attrs) *ast.World {
 	p.expect(scanner.World)
 	w := &ast.World{Attrs: attrs, Name: p.ident()}
 	p.expect(scanner.LBrace)
-	p.eachItem(func() { w.Items = append(w.Items, p.worldItem(p.attrs())) })
+	p.eachItem("`import`, `export`, `include`, `use`, or type definition", func() { w.Items = append(w.Items, p.worldItem(p.attrs())) })
 	p.expect(scanner.RBrace)
 	return w
 }
