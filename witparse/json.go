@@ -1,10 +1,6 @@
 package witparse
 
-import (
-	"bytes"
-	"encoding/json"
-	"strconv"
-)
+import "strconv"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -16,32 +12,19 @@ type member struct {
 	val any
 }
 
-func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(m.val)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
 func (o *object) add(key string, val any) { *o = append(*o, member{key, val}) }
 
 // EncodeJSON prints r in the JSON form of `wasm-tools component wit -j`:
 // worlds, interfaces, types and packages arrays, items referring to each
 // other by index.
 func EncodeJSON(r *Resolve) ([]byte, error) {
+	w := jsonWriter{buf: make([]byte, 0, 64<<10)}
+	w.value(jsonTree(r), 0)
+	return append(w.buf, '\n'), nil
+}
+
+// jsonTree builds the JSON document of r.
+func jsonTree(r *Resolve) object {
 	worlds := make([]any, len(r.Worlds))
 	for i, w := range r.Worlds {
 		worlds[i] = worldJSON(w)
@@ -64,12 +47,7 @@ func EncodeJSON(r *Resolve) ([]byte, error) {
 		o.add("worlds", namedIDs(p.Worlds))
 		pkgs[i] = o
 	}
-	top := object{{"worlds", worlds}, {"interfaces", ifaces}, {"types", types}, {"packages", pkgs}}
-	out, err := json.MarshalIndent(top, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(out, '\n'), nil
+	return object{{"worlds", worlds}, {"interfaces", ifaces}, {"types", types}, {"packages", pkgs}}
 }
 
 func namedIDs[T ~int](items []Named[T]) object {
