@@ -5,66 +5,68 @@ import (
 	"unicode/utf8"
 )
 
-// jsonWriter writes the trees EncodeJSON builds (object, []any, string,
-// int, uint32, nil) exactly as encoding/json's MarshalIndent with a
-// two-space indent would, without reflection.
+// jsonWriter streams JSON laid out as encoding/json's MarshalIndent with
+// a two-space indent lays it out: members on their own lines, empty
+// objects and arrays as {} and [].
 type jsonWriter struct {
 	buf []byte
+	// empty records, per open object or array, whether nothing was
+	// written in it yet.
+	empty []bool
 }
 
-func (w *jsonWriter) newline(depth int) {
+func (w *jsonWriter) newline() {
 	w.buf = append(w.buf, '\n')
-	for range depth {
+	for range len(w.empty) {
 		w.buf = append(w.buf, ' ', ' ')
 	}
 }
 
-func (w *jsonWriter) value(v any, depth int) {
-	switch v := v.(type) {
-	case nil:
-		w.buf = append(w.buf, "null"...)
-	case string:
-		w.buf = appendJSONString(w.buf, v)
-	case int:
-		w.buf = strconv.AppendInt(w.buf, int64(v), 10)
-	case uint32:
-		w.buf = strconv.AppendUint(w.buf, uint64(v), 10)
-	case object:
-		if len(v) == 0 {
-			w.buf = append(w.buf, "{}"...)
-			return
-		}
-		w.buf = append(w.buf, '{')
-		for i, m := range v {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.newline(depth + 1)
-			w.buf = appendJSONString(w.buf, m.key)
-			w.buf = append(w.buf, ": "...)
-			w.value(m.val, depth+1)
-		}
-		w.newline(depth)
-		w.buf = append(w.buf, '}')
-	case []any:
-		if len(v) == 0 {
-			w.buf = append(w.buf, "[]"...)
-			return
-		}
-		w.buf = append(w.buf, '[')
-		for i, e := range v {
-			if i > 0 {
-				w.buf = append(w.buf, ',')
-			}
-			w.newline(depth + 1)
-			w.value(e, depth+1)
-		}
-		w.newline(depth)
-		w.buf = append(w.buf, ']')
-	default:
-		panic("witparse: no JSON form for a value of this type")
-	}
+// open starts an object ('{') or array ('[').
+func (w *jsonWriter) open(c byte) {
+	w.buf = append(w.buf, c)
+	w.empty = append(w.empty, true)
 }
+
+// close ends what open started; c is '}' or ']'.
+func (w *jsonWriter) close(c byte) {
+	n := len(w.empty) - 1
+	wasEmpty := w.empty[n]
+	w.empty = w.empty[:n]
+	if !wasEmpty {
+		w.newline()
+	}
+	w.buf = append(w.buf, c)
+}
+
+// elem starts the next element of an array.
+func (w *jsonWriter) elem() {
+	n := len(w.empty) - 1
+	if !w.empty[n] {
+		w.buf = append(w.buf, ',')
+	}
+	w.empty[n] = false
+	w.newline()
+}
+
+// key starts the next member of an object.
+func (w *jsonWriter) key(k string) {
+	w.elem()
+	w.buf = appendJSONString(w.buf, k)
+	w.buf = append(w.buf, ':', ' ')
+}
+
+// keyInterface writes the key "interface-N".
+func (w *jsonWriter) keyInterface(n int) {
+	w.elem()
+	w.buf = append(w.buf, `"interface-`...)
+	w.buf = strconv.AppendInt(w.buf, int64(n), 10)
+	w.buf = append(w.buf, '"', ':', ' ')
+}
+
+func (w *jsonWriter) str(s string) { w.buf = appendJSONString(w.buf, s) }
+func (w *jsonWriter) int(n int)    { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
+func (w *jsonWriter) null()        { w.buf = append(w.buf, "null"...) }
 
 const hexDigits = "0123456789abcdef"
 
