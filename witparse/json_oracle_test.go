@@ -275,3 +275,11 @@ func oraclelabelsJSON(labels []Label) []any {
 	}
 	return out
 }
+
+// key returns the entry's key as wasm-tools prints it.
+func (e WorldEntry) key() string {
+	if e.Name != "" {
+		return e.Name
+	}
+	return "interface-" + itoa(int(e.Item.Interface))
+}

@@ -327,6 +327,16 @@ func (rs *resolver) checkExcludedInterface(d *ifaceDecl) {
 	}
 }
 
+// checkExcludedWorld reports types of an excluded world that are not
+// gated themselves, as wasm-tools does.
+func (rs *resolver) checkExcludedWorld(d *worldDecl) {
+	for _, it := range d.ast.Items {
+		if td, ok := it.(*ast.TypeDef); ok && !hasUnstable(td.Gates) {
+			rs.fail(td.Name.Pos, "found a reference to a world which is excluded due to its feature not being activated; this type is not gated by a feature but its world is")
+		}
+	}
+}
+
 func hasUnstable(gates []*ast.Gate) bool {
 	for _, g := range gates {
 		if g.Kind == ast.Unstable {
@@ -435,6 +445,9 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 				guard(func() { rs.resolveInterface(d) })
 			}
 		case *worldDecl:
+			if d.excluded {
+				guard(func() { rs.checkExcludedWorld(d) })
+			}
 			if !d.excluded && d.state == unresolved {
 				guard(func() { rs.resolveWorld(d) })
 			}

@@ -84,6 +84,13 @@ func TestWitParserRules(t *testing.T) {
 			"package a:b@1.0.0;\ninterface i {}\nworld v { @since(version = 1.0.0) import i; }\nworld w { @unstable(feature = f) import i; include v; }",
 			"mismatch in stability from 'Stable { since: Version { major: 1, minor: 0, patch: 0 }, deprecated: None }' to 'Unstable { feature: \"f\", deprecated: None }'", 4, 52},
 	}
+	// Without the feature: an ungated type of a gated world.
+	_, _, err := witparse.LoadSource("t.wit", []byte("package a:b;\n@unstable(feature = f)\nworld w {\n  type t = u8;\n}"), witparse.Options{})
+	var list token.ErrorList
+	if !errors.As(err, &list) || list[0].Pos.Line != 4 || list[0].Pos.Column != 8 ||
+		list[0].Msg != "found a reference to a world which is excluded due to its feature not being activated; this type is not gated by a feature but its world is" {
+		t.Errorf("excluded world: got %v", err)
+	}
 	for _, c := range cases {
 		_, _, err := witparse.LoadSource("t.wit", []byte(c.src), witparse.Options{AllFeatures: true})
 		var list token.ErrorList

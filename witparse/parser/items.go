@@ -15,8 +15,13 @@ func (p *parser) file() *ast.File {
 		docs := p.docs()
 		attrs := p.attrsAfterDocs(docs)
 		if p.is(scanner.Package) {
+			kw := p.tok.Start
 			name := p.packageName()
 			if !p.is(scanner.Semicolon) {
+				if len(attrs.Gates) > 0 {
+					p.errorAt(kw, "cannot place attributes on nested packages")
+					panic(bailout{})
+				}
 				// The file has no header; this is a nested package.
 				if !p.is(scanner.LBrace) {
 					p.fail("expected '{', found %s", p.describe())
@@ -58,6 +63,9 @@ func (p *parser) topItem(attrs ast.Attrs, items *[]ast.Item, nested *[]*ast.Nest
 	case scanner.Use:
 		*items = append(*items, p.topUse(attrs))
 	case scanner.Package:
+		if len(attrs.Gates) > 0 {
+			p.fail("cannot place attributes on nested packages")
+		}
 		if p.pkgDepth >= maxDepth {
 			p.fail("package nesting too deep")
 		}
@@ -141,7 +149,7 @@ func (p *parser) gate() *ast.Gate {
 	case "unstable":
 		g.Kind, want = ast.Unstable, "feature"
 	default:
-		p.errorAt(p.tokFile.Offset(name.Pos), "unsupported attribute `%s`", name.Name)
+		p.errorAt(p.tokFile.Offset(name.Pos), "unknown attribute `%s`", name.Name)
 		panic(bailout{})
 	}
 	p.expect(scanner.LParen)
@@ -198,6 +206,10 @@ func (p *parser) finishPackagePath(start token.Pos, ns, name ast.Ident) ast.UseP
 }
 
 func (p *parser) topUse(attrs ast.Attrs) *ast.Use {
+	if len(attrs.Gates) > 0 {
+		// wit-parser refuses it after parsing.
+		p.late.Add(p.fset.NewError(p.pos(p.tok.Start), "attributes not allowed on top-level use"))
+	}
 	p.expect(scanner.Use)
 	u := &ast.Use{Attrs: attrs, Path: p.usePath()}
 	if p.eat(scanner.As) {

@@ -200,7 +200,8 @@ func (p *parser) integer(what string) uint32 {
 	}
 	n, err := strconv.ParseUint(p.text(), 10, 32)
 	if err != nil {
-		p.fail("%s %s is out of range", what, p.text())
+		// As Rust's u32 parsing words it.
+		p.fail("invalid list size: number too large to fit in target type")
 	}
 	p.next()
 	return uint32(n)
