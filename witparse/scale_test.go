@@ -115,3 +115,28 @@ func TestDoublingTypes(t *testing.T) {
 		t.Errorf("ValueType of t8 (256 leaves): %v", err)
 	}
 }
+
+// BenchmarkLarge resolves and encodes the large inputs of TestLargeInputs
+// at two sizes each: time per op should grow in proportion.
+func BenchmarkLarge(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		src  []byte
+	}{
+		{"aliases-10k", aliasChain(10_000)}, {"aliases-100k", aliasChain(100_000)},
+		{"interfaces-1k", ifaceChain(1_000)}, {"interfaces-10k", ifaceChain(10_000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.src)))
+			for b.Loop() {
+				r, _, err := witparse.LoadSource("gen.wit", c.src, witparse.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := witparse.EncodeJSON(r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
