@@ -14,6 +14,9 @@ type scope struct {
 	world    *WorldID
 	decl     *ifaceDecl // the interface being resolved, for its deps
 	inFunc   bool
+	// item is where a reference to an excluded type is reported: the
+	// type, field, case or function that makes it, as wit-parser does.
+	item token.Pos
 }
 
 func newScope() *scope {
@@ -24,7 +27,11 @@ func newScope() *scope {
 // gate left it out.
 func (rs *resolver) missing(sc *scope, n ast.Ident, format string) {
 	if sc.excluded[n.Name] {
-		rs.fail(n.Pos, "found a reference to a type which is excluded due to its feature not being activated")
+		at := n.Pos
+		if sc.item.IsValid() {
+			at = sc.item
+		}
+		rs.fail(at, "found a reference to a type which is excluded due to its feature not being activated")
 	}
 	rs.fail(n.Pos, format, n.Name)
 }
@@ -215,6 +222,8 @@ func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
 // defineType fills in a declared type's kind from its definition.
 func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 	t := rs.typeDef(id)
+	sc.item = def.Name.Pos
+	defer func() { sc.item = token.NoPos }()
 	switch def.Kind {
 	case ast.AliasDef:
 		switch a := def.Alias.(type) {
@@ -232,6 +241,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 		t.Kind = KindRecord
 		seen := map[string]bool{}
 		for _, f := range def.Fields {
+			sc.item = f.Name.Pos
 			if seen[f.Name.Name] {
 				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 			}
@@ -244,6 +254,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 			rs.fail(def.Name.Pos, "empty variant")
 		}
 		for _, c := range def.Cases {
+			sc.item = c.Name.Pos
 			vc := Case{Name: c.Name.Name, Docs: docs(c.Docs)}
 			if c.Type != nil {
 				ct := rs.resolveType(sc, c.Type)

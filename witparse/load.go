@@ -200,7 +200,7 @@ func (l *loader) parsed(files []string, srcs [][]byte, where string) ([]*srcPack
 		case main == nil:
 			main = &srcPackage{name: name, pos: f.Package.Pos}
 		case main.name != name:
-			l.errs.Add(l.fset.NewError(f.Package.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
+			l.errs.Add(l.fset.NewError(f.Package.Namespace.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
 			continue
 		}
 		if len(f.Docs.Comments) > 0 {

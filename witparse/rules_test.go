@@ -55,7 +55,7 @@ func TestWitParserRules(t *testing.T) {
 			"interface or world `j` depends on itself", 2, 5},
 		{"worlds including each other",
 			"package a:b;\nworld v { include w; }\nworld w { include v; }",
-			"interface or world `w` depends on itself", 2, 19},
+			"interface or world `w` depends on itself", 3, 7},
 		{"package naming itself",
 			"package a:b;\ninterface i { use a:b/j.{t}; }\ninterface j { type t = u8; }",
 			"package `a:b` creates a dependency cycle", 2, 19},

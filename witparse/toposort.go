@@ -82,6 +82,27 @@ func (rs *resolver) checkItemOrder(p *pkgState) {
 	}
 	deps := make([][]int, len(index))
 	refs := make([][]ast.Ident, len(index))
+	// A name declared in the referring file stands for its declaration
+	// (the interface or world name, or the path of a file-level `use`), as
+	// in wit-parser; names from other files for the reference itself.
+	decls := map[*pkgPart]map[string]ast.Ident{}
+	declared := func(part *pkgPart, name string) (ast.Ident, bool) {
+		m, ok := decls[part]
+		if !ok {
+			m = map[string]ast.Ident{}
+			for _, it := range part.items {
+				switch it := it.(type) {
+				case *ast.Interface:
+					m[it.Name.Name] = it.Name
+				case *ast.World:
+					m[it.Name.Name] = it.Name
+				}
+			}
+			decls[part] = m
+		}
+		id, ok := m[name]
+		return id, ok
+	}
 	edge := func(from int, part *pkgPart, path ast.UsePath) {
 		if path.Package != nil {
 			return
@@ -92,6 +113,8 @@ func (rs *resolver) checkItemOrder(p *pkgState) {
 				return
 			}
 			ref = u.Path.Interface
+		} else if id, ok := declared(part, ref.Name); ok {
+			ref = id
 		}
 		to, ok := index[ref.Name]
 		if !ok {

@@ -235,7 +235,7 @@ func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.In
 	tw := rs.r.Worlds[target.id]
 	for _, n := range inc.Names {
 		if !renamesAny(tw.Imports, n.Name.Name) && !renamesAny(tw.Exports, n.Name.Name) {
-			rs.fail(n.Name.Pos, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.Name.Name)
+			rs.fail(inc.Path.Interface.Pos, "no import or export kebab-name `%s`. Note that an ID does not support renaming", n.Name.Name)
 		}
 	}
 	external := target.pkg != d.pkg
