@@ -116,31 +116,20 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	for i, def := range defs {
 		rs.defineType(sc, def, defIDs[i])
 	}
-	// Functions in source order, resource functions among them, as
-	// wit-parser does; each name is taken before its signature resolves.
-	resources := map[*ast.TypeDef]TypeID{}
+	// Each function's name is taken before its signature resolves, as in
+	// wit-parser. The model lists freestanding functions first, then the
+	// resources' (wit-parser interleaves them in source order; the
+	// generators rely on this order).
+	for _, f := range funcs {
+		if _, dup := sc.names[f.Name.Name]; dup {
+			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+		}
+		sc.names[f.Name.Name] = funcName // functions share the namespace but are no types
+		iface.Functions = append(iface.Functions, rs.function(sc, f, f.Name.Name, Freestanding, 0))
+	}
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
-			resources[def] = defIDs[i]
-		}
-	}
-	fi := 0
-	for _, it := range items {
-		switch it := it.(type) {
-		case *ast.Func:
-			if fi >= len(funcs) || funcs[fi] != it {
-				continue // gated out
-			}
-			fi++
-			if _, dup := sc.names[it.Name.Name]; dup {
-				rs.fail(it.Name.Pos, "name `%s` is defined more than once", it.Name.Name)
-			}
-			sc.names[it.Name.Name] = funcName // functions share the namespace but are no types
-			iface.Functions = append(iface.Functions, rs.function(sc, it, it.Name.Name, Freestanding, 0))
-		case *ast.TypeDef:
-			if id, ok := resources[it]; ok {
-				iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, it, id)...)
-			}
+			iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, def, defIDs[i])...)
 		}
 	}
 }
