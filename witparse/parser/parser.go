@@ -57,8 +57,9 @@ type parser struct {
 	comments []string      // comments between the previous token and tok
 	docsPos  token.Pos
 	depth    int
-	pkgDepth int // nested package blocks around the current item
-	tyDepth  int // type expressions around the current one
+	pkgDepth int               // nested package blocks around the current item
+	names    map[string]string // token texts already made into strings
+	tyDepth  int               // type expressions around the current one
 	// late are errors wit-parser finds after parsing: reported only when
 	// parsing succeeded.
 	late token.ErrorList
@@ -125,7 +126,18 @@ func (p *parser) next() {
 	}
 }
 
-func (p *parser) text() string { return string(p.src[p.tok.Start:p.tok.End]) }
+func (p *parser) text() string {
+	b := p.src[p.tok.Start:p.tok.End]
+	if s, ok := p.names[string(b)]; ok { // no allocation for a map index
+		return s
+	}
+	s := string(b)
+	if p.names == nil {
+		p.names = map[string]string{}
+	}
+	p.names[s] = s
+	return s
+}
 
 // describe names the current token as wasm-tools' messages do.
 func (p *parser) describe() string { return describeKind(p.tok.Kind) }
