@@ -32,29 +32,38 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	if f.Result != nil {
 		r := rs.resolveType(sc, f.Result)
 		fn.Result = &r
-		if rs.containsBorrow(r, map[TypeID]bool{}) {
+		if rs.containsBorrow(r) {
 			rs.fail(f.Name.Pos, "function `%s` returns a type which contains a `borrow<T>` which is not supported", name)
 		}
 	}
 	return fn
 }
 
-// containsBorrow reports whether t contains a borrow handle.
-func (rs *resolver) containsBorrow(t Type, seen map[TypeID]bool) bool {
-	if t.IsPrim() || seen[t.ID] {
+// containsBorrow reports whether t contains a borrow handle. Results are
+// cached: functions are resolved after their scope's types, which are
+// complete and acyclic by then.
+func (rs *resolver) containsBorrow(t Type) bool {
+	if t.IsPrim() {
 		return false
 	}
-	seen[t.ID] = true
-	d := rs.typeDef(t.ID)
-	if d.Kind == KindHandle {
-		return d.Borrow
+	if b, ok := rs.borrows[t.ID]; ok {
+		return b
 	}
-	for _, r := range typeRefs(d) {
-		if rs.containsBorrow(r, seen) {
-			return true
+	rs.borrows[t.ID] = false // a cycle through a handle stops here
+	d := rs.typeDef(t.ID)
+	b := false
+	if d.Kind == KindHandle {
+		b = d.Borrow
+	} else {
+		for _, r := range typeRefs(d) {
+			if rs.containsBorrow(r) {
+				b = true
+				break
+			}
 		}
 	}
-	return false
+	rs.borrows[t.ID] = b
+	return b
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.
@@ -75,9 +84,19 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			hasCtor = true
 			fn := rs.function(sc, &ast.Func{Attrs: f.Attrs, Name: f.Name, Params: f.Params}, "[constructor]"+name, Constructor, id)
 			if f.HasResult {
+				res, ok := f.Result.(*ast.Result)
+				if !ok {
+					rs.fail(ast.TypePos(f.Result), "if a constructor return type is declared it must be a `result`")
+				}
 				r := rs.resolveType(sc, f.Result)
-				if !rs.constructs(r, id) {
-					rs.fail(f.Name.Pos, "the `ok` type must be the resource being constructed")
+				// The ok type must name the resource itself (not an alias
+				// or a handle).
+				if n, isName := res.Ok.(*ast.Named); !isName || sc.names[n.Name.Name] != id {
+					at := res.Pos
+					if res.Ok != nil {
+						at = ast.TypePos(res.Ok)
+					}
+					rs.fail(at, "the `ok` type must be the resource being constructed")
 				}
 				fn.Result = &r
 			} else {
@@ -87,7 +106,7 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			out = append(out, fn)
 		default:
 			if seen[f.Name.Name] {
-				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
+				rs.fail(f.Name.Pos, "duplicate function name `%s`", f.Name.Name)
 			}
 			seen[f.Name.Name] = true
 			prefix, kind := "[method]", Method
@@ -98,20 +117,4 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 		}
 	}
 	return out
-}
-
-// constructs reports whether a constructor's declared result is own<r> or
-// result<own<r>, E>.
-func (rs *resolver) constructs(t Type, resource TypeID) bool {
-	if t.IsPrim() {
-		return false
-	}
-	d := rs.typeDef(t.ID)
-	switch d.Kind {
-	case KindHandle:
-		return !d.Borrow && rs.underlying(d.Resource) == rs.underlying(resource)
-	case KindResult:
-		return d.Ok != nil && rs.constructs(*d.Ok, resource)
-	}
-	return false
 }

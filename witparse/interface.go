@@ -14,6 +14,9 @@ type scope struct {
 	world    *WorldID
 	decl     *ifaceDecl // the interface being resolved, for its deps
 	inFunc   bool
+	// item is where a reference to an excluded type is reported: the
+	// type, field, case or function that makes it, as wit-parser does.
+	item token.Pos
 }
 
 func newScope() *scope {
@@ -24,7 +27,11 @@ func newScope() *scope {
 // gate left it out.
 func (rs *resolver) missing(sc *scope, n ast.Ident, format string) {
 	if sc.excluded[n.Name] {
-		rs.fail(n.Pos, "found a reference to a type which is excluded due to its feature not being activated")
+		at := n.Pos
+		if sc.item.IsValid() {
+			at = sc.item
+		}
+		rs.fail(at, "found a reference to a type which is excluded due to its feature not being activated")
 	}
 	rs.fail(n.Pos, format, n.Name)
 }
@@ -74,7 +81,12 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	var defs []*ast.TypeDef
 	var defIDs []TypeID
 	var funcs []*ast.Func
+	var typeItems []any // uses and types, gated or not
 	for _, it := range items {
+		switch it.(type) {
+		case *ast.UseNames, *ast.TypeDef:
+			typeItems = append(typeItems, it)
+		}
 		switch it := it.(type) {
 		case *ast.UseNames:
 			if _, ex := rs.stability(it.Gates); ex {
@@ -96,22 +108,24 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 			if _, ex := rs.stability(it.Gates); ex {
 				continue
 			}
+			rs.checkSince(d.pkg, it.Gates, it.Name.Pos)
 			funcs = append(funcs, it)
 		}
 	}
+	rs.checkTypeOrder(sc, typeItems)
 	for i, def := range defs {
 		rs.defineType(sc, def, defIDs[i])
 	}
-	rs.checkTypeCycles(defIDs, defs)
+	// Each function's name is taken before its signature resolves, as in
+	// wit-parser. The model lists freestanding functions first, then the
+	// resources' (wit-parser interleaves them in source order; the
+	// generators rely on this order).
 	for _, f := range funcs {
 		if _, dup := sc.names[f.Name.Name]; dup {
 			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 		}
-		sc.names[f.Name.Name] = -1 // functions share the namespace but are no types
+		sc.names[f.Name.Name] = funcName // functions share the namespace but are no types
 		iface.Functions = append(iface.Functions, rs.function(sc, f, f.Name.Name, Freestanding, 0))
-	}
-	for _, f := range funcs {
-		delete(sc.names, f.Name.Name)
 	}
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
@@ -119,6 +133,10 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 		}
 	}
 }
+
+// funcName marks a function's name in a scope: it shares the namespace
+// with types but is no type.
+const funcName TypeID = -1
 
 // checkExcludedResource reports functions of an excluded resource that are
 // not gated themselves.
@@ -141,9 +159,16 @@ func (rs *resolver) useNames(p *pkgState, part *pkgPart, sc *scope, u *ast.UseNa
 		rs.deps[*sc.iface] = appendUnique(rs.deps[*sc.iface], target.id)
 	}
 	stab, _ := rs.stability(u.Gates)
+	rs.checkSince(p, u.Gates, u.Path.Interface.Pos)
 	var out []Named[TypeID]
 	for _, n := range u.Names {
 		src, ok := target.types[n.Name.Name]
+		if ok && src == funcName {
+			if target.pkg == p {
+				rs.fail(n.Name.Pos, "cannot import function `%s`", n.Name.Name)
+			}
+			ok = false // another package's functions are not seen as names
+		}
 		if !ok {
 			if target.pkg == p {
 				rs.fail(n.Name.Pos, "name `%s` does not exist", n.Name.Name)
@@ -186,6 +211,8 @@ func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
 // defineType fills in a declared type's kind from its definition.
 func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 	t := rs.typeDef(id)
+	sc.item = def.Name.Pos
+	defer func() { sc.item = token.NoPos }()
 	switch def.Kind {
 	case ast.AliasDef:
 		switch a := def.Alias.(type) {
@@ -203,6 +230,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 		t.Kind = KindRecord
 		seen := map[string]bool{}
 		for _, f := range def.Fields {
+			sc.item = f.Name.Pos
 			if seen[f.Name.Name] {
 				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 			}
@@ -215,6 +243,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 			rs.fail(def.Name.Pos, "empty variant")
 		}
 		for _, c := range def.Cases {
+			sc.item = c.Name.Pos
 			vc := Case{Name: c.Name.Name, Docs: docs(c.Docs)}
 			if c.Type != nil {
 				ct := rs.resolveType(sc, c.Type)
@@ -245,16 +274,73 @@ func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
 	return Type{ID: id}
 }
 
-// underlying follows aliases to the type they name.
+// underlying follows aliases to the type they name. Results for fully
+// defined types are cached, so a long alias chain is walked once.
 func (rs *resolver) underlying(id TypeID) *TypeDef {
-	for i := 0; i < len(rs.r.Types); i++ {
+	start := id
+	for steps := 0; steps <= len(rs.r.Types); steps++ {
+		if u, ok := rs.under[id]; ok {
+			id = u
+			break
+		}
 		t := rs.typeDef(id)
 		if t.Kind != KindAlias || t.Elem.IsPrim() {
-			return t
+			break
 		}
 		id = t.Elem.ID
 	}
+	if rs.typeDef(id).Kind != 0 {
+		for a := start; a != id; {
+			if _, ok := rs.under[a]; ok {
+				break
+			}
+			rs.under[a] = id
+			t := rs.typeDef(a)
+			if t.Kind != KindAlias || t.Elem.IsPrim() {
+				break
+			}
+			a = t.Elem.ID
+		}
+	}
 	return rs.typeDef(id)
+}
+
+// viaForeign reports whether the alias chain from id reaches a type of
+// another package than the scope's.
+func (rs *resolver) viaForeign(sc *scope, id TypeID) bool {
+	home := rs.scopePackage(sc)
+	for steps := 0; steps <= len(rs.r.Types); steps++ {
+		t := rs.typeDef(id)
+		if p := rs.typePackage(t); p != nil && home != nil && *p != *home {
+			return true
+		}
+		if t.Kind != KindAlias || t.Elem.IsPrim() {
+			return false
+		}
+		id = t.Elem.ID
+	}
+	return false
+}
+
+func (rs *resolver) scopePackage(sc *scope) *PackageID {
+	switch {
+	case sc.iface != nil:
+		return rs.r.Interfaces[*sc.iface].Package
+	case sc.world != nil:
+		return rs.r.Worlds[*sc.world].Package
+	}
+	return nil
+}
+
+// typePackage returns the package of a type's owner, if it has one.
+func (rs *resolver) typePackage(t *TypeDef) *PackageID {
+	switch {
+	case t.OwnerInterface != nil:
+		return rs.r.Interfaces[*t.OwnerInterface].Package
+	case t.OwnerWorld != nil:
+		return rs.r.Worlds[*t.OwnerWorld].Package
+	}
+	return nil
 }
 
 func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
@@ -270,7 +356,10 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		return Type{Prim: t.Name}
 	case *ast.Named:
 		id, ok := sc.names[t.Name.Name]
-		if !ok || id < 0 {
+		if id == funcName {
+			rs.fail(t.Name.Pos, "cannot use function `%s` as a type", t.Name.Name)
+		}
+		if !ok {
 			if sc.inFunc {
 				rs.missing(sc, t.Name, "name `%s` does not exist")
 			}
@@ -282,10 +371,18 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		return Type{ID: id}
 	case *ast.Handle:
 		id, ok := sc.names[t.Resource.Name]
+		if id == funcName {
+			rs.fail(t.Resource.Pos, "cannot use function `%s` as a type", t.Resource.Name)
+		}
 		if !ok {
-			rs.fail(t.Resource.Pos, "type `%s` does not exist", t.Resource.Name)
+			rs.missing(sc, t.Resource, "name `%s` does not exist")
 		}
 		if rs.underlying(id).Kind != KindResource {
+			if rs.viaForeign(sc, id) {
+				// wit-parser checks these after resolving the package and
+				// no longer knows the name.
+				rs.fail(t.Resource.Pos, "type used in a handle must be a resource")
+			}
 			rs.fail(t.Resource.Pos, "type `%s` used in a handle must be a resource", t.Resource.Name)
 		}
 		return rs.anon(&TypeDef{Kind: KindHandle, Resource: id, Borrow: t.Borrow})
@@ -296,7 +393,11 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		}
 		return rs.anon(&TypeDef{Kind: KindList, Elem: elem})
 	case *ast.Map:
-		return rs.anon(&TypeDef{Kind: KindMap, Elem: rs.resolveType(sc, t.Key), Value: rs.resolveType(sc, t.Value)})
+		key, val := rs.resolveType(sc, t.Key), rs.resolveType(sc, t.Value)
+		if !mapKeyPrims[key.Prim] {
+			rs.fail(t.Pos, "invalid map key type: map keys must be bool, u8, u16, u32, u64, s8, s16, s32, s64, char, or string")
+		}
+		return rs.anon(&TypeDef{Kind: KindMap, Elem: key, Value: val})
 	case *ast.Option:
 		return rs.anon(&TypeDef{Kind: KindOption, Elem: rs.resolveType(sc, t.Elem)})
 	case *ast.Result:
@@ -332,35 +433,10 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 	panic("witparse: unknown AST type")
 }
 
-// checkTypeCycles reports a named type that contains itself other than
-// through a handle.
-func (rs *resolver) checkTypeCycles(ids []TypeID, defs []*ast.TypeDef) {
-	for i, id := range ids {
-		if rs.reaches(id, id, map[TypeID]bool{}) {
-			rs.fail(defs[i].Name.Pos, "type `%s` depends on itself", defs[i].Name.Name)
-		}
-	}
-}
-
-// reaches reports whether type from refers to target by containment.
-func (rs *resolver) reaches(from, target TypeID, seen map[TypeID]bool) bool {
-	refs := typeRefs(rs.typeDef(from))
-	for _, r := range refs {
-		if r.IsPrim() {
-			continue
-		}
-		if r.ID == target {
-			return true
-		}
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			if rs.reaches(r.ID, target, seen) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// mapKeyPrims are the types a map key may be (named types, even aliases of
+// these, are not allowed).
+var mapKeyPrims = map[string]bool{"bool": true, "u8": true, "u16": true, "u32": true, "u64": true,
+	"s8": true, "s16": true, "s32": true, "s64": true, "char": true, "string": true}
 
 // typeRefs lists the types a type definition contains (not through
 // handles or resources).

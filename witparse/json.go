@@ -1,155 +1,177 @@
 package witparse
 
-import (
-	"bytes"
-	"encoding/json"
-	"strconv"
-)
+import "strconv"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// object is a JSON object that keeps its keys in order.
-type object []member
-
-type member struct {
-	key string
-	val any
-}
-
-func (o object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.key)
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := json.Marshal(m.val)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func (o *object) add(key string, val any) { *o = append(*o, member{key, val}) }
-
 // EncodeJSON prints r in the JSON form of `wasm-tools component wit -j`:
 // worlds, interfaces, types and packages arrays, items referring to each
-// other by index.
+// other by index. The layout is encoding/json's MarshalIndent with a
+// two-space indent.
 func EncodeJSON(r *Resolve) ([]byte, error) {
-	worlds := make([]any, len(r.Worlds))
-	for i, w := range r.Worlds {
-		worlds[i] = worldJSON(w)
+	w := &jsonWriter{buf: make([]byte, 0, 256*(len(r.Types)+len(r.Interfaces)+len(r.Worlds))+64)}
+	w.open('{')
+	w.key("worlds")
+	w.open('[')
+	for _, wd := range r.Worlds {
+		w.elem()
+		w.world(wd)
 	}
-	ifaces := make([]any, len(r.Interfaces))
-	for i, iface := range r.Interfaces {
-		ifaces[i] = interfaceJSON(iface)
+	w.close(']')
+	w.key("interfaces")
+	w.open('[')
+	for _, iface := range r.Interfaces {
+		w.elem()
+		w.iface(iface)
 	}
-	types := make([]any, len(r.Types))
-	for i, t := range r.Types {
-		types[i] = typeDefJSON(t)
+	w.close(']')
+	w.key("types")
+	w.open('[')
+	for _, t := range r.Types {
+		w.elem()
+		w.typeDef(t)
 	}
-	pkgs := make([]any, len(r.Packages))
-	for i, p := range r.Packages {
-		o := object{{"name", p.Name.String()}}
+	w.close(']')
+	w.key("packages")
+	w.open('[')
+	for _, p := range r.Packages {
+		w.elem()
+		w.open('{')
+		w.key("name")
+		w.str(p.Name.String())
 		if p.Docs != "" {
-			o.add("docs", object{{"contents", p.Docs}})
+			w.docs(p.Docs)
 		}
-		o.add("interfaces", namedIDs(p.Interfaces))
-		o.add("worlds", namedIDs(p.Worlds))
-		pkgs[i] = o
+		w.key("interfaces")
+		namedIDs(w, p.Interfaces)
+		w.key("worlds")
+		namedIDs(w, p.Worlds)
+		w.close('}')
 	}
-	top := object{{"worlds", worlds}, {"interfaces", ifaces}, {"types", types}, {"packages", pkgs}}
-	out, err := json.MarshalIndent(top, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(out, '\n'), nil
+	w.close(']')
+	w.close('}')
+	return append(w.buf, '\n'), nil
 }
 
-func namedIDs[T ~int](items []Named[T]) object {
-	o := object{}
+func namedIDs[T ~int](w *jsonWriter, items []Named[T]) {
+	w.open('{')
 	for _, it := range items {
-		o.add(it.Name, int(it.ID))
+		w.key(it.Name)
+		w.int(int(it.ID))
 	}
-	return o
+	w.close('}')
 }
 
-func addDocsStability(o *object, docs string, s Stability) {
+func (w *jsonWriter) docs(docs string) {
+	w.key("docs")
+	w.open('{')
+	w.key("contents")
+	w.str(docs)
+	w.close('}')
+}
+
+func (w *jsonWriter) docsStability(docs string, s Stability) {
 	if docs != "" {
-		o.add("docs", object{{"contents", docs}})
+		w.docs(docs)
 	}
 	if !s.IsZero() {
-		o.add("stability", stabilityJSON(s))
+		w.key("stability")
+		w.stability(s)
 	}
 }
 
-func stabilityJSON(s Stability) any {
-	var inner object
-	kind := "stable"
+func (w *jsonWriter) stability(s Stability) {
+	w.open('{')
 	if s.Feature != "" {
-		kind = "unstable"
-		inner.add("feature", s.Feature)
+		w.key("unstable")
+		w.open('{')
+		w.key("feature")
+		w.str(s.Feature)
 	} else {
-		inner.add("since", s.Since)
+		w.key("stable")
+		w.open('{')
+		w.key("since")
+		w.str(s.Since)
 	}
 	if s.Deprecated != "" {
-		inner.add("deprecated", s.Deprecated)
+		w.key("deprecated")
+		w.str(s.Deprecated)
 	}
-	return object{{kind, inner}}
+	w.close('}')
+	w.close('}')
 }
 
-func worldJSON(w *World) any {
-	o := object{{"name", w.Name}, {"imports", entriesJSON(w.Imports)}, {"exports", entriesJSON(w.Exports)}}
-	if w.Package != nil {
-		o.add("package", int(*w.Package))
+func (w *jsonWriter) world(wd *World) {
+	w.open('{')
+	w.key("name")
+	w.str(wd.Name)
+	w.key("imports")
+	w.entries(wd.Imports)
+	w.key("exports")
+	w.entries(wd.Exports)
+	if wd.Package != nil {
+		w.key("package")
+		w.int(int(*wd.Package))
 	}
-	addDocsStability(&o, w.Docs, w.Stability)
-	return o
+	w.docsStability(wd.Docs, wd.Stability)
+	w.close('}')
 }
 
-func entriesJSON(entries []WorldEntry) object {
-	o := object{}
+func (w *jsonWriter) entries(entries []WorldEntry) {
+	w.open('{')
 	for _, e := range entries {
-		var item any
+		if e.Name != "" {
+			w.key(e.Name)
+		} else {
+			w.keyInterface(int(e.Item.Interface))
+		}
+		w.open('{')
 		switch e.Item.Kind {
 		case ItemInterface:
-			inner := object{{"id", int(e.Item.Interface)}}
+			w.key("interface")
+			w.open('{')
+			w.key("id")
+			w.int(int(e.Item.Interface))
 			if !e.Item.Stability.IsZero() {
-				inner.add("stability", stabilityJSON(e.Item.Stability))
+				w.key("stability")
+				w.stability(e.Item.Stability)
 			}
-			item = object{{"interface", inner}}
+			w.close('}')
 		case ItemFunction:
-			item = object{{"function", functionJSON(e.Item.Function)}}
+			w.key("function")
+			w.function(e.Item.Function)
 		case ItemType:
-			item = object{{"type", int(e.Item.Type)}}
+			w.key("type")
+			w.int(int(e.Item.Type))
 		}
-		o.add(e.key(), item)
+		w.close('}')
 	}
-	return o
+	w.close('}')
 }
 
-func interfaceJSON(iface *Interface) any {
-	var name any
+func (w *jsonWriter) iface(iface *Interface) {
+	w.open('{')
+	w.key("name")
 	if iface.Name != "" {
-		name = iface.Name
+		w.str(iface.Name)
+	} else {
+		w.null()
 	}
-	o := object{{"name", name}, {"types", namedIDs(iface.Types)}}
-	fns := object{}
+	w.key("types")
+	namedIDs(w, iface.Types)
+	w.key("functions")
+	w.open('{')
 	for _, f := range iface.Functions {
-		fns.add(f.Name, functionJSON(f))
+		w.key(f.Name)
+		w.function(f)
 	}
-	o.add("functions", fns)
-	addDocsStability(&o, iface.Docs, iface.Stability)
+	w.close('}')
+	w.docsStability(iface.Docs, iface.Stability)
 	if iface.Package != nil {
-		o.add("package", int(*iface.Package))
+		w.key("package")
+		w.int(int(*iface.Package))
 	}
-	return o
+	w.close('}')
 }
 
 var functionKinds = map[FunctionKind]string{
@@ -157,126 +179,222 @@ var functionKinds = map[FunctionKind]string{
 	AsyncFreestanding: "async-freestanding", AsyncMethod: "async-method", AsyncStatic: "async-static",
 }
 
-func functionJSON(f *Function) any {
-	var kind any = functionKinds[f.Kind]
+func (w *jsonWriter) function(f *Function) {
+	w.open('{')
+	w.key("name")
+	w.str(f.Name)
+	w.key("kind")
 	if f.Kind != Freestanding && f.Kind != AsyncFreestanding {
-		kind = object{{functionKinds[f.Kind], int(f.Resource)}}
+		w.open('{')
+		w.key(functionKinds[f.Kind])
+		w.int(int(f.Resource))
+		w.close('}')
+	} else {
+		w.str(functionKinds[f.Kind])
 	}
-	params := make([]any, len(f.Params))
-	for i, p := range f.Params {
-		params[i] = object{{"name", p.Name}, {"type", typeJSON(p.Type)}}
+	w.key("params")
+	w.open('[')
+	for _, p := range f.Params {
+		w.elem()
+		w.open('{')
+		w.key("name")
+		w.str(p.Name)
+		w.key("type")
+		w.typ(p.Type)
+		w.close('}')
 	}
-	o := object{{"name", f.Name}, {"kind", kind}, {"params", params}}
+	w.close(']')
 	if f.Result != nil {
-		o.add("result", typeJSON(*f.Result))
+		w.key("result")
+		w.typ(*f.Result)
 	}
-	addDocsStability(&o, f.Docs, f.Stability)
-	return o
+	w.docsStability(f.Docs, f.Stability)
+	w.close('}')
 }
 
-func typeJSON(t Type) any {
+func (w *jsonWriter) typ(t Type) {
 	if t.IsPrim() {
-		return t.Prim
+		w.str(t.Prim)
+	} else {
+		w.int(int(t.ID))
 	}
-	return int(t.ID)
 }
 
-func optTypeJSON(t *Type) any {
+func (w *jsonWriter) optType(t *Type) {
 	if t == nil {
-		return nil
+		w.null()
+	} else {
+		w.typ(*t)
 	}
-	return typeJSON(*t)
 }
 
-func typeDefJSON(t *TypeDef) any {
-	var name any
+// kind opens `{"name": {` and returns after the inner '{'.
+func (w *jsonWriter) kind(name string) {
+	w.open('{')
+	w.key(name)
+	w.open('{')
+}
+
+func (w *jsonWriter) typeDef(t *TypeDef) {
+	w.open('{')
+	w.key("name")
 	if t.Name != "" {
-		name = t.Name
+		w.str(t.Name)
+	} else {
+		w.null()
 	}
-	var kind any
+	w.key("kind")
 	switch t.Kind {
 	case KindRecord:
-		fields := make([]any, len(t.Fields))
-		for i, f := range t.Fields {
-			fo := object{{"name", f.Name}, {"type", typeJSON(f.Type)}}
+		w.kind("record")
+		w.key("fields")
+		w.open('[')
+		for _, f := range t.Fields {
+			w.elem()
+			w.open('{')
+			w.key("name")
+			w.str(f.Name)
+			w.key("type")
+			w.typ(f.Type)
 			if f.Docs != "" {
-				fo.add("docs", object{{"contents", f.Docs}})
+				w.docs(f.Docs)
 			}
-			fields[i] = fo
+			w.close('}')
 		}
-		kind = object{{"record", object{{"fields", fields}}}}
+		w.close(']')
+		w.close('}')
+		w.close('}')
 	case KindResource:
-		kind = "resource"
+		w.str("resource")
 	case KindHandle:
 		which := "own"
 		if t.Borrow {
 			which = "borrow"
 		}
-		kind = object{{"handle", object{{which, int(t.Resource)}}}}
+		w.kind("handle")
+		w.key(which)
+		w.int(int(t.Resource))
+		w.close('}')
+		w.close('}')
 	case KindFlags:
-		kind = object{{"flags", object{{"flags", labelsJSON(t.Labels)}}}}
+		w.kind("flags")
+		w.key("flags")
+		w.labels(t.Labels)
+		w.close('}')
+		w.close('}')
 	case KindEnum:
-		kind = object{{"enum", object{{"cases", labelsJSON(t.Labels)}}}}
+		w.kind("enum")
+		w.key("cases")
+		w.labels(t.Labels)
+		w.close('}')
+		w.close('}')
 	case KindTuple:
-		types := make([]any, len(t.Types))
-		for i, e := range t.Types {
-			types[i] = typeJSON(e)
+		w.kind("tuple")
+		w.key("types")
+		w.open('[')
+		for _, e := range t.Types {
+			w.elem()
+			w.typ(e)
 		}
-		kind = object{{"tuple", object{{"types", types}}}}
+		w.close(']')
+		w.close('}')
+		w.close('}')
 	case KindVariant:
-		cases := make([]any, len(t.Cases))
-		for i, c := range t.Cases {
-			co := object{{"name", c.Name}, {"type", optTypeJSON(c.Type)}}
+		w.kind("variant")
+		w.key("cases")
+		w.open('[')
+		for _, c := range t.Cases {
+			w.elem()
+			w.open('{')
+			w.key("name")
+			w.str(c.Name)
+			w.key("type")
+			w.optType(c.Type)
 			if c.Docs != "" {
-				co.add("docs", object{{"contents", c.Docs}})
+				w.docs(c.Docs)
 			}
-			cases[i] = co
+			w.close('}')
 		}
-		kind = object{{"variant", object{{"cases", cases}}}}
-	case KindOption:
-		kind = object{{"option", typeJSON(t.Elem)}}
+		w.close(']')
+		w.close('}')
+		w.close('}')
+	case KindOption, KindList, KindAlias:
+		w.open('{')
+		w.key(map[TypeDefKind]string{KindOption: "option", KindList: "list", KindAlias: "type"}[t.Kind])
+		w.typ(t.Elem)
+		w.close('}')
 	case KindResult:
-		kind = object{{"result", object{{"ok", optTypeJSON(t.Ok)}, {"err", optTypeJSON(t.Err)}}}}
-	case KindList:
-		kind = object{{"list", typeJSON(t.Elem)}}
-	case KindFixedList:
-		kind = object{{"fixed-length-list", []any{typeJSON(t.Elem), t.Len}}}
-	case KindMap:
-		kind = object{{"map", []any{typeJSON(t.Elem), typeJSON(t.Value)}}}
+		w.kind("result")
+		w.key("ok")
+		w.optType(t.Ok)
+		w.key("err")
+		w.optType(t.Err)
+		w.close('}')
+		w.close('}')
+	case KindFixedList, KindMap:
+		w.open('{')
+		if t.Kind == KindMap {
+			w.key("map")
+		} else {
+			w.key("fixed-length-list")
+		}
+		w.open('[')
+		w.elem()
+		w.typ(t.Elem)
+		w.elem()
+		if t.Kind == KindMap {
+			w.typ(t.Value)
+		} else {
+			w.buf = strconv.AppendUint(w.buf, uint64(t.Len), 10)
+		}
+		w.close(']')
+		w.close('}')
 	case KindFuture, KindStream:
-		var elem any
-		if t.HasElem {
-			elem = typeJSON(t.Elem)
-		}
-		k := "future"
+		w.open('{')
 		if t.Kind == KindStream {
-			k = "stream"
+			w.key("stream")
+		} else {
+			w.key("future")
 		}
-		kind = object{{k, elem}}
-	case KindAlias:
-		kind = object{{"type", typeJSON(t.Elem)}}
+		if t.HasElem {
+			w.typ(t.Elem)
+		} else {
+			w.null()
+		}
+		w.close('}')
+	default:
+		w.null()
 	}
-	o := object{{"name", name}, {"kind", kind}}
+	w.key("owner")
 	switch {
 	case t.OwnerInterface != nil:
-		o.add("owner", object{{"interface", int(*t.OwnerInterface)}})
+		w.open('{')
+		w.key("interface")
+		w.int(int(*t.OwnerInterface))
+		w.close('}')
 	case t.OwnerWorld != nil:
-		o.add("owner", object{{"world", int(*t.OwnerWorld)}})
+		w.open('{')
+		w.key("world")
+		w.int(int(*t.OwnerWorld))
+		w.close('}')
 	default:
-		o.add("owner", nil)
+		w.null()
 	}
-	addDocsStability(&o, t.Docs, t.Stability)
-	return o
+	w.docsStability(t.Docs, t.Stability)
+	w.close('}')
 }
 
-func labelsJSON(labels []Label) []any {
-	out := make([]any, len(labels))
-	for i, l := range labels {
-		lo := object{{"name", l.Name}}
+func (w *jsonWriter) labels(labels []Label) {
+	w.open('[')
+	for _, l := range labels {
+		w.elem()
+		w.open('{')
+		w.key("name")
+		w.str(l.Name)
 		if l.Docs != "" {
-			lo.add("docs", object{{"contents", l.Docs}})
+			w.docs(l.Docs)
 		}
-		out[i] = lo
+		w.close('}')
 	}
-	return out
+	w.close(']')
 }

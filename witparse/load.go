@@ -47,6 +47,26 @@ type srcPackage struct {
 type pkgPart struct {
 	file  string
 	items []ast.Item
+	uses  map[string]*ast.Use // by local name; built on first lookup
+}
+
+// use returns the file's first top-level `use` that brings in name.
+func (p *pkgPart) use(name string) *ast.Use {
+	if p.uses == nil {
+		p.uses = map[string]*ast.Use{}
+		for _, it := range p.items {
+			if u, ok := it.(*ast.Use); ok {
+				local := u.Path.Interface.Name
+				if u.As != nil {
+					local = u.As.Name
+				}
+				if _, dup := p.uses[local]; !dup {
+					p.uses[local] = u
+				}
+			}
+		}
+	}
+	return p.uses[name]
 }
 
 // Load reads PATH — a .wit file, or a directory of .wit files forming one
@@ -179,12 +199,16 @@ func (l *loader) parsed(files []string, srcs [][]byte, where string) ([]*srcPack
 		name := pkgName(f.Package)
 		switch {
 		case main == nil:
-			main = &srcPackage{name: name, pos: f.Package.Pos, docs: f.Docs}
+			main = &srcPackage{name: name, pos: f.Package.Pos}
 		case main.name != name:
-			l.errs.Add(l.fset.NewError(f.Package.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
+			l.errs.Add(l.fset.NewError(f.Package.Namespace.Pos, "package identifier `%s` does not match previous package name of `%s`", name, main.name))
 			continue
 		}
-		if len(f.Docs.Comments) > 0 && len(main.docs.Comments) == 0 {
+		if len(f.Docs.Comments) > 0 {
+			if len(main.docs.Comments) > 0 {
+				l.errs.Add(l.fset.NewError(f.Docs.Pos, "found doc comments on multiple 'package' items"))
+				continue
+			}
 			main.docs = f.Docs
 		}
 		main.parts = append(main.parts, pkgPart{file: file, items: f.Items})

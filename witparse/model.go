@@ -89,14 +89,6 @@ type WorldEntry struct {
 	Item WorldItem
 }
 
-// key returns the entry's key as wasm-tools prints it.
-func (e WorldEntry) key() string {
-	if e.Name != "" {
-		return e.Name
-	}
-	return "interface-" + itoa(int(e.Item.Interface))
-}
-
 // WorldItemKind says what a world entry is.
 type WorldItemKind uint8
 

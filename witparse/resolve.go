@@ -17,6 +17,9 @@ type resolver struct {
 	byName map[string][]*pkgState // "ns:name" → versions
 	// deps lists, per interface, the interfaces whose types it uses.
 	deps map[InterfaceID][]InterfaceID
+	// under caches underlying; borrows caches containsBorrow.
+	under   map[TypeID]TypeID
+	borrows map[TypeID]bool
 }
 
 type state uint8
@@ -85,7 +88,7 @@ func guard(step func()) (ok bool) {
 
 func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
 	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
-		deps: map[InterfaceID][]InterfaceID{}}
+		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}, borrows: map[TypeID]bool{}}
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
@@ -119,29 +122,34 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 }
 
 // sortPackages orders packages so every package comes after those it
-// refers to, and reports a dependency cycle.
+// refers to, and reports a dependency cycle as wit-parser does: at the
+// first reference, depth first, to a package already being visited
+// (a package naming itself included).
 func (rs *resolver) sortPackages(all []*pkgState) ([]*pkgState, bool) {
 	var order []*pkgState
-	marks := map[*pkgState]state{}
+	done := map[*pkgState]bool{}
+	visiting := map[string]bool{}
 	var visit func(p *pkgState) bool
 	visit = func(p *pkgState) bool {
-		switch marks[p] {
-		case resolved:
+		if done[p] {
 			return true
-		case resolving:
-			rs.errorf(p.src.pos, "package `%s` creates a dependency cycle", p.src.name)
-			return false
 		}
-		marks[p] = resolving
-		for _, ref := range foreignRefs(p.src) {
-			if dep := rs.lookupPackage(ref); dep != nil && dep != p {
-				if !visit(dep) {
-					return false
-				}
+		for _, ref := range uniqueRefs(foreignRefs(p.src)) {
+			key := refKey(ref)
+			if visiting[key] {
+				rs.errorf(ref.Pos, "package `%s` creates a dependency cycle", key)
+				return false
 			}
+			visiting[key] = true
+			if dep := rs.lookupPackage(ref); dep != nil && !visit(dep) {
+				return false
+			}
+			delete(visiting, key)
 		}
-		marks[p] = resolved
-		order = append(order, p)
+		if !done[p] {
+			done[p] = true
+			order = append(order, p)
+		}
 		return true
 	}
 	for _, p := range all {
@@ -150,6 +158,28 @@ func (rs *resolver) sortPackages(all []*pkgState) ([]*pkgState, bool) {
 		}
 	}
 	return order, true
+}
+
+// refKey is a package reference as wit-parser names it.
+func refKey(ref *ast.PackageName) string {
+	key := ref.Namespace.Name + ":" + ref.Name.Name
+	if ref.Version != nil {
+		key += "@" + ref.Version.Text
+	}
+	return key
+}
+
+// uniqueRefs keeps the first reference to each package.
+func uniqueRefs(refs []*ast.PackageName) []*ast.PackageName {
+	seen := map[string]bool{}
+	out := refs[:0:0]
+	for _, r := range refs {
+		if k := refKey(r); !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // foreignRefs lists every package a package's items name.
@@ -199,6 +229,19 @@ func foreignRefs(src *srcPackage) []*ast.PackageName {
 	return out
 }
 
+// packageNotFound words a missing package as wit-parser does, listing
+// the packages known so far.
+func (rs *resolver) packageNotFound(ref *ast.PackageName) string {
+	msg := "package '" + refKey(ref) + "' not found"
+	if len(rs.r.Packages) > 0 {
+		msg += ". known packages:"
+		for _, p := range rs.r.Packages {
+			msg += "\n    " + p.Name.String()
+		}
+	}
+	return msg
+}
+
 // lookupPackage finds the package a reference names: the exact version, or
 // the only version when the reference has none.
 func (rs *resolver) lookupPackage(ref *ast.PackageName) *pkgState {
@@ -241,7 +284,10 @@ func (rs *resolver) stability(gates []*ast.Gate) (s Stability, excluded bool) {
 func (rs *resolver) checkSince(p *pkgState, gates []*ast.Gate, at token.Pos) {
 	v := p.src.name.Version
 	for _, g := range gates {
-		if g.Kind == ast.Since && v != "" && semverLess(v, g.Version.Text) {
+		if g.Kind == ast.Since && v == "" {
+			rs.fail(at, "package [%s] contains a feature gate with a version specifier, so it must have a version", p.src.name)
+		}
+		if g.Kind == ast.Since && semverLess(v, g.Version.Text) {
 			rs.fail(at, "feature gate cannot reference unreleased version %s of package [%s] (current version %s)",
 				g.Version.Text, p.src.name, v)
 		}
@@ -281,6 +327,16 @@ func (rs *resolver) checkExcludedInterface(d *ifaceDecl) {
 	}
 }
 
+// checkExcludedWorld reports types of an excluded world that are not
+// gated themselves, as wasm-tools does.
+func (rs *resolver) checkExcludedWorld(d *worldDecl) {
+	for _, it := range d.ast.Items {
+		if td, ok := it.(*ast.TypeDef); ok && !hasUnstable(td.Gates) {
+			rs.fail(td.Name.Pos, "found a reference to a world which is excluded due to its feature not being activated; this type is not gated by a feature but its world is")
+		}
+	}
+}
+
 func hasUnstable(gates []*ast.Gate) bool {
 	for _, g := range gates {
 		if g.Kind == ast.Unstable {
@@ -290,23 +346,46 @@ func hasUnstable(gates []*ast.Gate) bool {
 	return false
 }
 
-// docs turns comments into wasm-tools' doc text: comment markers removed,
-// each comment trimmed, joined by newlines.
+// docs turns comments into wasm-tools' doc text: a `/** */` comment loses
+// its markers, any other comment only its leading slashes; trailing space
+// goes, then the smallest indentation of the non-empty comments; lines are
+// joined by newlines.
 func docs(d ast.Docs) string {
-	var lines []string
-	for _, c := range d.Comments {
-		switch {
-		case strings.HasPrefix(c, "/*"):
-			c = strings.TrimSuffix(strings.TrimLeft(c[1:], "*"), "*/")
-		default:
+	if len(d.Comments) == 0 {
+		return ""
+	}
+	texts := make([]string, len(d.Comments))
+	minWS := -1
+	for i, c := range d.Comments {
+		if rest, ok := strings.CutPrefix(c, "/**"); ok {
+			c = strings.TrimSuffix(rest, "*/")
+		} else {
 			c = strings.TrimLeft(c, "/")
 		}
-		c = strings.TrimSpace(c)
-		for _, l := range strings.Split(c, "\n") {
-			lines = append(lines, strings.TrimRight(l, "\r"))
+		c = strings.TrimRight(c, " \t\n\r\f\v")
+		texts[i] = c
+		if c != "" {
+			ws := len(c) - len(strings.TrimLeft(c, " \t\n\r\f"))
+			if minWS < 0 || ws < minWS {
+				minWS = ws
+			}
 		}
 	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+	var b strings.Builder
+	pad := strings.Repeat(" ", max(minWS, 0))
+	for _, c := range texts {
+		c = strings.TrimPrefix(c, pad)
+		if c == "" {
+			b.WriteByte('\n')
+			continue
+		}
+		for line := range strings.Lines(c) {
+			line = strings.TrimSuffix(line, "\n")
+			b.WriteString(strings.TrimSuffix(line, "\r"))
+			b.WriteByte('\n')
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (rs *resolver) resolvePackage(p *pkgState) {
@@ -344,6 +423,12 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 		return
 	}
 	for i := range p.src.parts {
+		rs.checkFileNames(&p.src.parts[i])
+	}
+	if len(rs.errs) > 0 || !guard(func() { rs.checkItemOrder(p); rs.checkForeignKinds(p) }) {
+		return
+	}
+	for i := range p.src.parts {
 		for _, it := range p.src.parts[i].items {
 			if u, ok := it.(*ast.Use); ok {
 				guard(func() { rs.usedInterface(p, u) })
@@ -360,6 +445,9 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 				guard(func() { rs.resolveInterface(d) })
 			}
 		case *worldDecl:
+			if d.excluded {
+				guard(func() { rs.checkExcludedWorld(d) })
+			}
 			if !d.excluded && d.state == unresolved {
 				guard(func() { rs.resolveWorld(d) })
 			}
@@ -383,13 +471,40 @@ func (rs *resolver) resolvePackage(p *pkgState) {
 	slices.SortStableFunc(pkg.Worlds, func(a, b Named[WorldID]) int { return int(a.ID - b.ID) })
 }
 
+// checkFileNames rejects a file whose top-level `use` names clash with
+// each other or with the file's interfaces and worlds.
+func (rs *resolver) checkFileNames(part *pkgPart) {
+	seen := map[string]bool{}
+	for _, it := range part.items {
+		var name ast.Ident
+		switch it := it.(type) {
+		case *ast.Use:
+			name = it.Path.Interface
+			if it.As != nil {
+				name = *it.As
+			}
+		case *ast.Interface:
+			name = it.Name
+		case *ast.World:
+			name = it.Name
+		default:
+			continue
+		}
+		if seen[name.Name] {
+			rs.errorf(name.Pos, "duplicate name `%s` in this file", name.Name)
+			return
+		}
+		seen[name.Name] = true
+	}
+}
+
 // lookupInterface resolves a use path seen from a file of package p to an
 // interface, resolving it first if needed.
 func (rs *resolver) lookupInterface(p *pkgState, part *pkgPart, path ast.UsePath) *ifaceDecl {
 	if path.Package != nil {
 		dep := rs.lookupPackage(path.Package)
 		if dep == nil {
-			rs.fail(path.Pos, "package `%s:%s` not found", path.Package.Namespace.Name, path.Package.Name.Name)
+			rs.fail(path.Pos, "%s", rs.packageNotFound(path.Package))
 		}
 		d, ok := dep.ifaces[path.Interface.Name]
 		if !ok {
@@ -399,16 +514,8 @@ func (rs *resolver) lookupInterface(p *pkgState, part *pkgPart, path ast.UsePath
 	}
 	name := path.Interface.Name
 	// File-level `use x as y;` names come first.
-	for _, it := range part.items {
-		if u, ok := it.(*ast.Use); ok {
-			local := u.Path.Interface.Name
-			if u.As != nil {
-				local = u.As.Name
-			}
-			if local == name {
-				return rs.usedInterface(p, u)
-			}
-		}
+	if u := part.use(name); u != nil {
+		return rs.usedInterface(p, u)
 	}
 	if d, ok := p.ifaces[name]; ok {
 		return rs.ensureInterface(d, path.Interface.Pos)

@@ -1,6 +1,7 @@
 package witparse
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/wasifill/wasifill/value"
@@ -9,9 +10,42 @@ import (
 // ValueType converts a resolved type into the shared value model, for
 // codecs and the CLI. Named types keep their WIT name; aliases are followed.
 // Types without a value form (map, future, stream, error-context) are
-// refused with an error naming them.
+// refused with an error naming them. The model keeps types as a DAG; the
+// value model is a tree, so a type whose tree has more than
+// MaxValueTypeNodes nodes is refused with a *TypeTooLargeError.
 func (r *Resolve) ValueType(t Type) (*value.Type, error) {
-	return r.valueType(t, 0)
+	x := &expander{r: r}
+	out, err := x.valueType(t, 0)
+	if errors.Is(err, errTooLarge) {
+		name := t.Prim
+		if !t.IsPrim() && int(t.ID) >= 0 && int(t.ID) < len(r.Types) {
+			name = r.Types[t.ID].Name
+		}
+		return nil, &TypeTooLargeError{Type: name, Limit: MaxValueTypeNodes}
+	}
+	return out, err
+}
+
+// MaxValueTypeNodes bounds the tree ValueType builds.
+const MaxValueTypeNodes = 1 << 16
+
+// TypeTooLargeError reports a type whose expansion into a tree exceeds
+// the bound.
+type TypeTooLargeError struct {
+	Type  string // the type's name ("" for an anonymous type)
+	Limit int
+}
+
+func (e *TypeTooLargeError) Error() string {
+	return fmt.Sprintf("type `%s` expands to more than %d nested types", e.Type, e.Limit)
+}
+
+var errTooLarge = errors.New("type too large")
+
+// expander counts the nodes one ValueType call builds.
+type expander struct {
+	r     *Resolve
+	nodes int
 }
 
 var primValueTypes = map[string]*value.Type{
@@ -20,7 +54,11 @@ var primValueTypes = map[string]*value.Type{
 	"f32": value.F32, "f64": value.F64, "char": value.Char, "string": value.String,
 }
 
-func (r *Resolve) valueType(t Type, depth int) (*value.Type, error) {
+func (x *expander) valueType(t Type, depth int) (*value.Type, error) {
+	r := x.r
+	if x.nodes++; x.nodes > MaxValueTypeNodes {
+		return nil, errTooLarge
+	}
 	if depth > 200 {
 		return nil, fmt.Errorf("type nests deeper than 200 levels")
 	}
@@ -34,7 +72,7 @@ func (r *Resolve) valueType(t Type, depth int) (*value.Type, error) {
 		return nil, fmt.Errorf("no type %d", t.ID)
 	}
 	d := r.Types[t.ID]
-	sub := func(t Type) (*value.Type, error) { return r.valueType(t, depth+1) }
+	sub := func(t Type) (*value.Type, error) { return x.valueType(t, depth+1) }
 	opt := func(t *Type) (*value.Type, error) {
 		if t == nil {
 			return nil, nil

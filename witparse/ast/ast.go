@@ -320,3 +320,30 @@ func (*Tuple) typ()     {}
 func (*Handle) typ()    {}
 func (*Future) typ()    {}
 func (*Stream) typ()    {}
+
+// TypePos returns where a type expression starts.
+func TypePos(t Type) token.Pos {
+	switch t := t.(type) {
+	case *Primitive:
+		return t.Pos
+	case *Named:
+		return t.Name.Pos
+	case *List:
+		return t.Pos
+	case *Map:
+		return t.Pos
+	case *Option:
+		return t.Pos
+	case *Result:
+		return t.Pos
+	case *Tuple:
+		return t.Pos
+	case *Handle:
+		return t.Pos
+	case *Future:
+		return t.Pos
+	case *Stream:
+		return t.Pos
+	}
+	return token.NoPos
+}

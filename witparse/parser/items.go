@@ -15,10 +15,20 @@ func (p *parser) file() *ast.File {
 		docs := p.docs()
 		attrs := p.attrsAfterDocs(docs)
 		if p.is(scanner.Package) {
+			kw := p.tok.Start
 			name := p.packageName()
-			if p.is(scanner.LBrace) {
+			if !p.is(scanner.Semicolon) {
+				if len(attrs.Gates) > 0 {
+					p.errorAt(kw, "cannot place attributes on nested packages")
+					panic(bailout{})
+				}
 				// The file has no header; this is a nested package.
+				if !p.is(scanner.LBrace) {
+					p.fail("expected '{', found %s", p.describe())
+				}
+				p.pkgDepth++
 				f.Nested = append(f.Nested, p.nestedBody(attrs, name))
+				p.pkgDepth--
 				return
 			}
 			p.expect(scanner.Semicolon)
@@ -53,15 +63,25 @@ func (p *parser) topItem(attrs ast.Attrs, items *[]ast.Item, nested *[]*ast.Nest
 	case scanner.Use:
 		*items = append(*items, p.topUse(attrs))
 	case scanner.Package:
-		if !fileLevel {
-			p.next()
-			p.fail("nested packages must be placed at the top-level")
+		if len(attrs.Gates) > 0 {
+			p.fail("cannot place attributes on nested packages")
+		}
+		if p.pkgDepth >= maxDepth {
+			p.fail("package nesting too deep")
 		}
 		name := p.packageName()
 		if !p.is(scanner.LBrace) {
 			p.fail("expected '{', found %s", p.describe())
 		}
-		*nested = append(*nested, p.nestedBody(attrs, name))
+		p.pkgDepth++
+		body := p.nestedBody(attrs, name)
+		p.pkgDepth--
+		if !fileLevel {
+			// wit-parser parses it, then refuses it.
+			p.late.Add(p.fset.NewError(name.Namespace.Pos, "nested packages must be placed at the top-level"))
+			return
+		}
+		*nested = append(*nested, body)
 	default:
 		p.fail("expected `world`, `interface` or `use`, found %s", p.describe())
 	}
@@ -97,7 +117,7 @@ func (p *parser) syncTop() {
 func (p *parser) nestedBody(attrs ast.Attrs, name *ast.PackageName) *ast.NestedPackage {
 	n := &ast.NestedPackage{Attrs: attrs, Name: name}
 	p.expect(scanner.LBrace)
-	p.eachItem(func() { p.topItem(p.attrs(), &n.Items, nil, false) })
+	p.eachItem("`world`, `interface` or `use`", func() { p.topItem(p.attrs(), &n.Items, nil, false) })
 	p.expect(scanner.RBrace)
 	return n
 }
@@ -129,7 +149,7 @@ func (p *parser) gate() *ast.Gate {
 	case "unstable":
 		g.Kind, want = ast.Unstable, "feature"
 	default:
-		p.errorAt(p.tokFile.Offset(name.Pos), "unsupported attribute `%s`", name.Name)
+		p.errorAt(p.tokFile.Offset(name.Pos), "unknown attribute `%s`", name.Name)
 		panic(bailout{})
 	}
 	p.expect(scanner.LParen)
@@ -186,6 +206,10 @@ func (p *parser) finishPackagePath(start token.Pos, ns, name ast.Ident) ast.UseP
 }
 
 func (p *parser) topUse(attrs ast.Attrs) *ast.Use {
+	if len(attrs.Gates) > 0 {
+		// wit-parser refuses it after parsing.
+		p.late.Add(p.fset.NewError(p.pos(p.tok.Start), "attributes not allowed on top-level use"))
+	}
 	p.expect(scanner.Use)
 	u := &ast.Use{Attrs: attrs, Path: p.usePath()}
 	if p.eat(scanner.As) {
@@ -231,7 +255,7 @@ func (p *parser) interfaceBody() []ast.InterfaceItem {
 	defer p.leave()
 	p.expect(scanner.LBrace)
 	var items []ast.InterfaceItem
-	p.eachItem(func() {
+	p.eachItem("`type`, `resource` or `func`", func() {
 		attrs := p.attrs()
 		switch p.tok.Kind {
 		case scanner.Use:
@@ -246,9 +270,10 @@ func (p *parser) interfaceBody() []ast.InterfaceItem {
 	return items
 }
 
-// eachItem parses items up to a closing '}' (or the end), recovering from
-// a syntax error in one item by skipping to the next.
-func (p *parser) eachItem(parse func()) {
+// eachItem parses items up to a closing '}', recovering from a syntax
+// error in one item by skipping to the next. The end of the file instead
+// of an item is an error saying what an item starts with (want).
+func (p *parser) eachItem(want string, parse func()) {
 	for !p.is(scanner.RBrace) && !p.is(scanner.EOF) {
 		before := p.tok.Start
 		func() {
@@ -258,6 +283,9 @@ func (p *parser) eachItem(parse func()) {
 		if p.tok.Start == before {
 			p.syncItem()
 		}
+	}
+	if p.is(scanner.EOF) {
+		p.fail("expected %s, found %s", want, p.describe())
 	}
 }
 

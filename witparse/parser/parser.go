@@ -24,6 +24,10 @@ const maxDepth = 100
 func ParseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 	p := newParser(fset, filename, src)
 	f := p.file()
+	if len(p.errs) == 0 {
+		p.errs = p.late
+		p.errs.Sort()
+	}
 	return f, p.errs.Err()
 }
 
@@ -53,6 +57,12 @@ type parser struct {
 	comments []string      // comments between the previous token and tok
 	docsPos  token.Pos
 	depth    int
+	pkgDepth int               // nested package blocks around the current item
+	names    map[string]string // token texts already made into strings
+	tyDepth  int               // type expressions around the current one
+	// late are errors wit-parser finds after parsing: reported only when
+	// parsing succeeded.
+	late token.ErrorList
 }
 
 func newParser(fset *token.FileSet, filename string, src []byte) *parser {
@@ -116,7 +126,18 @@ func (p *parser) next() {
 	}
 }
 
-func (p *parser) text() string { return string(p.src[p.tok.Start:p.tok.End]) }
+func (p *parser) text() string {
+	b := p.src[p.tok.Start:p.tok.End]
+	if s, ok := p.names[string(b)]; ok { // no allocation for a map index
+		return s
+	}
+	s := string(b)
+	if p.names == nil {
+		p.names = map[string]string{}
+	}
+	p.names[s] = s
+	return s
+}
 
 // describe names the current token as wasm-tools' messages do.
 func (p *parser) describe() string { return describeKind(p.tok.Kind) }
@@ -191,7 +212,8 @@ func (p *parser) integer(what string) uint32 {
 	}
 	n, err := strconv.ParseUint(p.text(), 10, 32)
 	if err != nil {
-		p.fail("%s %s is out of range", what, p.text())
+		// As Rust's u32 parsing words it.
+		p.fail("invalid list size: number too large to fit in target type")
 	}
 	p.next()
 	return uint32(n)

@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -14,6 +15,15 @@ import (
 func parse(t *testing.T, src string) (*ast.File, error) {
 	t.Helper()
 	return parser.ParseFile(token.NewFileSet(), "test.wit", []byte(src))
+}
+
+// firstError renders the first error of a list as "file:line:col: msg".
+func firstError(err error) string {
+	var list token.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return fmt.Sprint(err)
+	}
+	return list[0].Pos.String() + ": " + list[0].Msg
 }
 
 func TestEverything(t *testing.T) {
@@ -170,7 +180,11 @@ func TestErrors(t *testing.T) {
 		{"package a:b;\ninterface Foo-bar {}", "lowercase or all uppercase", 2, 11},
 		{"package a:b;\ninterface i { x: func(a: u32 b: u32); }", "expected ')', found an identifier", 2, 30},
 		{"package a:b;\n@since(version = 1.0)\ninterface i {}", "expected '.', found ')'", 2, 21},
-		{"package a:b;\n@unknown(x = y)\ninterface i {}", "unsupported attribute `unknown`", 2, 2},
+		{"package a:b;\n@unknown(x = y)\ninterface i {}", "unknown attribute `unknown`", 2, 2},
+		{"package a:b;\ninterface i { type x = list<u8, 4294967296>; }", "invalid list size: number too large to fit in target type", 2, 33},
+		{"package a:b;\n@since(version = 1.0.0)\nuse a:c/d;", "attributes not allowed on top-level use", 3, 1},
+		{"package a:b;\n@since(version = 1.0.0)\npackage a:c {}", "cannot place attributes on nested packages", 3, 1},
+		{"@since(version = 1.0.0)\npackage a:c {}", "cannot place attributes on nested packages", 2, 1},
 		{"package a:b;\ninterface i { type x = list<u8, 0>; }", "must be greater than 0", 2, 33},
 		{"package a:b;\nworld w { bad }", "expected `import`, `export`", 2, 11},
 		{"package a:b;\n/* unterminated", "unterminated block comment", 2, 1},
@@ -213,8 +227,23 @@ func TestSeveralErrors(t *testing.T) {
 
 func TestDeepNestingIsAnError(t *testing.T) {
 	src := "package a:b;\ninterface i { type x = " + strings.Repeat("list<", 500) + "u8" + strings.Repeat(">", 500) + "; }"
-	if _, err := parse(t, src); err == nil || !strings.Contains(err.Error(), "deeper than") {
+	// As wit-parser: the type at depth 100 (the 101st list, column
+	// 24 + 100*5) is refused.
+	if _, err := parse(t, src); firstError(err) != "test.wit:2:524: type nesting too deep" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// Nested package blocks: one level is allowed; a second is refused after
+// parsing; 101 levels are refused while parsing, at the 101st `package`.
+func TestNestedPackages(t *testing.T) {
+	if _, err := parse(t, "package a:b {\n  package a:c {}\n}"); firstError(err) !=
+		"test.wit:2:11: nested packages must be placed at the top-level" {
+		t.Errorf("two levels: got %v", err)
+	}
+	src := strings.Repeat("package a:b {\n", 101) + strings.Repeat("}\n", 101)
+	if _, err := parse(t, src); firstError(err) != "test.wit:101:1: package nesting too deep" {
+		t.Errorf("101 levels: got %v", err)
 	}
 }
 

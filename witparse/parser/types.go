@@ -48,7 +48,7 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		}
 		d.Funcs = []*ast.Func{}
 		p.expect(scanner.LBrace)
-		p.eachItem(func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
+		p.eachItem("`constructor` or identifier", func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
 		p.expect(scanner.RBrace)
 	}
 	return d
@@ -89,7 +89,7 @@ func (p *parser) world(attrs ast.Attrs) *ast.World {
 	p.expect(scanner.World)
 	w := &ast.World{Attrs: attrs, Name: p.ident()}
 	p.expect(scanner.LBrace)
-	p.eachItem(func() { w.Items = append(w.Items, p.worldItem(p.attrs())) })
+	p.eachItem("`import`, `export`, `include`, `use`, or type definition", func() { w.Items = append(w.Items, p.worldItem(p.attrs())) })
 	p.expect(scanner.RBrace)
 	return w
 }
@@ -178,8 +178,11 @@ var primitives = map[scanner.Kind]bool{
 
 // typ reads a type expression.
 func (p *parser) typ() ast.Type {
-	p.enter()
-	defer p.leave()
+	if p.tyDepth >= maxDepth {
+		p.fail("type nesting too deep")
+	}
+	p.tyDepth++
+	defer func() { p.tyDepth-- }()
 	pos := p.pos(p.tok.Start)
 	kind := p.tok.Kind
 	switch {

@@ -237,11 +237,11 @@ func (s *Scanner) Next() (Token, error) {
 		return Token{Kind: Integer, Start: start, End: s.pos}, nil
 	case isKeylikeStart(r):
 		s.keylike()
-		text := string(s.src[start:s.pos])
-		if k, ok := keywords[text]; ok {
+		text := s.src[start:s.pos]
+		if k, ok := keywords[string(text)]; ok { // no allocation for a map index
 			return Token{Kind: k, Start: start, End: s.pos}, nil
 		}
-		if err := ValidateID(text); err != nil {
+		if err := validateID(text); err != nil {
 			return Token{}, &Error{Offset: start, Msg: err.Error()}
 		}
 		return Token{Kind: Ident, Start: start, End: s.pos}, nil
@@ -304,8 +304,10 @@ func isKeylikeContinue(r rune) bool {
 // ValidateID checks WIT's identifier rules: words separated by single
 // '-'s, each starting with an ASCII letter and either all lowercase or all
 // uppercase (digits allowed after the first letter).
-func ValidateID(id string) error {
-	if id == "" {
+func ValidateID(id string) error { return validateID(id) }
+
+func validateID[T ~string | ~[]byte](id T) error {
+	if len(id) == 0 {
 		return fmt.Errorf("empty identifier")
 	}
 	start := 0
@@ -315,7 +317,7 @@ func ValidateID(id string) error {
 		}
 		part := id[start:i]
 		start = i + 1
-		if part == "" {
+		if len(part) == 0 {
 			return fmt.Errorf("identifiers must have characters between '-'s")
 		}
 		upper := false
