@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	goruntime "runtime"
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/experimental"
@@ -138,7 +139,11 @@ func (t *memoryTree) err() error {
 
 // Allocate implements experimental.MemoryAllocator.
 func (t *memoryTree) Allocate(_, max uint64) experimental.LinearMemory {
-	return &linearMemory{tree: t, mem: newReservation(min(max, t.budget.room()))}
+	m := &linearMemory{tree: t, mem: newReservation(min(max, t.budget.room()))}
+	// wazero's module (and any call still running on it) refers to m: once
+	// the collector finds it unreachable, no code can touch its addresses.
+	goruntime.SetFinalizer(m, func(m *linearMemory) { m.mem.release() })
+	return m
 }
 
 // linearMemory is one linear memory: its bytes in use count against its

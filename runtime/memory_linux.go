@@ -41,10 +41,24 @@ func (r *reservation) grow(size uint64) []byte {
 	return r.all[:size:size]
 }
 
+// free gives the memory's RAM back. The addresses stay mapped (reading
+// zeros): a module can be closed from another goroutine while its guest,
+// or host code lifting from it, still runs on the memory, and an unmapped
+// page would take the whole process down. release unmaps them once
+// nothing can refer to the memory any more.
 func (r *reservation) free() {
+	if r.all != nil && r.n > 0 {
+		syscall.Madvise(r.all[:r.n], syscall.MADV_DONTNEED)
+	}
+	if r.fallback != nil {
+		r.fallback.buf = nil
+	}
+}
+
+// release unmaps the reservation; only for a memory nothing refers to.
+func (r *reservation) release() {
 	if r.all != nil {
 		syscall.Munmap(r.all)
 		r.all, r.n = nil, 0
 	}
-	r.fallback = nil
 }

@@ -11,3 +11,5 @@ func newReservation(max uint64) reservation { return reservation{s: &sliceMemory
 func (r *reservation) grow(size uint64) []byte { return r.s.grow(size) }
 
 func (r *reservation) free() { r.s.buf = nil }
+
+func (r *reservation) release() {}
