@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/token"
 )
@@ -287,22 +288,11 @@ func (rs *resolver) checkSince(p *pkgState, gates []*ast.Gate, at token.Pos) {
 		if g.Kind == ast.Since && v == "" {
 			rs.fail(at, "package [%s] contains a feature gate with a version specifier, so it must have a version", p.src.name)
 		}
-		if g.Kind == ast.Since && semverLess(v, g.Version.Text) {
+		if g.Kind == ast.Since && semver.Less(v, g.Version.Text) {
 			rs.fail(at, "feature gate cannot reference unreleased version %s of package [%s] (current version %s)",
 				g.Version.Text, p.src.name, v)
 		}
 	}
-}
-
-// semverLess compares the MAJOR.MINOR.PATCH parts of two versions.
-func semverLess(a, b string) bool {
-	pa, pb := versionParts(a), versionParts(b)
-	for i := range pa {
-		if pa[i] != pb[i] {
-			return pa[i] < pb[i]
-		}
-	}
-	return false
 }
 
 func versionParts(v string) [3]int {
