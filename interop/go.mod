@@ -8,6 +8,6 @@ require (
 	github.com/wasifill/wasifill v0.0.0
 )
 
-require golang.org/x/sys v0.49.0 // indirect
+require golang.org/x/sys v0.50.0 // indirect
 
 replace github.com/wasifill/wasifill => ../
