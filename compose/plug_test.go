@@ -82,7 +82,7 @@ world plug { import b; export a; }
 		m := &wasmbin.ModuleBuilder{}
 		ft := wasmbin.CoreFuncType{Results: i32}
 		callee := m.ImportFunc(imModule, imName, ft)
-		f := m.DefineFunc(ft, 0, (&wasmbin.Code{}).Call(callee).Op(0x0b).Bytes())
+		f := m.DefineFunc(ft, 0, (&wasmbin.Code{}).Call(callee).Bytes())
 		m.Export(export, wasmbin.ExternFunc, f)
 		b, err := compose.Componentize(m.Encode(), compose.ComponentizeOptions{World: ct})
 		if err != nil {
