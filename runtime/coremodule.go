@@ -8,6 +8,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/wasifill/wasifill/canon"
@@ -27,6 +28,10 @@ type coreProgram struct {
 	compiled wazero.CompiledModule
 	imports  []wasmbin.CoreImport
 	world    *component.Type
+	layout   *snapLayout
+	// image, set in a Compiled Preinitialize made, is the state after
+	// _initialize, which then does not run again.
+	image *image
 }
 
 // CompileCore compiles a core module that targets world (nil: the world
@@ -55,11 +60,15 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
+	wasm, layout, err := instrument(wasm)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
 	cm, err := r.wz.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
 	}
-	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world}}, nil
+	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world, layout: layout}}, nil
 }
 
 // SetCoreModuleConfig sets the wazero module configuration core modules
@@ -89,11 +98,12 @@ func worldImport(world *component.Type, module string) (component.Extern, bool) 
 	return component.Extern{}, false
 }
 
-func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, error) {
+func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	p := c.core
 	var owned []api.Module
 	s := &state{rt: r, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
+	s.recordTable()
 	fail := func(err error) (*Instance, error) {
 		for _, m := range owned {
 			m.Close(ctx)
@@ -166,11 +176,21 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 		cfg = wazero.NewModuleConfig()
 	}
 	var err error
-	guest, err = s.instantiateCore(ctx, p.compiled, providers, cfg)
+	ictx := ctx
+	if p.image != nil && p.image.memory != nil {
+		ictx = experimental.WithMemoryAllocator(ctx, p.image)
+	}
+	guest, err = s.instantiateCore(ictx, p.compiled, providers, cfg)
 	if err != nil {
 		return fail(err)
 	}
-	if f := guest.ExportedFunction("_initialize"); f != nil {
+	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
+		return fail(err)
+	}
+	if rec != nil {
+		rec.instance(nil, guest)
+	}
+	if f := guest.ExportedFunction("_initialize"); f != nil && p.image == nil {
 		if _, err := f.Call(ctx); err != nil {
 			return fail(&TrapError{Component: s.name, Func: "_initialize", Err: err})
 		}

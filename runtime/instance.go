@@ -82,6 +82,7 @@ type state struct {
 	resTypes map[*component.Resource]*resourceType
 	nextType int // the next type index, as definitions are walked
 	owned    *[]api.Module
+	snap     *snapRecorder // set while Preinitialize instantiates
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -102,8 +103,12 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 // Instantiate instantiates a compiled component with the runtime's host
 // definitions as its imports.
 func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+	return r.instantiate(ctx, c, nil)
+}
+
+func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	if c.core != nil {
-		return r.instantiateCore(ctx, c)
+		return r.instantiateCore(ctx, c, rec)
 	}
 	args := map[string]item{}
 	var missing []string
@@ -122,7 +127,8 @@ func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, erro
 	}
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
-		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
+	s.recordTable()
 	if err := s.run(ctx, c.comp, args); err != nil {
 		for _, m := range owned {
 			m.Close(ctx)
@@ -331,7 +337,8 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 	}
 	child := &state{rt: s.rt, compiled: s.compiled, index: def.index, parent: def.parent, vt: s.vt,
 		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned}
+		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned, snap: s.snap}
+	child.recordTable()
 	if err := child.run(ctx, def.comp, args); err != nil {
 		return err
 	}
@@ -419,4 +426,11 @@ func (s *state) bindImport(im wasmbin.Import, a item) error {
 		s.resTypes[x.Type.Resource] = got.res
 	}
 	return nil
+}
+
+// recordTable tells a snapshot recorder about the instance's handle table.
+func (s *state) recordTable() {
+	if s.snap != nil {
+		s.snap.tables = append(s.snap.tables, s.handles)
+	}
 }
