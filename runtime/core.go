@@ -73,6 +73,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if err != nil {
 		return s.fail("instantiating core module %d: %w", ci.Module, err)
 	}
+	s.register(mod)
 	if err := s.initCore(ctx, cm.layout, cm.image, mod); err != nil {
 		return s.fail("core module %d: %w", ci.Module, err)
 	}

@@ -105,9 +105,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
 	s.recordTable()
 	fail := func(err error) (*Instance, error) {
-		for _, m := range owned {
-			m.Close(ctx)
-		}
+		r.closeModules(ctx, owned)
 		return nil, &InstantiateError{Err: err}
 	}
 	var guest api.Module
@@ -184,6 +182,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	if err != nil {
 		return fail(err)
 	}
+	s.register(guest)
 	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
 		return fail(err)
 	}

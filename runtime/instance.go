@@ -82,7 +82,8 @@ type state struct {
 	resTypes map[*component.Resource]*resourceType
 	nextType int // the next type index, as definitions are walked
 	owned    *[]api.Module
-	snap     *snapRecorder // set while Preinitialize instantiates
+	snap     *snapRecorder      // set while Preinitialize instantiates
+	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -130,9 +131,7 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorde
 		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
 	s.recordTable()
 	if err := s.run(ctx, c.comp, args); err != nil {
-		for _, m := range owned {
-			m.Close(ctx)
-		}
+		r.closeModules(ctx, owned)
 		return nil, &InstantiateError{Err: err}
 	}
 	r.open.Add(1)
@@ -145,13 +144,7 @@ func (i *Instance) Close(ctx context.Context) error {
 		return nil
 	}
 	i.rt.open.Add(-1)
-	var first error
-	for _, m := range i.modules {
-		if err := m.Close(ctx); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return i.rt.closeModules(ctx, i.modules)
 }
 
 // Runtime returns the runtime that instantiated the instance (which holds
