@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/wasifill/wasifill/wasmbin"
 )
@@ -118,9 +117,10 @@ func (r *Runtime) Preinitialize(ctx context.Context, c *Compiled) (*Compiled, er
 
 // image is one core instance's state after initialization.
 type image struct {
-	memory  []byte   // nil: the module defines no memory
-	runs    [][2]int // the ranges of memory that are not zero
-	globals []uint64 // the values of the layout's globals
+	memory  []byte     // nil: the module defines no memory
+	runs    [][2]int   // the ranges of memory that are not zero
+	globals []uint64   // the values of the layout's globals
+	file    *imageFile // the memory as a file to map (snapshot_mem*.go)
 }
 
 // dataGap is how many zero bytes may separate two runs of non-zero bytes
@@ -170,6 +170,7 @@ func capture(l *snapLayout, mod api.Module) (*image, error) {
 		img.runs = append(img.runs, [2]int{lo, hi})
 		lo = hi
 	}
+	img.share()
 	return img, nil
 }
 
@@ -200,39 +201,17 @@ func (s *state) initCore(ctx context.Context, l *snapLayout, img *image, mod api
 	if img.memory == nil {
 		return nil
 	}
-	// The memory is all zeros (instrumentation made the data segments
-	// passive), allocated by the image with room for the snapshot's size.
+	// The image allocated the memory (Allocate): a mapping of the image,
+	// or zeros, since instrumentation made the data segments passive.
 	m := mod.ExportedMemory(snapMemoryName)
 	if want, have := len(img.memory), int(m.Size()); want > have {
 		if _, ok := m.Grow(uint32((want - have) / 65536)); !ok {
 			return &SnapshotError{fmt.Sprintf("the memory cannot grow to the snapshot's %d bytes", want)}
 		}
 	}
-	for _, run := range img.runs {
-		m.Write(uint32(run[0]), img.memory[run[0]:run[1]])
-	}
+	img.copyIn(m)
 	return nil
 }
-
-// Allocate makes the linear memory of an instance restored from the
-// image, with room for the image's size from the start, so that growing
-// to it does not copy.
-func (img *image) Allocate(capacity, max uint64) experimental.LinearMemory {
-	return &linearMemory{buf: make([]byte, 0, min(max, uint64(len(img.memory))+capacity))}
-}
-
-// linearMemory is a linear memory backed by a Go slice.
-type linearMemory struct{ buf []byte }
-
-func (m *linearMemory) Reallocate(size uint64) []byte {
-	if size > uint64(cap(m.buf)) {
-		m.buf = append(m.buf[:cap(m.buf)], make([]byte, size-uint64(cap(m.buf)))...)
-	}
-	m.buf = m.buf[:size]
-	return m.buf
-}
-
-func (m *linearMemory) Free() { m.buf = nil }
 
 // live is how many handles the table holds.
 func (t *handleTable) live() int {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -97,6 +98,19 @@ func TestInstrumentAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Restored both ways: mapping the image (on Linux) and copying it.
+	copied := *img
+	copied.file = nil
+	if img.file == nil && runtime.GOOS == "linux" {
+		t.Error("the image has no file to map")
+	}
+	for _, img := range []*image{img, &copied} {
+		restoreFrom(t, ctx, wz, cm, cfg, s, layout, img, probe, want)
+	}
+}
+
+func restoreFrom(t *testing.T, ctx context.Context, wz wazero.Runtime, cm wazero.CompiledModule, cfg wazero.ModuleConfig,
+	s *state, layout *snapLayout, img *image, probe api.Module, want snapshotState) {
 	restore := func() api.Module {
 		mod, err := wz.InstantiateModule(experimental.WithMemoryAllocator(ctx, img), cm, cfg)
 		if err != nil {
