@@ -101,8 +101,8 @@ func worldImport(world *component.Type, module string) (component.Extern, bool) 
 func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	p := c.core
 	var owned []api.Module
-	s := &state{rt: r, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
+	s := &state{rt: r, compiled: c, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, core: map[wasmbin.Sort][]coreItem{}}
 	s.recordTable()
 	fail := func(err error) (*Instance, error) {
 		r.closeModules(ctx, owned)
@@ -161,7 +161,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 			}
 			return fail(err)
 		}
-		if providers[module], err = s.hostModule(ctx, funcs); err != nil {
+		if providers[module], err = s.hostModule(ctx, module, byModule[module], funcs); err != nil {
 			return fail(err)
 		}
 	}
@@ -301,27 +301,18 @@ func (s *state) exportedResource(world *component.Type, iface, name string) *res
 	return nil
 }
 
-// hostModule instantiates funcs as a host module and returns a real
-// module re-exporting them (import resolvers take only real modules).
-func (s *state) hostModule(ctx context.Context, funcs []hostFn) (api.Module, error) {
-	name := s.rt.uniqueName("wasifill-imports")
-	b := s.rt.wz.NewHostModuleBuilder(name)
-	bundle := &wasmbin.ModuleBuilder{}
+// hostModule returns a module exporting funcs under their names: the
+// runtime's shared host functions (hostshare.go), bundled.
+func (s *state) hostModule(ctx context.Context, module string, imports []wasmbin.CoreImport, funcs []hostFn) (api.Module, error) {
+	inst := coreInstance{}
 	for _, f := range funcs {
-		b.NewFunctionBuilder().WithGoModuleFunction(f.fn, f.params, f.results).Export(f.name)
-		idx := bundle.ImportFunc(name, f.name, wasmbin.CoreFuncType{Params: valTypes(f.params), Results: valTypes(f.results)})
-		bundle.Export(f.name, wasmbin.ExternFunc, idx)
+		if err := s.hostFunc(ctx, "wasifill-imports", f.fn, f.params, f.results); err != nil {
+			return nil, err
+		}
+		items := s.core[wasmbin.SortCoreFunc]
+		inst[f.name] = items[len(items)-1]
 	}
-	host, err := b.Instantiate(ctx)
-	if err != nil {
-		return nil, s.fail("host functions: %w", err)
-	}
-	*s.owned = append(*s.owned, host)
-	cm, err := s.rt.compileBundle(ctx, bundle.Encode())
-	if err != nil {
-		return nil, s.fail("host functions: %w", err)
-	}
-	return s.instantiateCore(ctx, cm, nil, nil)
+	return s.provider(ctx, module, imports, inst)
 }
 
 // coreExports lifts what the world exports from the instantiated module.
