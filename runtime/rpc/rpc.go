@@ -229,6 +229,14 @@ func (h *Host) PreinitializeError(name string) error {
 	return nil
 }
 
+// compiledOf is the compiled form the host instantiates component target
+// name from.
+func (h *Host) compiledOf(name string) *runtime.Compiled {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.targets[name].compiled
+}
+
 // fill instantiates t until its pool is full, outside any deadline.
 func (h *Host) fill(t *target) {
 	for len(t.idle) < cap(t.idle) {
