@@ -199,12 +199,16 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 // idle one from the pool (Config.PoolSize) — and an instance that trapped
 // or was interrupted is closed, never reused. timeout 0: only the other
 // bounds. Unless Config.NoPreinitialize, the component is pre-initialized
-// here (its initialization runs now, with no deadline), so call it once
-// the runtime's host definitions are in place.
+// here (its initialization runs now, outside any invocation, bounded by
+// Config.MaxExecution), so call it once the runtime's host definitions
+// are in place.
 func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
 	t := &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
 	if !h.cfg.NoPreinitialize {
-		if pc, err := h.rt.Preinitialize(context.Background(), c); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
+		pc, err := h.rt.Preinitialize(ctx, c)
+		cancel()
+		if err != nil {
 			t.preinitErr = err
 		} else {
 			t.compiled = pc
@@ -237,10 +241,13 @@ func (h *Host) compiledOf(name string) *runtime.Compiled {
 	return h.targets[name].compiled
 }
 
-// fill instantiates t until its pool is full, outside any deadline.
+// fill instantiates t until its pool is full, outside any invocation
+// (each instantiation bounded by Config.MaxExecution).
 func (h *Host) fill(t *target) {
 	for len(t.idle) < cap(t.idle) {
-		inst, err := h.rt.Instantiate(context.Background(), t.compiled)
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
+		inst, err := h.rt.Instantiate(ctx, t.compiled)
+		cancel()
 		if err != nil {
 			return // the invocation that needs one will report it
 		}
