@@ -149,8 +149,8 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	b := &wasmbin.ModuleBuilder{}
 	sources := map[string]api.Module{}
 	srcName := map[api.Module]string{}
-	counts := map[wasmbin.ExternKind]uint32{}
-	for _, im := range imports {
+	names := make([]string, len(imports))
+	for i, im := range imports {
 		it := arg[im.Name]
 		// Host modules are found by their registered name; instances by
 		// the resolver.
@@ -163,6 +163,20 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 				sources[sn] = it.mod
 			}
 		}
+		names[i] = sn
+	}
+	// Every instance of a compiled component builds the same bundle here
+	// (host functions are shared, instances are named by position).
+	key := bundleKey{path: s.name, instance: len(s.coreInstances), module: name}
+	if s.compiled != nil {
+		key.index = s.compiled.index
+	}
+	if cm, ok := s.rt.shared.bundles.Load(key); ok {
+		return s.instantiateCore(ctx, cm.(wazero.CompiledModule), sources, nil)
+	}
+	counts := map[wasmbin.ExternKind]uint32{}
+	for i, im := range imports {
+		it, sn := arg[im.Name], names[i]
 		var ft *wasmbin.CoreFuncType
 		if im.Kind == wasmbin.ExternFunc {
 			if it.host != "" {
@@ -184,6 +198,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	if err != nil {
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}
+	s.rt.shared.bundles.Store(key, cm)
 	return s.instantiateCore(ctx, cm, sources, nil)
 }
 

@@ -28,6 +28,17 @@ type sharedHosts struct {
 	mu      sync.Mutex
 	modules map[hostKey]*sharedHost
 	callers sync.Map // api.Module → *state
+	bundles sync.Map // bundleKey → wazero.CompiledModule
+}
+
+// bundleKey is the bundle a place in a compiled component instantiates:
+// the argument for import module module of the core instance at position
+// instance of the component instantiated at path.
+type bundleKey struct {
+	index    *component.Index
+	path     string
+	instance int
+	module   string
 }
 
 // hostKey is a place in a compiled component: the n-th function the
