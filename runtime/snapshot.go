@@ -16,9 +16,10 @@ import (
 // core instance — linear memory and mutable globals, read through the
 // exports instrumentation added (snapshot_module.go) — and returns a
 // Compiled that carries that image. Each instance of it is wazero's
-// instantiation of the same compiled modules followed by a copy of the
-// image in place of the start functions: initialization never runs
-// again, and nothing is compiled again.
+// instantiation of the same compiled modules, with the image in place of
+// data segments and start functions (memory mapped copy-on-write, or
+// copied: snapshot_mem*.go): initialization never runs again, and
+// nothing is compiled again.
 
 // SnapshotError is a component whose initialization cannot be captured:
 // instantiate it normally (the Compiled passed to Preinitialize is still
