@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -118,15 +119,43 @@ func (r *Runtime) Preinitialize(ctx context.Context, c *Compiled) (*Compiled, er
 
 // image is one core instance's state after initialization.
 type image struct {
-	memory  []byte     // nil: the module defines no memory
-	runs    [][2]int   // the ranges of memory that are not zero
-	globals []uint64   // the values of the layout's globals
-	file    *imageFile // the memory as a file to map (snapshot_mem*.go)
+	memory   []byte   // nil: the module defines no memory
+	runs     [][2]int // the ranges of memory that are not zero (nonZero)
+	runsOnce sync.Once
+	globals  []uint64   // the values of the layout's globals
+	file     *imageFile // the memory as a file to map (snapshot_mem*.go)
 }
 
 // dataGap is how many zero bytes may separate two runs of non-zero bytes
 // before they become separate runs.
 const dataGap = 64
+
+// nonZero returns the runs of the image's memory that are not zero,
+// found the first time an instance copies the image in.
+func (img *image) nonZero() [][2]int {
+	img.runsOnce.Do(func() {
+		b := img.memory
+		for lo := 0; lo < len(b); {
+			for lo < len(b) && b[lo] == 0 {
+				lo++
+			}
+			if lo == len(b) {
+				break
+			}
+			hi, zeros := lo, 0
+			for i := lo; i < len(b) && zeros < dataGap; i++ {
+				if b[i] == 0 {
+					zeros++
+				} else {
+					zeros, hi = 0, i+1
+				}
+			}
+			img.runs = append(img.runs, [2]int{lo, hi})
+			lo = hi
+		}
+	})
+	return img.runs
+}
 
 // capture reads the state of a core instance.
 func capture(l *snapLayout, mod api.Module) (*image, error) {
@@ -153,24 +182,6 @@ func capture(l *snapLayout, mod api.Module) (*image, error) {
 		return nil, &SnapshotError{"the memory cannot be read"}
 	}
 	img.memory = append([]byte(nil), b...)
-	for lo := 0; lo < len(b); {
-		for lo < len(b) && b[lo] == 0 {
-			lo++
-		}
-		if lo == len(b) {
-			break
-		}
-		hi, zeros := lo, 0
-		for i := lo; i < len(b) && zeros < dataGap; i++ {
-			if b[i] == 0 {
-				zeros++
-			} else {
-				zeros, hi = 0, i+1
-			}
-		}
-		img.runs = append(img.runs, [2]int{lo, hi})
-		lo = hi
-	}
 	img.share()
 	return img, nil
 }

@@ -39,7 +39,7 @@ func (img *image) copyIn(m api.Memory) {
 	if img.isMapped(m) {
 		return
 	}
-	for _, run := range img.runs {
+	for _, run := range img.nonZero() {
 		m.Write(uint32(run[0]), img.memory[run[0]:run[1]])
 	}
 }

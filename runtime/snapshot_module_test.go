@@ -99,12 +99,11 @@ func TestInstrumentAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Restored both ways: mapping the image (on Linux) and copying it.
-	copied := *img
-	copied.file = nil
+	copied := &image{memory: img.memory, globals: img.globals}
 	if img.file == nil && runtime.GOOS == "linux" {
 		t.Error("the image has no file to map")
 	}
-	for _, img := range []*image{img, &copied} {
+	for _, img := range []*image{img, copied} {
 		restoreFrom(t, ctx, wz, cm, cfg, s, layout, img, probe, want)
 	}
 }
