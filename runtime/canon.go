@@ -403,18 +403,3 @@ func (s *state) resourceFunc(op byte, res *resourceType) (api.GoModuleFunc, []ap
 	}
 	return fn, params, results, nil
 }
-
-// hostFunc adds a core function implemented in Go (a one-function host
-// module registered under a unique name).
-func (s *state) hostFunc(ctx context.Context, prefix string, fn api.GoModuleFunc, params, results []api.ValueType) error {
-	name := s.rt.uniqueName(prefix)
-	host, err := s.rt.wz.NewHostModuleBuilder(name).NewFunctionBuilder().
-		WithGoModuleFunction(fn, params, results).Export("f").Instantiate(ctx)
-	if err != nil {
-		return s.fail("%s: %w", prefix, err)
-	}
-	*s.owned = append(*s.owned, host)
-	sig := wasmbin.CoreFuncType{Params: valTypes(params), Results: valTypes(results)}
-	s.core[wasmbin.SortCoreFunc] = append(s.core[wasmbin.SortCoreFunc], coreItem{mod: host, name: "f", kind: wasmbin.ExternFunc, host: name, sig: sig})
-	return nil
-}

@@ -23,6 +23,8 @@ type Compiled struct {
 type compiledModule struct {
 	compiled wazero.CompiledModule
 	imports  []wasmbin.CoreImport
+	layout   *snapLayout // what instrumentation for snapshots added
+	image    *image      // set in a Compiled that Preinitialize made
 }
 
 // Type returns the component's imports and exports.
@@ -69,6 +71,10 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 			if err != nil {
 				return &CompileError{err}
 			}
+			wasm, layout, err := instrument(wasm)
+			if err != nil {
+				return &CompileError{err}
+			}
 			cm, err := r.wz.CompileModule(ctx, wasm)
 			if err != nil {
 				return &CompileError{fmt.Errorf("core module: %w", err)}
@@ -77,7 +83,7 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 			if err != nil {
 				return &CompileError{err}
 			}
-			c.modules[d.Module] = &compiledModule{compiled: cm, imports: imports}
+			c.modules[d.Module] = &compiledModule{compiled: cm, imports: imports, layout: layout}
 		case *wasmbin.ComponentDef:
 			if err := r.compileModules(ctx, c, d.Component); err != nil {
 				return err

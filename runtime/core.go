@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -63,17 +65,31 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 		}
 		providers[name] = m
 	}
-	mod, err := s.instantiateCore(ctx, cm.compiled, providers, nil)
+	ictx := ctx
+	if cm.image != nil && cm.image.memory != nil {
+		ictx = experimental.WithMemoryAllocator(ctx, cm.image)
+	}
+	mod, err := s.instantiateCore(ictx, cm.compiled, providers, nil)
 	if err != nil {
 		return s.fail("instantiating core module %d: %w", ci.Module, err)
 	}
+	s.register(mod)
+	if err := s.initCore(ctx, cm.layout, cm.image, mod); err != nil {
+		return s.fail("core module %d: %w", ci.Module, err)
+	}
+	if s.snap != nil {
+		s.snap.instance(bin, mod)
+	}
 	inst := coreInstance{}
-	for name, def := range cm.compiled.ExportedFunctions() {
-		_ = def
-		inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternFunc}
+	for name := range cm.compiled.ExportedFunctions() {
+		if !strings.HasPrefix(name, snapPrefix) {
+			inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternFunc}
+		}
 	}
 	for name := range cm.compiled.ExportedMemories() {
-		inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternMemory}
+		if !strings.HasPrefix(name, snapPrefix) {
+			inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternMemory}
+		}
 	}
 	exports, _ := bin.CoreExports()
 	for _, e := range exports {
@@ -85,6 +101,12 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	return nil
 }
 
+// internalModuleConfig configures the core instances of components and
+// the runtime's generated modules, which never see wazero's WASI: its
+// random source is set only because wazero otherwise seeds a fresh
+// math/rand source for each instantiation, a measurable part of it.
+var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader)
+
 // instantiateCore instantiates cm with import modules from providers
 // (others are looked up by name) and cfg (nil: no WASI context).
 func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module, cfg wazero.ModuleConfig) (api.Module, error) {
@@ -95,7 +117,7 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 		return providers[name]
 	})
 	if cfg == nil {
-		cfg = wazero.NewModuleConfig()
+		cfg = internalModuleConfig
 	}
 	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg.WithName("").WithStartFunctions())
 	if err != nil {
@@ -127,8 +149,8 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	b := &wasmbin.ModuleBuilder{}
 	sources := map[string]api.Module{}
 	srcName := map[api.Module]string{}
-	counts := map[wasmbin.ExternKind]uint32{}
-	for _, im := range imports {
+	names := make([]string, len(imports))
+	for i, im := range imports {
 		it := arg[im.Name]
 		// Host modules are found by their registered name; instances by
 		// the resolver.
@@ -141,6 +163,20 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 				sources[sn] = it.mod
 			}
 		}
+		names[i] = sn
+	}
+	// Every instance of a compiled component builds the same bundle here
+	// (host functions are shared, instances are named by position).
+	key := bundleKey{path: s.name, instance: len(s.coreInstances), module: name}
+	if s.compiled != nil {
+		key.index = s.compiled.index
+	}
+	if cm, ok := s.rt.shared.bundles.Load(key); ok {
+		return s.instantiateCore(ctx, cm.(wazero.CompiledModule), sources, nil)
+	}
+	counts := map[wasmbin.ExternKind]uint32{}
+	for i, im := range imports {
+		it, sn := arg[im.Name], names[i]
 		var ft *wasmbin.CoreFuncType
 		if im.Kind == wasmbin.ExternFunc {
 			if it.host != "" {
@@ -162,6 +198,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	if err != nil {
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}
+	s.rt.shared.bundles.Store(key, cm)
 	return s.instantiateCore(ctx, cm, sources, nil)
 }
 

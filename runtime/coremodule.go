@@ -9,6 +9,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/wasifill/wasifill/canon"
@@ -30,6 +31,10 @@ type coreProgram struct {
 	compiled wazero.CompiledModule
 	imports  []wasmbin.CoreImport
 	world    *component.Type
+	layout   *snapLayout
+	// image, set in a Compiled Preinitialize made, is the state after
+	// _initialize, which then does not run again.
+	image *image
 }
 
 // CompileCore compiles a core module that targets world (nil: the world
@@ -59,11 +64,15 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
+	wasm, layout, err := instrument(wasm)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
 	cm, err := r.wz.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
 	}
-	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world}}, nil
+	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world, layout: layout}}, nil
 }
 
 // SetCoreModuleConfig sets the wazero module configuration core modules
@@ -91,15 +100,14 @@ func worldImport(world *component.Type, module string) (component.Extern, bool) 
 	return component.Extern{}, false
 }
 
-func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, error) {
+func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	p := c.core
 	var owned []api.Module
-	s := &state{rt: r, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+	s := &state{rt: r, compiled: c, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, core: map[wasmbin.Sort][]coreItem{}}
+	s.recordTable()
 	fail := func(err error) (*Instance, error) {
-		for _, m := range owned {
-			m.Close(ctx)
-		}
+		r.closeModules(ctx, owned)
 		return nil, &InstantiateError{Err: err}
 	}
 	var guest api.Module
@@ -155,7 +163,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 			}
 			return fail(err)
 		}
-		if providers[module], err = s.hostModule(ctx, funcs); err != nil {
+		if providers[module], err = s.hostModule(ctx, module, byModule[module], funcs); err != nil {
 			return fail(err)
 		}
 	}
@@ -168,11 +176,22 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 		cfg = wazero.NewModuleConfig()
 	}
 	var err error
-	guest, err = s.instantiateCore(ctx, p.compiled, providers, cfg)
+	ictx := ctx
+	if p.image != nil && p.image.memory != nil {
+		ictx = experimental.WithMemoryAllocator(ctx, p.image)
+	}
+	guest, err = s.instantiateCore(ictx, p.compiled, providers, cfg)
 	if err != nil {
 		return fail(err)
 	}
-	if f := guest.ExportedFunction("_initialize"); f != nil {
+	s.register(guest)
+	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
+		return fail(err)
+	}
+	if rec != nil {
+		rec.instance(nil, guest)
+	}
+	if f := guest.ExportedFunction("_initialize"); f != nil && p.image == nil {
 		if _, err := f.Call(ctx); err != nil {
 			return fail(&TrapError{Component: s.name, Func: "_initialize", Err: err})
 		}
@@ -284,27 +303,18 @@ func (s *state) exportedResource(world *component.Type, iface, name string) *res
 	return nil
 }
 
-// hostModule instantiates funcs as a host module and returns a real
-// module re-exporting them (import resolvers take only real modules).
-func (s *state) hostModule(ctx context.Context, funcs []hostFn) (api.Module, error) {
-	name := s.rt.uniqueName("wasifill-imports")
-	b := s.rt.wz.NewHostModuleBuilder(name)
-	bundle := &wasmbin.ModuleBuilder{}
+// hostModule returns a module exporting funcs under their names: the
+// runtime's shared host functions (hostshare.go), bundled.
+func (s *state) hostModule(ctx context.Context, module string, imports []wasmbin.CoreImport, funcs []hostFn) (api.Module, error) {
+	inst := coreInstance{}
 	for _, f := range funcs {
-		b.NewFunctionBuilder().WithGoModuleFunction(f.fn, f.params, f.results).Export(f.name)
-		idx := bundle.ImportFunc(name, f.name, wasmbin.CoreFuncType{Params: valTypes(f.params), Results: valTypes(f.results)})
-		bundle.Export(f.name, wasmbin.ExternFunc, idx)
+		if err := s.hostFunc(ctx, "wasifill-imports", f.fn, f.params, f.results); err != nil {
+			return nil, err
+		}
+		items := s.core[wasmbin.SortCoreFunc]
+		inst[f.name] = items[len(items)-1]
 	}
-	host, err := b.Instantiate(ctx)
-	if err != nil {
-		return nil, s.fail("host functions: %w", err)
-	}
-	*s.owned = append(*s.owned, host)
-	cm, err := s.rt.compileBundle(ctx, bundle.Encode())
-	if err != nil {
-		return nil, s.fail("host functions: %w", err)
-	}
-	return s.instantiateCore(ctx, cm, nil, nil)
+	return s.provider(ctx, module, imports, inst)
 }
 
 // coreExports lifts what the world exports from the instantiated module.

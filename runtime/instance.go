@@ -83,6 +83,8 @@ type state struct {
 	resTypes map[*component.Resource]*resourceType
 	nextType int // the next type index, as definitions are walked
 	owned    *[]api.Module
+	snap     *snapRecorder      // set while Preinitialize instantiates
+	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -104,8 +106,14 @@ func (e *InstantiateError) Unwrap() error { return e.Err }
 // definitions as its imports.
 func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (_ *Instance, err error) {
 	defer guard.Recover("runtime: instantiate", &err)
+	return r.instantiateBudgeted(ctx, c, nil)
+}
+
+// instantiateBudgeted instantiates c with its memories counted against one
+// memory tree's budget (memory.go).
+func (r *Runtime) instantiateBudgeted(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	ctx, memory := r.withMemoryTree(ctx)
-	inst, err := r.instantiate(ctx, c)
+	inst, err := r.instantiate(ctx, c, rec)
 	if over := memory.err(); over != nil {
 		if err == nil {
 			inst.Close(ctx)
@@ -115,9 +123,9 @@ func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (_ *Instance, er
 	return inst, err
 }
 
-func (r *Runtime) instantiate(ctx context.Context, c *Compiled) (*Instance, error) {
+func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	if c.core != nil {
-		return r.instantiateCore(ctx, c)
+		return r.instantiateCore(ctx, c, rec)
 	}
 	args := map[string]item{}
 	var missing []string
@@ -136,11 +144,10 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled) (*Instance, erro
 	}
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
-		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
+	s.recordTable()
 	if err := s.run(ctx, c.comp, args); err != nil {
-		for _, m := range owned {
-			m.Close(ctx)
-		}
+		r.closeModules(ctx, owned)
 		return nil, &InstantiateError{Err: err}
 	}
 	r.open.Add(1)
@@ -153,13 +160,7 @@ func (i *Instance) Close(ctx context.Context) error {
 		return nil
 	}
 	i.rt.open.Add(-1)
-	var first error
-	for _, m := range i.modules {
-		if err := m.Close(ctx); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return i.rt.closeModules(ctx, i.modules)
 }
 
 // Runtime returns the runtime that instantiated the instance (which holds
@@ -345,7 +346,8 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 	}
 	child := &state{rt: s.rt, compiled: s.compiled, index: def.index, parent: def.parent, vt: s.vt,
 		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned}
+		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned, snap: s.snap}
+	child.recordTable()
 	if err := child.run(ctx, def.comp, args); err != nil {
 		return err
 	}
@@ -433,4 +435,11 @@ func (s *state) bindImport(im wasmbin.Import, a item) error {
 		s.resTypes[x.Type.Resource] = got.res
 	}
 	return nil
+}
+
+// recordTable tells a snapshot recorder about the instance's handle table.
+func (s *state) recordTable() {
+	if s.snap != nil {
+		s.snap.tables = append(s.snap.tables, s.handles)
+	}
 }

@@ -46,6 +46,7 @@ type Runtime struct {
 	open      atomic.Int64 // instances not closed yet
 
 	bundles sync.Map     // encoded bundle module → wazero.CompiledModule
+	shared  sharedHosts  // host modules shared by instances (hostshare.go)
 	handles *handleTable // handles held by Go code
 
 	coreConfig wazero.ModuleConfig

@@ -191,7 +191,8 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 }
 
 // Apply compiles the file's components into h (as targets) and adds its
-// links; it returns the compiled components by name.
+// links; it returns the compiled components by name, as the host runs
+// them (pre-initialized when they could be).
 func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (map[string]*runtime.Compiled, error) {
 	names := make([]string, 0, len(c.Components))
 	for n := range c.Components {
@@ -214,7 +215,7 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 			return nil, fmt.Errorf("component %s: %w", n, err)
 		}
 		h.AddComponent(n, compiled, time.Duration(cc.Timeout))
-		out[n] = compiled
+		out[n] = h.compiledOf(n) // pre-initialized, when it could be
 	}
 	for _, l := range c.Links {
 		h.Link(l.Caller, l.Interface, l.Target, time.Duration(l.Timeout))

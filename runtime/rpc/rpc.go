@@ -21,6 +21,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wasifill/wasifill/internal/rpcwit"
@@ -112,6 +113,16 @@ type Config struct {
 	// cycle instantiates a fresh instance per hop): the invocation that
 	// would go deeper fails with denied (DefaultMaxDepth when zero).
 	MaxDepth int
+	// Warm keeps each component target's pool full ahead of demand:
+	// AddComponent fills it, and every instance an invocation takes is
+	// replaced in the background.
+	Warm bool
+	// NoPreinitialize turns pre-initialization off: by default
+	// AddComponent runs a component's initialization once, outside any
+	// deadline, and every instance starts from the snapshot it leaves
+	// (runtime.Preinitialize; a component whose initialization cannot be
+	// captured is instantiated normally).
+	NoPreinitialize bool
 }
 
 // DefaultMaxDepth is the nesting depth of a call chain allowed by default.
@@ -127,14 +138,17 @@ type Host struct {
 	links   map[string]map[string]link // caller → interface → link
 	slots   chan struct{}
 	remote  Remote // reaches link targets not in this process (remote.go)
+	closed  bool
 }
 
 type target struct {
-	name     string
-	compiled *runtime.Compiled
-	provider Provider
-	timeout  time.Duration
-	idle     chan *runtime.Instance
+	name       string
+	compiled   *runtime.Compiled
+	provider   Provider
+	timeout    time.Duration
+	idle       chan *runtime.Instance
+	preinitErr error       // why the component is not pre-initialized
+	refilling  atomic.Bool // a background refill is running (Config.Warm)
 }
 
 type link struct {
@@ -190,11 +204,86 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 // a target: each invocation gets an instance of its own — fresh, or an
 // idle one from the pool (Config.PoolSize) — and an instance that trapped
 // or was interrupted is closed, never reused. timeout 0: only the other
-// bounds.
+// bounds. Unless Config.NoPreinitialize, the component is pre-initialized
+// here (its initialization runs now, outside any invocation, bounded by
+// Config.MaxExecution), so call it once the runtime's host definitions
+// are in place.
 func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
+	t := &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
+	if !h.cfg.NoPreinitialize {
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
+		pc, err := h.rt.Preinitialize(ctx, c)
+		cancel()
+		if err != nil {
+			t.preinitErr = err
+		} else {
+			t.compiled = pc
+		}
+	}
+	if h.cfg.Warm {
+		h.fill(t)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.targets[name] = &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
+	h.targets[name] = t
+}
+
+// PreinitializeError reports why component target name runs without a
+// snapshot (nil: it has one, or it is not a component target).
+func (h *Host) PreinitializeError(name string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.targets[name]; t != nil {
+		return t.preinitErr
+	}
+	return nil
+}
+
+// compiledOf is the compiled form the host instantiates component target
+// name from.
+func (h *Host) compiledOf(name string) *runtime.Compiled {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.targets[name].compiled
+}
+
+// fill instantiates t until its pool is full, outside any invocation
+// (each instantiation bounded by Config.MaxExecution).
+func (h *Host) fill(t *target) {
+	for len(t.idle) < cap(t.idle) {
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
+		inst, err := h.rt.Instantiate(ctx, t.compiled)
+		cancel()
+		if err != nil {
+			return // the invocation that needs one will report it
+		}
+		kept := false
+		h.mu.Lock() // Close drains the pool under the lock
+		if !h.closed {
+			select {
+			case t.idle <- inst:
+				kept = true
+			default:
+			}
+		}
+		h.mu.Unlock()
+		if !kept {
+			inst.Close(context.Background())
+			return
+		}
+	}
+}
+
+// refill fills t's pool in the background (one refill per target at a
+// time).
+func (h *Host) refill(t *target) {
+	if !h.cfg.Warm || !t.refilling.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer t.refilling.Store(false)
+		h.fill(t)
+	}()
 }
 
 // AddProvider makes a Go provider a target.
@@ -355,6 +444,7 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 		return callProvider(ctx, t, iface, fn, params)
 	}
 	var inst *runtime.Instance
+	defer h.refill(t)
 	select {
 	case inst = <-t.idle:
 	default:
@@ -425,10 +515,12 @@ func (h *Host) invokeFunc(ctx context.Context, args []value.Value) ([]value.Valu
 	return []value.Value{value.Ok(out)}, nil
 }
 
-// Close closes the idle instances the host keeps.
+// Close closes the idle instances the host keeps (and stops keeping
+// pools warm).
 func (h *Host) Close(ctx context.Context) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.closed = true
 	for _, t := range h.targets {
 		if t.idle == nil {
 			continue

@@ -367,3 +367,48 @@ func TestChain(t *testing.T) {
 		t.Error("Chain outside an invocation is not empty")
 	}
 }
+
+// Component targets are pre-initialized; with Warm, the pool is full
+// before the first invocation and is refilled after each, and Close
+// leaves nothing open.
+func TestWarmPool(t *testing.T) {
+	rt, h, c := setup(t, rpc.Config{PoolSize: 3, Warm: true})
+	h.AddComponent("echo", c["echo"], 0)
+	if err := h.PreinitializeError("echo"); err != nil {
+		t.Fatalf("echo is not pre-initialized: %v", err)
+	}
+	if n := rt.OpenInstances(); n != 3 {
+		t.Fatalf("%d instances open after AddComponent, want the pool's 3", n)
+	}
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if out, err := h.Call(ctx, "echo", "i", "f", []byte{byte(i)}); err != nil || out[0] != byte(i) {
+			t.Fatalf("call %d: %v, %v", i, out, err)
+		}
+	}
+	// The refill runs in the background: wait for the pool to settle.
+	deadline := time.Now().Add(10 * time.Second)
+	for rt.OpenInstances() != 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := rt.OpenInstances(); n != 3 {
+		t.Errorf("%d instances open after 5 calls, want 3", n)
+	}
+	h.Close(ctx)
+	deadline = time.Now().Add(10 * time.Second)
+	for rt.OpenInstances() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := rt.OpenInstances(); n != 0 {
+		t.Errorf("%d instances open after Close", n)
+	}
+}
+
+// Without pre-initialization, targets work the same.
+func TestNoPreinitialize(t *testing.T) {
+	_, h, c := setup(t, rpc.Config{NoPreinitialize: true})
+	h.AddComponent("echo", c["echo"], 0)
+	if out, err := h.Call(context.Background(), "echo", "i", "f", []byte{7}); err != nil || out[0] != 7 {
+		t.Fatalf("echo = %v, %v", out, err)
+	}
+}
