@@ -51,7 +51,7 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	wasm, err := runnable(bin, r.cfg.tableLimit)
+	wasm, err := r.runnable(bin)
 	if err != nil {
 		return nil, &CompileError{err}
 	}
@@ -93,7 +93,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 	p := c.core
 	var owned []api.Module
 	s := &state{rt: r, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, flags: r.newInterruptFlags()}
 	fail := func(err error) (*Instance, error) {
 		for _, m := range owned {
 			m.Close(ctx)
@@ -171,7 +171,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled) (*Instance, 
 		return fail(err)
 	}
 	if f := guest.ExportedFunction("_initialize"); f != nil {
-		if _, err := f.Call(ctx); err != nil {
+		if err := s.flags.guard(ctx, "_initialize", func() error { _, err := f.Call(ctx); return err }); err != nil {
 			return fail(&TrapError{Component: s.name, Func: "_initialize", Err: err})
 		}
 	}
@@ -349,7 +349,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 	// A preview 1 command: its _start, callable as a world-level function.
 	if start := guest.ExportedFunction("_start"); start != nil && len(world.Exports) == 0 {
 		name := s.name
-		exports["_start"] = item{kind: component.ExternFunc, fn: &Func{name: "_start", typ: &component.Type{Kind: component.KindFunc},
+		exports["_start"] = item{kind: component.ExternFunc, fn: &Func{name: "_start", typ: &component.Type{Kind: component.KindFunc}, flags: s.flags,
 			call: func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
 				if _, err := start.Call(ctx); err != nil {
 					return nil, &TrapError{Component: name, Func: "_start", Err: err}

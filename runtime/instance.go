@@ -82,6 +82,7 @@ type state struct {
 	resTypes map[*component.Resource]*resourceType
 	nextType int // the next type index, as definitions are walked
 	owned    *[]api.Module
+	flags    *interruptFlags // shared by the whole instance tree
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -122,7 +123,7 @@ func (r *Runtime) Instantiate(ctx context.Context, c *Compiled) (*Instance, erro
 	}
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
-		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned}
+		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, flags: r.newInterruptFlags()}
 	if err := s.run(ctx, c.comp, args); err != nil {
 		for _, m := range owned {
 			m.Close(ctx)
@@ -331,7 +332,7 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 	}
 	child := &state{rt: s.rt, compiled: s.compiled, index: def.index, parent: def.parent, vt: s.vt,
 		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned}
+		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned, flags: s.flags}
 	if err := child.run(ctx, def.comp, args); err != nil {
 		return err
 	}

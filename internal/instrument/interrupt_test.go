@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -85,10 +86,17 @@ func TestChecksPlaced(t *testing.T) {
 		}
 		r := &reader{b: s.Payload}
 		n, _ := r.count(1)
-		for range n {
+		for i := range n {
 			size, _ := r.u32()
 			body := s.Payload[r.pos : r.pos+int(size)]
 			r.pos += int(size)
+			if i == n-1 { // the yield function the rewrite appends
+				mod := &module{flag: flag, budget: flag + 1, yield: 3}
+				if want := append(append([]byte{0}, mod.yieldBody()...), opEnd); string(body) != string(want) {
+					t.Errorf("the last function is % x, want the yield function % x", body, want)
+				}
+				continue
+			}
 			br := &reader{b: body}
 			groups, _ := br.count(2)
 			for range groups {
@@ -131,9 +139,33 @@ func TestReservedName(t *testing.T) {
 	}
 }
 
+// Code that names an index the module does not define (invalid as
+// written, but valid once the rewrite adds its items) is refused: a guest
+// cannot reach the flag, the budgets or the yield function.
+func TestGuestCannotReachNewItems(t *testing.T) {
+	for name, body := range map[string][]byte{
+		"global.set of the flag":   {0x41, 0x00, 0x24, 0x00}, // the module has no globals
+		"global.get of the budget": {0x23, 0x01, 0x1a},
+		"local.tee of the budget":  {0x41, 0x00, 0x22, 0x01, 0x1a, 0x03, 0x40, 0x0b}, // one param; a loop
+		"call of yield":            {0x10, 0x01},
+		"ref.func of yield":        {0xd2, 0x01, 0x1a},
+	} {
+		b := &wasmbin.ModuleBuilder{}
+		b.DefineFunc(wasmbin.CoreFuncType{Params: []byte{0x7f}}, 0, body)
+		m, err := wasmbin.Decode(b.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := AddInterruptChecks(m); err == nil || !strings.Contains(err.Error(), "does not define") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
 // On wazero: the rewritten guest computes what the original does while
-// the flag is clear; once the flag is set, a loop-free recursion, an
-// empty loop and a memory walk all trap.
+// the flag is clear; while it spins, a garbage collection completes; once
+// the flag is set, a loop-free recursion, an empty loop and a memory walk
+// all trap.
 func TestInterruptOnWazero(t *testing.T) {
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
@@ -165,6 +197,15 @@ func TestInterruptOnWazero(t *testing.T) {
 			done <- err
 		}()
 		time.Sleep(20 * time.Millisecond)
+		// A collection stops the world, which waits for the spinning
+		// guest to call into Go: without the yields it never returns.
+		gc := make(chan struct{})
+		go func() { goruntime.GC(); close(gc) }()
+		select {
+		case <-gc:
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: a garbage collection still waits for the guest after a minute", call.fn)
+		}
 		flag.Set(1)
 		select {
 		case err := <-done:
