@@ -73,7 +73,7 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	}
 	mutI32Zero := []byte{0x7f, 0x01, 0x41, 0x00, opEnd} // (mut i32) (i32.const 0)
 	for range 2 {                                       // the flag, then the budget
-		if _, err := appendEntry(m, secGlobal, mutI32Zero); err != nil {
+		if err := appendEntry(m, secGlobal, mutI32Zero); err != nil {
 			return fmt.Errorf("instrument: global section: %w", err)
 		}
 	}
@@ -81,11 +81,11 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	export = append(export, FlagExport...)
 	export = append(export, byte(wasmbin.ExternGlobal))
 	export = appendU32(export, mod.flag)
-	if _, err := appendEntry(m, secExport, export); err != nil {
+	if err := appendEntry(m, secExport, export); err != nil {
 		return fmt.Errorf("instrument: export section: %w", err)
 	}
 	// (elem declare func $yield): flags 3, element kind funcref.
-	if _, err := appendEntry(m, secElem, appendU32([]byte{0x03, 0x00, 0x01}, mod.yield)); err != nil {
+	if err := appendEntry(m, secElem, appendU32([]byte{0x03, 0x00, 0x01}, mod.yield)); err != nil {
 		return fmt.Errorf("instrument: element section: %w", err)
 	}
 	kept := m.Sections[:0]
@@ -179,10 +179,9 @@ func definedFuncs(m *wasmbin.Binary, n int) int {
 	return 0
 }
 
-// appendEntry adds an encoded entry to the vector section id (making the
-// section if there is none) and returns how many entries were there
-// before.
-func appendEntry(m *wasmbin.Binary, id byte, entry []byte) (uint32, error) {
+// appendEntry adds an encoded entry to the vector section id, making the
+// section if there is none.
+func appendEntry(m *wasmbin.Binary, id byte, entry []byte) error {
 	for _, s := range m.Sections {
 		if s.ID != id {
 			continue
@@ -190,15 +189,15 @@ func appendEntry(m *wasmbin.Binary, id byte, entry []byte) (uint32, error) {
 		r := &reader{b: s.Payload}
 		n, err := r.u32()
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if n == 1<<32-1 {
-			return 0, fmt.Errorf("section %d is full", id)
+			return fmt.Errorf("section %d is full", id)
 		}
 		p := appendU32(make([]byte, 0, len(s.Payload)+len(entry)+5), n+1)
 		p = append(p, s.Payload[r.pos:]...)
 		s.Payload, s.SizeBytes = append(p, entry...), nil
-		return n, nil
+		return nil
 	}
 	s := &wasmbin.Section{ID: id, Payload: append([]byte{1}, entry...)}
 	// Known sections go in module order: global (6) before export (7),
@@ -212,7 +211,7 @@ func appendEntry(m *wasmbin.Binary, id byte, entry []byte) (uint32, error) {
 		}
 	}
 	m.Sections = append(m.Sections[:at], append([]*wasmbin.Section{s}, m.Sections[at:]...)...)
-	return 0, nil
+	return nil
 }
 
 // flagCheck is "global.get $flag; if; unreachable; end".
