@@ -328,8 +328,9 @@ func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) 
 		}
 	}
 	code := r.pos
-	// First pass: refuse references to the new items, find loops.
-	loops := false
+	// Refuse references to the new items; note where each loop
+	// instruction ends.
+	var loops []int
 	err = Expr(b, code, func(in Instr) error {
 		if in.Prefix != 0 {
 			return nil
@@ -337,7 +338,7 @@ func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) 
 		var limit uint64
 		switch in.Code {
 		case opLoop:
-			loops = true
+			loops = append(loops, in.End)
 			return nil
 		case opLocalGet, opLocalSet, opLocalTee:
 			limit = locals
@@ -357,7 +358,7 @@ func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !loops {
+	if len(loops) == 0 {
 		out = append(out, b[:code]...)
 		return append(mod.entryCheck(out), b[code:]...), nil
 	}
@@ -369,16 +370,10 @@ func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) 
 	out = appendI32Const(out, Budget)
 	out = appendU32(append(out, opLocalSet), uint32(locals))
 	copied := code
-	err = Expr(b, code, func(in Instr) error {
-		if in.Prefix == 0 && in.Code == opLoop {
-			out = append(out, b[copied:in.End]...)
-			out = mod.loopCheck(out, uint32(locals))
-			copied = in.End
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, end := range loops {
+		out = append(out, b[copied:end]...)
+		out = mod.loopCheck(out, uint32(locals))
+		copied = end
 	}
 	return append(out, b[copied:]...), nil
 }
