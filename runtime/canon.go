@@ -23,6 +23,7 @@ type Func struct {
 	params  []*value.Type
 	results []*value.Type
 	call    func(ctx context.Context, args []value.Value) ([]value.Value, error)
+	flags   *interruptFlags // of the instance a lifted function runs in
 }
 
 // Type returns the function's component type.
@@ -38,7 +39,12 @@ func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, 
 	if len(args) != len(f.params) {
 		return nil, fmt.Errorf("runtime: %s takes %d arguments, got %d", f.name, len(f.params), len(args))
 	}
-	return f.call(ctx, args)
+	var out []value.Value
+	err = f.flags.guard(ctx, f.name, func() (err error) {
+		out, err = f.call(ctx, args)
+		return err
+	})
+	return out, err
 }
 
 // TrapError is a guest that trapped (or exited, or was interrupted), in
@@ -190,7 +196,7 @@ func (s *state) lift(c wasmbin.Canon) error {
 // liftFunc makes a component function of core function core.
 func (s *state) liftFunc(name string, core api.Function, ft *component.Type, params, results []*value.Type, opts *options) *Func {
 	comp := s.name
-	f := &Func{name: name, typ: ft, params: params, results: results}
+	f := &Func{name: name, typ: ft, params: params, results: results, flags: s.flags}
 	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
 		handles := s.callHandles()
 		defer handles.done()

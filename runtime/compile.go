@@ -8,6 +8,7 @@ import (
 
 	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/instrument"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
@@ -56,6 +57,9 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	if err := checkExportTypes(index); err != nil {
 		return nil, &CompileError{err}
 	}
+	if err := checkReservedNames(comp); err != nil {
+		return nil, &CompileError{err}
+	}
 	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}}
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err
@@ -67,11 +71,11 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 	for _, d := range comp.Defs {
 		switch d := d.(type) {
 		case *wasmbin.CoreModuleDef:
-			wasm, err := runnable(d.Module, r.cfg.tableLimit)
+			wasm, err := r.runnable(d.Module)
 			if err != nil {
 				return &CompileError{err}
 			}
-			wasm, layout, err := instrument(wasm)
+			wasm, layout, err := prepareSnapshot(wasm)
 			if err != nil {
 				return &CompileError{err}
 			}
@@ -98,9 +102,11 @@ func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin
 const emptyModuleName = "\x00"
 
 // runnable validates a core module (bounding every count and index before
-// wazero allocates by them) and returns its bytes as wazero will accept
-// them, with its tables capped at tableLimit elements (0: no cap).
-func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
+// wazero allocates by them) and returns its bytes as wazero will run them:
+// with interruption checks (unless interruption is off), its tables
+// capped at the table limit, and the import module name "" renamed. These
+// bytes are what wazero compiles, and what its compilation cache keys on.
+func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 	if err := wasmbin.Validate(m); err != nil {
 		return nil, err
 	}
@@ -112,9 +118,11 @@ func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
 	for _, im := range imports {
 		empty = empty || im.Module == ""
 	}
-	if !empty && tableLimit == 0 {
+	tableLimit := r.cfg.tableLimit
+	if !empty && tableLimit == 0 && !r.cfg.interrupt {
 		return m.Encode(), nil
 	}
+	// A copy: m belongs to the component, which is encoded as it was read.
 	c, err := wasmbin.Decode(m.Encode())
 	if err != nil {
 		return nil, err
@@ -132,6 +140,11 @@ func runnable(m *wasmbin.Binary, tableLimit uint32) ([]byte, error) {
 			return s
 		})
 		if err != nil {
+			return nil, err
+		}
+	}
+	if r.cfg.interrupt {
+		if err := instrument.AddInterruptChecks(c); err != nil {
 			return nil, err
 		}
 	}

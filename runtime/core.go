@@ -124,6 +124,7 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 		return nil, err
 	}
 	*s.owned = append(*s.owned, mod)
+	s.flags.watch(mod)
 	return mod, nil
 }
 

@@ -60,11 +60,11 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	wasm, err := runnable(bin, r.cfg.tableLimit)
+	wasm, err := r.runnable(bin)
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	wasm, layout, err := instrument(wasm)
+	wasm, layout, err := prepareSnapshot(wasm)
 	if err != nil {
 		return nil, &CompileError{err}
 	}
@@ -104,7 +104,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	p := c.core
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, core: map[wasmbin.Sort][]coreItem{}}
+		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, core: map[wasmbin.Sort][]coreItem{}, flags: r.newInterruptFlags()}
 	s.recordTable()
 	fail := func(err error) (*Instance, error) {
 		r.closeModules(ctx, owned)
@@ -192,7 +192,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		rec.instance(nil, guest)
 	}
 	if f := guest.ExportedFunction("_initialize"); f != nil && p.image == nil {
-		if _, err := f.Call(ctx); err != nil {
+		if err := s.flags.guard(ctx, "_initialize", func() error { _, err := f.Call(ctx); return err }); err != nil {
 			return fail(&TrapError{Component: s.name, Func: "_initialize", Err: err})
 		}
 	}
@@ -361,7 +361,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 	// A preview 1 command: its _start, callable as a world-level function.
 	if start := guest.ExportedFunction("_start"); start != nil && len(world.Exports) == 0 {
 		name := s.name
-		exports["_start"] = item{kind: component.ExternFunc, fn: &Func{name: "_start", typ: &component.Type{Kind: component.KindFunc},
+		exports["_start"] = item{kind: component.ExternFunc, fn: &Func{name: "_start", typ: &component.Type{Kind: component.KindFunc}, flags: s.flags,
 			call: func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
 				if _, err := start.Call(ctx); err != nil {
 					return nil, &TrapError{Component: name, Func: "_start", Err: err}

@@ -85,6 +85,7 @@ type state struct {
 	owned    *[]api.Module
 	snap     *snapRecorder      // set while Preinitialize instantiates
 	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
+	flags    *interruptFlags    // shared by the whole instance tree
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -144,7 +145,7 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorde
 	}
 	var owned []api.Module
 	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
-		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec}
+		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, flags: r.newInterruptFlags()}
 	s.recordTable()
 	if err := s.run(ctx, c.comp, args); err != nil {
 		r.closeModules(ctx, owned)
@@ -346,7 +347,7 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 	}
 	child := &state{rt: s.rt, compiled: s.compiled, index: def.index, parent: def.parent, vt: s.vt,
 		name: fmt.Sprintf("%s/component%d", s.name, in.Component), handles: newHandleTable(),
-		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned, snap: s.snap}
+		resTypes: map[*component.Resource]*resourceType{}, owned: s.owned, snap: s.snap, flags: s.flags}
 	child.recordTable()
 	if err := child.run(ctx, def.comp, args); err != nil {
 		return err

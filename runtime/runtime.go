@@ -98,8 +98,12 @@ func WithCompilationCache(cache wazero.CompilationCache) Option {
 }
 
 // WithInterruption makes a guest stop when the context of its call is
-// done (wazero's close-on-context-done: checks on loop back-edges and
-// calls, at some cost). On by default: guests are untrusted.
+// done. On by default: guests are untrusted. Every core module is then
+// compiled with a check at each function entry and loop header (see
+// docs/runtime.md, "Interruption cost"); a guest stopped by one fails
+// with an InterruptedError in a TrapError, and its instance is not run
+// again. Off is the trusted mode: modules run as written, and a guest
+// that never returns keeps its goroutine forever, whatever its context.
 func WithInterruption(on bool) Option { return func(c *config) { c.interrupt = on } }
 
 // WithHandleLimit caps the live resource handles of each handle table
@@ -123,7 +127,10 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	wc := wazero.NewRuntimeConfig().WithCloseOnContextDone(cfg.interrupt)
+	// Interruption is the runtime's own (interrupt.go), not wazero's
+	// close-on-context-done, which calls out of the guest at every loop
+	// iteration and never checks calls.
+	wc := wazero.NewRuntimeConfig().WithCloseOnContextDone(false)
 	if cfg.memoryLimitPages > 0 {
 		wc = wc.WithMemoryLimitPages(cfg.memoryLimitPages)
 	}

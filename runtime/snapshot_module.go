@@ -58,11 +58,11 @@ type snapLayout struct {
 	unsupported string
 }
 
-// instrument returns a core module prepared for snapshots and what was
+// prepareSnapshot returns a core module prepared for snapshots and what was
 // added. A module whose state could not be captured (a mutable global of
 // a vector or reference type, several memories) is still instrumented
 // for its start function, with layout.unsupported saying why.
-func instrument(wasm []byte) ([]byte, *snapLayout, error) {
+func prepareSnapshot(wasm []byte) ([]byte, *snapLayout, error) {
 	bin, err := wasmbin.Decode(wasm)
 	if err != nil {
 		return nil, nil, err

@@ -70,7 +70,7 @@ func TestInstrumentAndRestore(t *testing.T) {
 		t.Fatalf("the original's state after its start function: %+v", want)
 	}
 
-	inst, layout, err := instrument(wasm)
+	inst, layout, err := prepareSnapshot(wasm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +135,9 @@ func restoreFrom(t *testing.T, ctx context.Context, wz wazero.Runtime, cm wazero
 // A module with no memory, globals, data or start is left as it is.
 func TestInstrumentLeavesPlainModules(t *testing.T) {
 	wasm := []byte{0, 'a', 's', 'm', 1, 0, 0, 0}
-	out, layout, err := instrument(wasm)
+	out, layout, err := prepareSnapshot(wasm)
 	if err != nil || !bytes.Equal(out, wasm) || layout.memory || layout.start || layout.data || len(layout.globals) != 0 {
-		t.Fatalf("instrument(empty) = %x, %+v, %v", out, layout, err)
+		t.Fatalf("prepareSnapshot(empty) = %x, %+v, %v", out, layout, err)
 	}
 }
 
@@ -151,8 +151,8 @@ func TestInstrumentRejectsMalformed(t *testing.T) {
 		{11, 2, 0xff, 0xff},               // a bad count
 	} {
 		wasm := append([]byte{0, 'a', 's', 'm', 1, 0, 0, 0}, body...)
-		if _, _, err := instrument(wasm); err == nil {
-			t.Errorf("instrument(%x) succeeded", body)
+		if _, _, err := prepareSnapshot(wasm); err == nil {
+			t.Errorf("prepareSnapshot(%x) succeeded", body)
 		}
 	}
 }

@@ -27,16 +27,6 @@ func compileGuest(t *testing.T, rt *runtime.Runtime, name string) *runtime.Compi
 	return c
 }
 
-func instantiate(t *testing.T, rt *runtime.Runtime, c *runtime.Compiled) *runtime.Instance {
-	t.Helper()
-	inst, err := rt.Instantiate(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close(context.Background()) })
-	return inst
-}
-
 // Instances of a pre-initialized component start in the same state as
 // fresh ones, and what one instance changes no other sees: host-impl's
 // next-id counts calls in a global.

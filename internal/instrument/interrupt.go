@@ -1,0 +1,379 @@
+// Package instrument rewrites core WebAssembly modules so that a host can
+// interrupt them: every function entry and every loop header reads an
+// interrupt flag, a global the module's own code never names, and traps
+// when it is set.
+//
+// Checks sit where Wasmtime places its epoch checks: at the start of every
+// function body (so recursion without loops is caught) and right after
+// every loop instruction (so every back-edge passes one). Straight code
+// between checks is bounded by the size of one function body.
+//
+// A guest must also leave native code now and then: Go cannot preempt
+// machine code wazero generated, so a guest spinning without ever calling
+// into Go would hold off a garbage collection's stop-the-world, and with
+// it every other goroutine, including the timer that sets the flag. So
+// each check also counts down a budget (a new local in functions with
+// loops, a new global at function entries); at zero it calls a new
+// function that refills the budget and executes ref.func, which wazero
+// serves in Go: a preemption point every Budget checks.
+package instrument
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// FlagExport is the export name of the interrupt flag: a mutable i32
+// global, 0 while the guest may run. The name is reserved: a module that
+// imports or exports it is refused.
+const FlagExport = "wasifill:interrupt"
+
+// Budget is how many checks pass between two calls into Go.
+const Budget = 10000
+
+// Core module section ids.
+const (
+	secGlobal = 6
+	secExport = 7
+	secElem   = 9
+	secCode   = 10
+)
+
+// module is what the rewrite needs to know of a module.
+type module struct {
+	funcs   uint32   // functions, imported and defined
+	globals uint32   // globals, imported and defined
+	params  []uint32 // the parameter count of each defined function
+	flag    uint32   // the new globals and function
+	budget  uint32
+	yield   uint32
+}
+
+// AddInterruptChecks rewrites m in place. It appends, so that no index
+// moves: the flag global (exported as FlagExport) and a budget global,
+// the yield function (and its type, if the module has none like it), a
+// declarative element segment that lets the yield function take its own
+// reference, and in each function with loops one i32 local. It puts a
+// check at the start of every function body and after every loop
+// instruction. Code that refers to any of the new items, or exports that
+// do, are refused: the guest cannot see or change them. DWARF sections are
+// dropped: their code offsets no longer hold.
+func AddInterruptChecks(m *wasmbin.Binary) error {
+	if m.Kind != wasmbin.KindCoreModule {
+		return fmt.Errorf("instrument: not a core module")
+	}
+	mod, err := inspect(m)
+	if err != nil {
+		return fmt.Errorf("instrument: %w", err)
+	}
+	if len(mod.params) == 0 {
+		return nil // no code: nothing can run
+	}
+	mutI32Zero := []byte{0x7f, 0x01, 0x41, 0x00, opEnd} // (mut i32) (i32.const 0)
+	for range 2 {                                       // the flag, then the budget
+		if err := appendEntry(m, secGlobal, mutI32Zero); err != nil {
+			return fmt.Errorf("instrument: global section: %w", err)
+		}
+	}
+	export := appendU32(nil, uint32(len(FlagExport)))
+	export = append(export, FlagExport...)
+	export = append(export, byte(wasmbin.ExternGlobal))
+	export = appendU32(export, mod.flag)
+	if err := appendEntry(m, secExport, export); err != nil {
+		return fmt.Errorf("instrument: export section: %w", err)
+	}
+	// (elem declare func $yield): flags 3, element kind funcref.
+	if err := appendEntry(m, secElem, appendU32([]byte{0x03, 0x00, 0x01}, mod.yield)); err != nil {
+		return fmt.Errorf("instrument: element section: %w", err)
+	}
+	kept := m.Sections[:0]
+	for _, s := range m.Sections {
+		switch {
+		case s.ID == wasmbin.SecCustom && strings.HasPrefix(s.Name, ".debug_"):
+			continue
+		case s.ID == secCode:
+			p, err := mod.instrumentCode(s.Payload)
+			if err != nil {
+				return fmt.Errorf("instrument: code section: %w", err)
+			}
+			s.Payload, s.SizeBytes = p, nil
+		}
+		kept = append(kept, s)
+	}
+	m.Sections = kept
+	if _, err := m.AppendFunc(wasmbin.CoreFuncType{}, 0, mod.yieldBody()); err != nil {
+		return fmt.Errorf("instrument: %w", err)
+	}
+	return nil
+}
+
+// inspect counts the module's items and refuses one that names the
+// reserved export or exports an item the rewrite adds.
+func inspect(m *wasmbin.Binary) (*module, error) {
+	imports, err := m.CoreImports()
+	if err != nil {
+		return nil, err
+	}
+	mod := &module{}
+	for _, im := range imports {
+		if im.Name == FlagExport || im.Module == FlagExport {
+			return nil, fmt.Errorf("the module imports %q, a name the runtime reserves", FlagExport)
+		}
+		if im.Kind == wasmbin.ExternGlobal {
+			mod.globals++
+		}
+	}
+	for _, s := range m.Sections {
+		if s.ID == secGlobal {
+			r := &reader{b: s.Payload}
+			n, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			mod.globals += n
+		}
+	}
+	types, err := m.CoreFuncTypes()
+	if err != nil {
+		return nil, err
+	}
+	funcs, err := m.FuncTypeIndices()
+	if err != nil {
+		return nil, err
+	}
+	mod.funcs = uint32(len(funcs))
+	for _, t := range funcs[len(funcs)-definedFuncs(m, len(funcs)):] {
+		if int(t) >= len(types) {
+			return nil, fmt.Errorf("function of type %d, which is not defined", t)
+		}
+		mod.params = append(mod.params, uint32(len(types[t].Params)))
+	}
+	mod.flag, mod.budget, mod.yield = mod.globals, mod.globals+1, mod.funcs
+	exports, err := m.CoreExports()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exports {
+		if e.Name == FlagExport {
+			return nil, fmt.Errorf("the module exports %q, a name the runtime reserves", FlagExport)
+		}
+		if (e.Kind == wasmbin.ExternGlobal && e.Index >= mod.globals) || (e.Kind == wasmbin.ExternFunc && e.Index >= mod.funcs) {
+			return nil, fmt.Errorf("export %q refers to an item the module does not define", e.Name)
+		}
+	}
+	return mod, nil
+}
+
+// definedFuncs is how many of the module's n functions it defines.
+func definedFuncs(m *wasmbin.Binary, n int) int {
+	for _, s := range m.Sections {
+		if s.ID == 3 {
+			r := &reader{b: s.Payload}
+			if d, err := r.u32(); err == nil && int(d) <= n {
+				return int(d)
+			}
+		}
+	}
+	return 0
+}
+
+// appendEntry adds an encoded entry to the vector section id, making the
+// section if there is none.
+func appendEntry(m *wasmbin.Binary, id byte, entry []byte) error {
+	for _, s := range m.Sections {
+		if s.ID != id {
+			continue
+		}
+		r := &reader{b: s.Payload}
+		n, err := r.u32()
+		if err != nil {
+			return err
+		}
+		if n == 1<<32-1 {
+			return fmt.Errorf("section %d is full", id)
+		}
+		p := appendU32(make([]byte, 0, len(s.Payload)+len(entry)+5), n+1)
+		p = append(p, s.Payload[r.pos:]...)
+		s.Payload, s.SizeBytes = append(p, entry...), nil
+		return nil
+	}
+	s := &wasmbin.Section{ID: id, Payload: append([]byte{1}, entry...)}
+	// Known sections go in module order: global (6) before export (7),
+	// export and element (9) before data count (12), code (10) and
+	// data (11); tags (13) come before globals.
+	at := len(m.Sections)
+	for i, x := range m.Sections {
+		if x.ID != wasmbin.SecCustom && x.ID != 13 && x.ID >= id {
+			at = i
+			break
+		}
+	}
+	m.Sections = append(m.Sections[:at], append([]*wasmbin.Section{s}, m.Sections[at:]...)...)
+	return nil
+}
+
+// flagCheck is "global.get $flag; if; unreachable; end".
+func (mod *module) flagCheck(out []byte) []byte {
+	out = appendU32(append(out, opGlobalGet), mod.flag)
+	return append(out, opIf, emptyBlock, opUnreachable, opEnd)
+}
+
+// entryCheck is the flag check, then one off the budget global, calling
+// yield at zero.
+func (mod *module) entryCheck(out []byte) []byte {
+	out = mod.flagCheck(out)
+	out = appendU32(append(out, opGlobalGet), mod.budget)
+	out = append(out, opI32Const, 1, opI32Sub, opGlobalSet)
+	out = appendU32(out, mod.budget)
+	out = appendU32(append(out, opGlobalGet), mod.budget)
+	out = append(out, opI32Eqz, opIf, emptyBlock, opCall)
+	out = appendU32(out, mod.yield)
+	return append(out, opEnd)
+}
+
+// loopCheck is the flag check, then one off the budget local, calling
+// yield and refilling it at zero.
+func (mod *module) loopCheck(out []byte, local uint32) []byte {
+	out = mod.flagCheck(out)
+	out = appendU32(append(out, opLocalGet), local)
+	out = append(out, opI32Const, 1, opI32Sub, opLocalTee)
+	out = appendU32(out, local)
+	out = append(out, opI32Eqz, opIf, emptyBlock, opCall)
+	out = appendU32(out, mod.yield)
+	out = appendI32Const(out, Budget)
+	out = appendU32(append(out, opLocalSet), local)
+	return append(out, opEnd)
+}
+
+// yieldBody refills the budget global, calls into Go (ref.func is served
+// there) and checks the flag.
+func (mod *module) yieldBody() []byte {
+	out := appendI32Const(nil, Budget)
+	out = appendU32(append(out, opGlobalSet), mod.budget)
+	out = appendU32(append(out, opRefFunc), mod.yield)
+	out = append(out, opDrop)
+	return mod.flagCheck(out)
+}
+
+func appendI32Const(out []byte, v int32) []byte {
+	out = append(out, opI32Const)
+	for {
+		b := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && b&0x40 == 0) || (v == -1 && b&0x40 != 0) {
+			return append(out, b)
+		}
+		out = append(out, b|0x80)
+	}
+}
+
+// instrumentCode returns the code section payload with the checks in.
+func (mod *module) instrumentCode(payload []byte) ([]byte, error) {
+	r := &reader{b: payload}
+	n, err := r.count(1)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(mod.params) {
+		return nil, r.fail("%d function bodies for %d functions", n, len(mod.params))
+	}
+	out := appendU32(make([]byte, 0, len(payload)+len(payload)/4+64*n), uint32(n))
+	var body []byte
+	for i := 0; i < n; i++ {
+		size, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		start := r.pos
+		if err := r.skip(int(size)); err != nil {
+			return nil, err
+		}
+		if body, err = mod.instrumentBody(body[:0], payload[start:r.pos], mod.params[i]); err != nil {
+			return nil, fmt.Errorf("function body %d: %w", i, err)
+		}
+		out = appendU32(out, uint32(len(body)))
+		out = append(out, body...)
+	}
+	if r.pos != len(payload) {
+		return nil, r.fail("%d bytes after the last function body", len(payload)-r.pos)
+	}
+	return out, nil
+}
+
+// maxLocals bounds a function's locals (wazero's own limit is lower).
+const maxLocals = 1 << 20
+
+// instrumentBody appends to out the function body b, of a function with
+// params parameters, with the checks in.
+func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) {
+	r := &reader{b: b}
+	groups, err := r.count(2)
+	if err != nil {
+		return nil, err
+	}
+	groupsAt := r.pos
+	locals := uint64(params)
+	for i := 0; i < groups; i++ {
+		n, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		if locals += uint64(n); locals > maxLocals {
+			return nil, r.fail("more than %d locals", maxLocals)
+		}
+		if err := r.valType(); err != nil {
+			return nil, err
+		}
+	}
+	code := r.pos
+	// Refuse references to the new items; note where each loop
+	// instruction ends.
+	var loops []int
+	err = Expr(b, code, func(in Instr) error {
+		if in.Prefix != 0 {
+			return nil
+		}
+		var limit uint64
+		switch in.Code {
+		case opLoop:
+			loops = append(loops, in.End)
+			return nil
+		case opLocalGet, opLocalSet, opLocalTee:
+			limit = locals
+		case opGlobalGet, opGlobalSet:
+			limit = uint64(mod.globals)
+		case opCall, opReturnCall, opRefFunc:
+			limit = uint64(mod.funcs)
+		default:
+			return nil
+		}
+		ir := &reader{b: b, pos: in.Offset + 1}
+		if idx, err := ir.u32(); err != nil || uint64(idx) >= limit {
+			return &DecodeError{Offset: in.Offset, Msg: fmt.Sprintf("instruction 0x%02x refers to an item the module does not define", in.Code)}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(loops) == 0 {
+		out = append(out, b[:code]...)
+		return append(mod.entryCheck(out), b[code:]...), nil
+	}
+	// One more local: the loop budget, at index locals.
+	out = appendU32(out, uint32(groups+1))
+	out = append(out, b[groupsAt:code]...)
+	out = append(out, 1, 0x7f)
+	out = mod.entryCheck(out)
+	out = appendI32Const(out, Budget)
+	out = appendU32(append(out, opLocalSet), uint32(locals))
+	copied := code
+	for _, end := range loops {
+		out = append(out, b[copied:end]...)
+		out = mod.loopCheck(out, uint32(locals))
+		copied = end
+	}
+	return append(out, b[copied:]...), nil
+}

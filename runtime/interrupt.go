@@ -1,0 +1,141 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasifill/wasifill/internal/instrument"
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// Interruption. With interruption on (the default), every core module is
+// compiled with a check at each function entry and loop header that reads
+// a flag global of its own instance (package internal/instrument); a call
+// arms the flags of every core instance of its component instance, and
+// when the call's context ends they are set, so the guest traps at its
+// next check. wazero's own close-on-context-done stays off: it costs a
+// call out of the guest on every loop iteration and does not check calls.
+
+// InterruptedError is why a guest stopped when the context of its call
+// ended: Cause is the context's error (context.DeadlineExceeded or
+// context.Canceled), so errors.Is finds it.
+type InterruptedError struct{ Cause error }
+
+func (e *InterruptedError) Error() string { return "interrupted: " + e.Cause.Error() }
+
+func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// errSpent is a call into an instance that an earlier call's context
+// interrupted: its guest stopped half-way, so it is not run again.
+var errSpent = errors.New("the instance was interrupted by an earlier call and cannot be used again")
+
+// interruptFlags are the interrupt flags of the core instances of one
+// component instance. A nil *interruptFlags (interruption off) does
+// nothing.
+type interruptFlags struct {
+	mu      sync.Mutex
+	flags   []api.MutableGlobal
+	tripped atomic.Bool
+}
+
+// watch adds the flag of an instantiated core module, if it has one
+// (generated bundles and host modules have none).
+func (f *interruptFlags) watch(mod api.Module) {
+	if f == nil {
+		return
+	}
+	if g, ok := mod.ExportedGlobal(instrument.FlagExport).(api.MutableGlobal); ok {
+		f.mu.Lock()
+		f.flags = append(f.flags, g)
+		f.mu.Unlock()
+	}
+}
+
+// set raises every flag: the guest traps at its next check.
+func (f *interruptFlags) set() {
+	f.tripped.Store(true)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, g := range f.flags {
+		g.Set(1)
+	}
+}
+
+// guard runs call, which runs guest code of the instance (what names it
+// in errors), with the flags armed on ctx: if ctx ends before call
+// returns, the flags are set and the failure call then returns is
+// reported as an InterruptedError. A context that has already ended runs
+// nothing.
+func (f *interruptFlags) guard(ctx context.Context, what string, call func() error) error {
+	if f == nil {
+		return call()
+	}
+	if f.tripped.Load() {
+		return fmt.Errorf("runtime: %s: %w", what, errSpent)
+	}
+	if ctx.Done() == nil {
+		return call()
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("runtime: %s: %w", what, &InterruptedError{Cause: err})
+	}
+	stop := context.AfterFunc(ctx, f.set)
+	err := call()
+	if !stop() && err != nil {
+		return interrupted(ctx, err)
+	}
+	return err
+}
+
+// interrupted makes err, the failure of a call whose context ended, an
+// InterruptedError, keeping where it happened.
+func interrupted(ctx context.Context, err error) error {
+	cause := &InterruptedError{Cause: ctx.Err()}
+	var trap *TrapError
+	if errors.As(err, &trap) {
+		return &TrapError{Component: trap.Component, Func: trap.Func, Err: cause}
+	}
+	return fmt.Errorf("runtime: %w (%v)", cause, err)
+}
+
+// checkReservedNames refuses a component that refers to the interrupt
+// flag's export name anywhere it could reach a core item by name.
+func checkReservedNames(comp *wasmbin.Component) error {
+	for _, d := range comp.Defs {
+		switch d := d.(type) {
+		case *wasmbin.AliasDefs:
+			for _, a := range d.Aliases {
+				if a.Target == wasmbin.AliasCoreExport && a.Name == instrument.FlagExport {
+					return fmt.Errorf("alias of core export %q, a name the runtime reserves", a.Name)
+				}
+			}
+		case *wasmbin.CoreInstanceDefs:
+			for _, ci := range d.Instances {
+				for _, e := range ci.Exports {
+					if e.Name == instrument.FlagExport {
+						return fmt.Errorf("core instance export %q, a name the runtime reserves", e.Name)
+					}
+				}
+			}
+		case *wasmbin.ComponentDef:
+			if err := checkReservedNames(d.Component); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// newInterruptFlags returns the flags of a new instance: nil when
+// interruption is off.
+func (r *Runtime) newInterruptFlags() *interruptFlags {
+	if !r.cfg.interrupt {
+		return nil
+	}
+	return &interruptFlags{}
+}
