@@ -67,7 +67,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	}
 	ictx := ctx
 	if cm.image != nil && cm.image.memory != nil {
-		ictx = experimental.WithMemoryAllocator(ctx, cm.image)
+		ictx = experimental.WithMemoryAllocator(ctx, countedBy(ctx, cm.image))
 	}
 	mod, err := s.instantiateCore(ictx, cm.compiled, providers, nil)
 	if err != nil {

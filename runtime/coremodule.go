@@ -178,7 +178,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	var err error
 	ictx := ctx
 	if p.image != nil && p.image.memory != nil {
-		ictx = experimental.WithMemoryAllocator(ctx, p.image)
+		ictx = experimental.WithMemoryAllocator(ctx, countedBy(ctx, p.image))
 	}
 	guest, err = s.instantiateCore(ictx, p.compiled, providers, cfg)
 	if err != nil {

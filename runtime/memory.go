@@ -126,7 +126,7 @@ type memoryTree struct {
 // the memories instantiated with it use.
 func (r *Runtime) withMemoryTree(ctx context.Context) (context.Context, *memoryTree) {
 	t := &memoryTree{budget: &budget{name: "instance", limit: orDefault(r.cfg.budgets.instance, DefaultInstanceMemoryBudget), parent: r.memory}}
-	return experimental.WithMemoryAllocator(ctx, t), t
+	return experimental.WithMemoryAllocator(context.WithValue(ctx, treeKey{}, t), t), t
 }
 
 // err reports an initial allocation past a budget.
@@ -139,32 +139,61 @@ func (t *memoryTree) err() error {
 
 // Allocate implements experimental.MemoryAllocator.
 func (t *memoryTree) Allocate(_, max uint64) experimental.LinearMemory {
-	m := &linearMemory{tree: t, mem: newReservation(min(max, t.budget.room()))}
-	// wazero's module (and any call still running on it) refers to m: once
+	r := &reservedMemory{mem: newReservation(min(max, t.budget.room()))}
+	// wazero's module (and any call still running on it) refers to r: once
 	// the collector finds it unreachable, no code can touch its addresses.
-	goruntime.SetFinalizer(m, func(m *linearMemory) { m.mem.release() })
-	return m
+	goruntime.SetFinalizer(r, func(r *reservedMemory) { r.mem.release() })
+	return &linearMemory{tree: t, inner: r}
 }
+
+// treeKey is the context key of the instance tree being instantiated.
+type treeKey struct{}
+
+// countedBy returns an allocator whose memories, made by inner (a
+// snapshot's image), count against the budget of the instance tree ctx is
+// instantiating, as the tree's own memories do.
+func countedBy(ctx context.Context, inner experimental.MemoryAllocator) experimental.MemoryAllocator {
+	if t, ok := ctx.Value(treeKey{}).(*memoryTree); ok {
+		return countedAllocator{tree: t, inner: inner}
+	}
+	return inner
+}
+
+type countedAllocator struct {
+	tree  *memoryTree
+	inner experimental.MemoryAllocator
+}
+
+func (a countedAllocator) Allocate(capacity, max uint64) experimental.LinearMemory {
+	return &linearMemory{tree: a.tree, inner: a.inner.Allocate(capacity, min(max, a.tree.budget.room()))}
+}
+
+// reservedMemory is a linear memory in a reservation.
+type reservedMemory struct{ mem reservation }
+
+func (r *reservedMemory) Reallocate(size uint64) []byte { return r.mem.grow(size) }
+
+func (r *reservedMemory) Free() { r.mem.free() }
 
 // linearMemory is one linear memory: its bytes in use count against its
 // tree's budget.
 type linearMemory struct {
 	tree    *memoryTree
-	mem     reservation
+	inner   experimental.LinearMemory
 	started bool
 	size    uint64 // bytes counted against the budget
 }
 
 // Reallocate implements experimental.LinearMemory: nil (memory.grow
-// fails) past the budget or the reservation. The first call, for the
-// memory's minimum size, must not fail (wazero does not expect it to):
-// past the budget, it records the error that fails the instantiation
+// fails) past the budget or the memory's own room. The first call, for
+// the memory's minimum size, must not fail (wazero does not expect it
+// to): past the budget, it records the error that fails the instantiation
 // and returns a buffer never run on.
 func (m *linearMemory) Reallocate(size uint64) []byte {
 	first := !m.started
 	m.started = true
 	if size <= m.size {
-		return m.mem.grow(size)
+		return m.inner.Reallocate(size)
 	}
 	if over := m.tree.budget.take(size - m.size); over != nil {
 		if !first {
@@ -173,7 +202,7 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 		m.tree.failed.CompareAndSwap(nil, &MemoryBudgetError{Budget: over.name, Limit: over.limit, Asked: size})
 		return make([]byte, size)
 	}
-	b := m.mem.grow(size)
+	b := m.inner.Reallocate(size)
 	if b == nil {
 		m.tree.budget.give(size - m.size)
 		return nil
@@ -184,7 +213,7 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 
 // Free implements experimental.LinearMemory.
 func (m *linearMemory) Free() {
-	m.mem.free()
+	m.inner.Free()
 	m.tree.budget.give(m.size)
 	m.size = 0
 }

@@ -192,3 +192,35 @@ func TestPreinitializeRefusesLiveHandles(t *testing.T) {
 		t.Errorf("live = %v from a normal instance", got)
 	}
 }
+
+// Instances restored from a snapshot count their memories against the
+// budgets as fresh ones do: the host's use grows by the same amount and
+// returns to where it was when they close.
+func TestPreinitializedMemoryIsBudgeted(t *testing.T) {
+	ctx := context.Background()
+	rt := newRuntime(t)
+	c := compileGuest(t, rt, "host-impl.wasm")
+	pc, err := rt.Preinitialize(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := rt.MemoryInUse()
+	fresh, err := rt.Instantiate(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perFresh := rt.MemoryInUse() - base
+	restored, err := rt.Instantiate(ctx, pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perFresh == 0 || rt.MemoryInUse()-base != 2*perFresh {
+		t.Errorf("memory in use: %d before, %d with a fresh instance, %d with a restored one too; want the same per instance",
+			base, base+perFresh, rt.MemoryInUse())
+	}
+	fresh.Close(ctx)
+	restored.Close(ctx)
+	if rt.MemoryInUse() != base {
+		t.Errorf("memory in use after both closed: %d, want %d", rt.MemoryInUse(), base)
+	}
+}
