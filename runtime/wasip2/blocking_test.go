@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 )
 
@@ -24,26 +23,9 @@ func runBlocker(t *testing.T, preview1 bool, cfg wasip2.Config, args ...string) 
 	if !preview1 {
 		wasm = componentize(t, "testdata/blocker.wasm", "command")
 	}
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
 	cfg.Args = append([]string{"blocker"}, args...)
-	if err := wasip2.Define(rt, cfg); err != nil {
-		t.Fatal(err)
-	}
-	c, err := rt.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	callCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	inst := instantiate(t, wasm, cfg)
+	callCtx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	code, err := wasip2.Run(callCtx, inst)

@@ -120,26 +120,9 @@ func TestConfinement(t *testing.T) {
 // (symlink-at, link-at).
 func runTrap(t *testing.T, wasm []byte, preopens []wasip2.Preopen, args ...string) (int, string, string) {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
 	var stdout, stderr bytes.Buffer
-	if err := wasip2.Define(rt, wasip2.Config{Args: args, Stdout: &stdout, Stderr: &stderr, Preopens: preopens}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := rt.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	code, err := wasip2.Run(ctx, inst)
+	inst := instantiate(t, wasm, wasip2.Config{Args: args, Stdout: &stdout, Stderr: &stderr, Preopens: preopens})
+	code, err := wasip2.Run(context.Background(), inst)
 	var trap *runtime.TrapError
 	if errors.As(err, &trap) {
 		return 1, stdout.String(), err.Error()

@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 )
 
@@ -17,25 +16,7 @@ func TestProcExitOutOfRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := rt.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
-	code, err := wasip2.Run(ctx, inst)
+	code, err := wasip2.Run(context.Background(), instantiate(t, wasm, wasip2.Config{}))
 	var pe *wasip2.ProcExitError
 	if code != 1 || !errors.As(err, &pe) || pe.Code != 256 {
 		t.Fatalf("Run = %d, %v; want 1 and a ProcExitError for 256", code, err)

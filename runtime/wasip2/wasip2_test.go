@@ -42,14 +42,26 @@ var cache = wazero.NewCompilationCache()
 
 func runWith(t *testing.T, wasm []byte, preopens []wasip2.Preopen, args ...string) (int, string, string) {
 	t.Helper()
+	var stdout, stderr bytes.Buffer
+	inst := instantiate(t, wasm, wasip2.Config{Args: args, Env: [][2]string{{"FIXTURE", "yes"}}, Stdout: &stdout, Stderr: &stderr, Preopens: preopens})
+	code, err := wasip2.Run(context.Background(), inst)
+	if err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// instantiate compiles wasm on a new runtime (sharing the tests' cache)
+// with WASI 0.2 as cfg says, and instantiates it; the test closes both.
+func instantiate(t *testing.T, wasm []byte, cfg wasip2.Config) *runtime.Instance {
+	t.Helper()
 	ctx := context.Background()
 	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rt.Close(ctx)
-	var stdout, stderr bytes.Buffer
-	if err := wasip2.Define(rt, wasip2.Config{Args: args, Env: [][2]string{{"FIXTURE", "yes"}}, Stdout: &stdout, Stderr: &stderr, Preopens: preopens}); err != nil {
+	t.Cleanup(func() { rt.Close(ctx) })
+	if err := wasip2.Define(rt, cfg); err != nil {
 		t.Fatal(err)
 	}
 	c, err := rt.Compile(ctx, wasm)
@@ -60,12 +72,8 @@ func runWith(t *testing.T, wasm []byte, preopens []wasip2.Preopen, args ...strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer inst.Close(ctx)
-	code, err := wasip2.Run(ctx, inst)
-	if err != nil {
-		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
-	}
-	return code, stdout.String(), stderr.String()
+	t.Cleanup(func() { inst.Close(ctx) })
+	return inst
 }
 
 func TestCommands(t *testing.T) {
