@@ -171,3 +171,35 @@ func TestServeCLI(t *testing.T) {
 	}
 	s1.stop(t)
 }
+
+// A serving host that dies mid-invocation (SIGKILL: no drain, no reply)
+// leaves its caller waiting only until the deadline: the call ends then
+// with deadline-exceeded and its chain, and nothing is retried on another
+// host behind its back.
+func TestServeHostDiesMidCall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPING: multi-process test in -short mode")
+	}
+	build := "../../docs/examples/kv/build/"
+	s1 := startServe(t, "--component", "idle="+build+"kv.wasm", "--nats-listen", "127.0.0.1:0", "--host-name", "broker")
+	s2 := startServe(t, "--component", "kv="+build+"kv.wasm@20s", "--nats", s1.nats, "--host-name", "doomed")
+	const deadline = 4 * time.Second
+	go func() {
+		time.Sleep(deadline / 2) // the slow get is running on doomed by then
+		s2.cmd.Process.Kill()
+	}()
+	start := time.Now()
+	code, out, errOut := runCLI(t, "call", "--nats", s1.nats, "--component", "app="+build+"app.wasm",
+		"--link", "app:acme:kv/store@1.0.0=kv", "--rpc-timeout", deadline.String(), "app", `greet("slow")`)
+	elapsed := time.Since(start)
+	for _, want := range []string{"deadline exceeded", "its deadline was 4000 ms, set by --rpc-timeout", "└ kv", "acme:kv/store@1.0.0#get stopped after"} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("greet slow on a host that dies: exit %d, stdout %q, stderr %q; want exit 1 mentioning %q", code, out, errOut, want)
+		}
+	}
+	if elapsed > deadline+2*time.Second {
+		t.Errorf("the call ended %v after it started; its deadline was %v", elapsed, deadline)
+	}
+	s2.cmd.Wait()
+	s1.stop(t)
+}
