@@ -310,14 +310,24 @@ func (d *decoder) valType(sc *scope, vt wasmbin.ValType, depth int) (string, err
 	return d.defType(e.sc, e.def, depth)
 }
 
-// defType writes an anonymous type definition.
+// defType writes an anonymous type definition. Every byte it builds counts
+// against MaxText (inline text of a shared type is built once per use), so
+// the work stays linear in MaxText however the types are shared.
 func (d *decoder) defType(sc *scope, t *wasmbin.Type, depth int) (string, error) {
 	if depth >= MaxDepth {
 		return "", fmt.Errorf("types nested deeper than %d", MaxDepth)
 	}
-	if d.out.Len() > MaxText {
+	s, err := d.defTypeText(sc, t, depth)
+	if err != nil {
+		return "", err
+	}
+	if d.inline += len(s); d.inline > MaxText {
 		return "", errTooLarge
 	}
+	return s, nil
+}
+
+func (d *decoder) defTypeText(sc *scope, t *wasmbin.Type, depth int) (string, error) {
 	sub := func(vt wasmbin.ValType) (string, error) { return d.valType(sc, vt, depth+1) }
 	if s, ok := prims[t.Kind]; ok {
 		return s, nil
@@ -341,11 +351,7 @@ func (d *decoder) defType(sc *scope, t *wasmbin.Type, depth int) (string, error)
 			}
 			parts[i] = s
 		}
-		out := "tuple<" + strings.Join(parts, ", ") + ">"
-		if len(out) > MaxText {
-			return "", errTooLarge
-		}
-		return out, nil
+		return "tuple<" + strings.Join(parts, ", ") + ">", nil
 	case wasmbin.TypeMap:
 		k, err := sub(t.Elem)
 		if err != nil {

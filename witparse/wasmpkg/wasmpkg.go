@@ -94,6 +94,7 @@ type decoder struct {
 	out     *strings.Builder
 	pkg     string // "ns:name@version", from the first item
 	cur     string // the package being written (pkg, or a foreign one)
+	inline  int    // bytes of inline type text built so far
 	err     error
 	foreign []foreignImport
 }
