@@ -127,7 +127,7 @@ type loader struct {
 // the stubs of foreign packages .wasm files carry, each only when no
 // package of that name is there already.
 func (l *loader) depPackages() []*srcPackage {
-	out := append(l.wasmDeps, l.deps...)
+	out := append(append([]*srcPackage(nil), l.wasmDeps...), l.deps...)
 	if len(l.stubs) == 0 {
 		return out
 	}

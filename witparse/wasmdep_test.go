@@ -159,3 +159,15 @@ func TestWasmDepStubYieldsToWIT(t *testing.T) {
 		t.Errorf("the WIT package's output-stream is missing: the stub was used instead")
 	}
 }
+
+// TestWasmRoot loads the encoded package itself as PATH: it resolves as
+// the directory it was encoded from.
+func TestWasmRoot(t *testing.T) {
+	got := loadJSON(t, filepath.Join("testdata", "wasmdep", "root", "deps", "dep.wasm"))
+	want := loadJSON(t, filepath.Join("testdata", "wasmdep", "src"))
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Fatalf("the .wasm resolves differently from its source:\n%s\nwant:\n%s", g, w)
+	}
+}
