@@ -1,6 +1,7 @@
 package witparse
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/parser"
 	"github.com/wasifill/wasifill/witparse/token"
+	"github.com/wasifill/wasifill/witparse/wasmpkg"
 )
 
 // Options control loading.
@@ -86,7 +88,7 @@ func Load(path string, opts Options) (*Resolve, PackageID, error) {
 			err = l.loadDeps(filepath.Join(path, "deps"))
 		}
 	} else {
-		root, err = l.loadFiles(path, []string{path})
+		root, err = l.loadFile(path)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -95,7 +97,7 @@ func Load(path string, opts Options) (*Resolve, PackageID, error) {
 		l.errs.Sort()
 		return nil, 0, l.errs
 	}
-	return resolveAll(l.fset, l.deps, root, opts)
+	return resolveAll(l.fset, l.depPackages(), root, opts)
 }
 
 // LoadSource resolves WIT given as text, as if it were a file named name.
@@ -115,6 +117,31 @@ type loader struct {
 	fset *token.FileSet
 	errs token.ErrorList
 	deps []*srcPackage
+	// wasmDeps are the dependency packages read from .wasm files, and
+	// stubs the foreign packages they carry (just the types they use).
+	wasmDeps, stubs []*srcPackage
+}
+
+// depPackages is every dependency package: those from .wasm files first,
+// as wasm-tools merges them while it reads deps/, then the WIT ones, then
+// the stubs of foreign packages .wasm files carry, each only when no
+// package of that name is there already.
+func (l *loader) depPackages() []*srcPackage {
+	out := append(append([]*srcPackage(nil), l.wasmDeps...), l.deps...)
+	if len(l.stubs) == 0 {
+		return out
+	}
+	have := map[PackageName]bool{}
+	for _, p := range out {
+		have[p.name] = true
+	}
+	for _, p := range l.stubs {
+		if !have[p.name] {
+			have[p.name] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (l *loader) loadDir(dir string) ([]*srcPackage, error) {
@@ -143,11 +170,20 @@ func (l *loader) loadDeps(dir string) error {
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
 		var pkgs []*srcPackage
-		switch {
+		switch ext := filepath.Ext(e.Name()); {
 		case e.IsDir():
 			pkgs, err = l.loadDir(p)
-		case strings.HasSuffix(e.Name(), ".wit"):
-			pkgs, err = l.loadFiles(p, []string{p})
+		case ext == ".wit" || ext == ".wat":
+			pkgs, err = l.loadFile(p)
+		case ext == ".wasm":
+			pkgs, err = l.loadFile(p)
+			if n := len(pkgs); n > 0 {
+				// The last is the package itself, the others stand in
+				// for the foreign packages it uses.
+				l.wasmDeps = append(l.wasmDeps, pkgs[n-1])
+				l.stubs = append(l.stubs, pkgs[:n-1]...)
+			}
+			pkgs = nil
 		default:
 			continue
 		}
@@ -157,6 +193,34 @@ func (l *loader) loadDeps(dir string) error {
 		l.deps = append(l.deps, pkgs...)
 	}
 	return nil
+}
+
+// loadFile reads one file: WIT text, or a WIT package encoded as a
+// component (recognised by its preamble, as wasm-tools does), whose WIT is
+// parsed as if it were the file's text. A component in the text format is
+// refused with an error at the start of the file.
+func (l *loader) loadFile(path string) ([]*srcPackage, error) {
+	kind := safeio.WIT
+	if filepath.Ext(path) == ".wasm" {
+		kind = safeio.Wasm
+	}
+	b, err := safeio.ReadFile(path, kind)
+	if err != nil {
+		return nil, fmt.Errorf("loading WIT: %w", err)
+	}
+	switch {
+	case bytes.HasPrefix(b, []byte("\x00asm")):
+		text, err := wasmpkg.ToWIT(b)
+		if err != nil {
+			return nil, fmt.Errorf("loading WIT: %s: %w", path, err)
+		}
+		return l.parsed([]string{path}, [][]byte{text}, path)
+	case filepath.Ext(path) == ".wat":
+		f := l.fset.AddFile(path, b)
+		l.errs.Add(l.fset.NewError(f.Pos(0), "WIT packages in the component text format (.wat) are not supported; encode it as a binary .wasm (`wasm-tools parse`)"))
+		return nil, nil
+	}
+	return l.parsed([]string{path}, [][]byte{b}, path)
 }
 
 func (l *loader) loadFiles(where string, files []string) ([]*srcPackage, error) {

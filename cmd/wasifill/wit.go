@@ -22,7 +22,8 @@ func newWitCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wit [--json] [--features a,b] [--all-features] PATH",
 		Short: "Parse and resolve WIT; print the root package as WIT, or the whole resolve as JSON",
-		Long: "wit parses PATH (a .wit file, or a package directory with an optional deps/ folder),\n" +
+		Long: "wit parses PATH (a .wit file, a WIT package encoded as a .wasm component, or a package\n" +
+			"directory with an optional deps/ folder of packages: directories, .wit or .wasm files),\n" +
 			"resolves it like wasm-tools does, and prints the root package as WIT text. With --json it\n" +
 			"prints the whole resolve in the JSON form of `wasm-tools component wit -j`.\n" +
 			"Invalid input exits 1 with every error, each as path:line:col.",

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/wasifill/wasifill/gen"
@@ -30,7 +31,11 @@ import (
 //go:embed rt.rs invoke.rs handle.rs lib.rs.tmpl Cargo.toml.tmpl
 var files embed.FS
 
-var templates = template.Must(template.ParseFS(files, "lib.rs.tmpl", "Cargo.toml.tmpl"))
+// templates parses the embedded templates on first use (not at every
+// process's start-up).
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(files, "lib.rs.tmpl", "Cargo.toml.tmpl"))
+})
 
 // UnsupportedError is a WIT construct the generator does not handle yet.
 type UnsupportedError struct {
@@ -108,7 +113,7 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	out := map[string][]byte{}
 	for _, t := range []struct{ tmpl, file string }{{"lib.rs.tmpl", "lib.rs"}, {"Cargo.toml.tmpl", "Cargo.toml"}} {
 		var b bytes.Buffer
-		if err := templates.ExecuteTemplate(&b, t.tmpl, data); err != nil {
+		if err := templates().ExecuteTemplate(&b, t.tmpl, data); err != nil {
 			return nil, fmt.Errorf("gen rust: %s: %w", t.file, err)
 		}
 		out[t.file] = b.Bytes()

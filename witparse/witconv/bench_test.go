@@ -122,3 +122,35 @@ func BenchmarkLoadWASICold(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCLIStartup runs processes on the WASI tree: `wasifill wit
+// --json` and, for the start-up floor, `wasifill --help` and `wasifill
+// version`, beside a program that links only witparse (testdata/witjson).
+// Both binaries are built first; each op is one process, start to exit.
+func BenchmarkCLIStartup(b *testing.B) {
+	dir := wasiTree(b)
+	bin := b.TempDir()
+	wasifill, witjson := filepath.Join(bin, "wasifill"), filepath.Join(bin, "witjson")
+	for _, build := range [][]string{{wasifill, "../../cmd/wasifill"}, {witjson, "./testdata/witjson"}} {
+		if out, err := exec.Command("go", "build", "-o", build[0], build[1]).CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v: %s", build[1], err, out)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		argv []string
+	}{
+		{"witjson", []string{witjson, dir}},
+		{"wasifill-wit-json", []string{wasifill, "wit", "--json", dir}},
+		{"wasifill-help", []string{wasifill, "--help"}},
+		{"wasifill-version", []string{wasifill, "version"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if out, err := exec.Command(c.argv[0], c.argv[1:]...).CombinedOutput(); err != nil {
+					b.Fatalf("%v: %s", err, out)
+				}
+			}
+		})
+	}
+}

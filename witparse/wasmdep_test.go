@@ -1,0 +1,173 @@
+package witparse_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/witparse"
+	"github.com/wasifill/wasifill/witparse/token"
+	"github.com/wasifill/wasifill/witparse/wasmpkg"
+)
+
+// withoutDocs decodes JSON and drops every "docs" member (the encoded
+// package carries docs in a custom section this decoder does not read).
+func withoutDocs(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			delete(v, "docs")
+			for _, x := range v {
+				strip(x)
+			}
+		case []any:
+			for _, x := range v {
+				strip(x)
+			}
+		}
+	}
+	strip(v)
+	return v
+}
+
+func loadJSON(t *testing.T, dir string) any {
+	t.Helper()
+	r, _, err := witparse.Load(dir, witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := witparse.EncodeJSON(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return withoutDocs(t, b)
+}
+
+// TestWasmDep resolves a package whose dependency is a WIT package encoded
+// as a component by wasm-tools and checks that it resolves exactly as the
+// WIT the component was made from (with its foreign dependency, which the
+// component carries as a stub of the types it uses).
+func TestWasmDep(t *testing.T) {
+	root := filepath.Join("testdata", "wasmdep", "root")
+	fromText := t.TempDir()
+	for _, f := range []string{"main.wit", "deps/io/streams.wit"} {
+		from := filepath.Join(root, f)
+		if f != "main.wit" {
+			from = filepath.Join("testdata", "wasmdep", "src", f)
+		}
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(fromText, f)), 0o755)
+		if err := os.WriteFile(filepath.Join(fromText, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join("testdata", "wasmdep", "src", "dep.wit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fromText, "deps", "dep.wit"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, want := loadJSON(t, root), loadJSON(t, fromText)
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Fatalf("resolve with the .wasm dep differs from the WIT source:\n%s\nwant:\n%s", g, w)
+	}
+}
+
+// TestWatDepRefused checks that a text-format component dependency is
+// refused with a positioned error rather than read as WIT.
+func TestWatDepRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "deps"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.wit"), []byte("package a:a;\nworld w { import d:d/d; }\n"), 0o644)
+	wat := filepath.Join(dir, "deps", "d.wat")
+	os.WriteFile(wat, []byte("(component)\n"), 0o644)
+	_, _, err := witparse.Load(dir, witparse.Options{})
+	var list token.ErrorList
+	if !errors.As(err, &list) || len(list) != 1 {
+		t.Fatalf("want one positioned error, got %v", err)
+	}
+	if p := list[0].Pos; p.Filename != wat || p.Line != 1 || p.Column != 1 {
+		t.Errorf("error at %v, want %s:1:1", p, wat)
+	}
+	if !strings.Contains(list[0].Msg, "text format (.wat) are not supported") {
+		t.Errorf("message %q", list[0].Msg)
+	}
+}
+
+// TestWasmDepMalformed feeds every prefix of the encoded package and a
+// component that is not a package: each is an error, never a panic.
+func TestWasmDepMalformed(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "wasmdep", "root", "deps", "dep.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wasmpkg.ToWIT(b); err != nil {
+		t.Fatalf("whole package: %v", err)
+	}
+	for n := 0; n < len(b); n++ {
+		// A prefix ending between sections is a smaller valid package.
+		if _, err := wasmpkg.ToWIT(b[:n]); err == nil {
+			if _, derr := wasmbin.DecodeComponent(b[:n]); derr != nil {
+				t.Fatalf("prefix of %d bytes accepted, but it is not a component: %v", n, derr)
+			}
+		}
+	}
+	empty := []byte("\x00asm\x0d\x00\x01\x00")
+	if _, err := wasmpkg.ToWIT(empty); !errors.Is(err, wasmpkg.ErrNotPackage) {
+		t.Errorf("empty component: %v, want ErrNotPackage", err)
+	}
+}
+
+// TestWasmDepStubYieldsToWIT checks that a foreign package a .wasm
+// dependency carries gives way to a WIT package of the same name in deps/.
+func TestWasmDepStubYieldsToWIT(t *testing.T) {
+	dir := t.TempDir()
+	wasm, err := os.ReadFile(filepath.Join("testdata", "wasmdep", "root", "deps", "dep.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "deps"), 0o755)
+	os.WriteFile(filepath.Join(dir, "deps", "dep.wasm"), wasm, 0o644)
+	os.WriteFile(filepath.Join(dir, "deps", "io.wit"), []byte("package wasi:io@0.2.0;\ninterface streams {\n  resource input-stream;\n  resource output-stream;\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.wit"), []byte("package a:a;\nworld w { import my:dep/api@1.2.0; }\n"), 0o644)
+	r, _, err := witparse.Load(dir, witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := witparse.EncodeJSON(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"output-stream"`) {
+		t.Errorf("the WIT package's output-stream is missing: the stub was used instead")
+	}
+}
+
+// TestWasmRoot loads the encoded package itself as PATH: it resolves as
+// the directory it was encoded from.
+func TestWasmRoot(t *testing.T) {
+	got := loadJSON(t, filepath.Join("testdata", "wasmdep", "root", "deps", "dep.wasm"))
+	want := loadJSON(t, filepath.Join("testdata", "wasmdep", "src"))
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Fatalf("the .wasm resolves differently from its source:\n%s\nwant:\n%s", g, w)
+	}
+}
