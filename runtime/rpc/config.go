@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,25 @@ type FileConfig struct {
 type ComponentConfig struct {
 	Path    string   `yaml:"path"`
 	Timeout Duration `yaml:"timeout"`
+	// MaxInstances, MinInstances and Idle are the component's Lifecycle
+	// (0 or left out: the host's default).
+	MaxInstances int      `yaml:"max-instances"`
+	MinInstances int      `yaml:"min-instances"`
+	Idle         Duration `yaml:"idle"`
+}
+
+// lifecycle is the component's Lifecycle over the host's default.
+func (cc ComponentConfig) lifecycle(def Lifecycle) Lifecycle {
+	if cc.MaxInstances > 0 {
+		def.MaxInstances = cc.MaxInstances
+	}
+	if cc.MinInstances > 0 {
+		def.MinInstances = cc.MinInstances
+	}
+	if cc.Idle > 0 {
+		def.Idle = time.Duration(cc.Idle)
+	}
+	return def
 }
 
 // LinkConfig is one link of the file.
@@ -110,6 +130,10 @@ func (c *FileConfig) Validate() error {
 		if cc.Path == "" {
 			return fmt.Errorf("component %s has no path", name)
 		}
+		lc := Lifecycle{MaxInstances: cc.MaxInstances, MinInstances: cc.MinInstances, Idle: time.Duration(cc.Idle)}
+		if err := lc.validate(); err != nil {
+			return fmt.Errorf("component %s: %w", name, err)
+		}
 	}
 	for i, l := range c.Links {
 		if _, ok := c.Components[l.Target]; !ok && !c.RemoteTargets {
@@ -125,12 +149,20 @@ func (c *FileConfig) Validate() error {
 	return nil
 }
 
-// AddComponentFlag adds a component given as NAME=PATH[@TIMEOUT] (the
-// CLI's --component), a path relative to the working directory.
+// AddComponentFlag adds a component given as
+// NAME=PATH[@TIMEOUT][,KEY=VALUE]... (the CLI's --component), a path
+// relative to the working directory; the keys are the file's lifecycle
+// keys (max-instances, min-instances, idle), e.g.
+// kv=kv.wasm@300ms,max-instances=8,idle=30s.
 func (c *FileConfig) AddComponentFlag(s string) error {
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok || name == "" || rest == "" {
-		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT]", s)
+		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT][,KEY=VALUE]...", s)
+	}
+	var cc ComponentConfig
+	rest, err := cutLifecycle(rest, &cc)
+	if err != nil {
+		return fmt.Errorf("--component %q: %w", s, err)
 	}
 	path, timeout, err := cutTimeout(rest)
 	if err != nil {
@@ -143,8 +175,41 @@ func (c *FileConfig) AddComponentFlag(s string) error {
 	if err != nil {
 		return fmt.Errorf("--component %q: %w", s, err)
 	}
-	c.Components[name] = ComponentConfig{Path: abs, Timeout: timeout}
+	cc.Path, cc.Timeout = abs, timeout
+	c.Components[name] = cc
 	return nil
+}
+
+// cutLifecycle takes the ,KEY=VALUE options off the end of a
+// --component's PATH[@TIMEOUT] (a comma followed by anything else is
+// part of the path) into cc.
+func cutLifecycle(s string, cc *ComponentConfig) (string, error) {
+	for {
+		comma := strings.LastIndex(s, ",")
+		if comma < 0 {
+			return s, nil
+		}
+		key, val, _ := strings.Cut(s[comma+1:], "=")
+		var err error
+		switch key {
+		case "max-instances":
+			cc.MaxInstances, err = strconv.Atoi(val)
+		case "min-instances":
+			cc.MinInstances, err = strconv.Atoi(val)
+		case "idle":
+			var d time.Duration
+			if d, err = time.ParseDuration(val); err == nil && d < 0 {
+				err = fmt.Errorf("negative")
+			}
+			cc.Idle = Duration(d)
+		default:
+			return s, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s=%q: not a count (max-instances, min-instances) or a duration (idle)", key, val)
+		}
+		s = s[:comma]
+	}
 }
 
 // AddLinkFlag adds a link given as CALLER:INTERFACE=TARGET[@TIMEOUT] (the
@@ -214,7 +279,9 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 		if err != nil {
 			return nil, fmt.Errorf("component %s: %w", n, err)
 		}
-		h.AddComponent(n, compiled, time.Duration(cc.Timeout))
+		if err := h.AddComponentLifecycle(n, compiled, time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle)); err != nil {
+			return nil, err
+		}
 		out[n] = h.compiledOf(n) // pre-initialized, when it could be
 	}
 	for _, l := range c.Links {

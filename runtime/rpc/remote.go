@@ -128,7 +128,7 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 		if out, err = h.run(inv, t, req.Interface, req.Function, params); err == nil {
 			return out, nil
 		}
-		if inv.Err() != nil && inv.Err() != context.Canceled {
+		if inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 			d, from := inv.bound()
 			err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s on host %s serving %s stopped after %d ms (deadline %d ms after it started, set by %s)",
 				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}

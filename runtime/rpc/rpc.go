@@ -21,7 +21,6 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wasifill/wasifill/internal/rpcwit"
@@ -57,6 +56,9 @@ const (
 type Error struct {
 	Kind ErrorKind
 	Msg  string
+	// queuedOut: deadline-exceeded while waiting for an instance
+	// (Lifecycle.MaxInstances).
+	queuedOut bool
 }
 
 func (e *Error) Error() string {
@@ -109,6 +111,10 @@ type Config struct {
 	// invocation). An instance that trapped or was interrupted is never
 	// put back.
 	PoolSize int
+	// Lifecycle is the default lifecycle of component targets (max and
+	// min instances, idle keep-alive); AddComponentLifecycle sets one per
+	// component.
+	Lifecycle Lifecycle
 	// MaxDepth bounds how deeply invocations nest in one chain (a link
 	// cycle instantiates a fresh instance per hop): the invocation that
 	// would go deeper fails with denied (DefaultMaxDepth when zero).
@@ -139,6 +145,7 @@ type Host struct {
 	slots   chan struct{}
 	remote  Remote // reaches link targets not in this process (remote.go)
 	closed  bool
+	metrics *metrics
 }
 
 type target struct {
@@ -146,9 +153,8 @@ type target struct {
 	compiled   *runtime.Compiled
 	provider   Provider
 	timeout    time.Duration
-	idle       chan *runtime.Instance
-	preinitErr error       // why the component is not pre-initialized
-	refilling  atomic.Bool // a background refill is running (Config.Warm)
+	pool       *pool // a component's instances (lifecycle.go)
+	preinitErr error // why the component is not pre-initialized
 }
 
 type link struct {
@@ -172,8 +178,11 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
+	if err := cfg.Lifecycle.validate(); err != nil {
+		cfg.Lifecycle = Lifecycle{} // FileConfig.Validate reports it; a Go caller gets the defaults
+	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
-		slots: make(chan struct{}, cfg.MaxConcurrent)}
+		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: &metrics{}}
 	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
 	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
 	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
@@ -209,7 +218,18 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 // Config.MaxExecution), so call it once the runtime's host definitions
 // are in place.
 func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
-	t := &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
+	// The host's default lifecycle was checked by New.
+	_ = h.AddComponentLifecycle(name, c, timeout, h.cfg.Lifecycle)
+}
+
+// AddComponentLifecycle is AddComponent with the component's own
+// lifecycle (lifecycle.go); with MinInstances, they are started here. It
+// fails, adding nothing, when lc is out of range.
+func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout time.Duration, lc Lifecycle) error {
+	if err := lc.validate(); err != nil {
+		return fmt.Errorf("component %s: %w", name, err)
+	}
+	t := &target{name: name, compiled: c, timeout: timeout}
 	if !h.cfg.NoPreinitialize {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
 		pc, err := h.rt.Preinitialize(ctx, c)
@@ -220,12 +240,20 @@ func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Durat
 			t.compiled = pc
 		}
 	}
-	if h.cfg.Warm {
-		h.fill(t)
-	}
+	t.pool = newPool(h, name, t.compiled, lc)
+	t.pool.fill(h.cfg.MaxExecution)
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	old := h.targets[name]
 	h.targets[name] = t
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		t.pool.close(context.Background())
+	}
+	if old != nil && old.pool != nil {
+		old.pool.close(context.Background())
+	}
+	return nil
 }
 
 // PreinitializeError reports why component target name runs without a
@@ -245,45 +273,6 @@ func (h *Host) compiledOf(name string) *runtime.Compiled {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.targets[name].compiled
-}
-
-// fill instantiates t until its pool is full, outside any invocation
-// (each instantiation bounded by Config.MaxExecution).
-func (h *Host) fill(t *target) {
-	for len(t.idle) < cap(t.idle) {
-		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
-		inst, err := h.rt.Instantiate(ctx, t.compiled)
-		cancel()
-		if err != nil {
-			return // the invocation that needs one will report it
-		}
-		kept := false
-		h.mu.Lock() // Close drains the pool under the lock
-		if !h.closed {
-			select {
-			case t.idle <- inst:
-				kept = true
-			default:
-			}
-		}
-		h.mu.Unlock()
-		if !kept {
-			inst.Close(context.Background())
-			return
-		}
-	}
-}
-
-// refill fills t's pool in the background (one refill per target at a
-// time).
-func (h *Host) refill(t *target) {
-	if !h.cfg.Warm || !t.refilling.CompareAndSwap(false, true) {
-		return
-	}
-	go func() {
-		defer t.refilling.Store(false)
-		h.fill(t)
-	}()
 }
 
 // AddProvider makes a Go provider a target.
@@ -427,7 +416,7 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 		defer func() { <-h.slots }()
 	}
 	out, err := h.run(inv, t, iface, fn, params)
-	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
+	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 		// The deadline (this one or an enclosing one) ended it.
 		d, from := inv.bound()
 		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
@@ -443,29 +432,20 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 	if t.provider != nil {
 		return callProvider(ctx, t, iface, fn, params)
 	}
-	var inst *runtime.Instance
-	defer h.refill(t)
-	select {
-	case inst = <-t.idle:
-	default:
-		var err error
-		if inst, err = h.rt.Instantiate(ctx, t.compiled); err != nil {
-			return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
-		}
+	inst, err := t.pool.acquire(ctx)
+	if err != nil {
+		return nil, err
 	}
+	defer t.pool.refill() // Config.Warm: replace what was taken
 	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
 	if err != nil || ctx.Err() != nil {
-		inst.Close(context.Background()) // trapped or interrupted: never reused
+		t.pool.release(inst, false) // trapped or interrupted: never reused
 		if err == nil {
 			err = ctx.Err()
 		}
 		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
 	}
-	select {
-	case t.idle <- inst:
-	default:
-		inst.Close(context.Background())
-	}
+	t.pool.release(inst, true)
 	r, ok := out[0].(value.Result)
 	if !ok {
 		return nil, &Error{Kind: Decode, Msg: t.name + ": handle returned no result"}
@@ -522,16 +502,8 @@ func (h *Host) Close(ctx context.Context) {
 	defer h.mu.Unlock()
 	h.closed = true
 	for _, t := range h.targets {
-		if t.idle == nil {
-			continue
-		}
-		for drained := false; !drained; {
-			select {
-			case inst := <-t.idle:
-				inst.Close(ctx)
-			default:
-				drained = true
-			}
+		if t.pool != nil {
+			t.pool.close(ctx)
 		}
 	}
 }
