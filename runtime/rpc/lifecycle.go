@@ -117,6 +117,7 @@ func (p *pool) acquire(ctx context.Context) (*runtime.Instance, error) {
 		p.idle = p.idle[:n-1]
 		p.busy++
 		p.mu.Unlock()
+		p.m.queueWaited(0)
 		p.m.gauges(p)
 		return inst, nil
 	}
@@ -124,6 +125,7 @@ func (p *pool) acquire(ctx context.Context) (*runtime.Instance, error) {
 		p.live++
 		p.busy++
 		p.mu.Unlock()
+		p.m.queueWaited(0)
 		return p.start(ctx)
 	}
 	w := &waiter{ch: make(chan *runtime.Instance, 1)}
@@ -132,7 +134,7 @@ func (p *pool) acquire(ctx context.Context) (*runtime.Instance, error) {
 	began := time.Now()
 	select {
 	case inst := <-w.ch:
-		p.m.queueWait(time.Since(began))
+		p.m.queueWaited(time.Since(began))
 		if inst == nil {
 			return p.start(ctx)
 		}
@@ -140,7 +142,7 @@ func (p *pool) acquire(ctx context.Context) (*runtime.Instance, error) {
 		return inst, nil
 	case <-ctx.Done():
 	}
-	p.m.queueWait(time.Since(began))
+	p.m.queueWaited(time.Since(began))
 	p.mu.Lock()
 	removed := p.removeWaiter(w)
 	p.mu.Unlock()

@@ -107,9 +107,17 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 	h.mu.Lock()
 	t := h.targets[req.Target]
 	h.mu.Unlock()
-	if t == nil {
+	if t == nil { // not counted: a name from the network is no label
 		return nil, &RemoteError{Err: &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s on host %s", req.Target, host)}}
 	}
+	cm, start := h.metrics.call(t.name, req.Interface, req.Function), time.Now()
+	out, err := h.serveRemote(ctx, t, host, req, params)
+	h.metrics.done(cm, start, err)
+	return out, err
+}
+
+// serveRemote is ServeRemote once the target is known.
+func (h *Host) serveRemote(ctx context.Context, t *target, host string, req RemoteRequest, params []byte) ([]byte, error) {
 	call := req.Interface + "#" + req.Function
 	if req.Depth >= h.cfg.MaxDepth {
 		return nil, &RemoteError{Err: &Error{Kind: Denied, Msg: fmt.Sprintf("%s to %s on host %s: invocations nest deeper than %d (the maximum depth)", call, t.name, host, h.cfg.MaxDepth)}}

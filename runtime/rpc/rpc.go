@@ -182,7 +182,7 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 		cfg.Lifecycle = Lifecycle{} // FileConfig.Validate reports it; a Go caller gets the defaults
 	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
-		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: &metrics{}}
+		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: newMetrics()}
 	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
 	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
 	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
@@ -199,9 +199,13 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 			if inv == nil {
 				return []value.Value{value.Err((&Error{Kind: Denied, Msg: "no invocation to extend"}).value())}, nil
 			}
-			left, refused := inv.extend(extension(args[0].(uint64)))
+			ms := args[0].(uint64)
+			left, refused := inv.extend(extension(ms))
 			if refused != "" {
 				return []value.Value{value.Err((&Error{Kind: Denied, Msg: refused}).value())}, nil
+			}
+			if ms > 0 {
+				h.metrics.component(inv.target).extensions.Inc()
 			}
 			return []value.Value{value.Ok(uint64(left / time.Millisecond))}, nil
 		},
@@ -396,8 +400,16 @@ func describeCaller(caller string) string {
 	return caller
 }
 
-// serve runs one invocation on t under its deadline.
+// serve runs one invocation on t under its deadline, and counts it.
 func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
+	cm, start := h.metrics.call(t.name, iface, fn), time.Now()
+	out, err := h.serveCounted(ctx, t, linkTimeout, iface, fn, params)
+	h.metrics.done(cm, start, err)
+	return out, err
+}
+
+// serveCounted is serve but for the metrics.
+func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
 	b := h.bounds(ctx, t, linkTimeout)
 	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
