@@ -134,6 +134,7 @@ func (h *Host) serveRemote(ctx context.Context, t *target, host string, req Remo
 		defer func() { <-h.slots }()
 		var out []byte
 		if out, err = h.run(inv, t, req.Interface, req.Function, params); err == nil {
+			h.logDone(ctx, inv, req.Interface, req.Function, nil)
 			return out, nil
 		}
 		if inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
@@ -143,6 +144,7 @@ func (h *Host) serveRemote(ctx context.Context, t *target, host string, req Remo
 		}
 	}
 	inv.recordFailure(err)
+	h.logDone(ctx, inv, req.Interface, req.Function, err)
 	inv.mu.Lock()
 	hops := append([]Hop(nil), inv.failed...)
 	inv.mu.Unlock()

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	goruntime "runtime"
 	"sync"
 	"time"
@@ -129,6 +130,10 @@ type Config struct {
 	// (runtime.Preinitialize; a component whose initialization cannot be
 	// captured is instantiated normally).
 	NoPreinitialize bool
+	// Logger gets one line per failed invocation entering the host (from
+	// outside or from another host), with its chain, at warn level, and
+	// one per successful one at debug level (nil: no logs).
+	Logger *slog.Logger
 }
 
 // DefaultMaxDepth is the nesting depth of a call chain allowed by default.
@@ -436,6 +441,9 @@ func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Dur
 	}
 	if err != nil {
 		inv.recordFailure(err)
+	}
+	if entry {
+		h.logDone(ctx, inv, iface, fn, err)
 	}
 	return out, err
 }
