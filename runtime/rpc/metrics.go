@@ -19,6 +19,7 @@ const (
 	metricStarts      = "wasifill_instance_starts_total"
 	metricQueueWait   = "wasifill_queue_wait_seconds"
 	metricExtensions  = "wasifill_deadline_extensions_total"
+	metricSlow        = "wasifill_invocation_slow_total"
 )
 
 // OutcomeOK and OutcomeQueuedOut are the outcome label of an invocation
@@ -47,6 +48,7 @@ type metrics struct {
 	starts      *prometheus.CounterVec
 	queueWait   *prometheus.HistogramVec
 	extensions  *prometheus.CounterVec
+	slow        *prometheus.CounterVec
 
 	mu         sync.RWMutex
 	components map[string]*componentMetrics
@@ -68,6 +70,8 @@ type componentMetrics struct {
 type callMetrics struct {
 	ok       prometheus.Counter
 	duration prometheus.Observer
+	slow     prometheus.Counter
+	typical  quantile // slow.go
 	key      callKey
 }
 
@@ -92,10 +96,13 @@ func newMetrics() *metrics {
 		extensions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricExtensions,
 			Help: "Deadline extensions granted to guests (wasifill:rpc/deadline extend)."},
 			[]string{"component"}),
+		slow: prometheus.NewCounterVec(prometheus.CounterOpts{Name: metricSlow,
+			Help: "Invocations still running past k times the p99 of their function's recent successful ones (the slow-call guardrail)."},
+			[]string{"component", "interface", "function"}),
 		components: map[string]*componentMetrics{},
 		calls:      map[callKey]*callMetrics{},
 	}
-	m.reg.MustRegister(m.invocations, m.duration, m.instances, m.starts, m.queueWait, m.extensions)
+	m.reg.MustRegister(m.invocations, m.duration, m.instances, m.starts, m.queueWait, m.extensions, m.slow)
 	return m
 }
 
@@ -149,7 +156,8 @@ func (m *metrics) call(component, iface, fn string) *callMetrics {
 	cm.calls++
 	c = &callMetrics{key: k,
 		ok:       m.invocations.WithLabelValues(k.component, k.iface, k.fn, OutcomeOK),
-		duration: m.duration.WithLabelValues(k.component, k.iface, k.fn)}
+		duration: m.duration.WithLabelValues(k.component, k.iface, k.fn),
+		slow:     m.slow.WithLabelValues(k.component, k.iface, k.fn)}
 	m.calls[k] = c
 	return c
 }

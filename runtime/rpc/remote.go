@@ -111,7 +111,9 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 		return nil, &RemoteError{Err: &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s on host %s", req.Target, host)}}
 	}
 	cm, start := h.metrics.call(t.name, req.Interface, req.Function), time.Now()
+	watch := h.watchSlow(ctx, cm, start)
 	out, err := h.serveRemote(ctx, t, host, req, params)
+	doneSlow(cm, watch, start, err)
 	h.metrics.done(cm, start, err)
 	return out, err
 }

@@ -134,6 +134,14 @@ type Config struct {
 	// outside or from another host), with its chain, at warn level, and
 	// one per successful one at debug level (nil: no logs).
 	Logger *slog.Logger
+	// SlowFactor is the slow-call guardrail's k: an invocation still
+	// running past k × the p99 of its function's recent successful ones
+	// (and past SlowFloor) is logged and counted as slow
+	// (DefaultSlowFactor when zero; negative: off).
+	SlowFactor int
+	// SlowFloor is the shortest time an invocation runs before it can be
+	// slow (DefaultSlowFloor when zero).
+	SlowFloor time.Duration
 }
 
 // DefaultMaxDepth is the nesting depth of a call chain allowed by default.
@@ -179,6 +187,12 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = 4 * goruntime.GOMAXPROCS(0)
+	}
+	if cfg.SlowFactor == 0 {
+		cfg.SlowFactor = DefaultSlowFactor
+	}
+	if cfg.SlowFloor <= 0 {
+		cfg.SlowFloor = DefaultSlowFloor
 	}
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = DefaultMaxDepth
@@ -408,7 +422,9 @@ func describeCaller(caller string) string {
 // serve runs one invocation on t under its deadline, and counts it.
 func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
 	cm, start := h.metrics.call(t.name, iface, fn), time.Now()
+	watch := h.watchSlow(ctx, cm, start)
 	out, err := h.serveCounted(ctx, t, linkTimeout, iface, fn, params)
+	doneSlow(cm, watch, start, err)
 	h.metrics.done(cm, start, err)
 	return out, err
 }
