@@ -40,6 +40,15 @@ const (
 	Types     = rpcwit.Types
 )
 
+// The interfaces of version 0.2.0 of the contract (transport.send added);
+// a component may export either version of the handler.
+const (
+	Transport02 = rpcwit.Transport02
+	Handler02   = rpcwit.Handler02
+	Deadline02  = rpcwit.Deadline02
+	Types02     = rpcwit.Types02
+)
+
 // ErrorKind is a case of rpc-error.
 type ErrorKind uint32
 
@@ -159,6 +168,10 @@ type Host struct {
 	remote  Remote // reaches link targets not in this process (remote.go)
 	closed  bool
 	metrics *metrics
+	// sendSlots bounds the sends in flight (send.go); sends tracks them
+	// for Close.
+	sendSlots chan struct{}
+	sends     sync.WaitGroup
 }
 
 type target struct {
@@ -166,7 +179,8 @@ type target struct {
 	compiled   *runtime.Compiled
 	provider   Provider
 	timeout    time.Duration
-	pool       *pool // a component's instances (lifecycle.go)
+	pool       *pool  // a component's instances (lifecycle.go)
+	handle     string // the handler export: either version's handle
 	preinitErr error // why the component is not pre-initialized
 }
 
@@ -202,9 +216,7 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
 		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: newMetrics()}
-	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
-	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
-	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
+	deadline := map[string]runtime.HostFunc{
 		"remaining-ms": func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
 			inv := invocationOf(ctx)
 			if inv == nil {
@@ -228,7 +240,15 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 			}
 			return []value.Value{value.Ok(uint64(left / time.Millisecond))}, nil
 		},
-	})
+	}
+	// Both versions of the contract: 0.2.0 adds transport.send (send.go).
+	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {Types02, Transport02, Deadline02}} {
+		rt.DefineInstance(v.types, map[string]runtime.HostFunc{})
+		rt.DefineInstance(v.deadline, deadline)
+	}
+	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
+	rt.DefineInstance(Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
+	h.sendSlots = make(chan struct{}, maxSendsPerSlot*cfg.MaxConcurrent)
 	return h
 }
 
@@ -252,7 +272,12 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 	if err := lc.validate(); err != nil {
 		return fmt.Errorf("component %s: %w", name, err)
 	}
-	t := &target{name: name, compiled: c, timeout: timeout}
+	t := &target{name: name, compiled: c, timeout: timeout, handle: Handler + "#handle"}
+	for _, e := range c.Type().Exports {
+		if e.Name == Handler02 {
+			t.handle = Handler02 + "#handle"
+		}
+	}
 	if !h.cfg.NoPreinitialize {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
 		pc, err := h.rt.Preinitialize(ctx, c)
@@ -320,28 +345,31 @@ func (h *Host) Link(caller, iface, target string, timeout time.Duration) {
 // from outside any component): it goes to what caller is linked to for
 // iface.
 func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []byte) ([]byte, error) {
-	h.mu.Lock()
-	l, ok := h.links[caller][iface]
-	var t *target
-	if ok {
-		t = h.targets[l.target]
+	l, t, err := h.route(caller, iface)
+	if err != nil {
+		return nil, err
 	}
-	served := false
-	for _, links := range h.links {
-		if _, ok := links[iface]; ok {
-			served = true
-		}
-	}
-	h.mu.Unlock()
-	switch {
-	case !ok && served:
-		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
-	case !ok:
-		return nil, &Error{Kind: NotFound, Msg: iface}
-	case t == nil: // not in this process: on the lattice, if h has one (remote.go)
+	if t == nil { // not in this process: on the lattice, if h has one (remote.go)
 		return h.invokeRemote(ctx, caller, l, iface, fn, params)
 	}
 	return h.serve(ctx, t, l.timeout, iface, fn, params)
+}
+
+// route finds what caller's link for iface reaches: a target of h, or
+// nil for one on the lattice.
+func (h *Host) route(caller, iface string) (link, *target, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l, ok := h.links[caller][iface]
+	if ok {
+		return l, h.targets[l.target], nil
+	}
+	for _, links := range h.links {
+		if _, ok := links[iface]; ok {
+			return l, nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
+		}
+	}
+	return l, nil, &Error{Kind: NotFound, Msg: iface}
 }
 
 // Call invokes target directly (an entry point: `wasifill call` with a
@@ -436,11 +464,16 @@ func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Dur
 		return nil, &Error{Kind: DeadlineExceeded}
 	}
 	parent := invocationOf(ctx)
-	if parent != nil && parent.depth >= h.cfg.MaxDepth {
+	depth := sentDepth(ctx) // a send starts a chain of its own, at its sender's depth
+	if parent != nil {
+		depth = parent.depth + 1
+	}
+	if depth > h.cfg.MaxDepth {
 		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s#%s to %s: invocations nest deeper than %d (the maximum depth)", iface, fn, t.name, h.cfg.MaxDepth)}
 	}
 	entry := parent == nil
 	inv := newInvocation(ctx, t.name, iface+"#"+fn, b)
+	inv.depth = depth
 	defer inv.release()
 	if entry {
 		if err := h.admit(inv); err != nil {
@@ -473,7 +506,7 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 		return nil, err
 	}
 	defer t.pool.refill() // Config.Warm: replace what was taken
-	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
+	out, err := inst.Call(ctx, t.handle, iface, fn, params)
 	if err != nil || ctx.Err() != nil {
 		t.pool.release(inst, false) // trapped or interrupted: never reused
 		if err == nil {
@@ -531,12 +564,15 @@ func (h *Host) invokeFunc(ctx context.Context, args []value.Value) ([]value.Valu
 	return []value.Value{value.Ok(out)}, nil
 }
 
-// Close closes the idle instances the host keeps (and stops keeping
-// pools warm).
+// Close refuses new sends, waits for those in flight (until ctx ends),
+// closes the idle instances the host keeps and stops keeping pools warm.
 func (h *Host) Close(ctx context.Context) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.closed = true
+	h.mu.Unlock()
+	h.waitSends(ctx)
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	for _, t := range h.targets {
 		if t.pool != nil {
 			t.pool.close(ctx)
