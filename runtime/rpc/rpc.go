@@ -181,7 +181,7 @@ type target struct {
 	timeout    time.Duration
 	pool       *pool  // a component's instances (lifecycle.go)
 	handle     string // the handler export: either version's handle
-	preinitErr error // why the component is not pre-initialized
+	preinitErr error  // why the component is not pre-initialized
 }
 
 type link struct {
