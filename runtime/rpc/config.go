@@ -157,7 +157,7 @@ func (c *FileConfig) Validate() error {
 func (c *FileConfig) AddComponentFlag(s string) error {
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok || name == "" || rest == "" {
-		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT][,KEY=VALUE]...", s)
+		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT][,KEY=VALUE]*", s)
 	}
 	var cc ComponentConfig
 	rest, err := cutLifecycle(rest, &cc)
