@@ -25,6 +25,9 @@ type FileConfig struct {
 	MaxExecution Duration `yaml:"max-execution"`
 	// MaxDepth bounds how deeply invocations nest (Config.MaxDepth).
 	MaxDepth int `yaml:"max-depth"`
+	// MaxInstances bounds the instances of all components together
+	// (Config.MaxInstances).
+	MaxInstances int `yaml:"max-instances"`
 	// Components by name: a path (relative to the file) and a timeout.
 	Components map[string]ComponentConfig `yaml:"components"`
 	// Links: which target serves which interface for which caller.
@@ -125,6 +128,9 @@ func ParseConfig(path string) (*FileConfig, error) {
 func (c *FileConfig) Validate() error {
 	if c.MaxDepth < 0 {
 		return fmt.Errorf("max-depth %d is negative", c.MaxDepth)
+	}
+	if c.MaxInstances < 0 || c.MaxInstances > maxLifecycleInstances {
+		return fmt.Errorf("max-instances %d is not between 0 and %d", c.MaxInstances, maxLifecycleInstances)
 	}
 	for name, cc := range c.Components {
 		if cc.Path == "" {
@@ -251,6 +257,9 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 	}
 	if c.MaxDepth > 0 {
 		defaults.MaxDepth = c.MaxDepth
+	}
+	if c.MaxInstances > 0 {
+		defaults.MaxInstances = c.MaxInstances
 	}
 	return defaults
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wasifill/wasifill/runtime"
@@ -54,6 +55,8 @@ func (lc Lifecycle) validate() error {
 // against MaxInstances, and the invocations waiting for one, first come
 // first served.
 type pool struct {
+	h        *Host
+	budget   *hostBudget // nil: no host-wide bound
 	name     string
 	rt       *runtime.Runtime
 	compiled *runtime.Compiled
@@ -82,7 +85,7 @@ type idleInstance struct {
 type waiter struct{ ch chan *runtime.Instance }
 
 func newPool(h *Host, name string, c *runtime.Compiled, lc Lifecycle) *pool {
-	p := &pool{name: name, rt: h.rt, compiled: c, lc: lc, m: h.metrics.component(name)}
+	p := &pool{h: h, budget: h.budget, name: name, rt: h.rt, compiled: c, lc: lc, m: h.metrics.component(name)}
 	// Idle instances are kept up to max-instances, else Config.PoolSize,
 	// and at least min-instances.
 	// With a keep-alive but neither bound, up to Config.MaxConcurrent.
@@ -161,9 +164,14 @@ func (p *pool) acquire(ctx context.Context) (*runtime.Instance, error) {
 // start instantiates into a slot the caller holds (live and busy
 // counted), under ctx: a cold start.
 func (p *pool) start(ctx context.Context) (*runtime.Instance, error) {
+	if err := p.budget.take(ctx, p.h.reclaimIdle); err != nil {
+		p.release(nil, false)
+		return nil, err
+	}
 	p.m.started()
 	inst, err := p.rt.Instantiate(ctx, p.compiled)
 	if err != nil {
+		p.budget.put()
 		p.release(nil, false)
 		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", p.name, err)}
 	}
@@ -178,7 +186,10 @@ func (p *pool) start(ctx context.Context) (*runtime.Instance, error) {
 func (p *pool) release(inst *runtime.Instance, reusable bool) {
 	p.mu.Lock()
 	p.busy--
-	if reusable && inst != nil && !p.closed {
+	// While invocations of any component wait for a place in the host
+	// budget, an instance is closed rather than kept or handed on, so the
+	// places go round first come first served.
+	if reusable && inst != nil && !p.closed && !p.budget.contended() {
 		if w := p.popWaiter(); w != nil {
 			p.busy++
 			w.ch <- inst
@@ -204,7 +215,7 @@ func (p *pool) release(inst *runtime.Instance, reusable bool) {
 	p.mu.Unlock()
 	p.m.gauges(p)
 	if inst != nil {
-		inst.Close(context.Background())
+		p.closeInstance(context.Background(), inst)
 	}
 	p.refill()
 }
@@ -257,7 +268,7 @@ func (p *pool) reap() {
 	p.mu.Unlock()
 	p.m.gauges(p)
 	for _, inst := range closing {
-		inst.Close(context.Background())
+		p.closeInstance(context.Background(), inst)
 	}
 }
 
@@ -283,14 +294,16 @@ func (p *pool) fill(limit time.Duration) {
 		p.live++
 		p.busy++
 		p.mu.Unlock()
+		if !p.budget.tryTake() { // warm instances do not push others out
+			p.release(nil, false)
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), limit)
 		inst, err := p.rt.Instantiate(ctx, p.compiled)
 		cancel()
 		if err != nil {
-			p.mu.Lock()
-			p.live--
-			p.busy--
-			p.mu.Unlock()
+			p.budget.put()
+			p.release(nil, false)
 			return // the invocation that needs one will report it
 		}
 		p.release(inst, true)
@@ -332,7 +345,7 @@ func (p *pool) close(ctx context.Context) {
 	p.mu.Unlock()
 	p.m.gauges(p)
 	for _, x := range idle {
-		x.inst.Close(ctx)
+		p.closeInstance(ctx, x.inst)
 	}
 }
 
@@ -365,4 +378,108 @@ func (h *Host) Instances(name string) InstanceCounts {
 func isQueuedOut(err error) bool {
 	re, ok := err.(*Error)
 	return ok && re.queuedOut
+}
+
+// closeInstance closes one of the pool's instances and gives its place in
+// the host budget back.
+func (p *pool) closeInstance(ctx context.Context, inst *runtime.Instance) {
+	inst.Close(ctx)
+	p.budget.put()
+}
+
+// reclaimOne closes the pool's least recently used idle instance, if it
+// has one above MinInstances, reporting whether it did.
+func (p *pool) reclaimOne() bool {
+	p.mu.Lock()
+	if len(p.idle) == 0 || p.live <= p.lc.MinInstances {
+		p.mu.Unlock()
+		return false
+	}
+	inst := p.idle[0].inst
+	p.idle[0] = idleInstance{}
+	p.idle = p.idle[1:]
+	p.live--
+	p.mu.Unlock()
+	p.m.gauges(p)
+	p.closeInstance(context.Background(), inst)
+	return true
+}
+
+// hostBudget bounds the instances alive on a host, all components
+// together (Config.MaxInstances): each takes a place before it starts and
+// gives it back when it is closed.
+type hostBudget struct {
+	places  chan struct{}
+	waiting atomic.Int32 // invocations waiting for a place
+}
+
+// contended reports whether invocations wait for a place.
+func (b *hostBudget) contended() bool { return b != nil && b.waiting.Load() > 0 }
+
+func newHostBudget(n int) *hostBudget {
+	if n <= 0 {
+		return nil
+	}
+	return &hostBudget{places: make(chan struct{}, n)}
+}
+
+// tryTake takes a place if one is free.
+func (b *hostBudget) tryTake() bool {
+	if b == nil {
+		return true
+	}
+	select {
+	case b.places <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// take takes a place: a free one, one reclaim frees by closing an idle
+// instance of any component, or the first one given back before ctx ends
+// (else queued-out).
+func (b *hostBudget) take(ctx context.Context, reclaim func() bool) error {
+	for {
+		if b.tryTake() {
+			return nil
+		}
+		if !reclaim() {
+			break
+		}
+	}
+	b.waiting.Add(1)
+	defer b.waiting.Add(-1)
+	select {
+	case b.places <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return &Error{Kind: DeadlineExceeded, queuedOut: true,
+			Msg: fmt.Sprintf("no instance could start before the deadline (the host's %d instances are busy)", cap(b.places))}
+	}
+}
+
+func (b *hostBudget) put() {
+	if b != nil {
+		<-b.places
+	}
+}
+
+// reclaimIdle closes one idle instance (above its component's
+// MinInstances) of any component target, reporting whether it found one.
+func (h *Host) reclaimIdle() bool {
+	h.mu.Lock()
+	pools := make([]*pool, 0, len(h.targets))
+	for _, t := range h.targets {
+		if t.pool != nil {
+			pools = append(pools, t.pool)
+		}
+	}
+	h.mu.Unlock()
+	for _, p := range pools {
+		if p.reclaimOne() {
+			return true
+		}
+	}
+	return false
 }

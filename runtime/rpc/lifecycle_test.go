@@ -160,12 +160,15 @@ func TestLifecycleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	yml := filepath.Join(dir, "wasifill.yaml")
-	if err := os.WriteFile(yml, []byte("components:\n  echo:\n    path: echo.wasm\n    max-instances: 3\n    min-instances: 1\n    idle: 40ms\n"), 0o644); err != nil {
+	if err := os.WriteFile(yml, []byte("max-instances: 5\ncomponents:\n  echo:\n    path: echo.wasm\n    max-instances: 3\n    min-instances: 1\n    idle: 40ms\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	fc, err := rpc.LoadConfig(yml)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := fc.HostConfig(rpc.Config{}).MaxInstances; got != 5 {
+		t.Errorf("the file's max-instances = %d, want 5", got)
 	}
 	if got, want := fc.Components["echo"], (rpc.ComponentConfig{Path: "echo.wasm", MaxInstances: 3, MinInstances: 1, Idle: rpc.Duration(40 * time.Millisecond)}); got != want {
 		t.Errorf("file component = %+v, want %+v", got, want)

@@ -121,6 +121,13 @@ type Config struct {
 	// invocation). An instance that trapped or was interrupted is never
 	// put back.
 	PoolSize int
+	// MaxInstances bounds the instances alive on the host, all component
+	// targets together: an invocation that needs a new one when the
+	// budget is spent closes an idle instance of any component (above its
+	// MinInstances) or waits for one to close until its deadline
+	// (queued-out). 0: no bound. The runtime's memory budgets bound the
+	// memory of instances besides.
+	MaxInstances int
 	// Lifecycle is the default lifecycle of component targets (max and
 	// min instances, idle keep-alive); AddComponentLifecycle sets one per
 	// component.
@@ -172,6 +179,7 @@ type Host struct {
 	// for Close.
 	sendSlots chan struct{}
 	sends     sync.WaitGroup
+	budget    *hostBudget // Config.MaxInstances (lifecycle.go)
 }
 
 type target struct {
@@ -215,7 +223,8 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 		cfg.Lifecycle = Lifecycle{} // FileConfig.Validate reports it; a Go caller gets the defaults
 	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
-		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: newMetrics()}
+		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: newMetrics(),
+		budget: newHostBudget(cfg.MaxInstances)}
 	deadline := map[string]runtime.HostFunc{
 		"remaining-ms": func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
 			inv := invocationOf(ctx)
