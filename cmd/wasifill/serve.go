@@ -212,7 +212,7 @@ func (f *runFlags) serve(cmd *cobra.Command, ops *opsFlags) error {
 	<-ctx.Done()
 	stop()
 	if admin != nil {
-		admin.ready.Store(false) // draining: send no more
+		admin.ready.Store(false) // draining: /readyz turns traffic away
 	}
 	// In-flight invocations end by their deadlines, which MaxExecution caps.
 	drainCtx, cancel := context.WithTimeout(context.Background(), hc.MaxExecution+5*time.Second)

@@ -320,15 +320,12 @@ func (p *pool) refill() {
 	p.filling = true
 	p.mu.Unlock()
 	go func() {
-		p.fill(fillLimit)
+		p.fill(p.h.cfg.MaxExecution)
 		p.mu.Lock()
 		p.filling = false
 		p.mu.Unlock()
 	}()
 }
-
-// fillLimit bounds one background instantiation.
-const fillLimit = 30 * time.Second
 
 // close closes the idle instances and stops keeping any: instances in use
 // are closed when their invocations end.
