@@ -28,6 +28,10 @@ type FileConfig struct {
 	// MaxInstances bounds the instances of all components together
 	// (Config.MaxInstances).
 	MaxInstances int `yaml:"max-instances"`
+	// SlowFactor and SlowFloor set the slow-call guardrail
+	// (Config.SlowFactor, Config.SlowFloor; -1 turns it off).
+	SlowFactor int      `yaml:"slow-factor"`
+	SlowFloor  Duration `yaml:"slow-floor"`
 	// Components by name: a path (relative to the file) and a timeout.
 	Components map[string]ComponentConfig `yaml:"components"`
 	// Links: which target serves which interface for which caller.
@@ -128,6 +132,9 @@ func ParseConfig(path string) (*FileConfig, error) {
 func (c *FileConfig) Validate() error {
 	if c.MaxDepth < 0 {
 		return fmt.Errorf("max-depth %d is negative", c.MaxDepth)
+	}
+	if c.SlowFactor < -1 || c.SlowFactor > 1000 {
+		return fmt.Errorf("slow-factor %d is not between 1 and 1000 (or -1: off)", c.SlowFactor)
 	}
 	if c.MaxInstances < 0 || c.MaxInstances > maxLifecycleInstances {
 		return fmt.Errorf("max-instances %d is not between 0 and %d", c.MaxInstances, maxLifecycleInstances)
@@ -260,6 +267,12 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 	}
 	if c.MaxInstances > 0 {
 		defaults.MaxInstances = c.MaxInstances
+	}
+	if c.SlowFactor != 0 {
+		defaults.SlowFactor = c.SlowFactor
+	}
+	if c.SlowFloor > 0 {
+		defaults.SlowFloor = time.Duration(c.SlowFloor)
 	}
 	return defaults
 }

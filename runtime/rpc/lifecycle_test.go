@@ -160,15 +160,15 @@ func TestLifecycleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	yml := filepath.Join(dir, "wasifill.yaml")
-	if err := os.WriteFile(yml, []byte("max-instances: 5\ncomponents:\n  echo:\n    path: echo.wasm\n    max-instances: 3\n    min-instances: 1\n    idle: 40ms\n"), 0o644); err != nil {
+	if err := os.WriteFile(yml, []byte("max-instances: 5\nslow-factor: 6\nslow-floor: 20ms\ncomponents:\n  echo:\n    path: echo.wasm\n    max-instances: 3\n    min-instances: 1\n    idle: 40ms\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	fc, err := rpc.LoadConfig(yml)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fc.HostConfig(rpc.Config{}).MaxInstances; got != 5 {
-		t.Errorf("the file's max-instances = %d, want 5", got)
+	if hc := fc.HostConfig(rpc.Config{}); hc.MaxInstances != 5 || hc.SlowFactor != 6 || hc.SlowFloor != 20*time.Millisecond {
+		t.Errorf("the file's host keys = %d, %d, %v; want 5, 6, 20ms", hc.MaxInstances, hc.SlowFactor, hc.SlowFloor)
 	}
 	if got, want := fc.Components["echo"], (rpc.ComponentConfig{Path: "echo.wasm", MaxInstances: 3, MinInstances: 1, Idle: rpc.Duration(40 * time.Millisecond)}); got != want {
 		t.Errorf("file component = %+v, want %+v", got, want)
