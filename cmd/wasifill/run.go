@@ -56,7 +56,7 @@ func (f *runFlags) done() {
 func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 	f.cmd = cmd
 	cmd.Flags().StringVar(&f.config, "config", "", "wasifill.yaml: components, links and deadlines (then the first argument names a component)")
-	cmd.Flags().StringArrayVar(&f.components, "component", nil, "NAME=PATH[@TIMEOUT]: a component of the host, as in wasifill.yaml (repeatable)")
+	cmd.Flags().StringArrayVar(&f.components, "component", nil, "NAME=PATH[@TIMEOUT][,max-instances=N][,min-instances=N][,idle=D]: a component of the host, as in wasifill.yaml (repeatable; docs/operations.md)")
 	cmd.Flags().StringArrayVar(&f.links, "link", nil, "CALLER:INTERFACE=TARGET[@TIMEOUT]: a link, as in wasifill.yaml (repeatable)")
 	cmd.Flags().StringArrayVar(&f.env, "env", nil, "KEY=VALUE in the guest's environment (repeatable)")
 	cmd.Flags().StringArrayVar(&f.dirs, "dir", nil, "HOST[::GUEST]: grant the guest a host directory (repeatable; none by default)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"sort"
@@ -101,9 +100,10 @@ func (f *runFlags) leaveLattice() {
 
 func newServeCommand() *cobra.Command {
 	var f runFlags
+	var ops opsFlags
 	cmd := &cobra.Command{
 		Use: "serve [--config wasifill.yaml] [--component NAME=PATH[@TIMEOUT]]... [--link C:IFACE=T[@TIMEOUT]]... " +
-			"[--nats URL | --nats-listen HOST:PORT] [--lattice NAME]",
+			"[--nats URL | --nats-listen HOST:PORT] [--lattice NAME] [--admin HOST:PORT] [--log-format text|json] [--log-level LEVEL]",
 		Short: "Serve components' interfaces on a NATS lattice, deadlines crossing hosts",
 		Long: "serve runs the host's components (wasifill.yaml and/or --component) and serves each on the lattice as a\n" +
 			"NATS micro service (a queue group shared with every host serving the same name) until SIGINT or SIGTERM\n" +
@@ -111,20 +111,26 @@ func newServeCommand() *cobra.Command {
 			"then it drains: no new invocations, those in flight finish or reach their deadlines, and it exits 0.\n" +
 			"Without --nats it starts an embedded NATS server on --nats-listen, so one command is a working lattice.\n" +
 			"A link whose target is not a component of this host is reached over the lattice; links are enforced\n" +
-			"here, where the caller runs. See docs/lattice.md.",
+			"here, where the caller runs. See docs/lattice.md.\n" +
+			"--admin serves Prometheus /metrics, /healthz and /readyz; each failed invocation is logged with its chain\n" +
+			"(docs/operations.md).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return f.serve(cmd)
+			return f.serve(cmd, &ops)
 		},
 	}
 	f.add(cmd, 0)
 	f.nats.add(cmd, true)
+	ops.add(cmd)
 	return cmd
 }
 
 // serve is `wasifill serve`.
-func (f *runFlags) serve(cmd *cobra.Command) error {
-	log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+func (f *runFlags) serve(cmd *cobra.Command, ops *opsFlags) error {
+	log, err := ops.logger(cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
 	if f.nats.url != "" && cmd.Flags().Changed("nats-listen") {
 		return inputError("serve: --nats joins a server, --nats-listen starts one: give one of them")
 	}
@@ -143,9 +149,16 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 		return err
 	}
 	defer rt.Close(context.Background())
-	hc := f.hostConfig(fc.HostConfig(rpc.Config{}))
+	hc := f.hostConfig(fc.HostConfig(rpc.Config{Logger: log}))
 	h := rpc.New(rt, hc)
 	defer h.Close(context.Background())
+	var admin *adminServer
+	if ops.admin != "" {
+		if admin, err = startAdmin(ops.admin, h, log); err != nil {
+			return err
+		}
+		defer admin.close()
+	}
 	compiled, err := fc.Apply(ctx, rt, h)
 	if err != nil {
 		return inputError("serve: %s: %v", f.configName(), err)
@@ -162,6 +175,9 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 	l, err := f.nats.join(url, h)
 	if err != nil {
 		return err
+	}
+	if admin != nil {
+		admin.l.Store(l)
 	}
 	// Components that export wasifill:rpc/handler are served; the others
 	// (an app that only calls out) have nothing to serve.
@@ -186,10 +202,18 @@ func (f *runFlags) serve(cmd *cobra.Command) error {
 		}
 	}
 	embedded := srv != nil
-	log.Info("wasifill serve: ready", "lattice", f.nats.name, "host", l.HostName(), "nats", url, "embedded", embedded,
-		"components", names, "not-served", others)
+	attrs := []any{"lattice", f.nats.name, "host", l.HostName(), "nats", url, "embedded", embedded,
+		"components", names, "not-served", others}
+	if admin != nil {
+		admin.ready.Store(true)
+		attrs = append(attrs, "admin", admin.Addr())
+	}
+	log.Info("wasifill serve: ready", attrs...)
 	<-ctx.Done()
 	stop()
+	if admin != nil {
+		admin.ready.Store(false) // draining: /readyz turns traffic away
+	}
 	// In-flight invocations end by their deadlines, which MaxExecution caps.
 	drainCtx, cancel := context.WithTimeout(context.Background(), hc.MaxExecution+5*time.Second)
 	defer cancel()

@@ -26,6 +26,7 @@ type serveProc struct {
 	cmd   *exec.Cmd
 	lines chan string
 	nats  string // the URL from its ready line
+	ready string // its ready line
 }
 
 var natsURLRE = regexp.MustCompile(`nats=(nats://\S+)`)
@@ -69,6 +70,7 @@ func startServe(t *testing.T, args ...string) *serveProc {
 				t.Fatalf("serve %v ended before it was ready", args)
 			}
 			if strings.Contains(line, "wasifill serve: ready") {
+				p.ready = line
 				if m := natsURLRE.FindStringSubmatch(line); m != nil {
 					p.nats = m[1]
 				}
@@ -81,8 +83,9 @@ func startServe(t *testing.T, args ...string) *serveProc {
 	}
 }
 
-// stop sends SIGTERM and wants exit 0 after draining.
-func (p *serveProc) stop(t *testing.T) {
+// stop sends SIGTERM and wants exit 0 after draining; it returns the
+// lines logged after the ready line.
+func (p *serveProc) stop(t *testing.T) []string {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -97,6 +100,7 @@ func (p *serveProc) stop(t *testing.T) {
 	if !strings.Contains(strings.Join(rest, "\n"), "wasifill serve: draining") {
 		t.Errorf("serve did not say it drained: %q", rest)
 	}
+	return rest
 }
 
 // The kv example across processes: the store served by two `wasifill

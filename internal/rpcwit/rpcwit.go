@@ -22,3 +22,17 @@ const (
 // them (their indices are the wire discriminants). A fill maps an
 // rpc-error onto a function's own error case of the same name.
 var ErrorCases = [...]string{"deadline-exceeded", "not-found", "trap", "decode", "transport", "denied"}
+
+// WIT02 is version 0.2.0 of the contract: 0.1.0 with transport.send
+// (fire and forget). Hosts serve both versions.
+//
+//go:embed rpc-0.2.0.wit
+var WIT02 string
+
+// The interfaces of version 0.2.0.
+const (
+	Transport02 = "wasifill:rpc/transport@0.2.0"
+	Handler02   = "wasifill:rpc/handler@0.2.0"
+	Deadline02  = "wasifill:rpc/deadline@0.2.0"
+	Types02     = "wasifill:rpc/types@0.2.0"
+)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,13 @@ type FileConfig struct {
 	MaxExecution Duration `yaml:"max-execution"`
 	// MaxDepth bounds how deeply invocations nest (Config.MaxDepth).
 	MaxDepth int `yaml:"max-depth"`
+	// MaxInstances bounds the instances of all components together
+	// (Config.MaxInstances).
+	MaxInstances int `yaml:"max-instances"`
+	// SlowFactor and SlowFloor set the slow-call guardrail
+	// (Config.SlowFactor, Config.SlowFloor; -1 turns it off).
+	SlowFactor int      `yaml:"slow-factor"`
+	SlowFloor  Duration `yaml:"slow-floor"`
 	// Components by name: a path (relative to the file) and a timeout.
 	Components map[string]ComponentConfig `yaml:"components"`
 	// Links: which target serves which interface for which caller.
@@ -39,6 +47,25 @@ type FileConfig struct {
 type ComponentConfig struct {
 	Path    string   `yaml:"path"`
 	Timeout Duration `yaml:"timeout"`
+	// MaxInstances, MinInstances and Idle are the component's Lifecycle
+	// (0 or left out: the host's default).
+	MaxInstances int      `yaml:"max-instances"`
+	MinInstances int      `yaml:"min-instances"`
+	Idle         Duration `yaml:"idle"`
+}
+
+// lifecycle is the component's Lifecycle over the host's default.
+func (cc ComponentConfig) lifecycle(def Lifecycle) Lifecycle {
+	if cc.MaxInstances > 0 {
+		def.MaxInstances = cc.MaxInstances
+	}
+	if cc.MinInstances > 0 {
+		def.MinInstances = cc.MinInstances
+	}
+	if cc.Idle > 0 {
+		def.Idle = time.Duration(cc.Idle)
+	}
+	return def
 }
 
 // LinkConfig is one link of the file.
@@ -106,9 +133,19 @@ func (c *FileConfig) Validate() error {
 	if c.MaxDepth < 0 {
 		return fmt.Errorf("max-depth %d is negative", c.MaxDepth)
 	}
+	if c.SlowFactor < -1 || c.SlowFactor > 1000 {
+		return fmt.Errorf("slow-factor %d is not between 1 and 1000 (or -1: off)", c.SlowFactor)
+	}
+	if c.MaxInstances < 0 || c.MaxInstances > maxLifecycleInstances {
+		return fmt.Errorf("max-instances %d is not between 0 and %d", c.MaxInstances, maxLifecycleInstances)
+	}
 	for name, cc := range c.Components {
 		if cc.Path == "" {
 			return fmt.Errorf("component %s has no path", name)
+		}
+		lc := Lifecycle{MaxInstances: cc.MaxInstances, MinInstances: cc.MinInstances, Idle: time.Duration(cc.Idle)}
+		if err := lc.validate(); err != nil {
+			return fmt.Errorf("component %s: %w", name, err)
 		}
 	}
 	for i, l := range c.Links {
@@ -125,12 +162,20 @@ func (c *FileConfig) Validate() error {
 	return nil
 }
 
-// AddComponentFlag adds a component given as NAME=PATH[@TIMEOUT] (the
-// CLI's --component), a path relative to the working directory.
+// AddComponentFlag adds a component given as
+// NAME=PATH[@TIMEOUT][,KEY=VALUE]... (the CLI's --component), a path
+// relative to the working directory; the keys are the file's lifecycle
+// keys (max-instances, min-instances, idle), e.g.
+// kv=kv.wasm@300ms,max-instances=8,idle=30s.
 func (c *FileConfig) AddComponentFlag(s string) error {
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok || name == "" || rest == "" {
-		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT]", s)
+		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT][,KEY=VALUE]*", s)
+	}
+	var cc ComponentConfig
+	rest, err := cutLifecycle(rest, &cc)
+	if err != nil {
+		return fmt.Errorf("--component %q: %w", s, err)
 	}
 	path, timeout, err := cutTimeout(rest)
 	if err != nil {
@@ -143,8 +188,41 @@ func (c *FileConfig) AddComponentFlag(s string) error {
 	if err != nil {
 		return fmt.Errorf("--component %q: %w", s, err)
 	}
-	c.Components[name] = ComponentConfig{Path: abs, Timeout: timeout}
+	cc.Path, cc.Timeout = abs, timeout
+	c.Components[name] = cc
 	return nil
+}
+
+// cutLifecycle takes the ,KEY=VALUE options off the end of a
+// --component's PATH[@TIMEOUT] (a comma followed by anything else is
+// part of the path) into cc.
+func cutLifecycle(s string, cc *ComponentConfig) (string, error) {
+	for {
+		comma := strings.LastIndex(s, ",")
+		if comma < 0 {
+			return s, nil
+		}
+		key, val, _ := strings.Cut(s[comma+1:], "=")
+		var err error
+		switch key {
+		case "max-instances":
+			cc.MaxInstances, err = strconv.Atoi(val)
+		case "min-instances":
+			cc.MinInstances, err = strconv.Atoi(val)
+		case "idle":
+			var d time.Duration
+			if d, err = time.ParseDuration(val); err == nil && d < 0 {
+				err = fmt.Errorf("negative")
+			}
+			cc.Idle = Duration(d)
+		default:
+			return s, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s=%q: not a count (max-instances, min-instances) or a duration (idle)", key, val)
+		}
+		s = s[:comma]
+	}
 }
 
 // AddLinkFlag adds a link given as CALLER:INTERFACE=TARGET[@TIMEOUT] (the
@@ -187,6 +265,15 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 	if c.MaxDepth > 0 {
 		defaults.MaxDepth = c.MaxDepth
 	}
+	if c.MaxInstances > 0 {
+		defaults.MaxInstances = c.MaxInstances
+	}
+	if c.SlowFactor != 0 {
+		defaults.SlowFactor = c.SlowFactor
+	}
+	if c.SlowFloor > 0 {
+		defaults.SlowFloor = time.Duration(c.SlowFloor)
+	}
 	return defaults
 }
 
@@ -214,7 +301,9 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 		if err != nil {
 			return nil, fmt.Errorf("component %s: %w", n, err)
 		}
-		h.AddComponent(n, compiled, time.Duration(cc.Timeout))
+		if err := h.AddComponentLifecycle(n, compiled, time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle)); err != nil {
+			return nil, err
+		}
 		out[n] = h.compiledOf(n) // pre-initialized, when it could be
 	}
 	for _, l := range c.Links {

@@ -107,9 +107,19 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 	h.mu.Lock()
 	t := h.targets[req.Target]
 	h.mu.Unlock()
-	if t == nil {
+	if t == nil { // not counted: a name from the network is no label
 		return nil, &RemoteError{Err: &Error{Kind: NotFound, Msg: fmt.Sprintf("target %s on host %s", req.Target, host)}}
 	}
+	cm, start := h.metrics.call(t.name, req.Interface, req.Function), time.Now()
+	watch := h.watchSlow(ctx, cm, start)
+	out, err := h.serveRemote(ctx, t, host, req, params)
+	doneSlow(cm, watch, start, err)
+	h.metrics.done(cm, start, err)
+	return out, err
+}
+
+// serveRemote is ServeRemote once the target is known.
+func (h *Host) serveRemote(ctx context.Context, t *target, host string, req RemoteRequest, params []byte) ([]byte, error) {
 	call := req.Interface + "#" + req.Function
 	if req.Depth >= h.cfg.MaxDepth {
 		return nil, &RemoteError{Err: &Error{Kind: Denied, Msg: fmt.Sprintf("%s to %s on host %s: invocations nest deeper than %d (the maximum depth)", call, t.name, host, h.cfg.MaxDepth)}}
@@ -126,15 +136,17 @@ func (h *Host) ServeRemote(ctx context.Context, host string, req RemoteRequest, 
 		defer func() { <-h.slots }()
 		var out []byte
 		if out, err = h.run(inv, t, req.Interface, req.Function, params); err == nil {
+			h.logDone(ctx, inv, req.Interface, req.Function, nil)
 			return out, nil
 		}
-		if inv.Err() != nil && inv.Err() != context.Canceled {
+		if inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 			d, from := inv.bound()
 			err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s on host %s serving %s stopped after %d ms (deadline %d ms after it started, set by %s)",
 				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
 		}
 	}
 	inv.recordFailure(err)
+	h.logDone(ctx, inv, req.Interface, req.Function, err)
 	inv.mu.Lock()
 	hops := append([]Hop(nil), inv.failed...)
 	inv.mu.Unlock()

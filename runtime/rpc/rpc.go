@@ -19,9 +19,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	goruntime "runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wasifill/wasifill/internal/rpcwit"
@@ -38,6 +38,15 @@ const (
 	Handler   = rpcwit.Handler
 	Deadline  = rpcwit.Deadline
 	Types     = rpcwit.Types
+)
+
+// The interfaces of version 0.2.0 of the contract (transport.send added);
+// a component may export either version of the handler.
+const (
+	Transport02 = rpcwit.Transport02
+	Handler02   = rpcwit.Handler02
+	Deadline02  = rpcwit.Deadline02
+	Types02     = rpcwit.Types02
 )
 
 // ErrorKind is a case of rpc-error.
@@ -57,6 +66,9 @@ const (
 type Error struct {
 	Kind ErrorKind
 	Msg  string
+	// queuedOut: deadline-exceeded while waiting for an instance
+	// (Lifecycle.MaxInstances).
+	queuedOut bool
 }
 
 func (e *Error) Error() string {
@@ -109,6 +121,17 @@ type Config struct {
 	// invocation). An instance that trapped or was interrupted is never
 	// put back.
 	PoolSize int
+	// MaxInstances bounds the instances alive on the host, all component
+	// targets together: an invocation that needs a new one when the
+	// budget is spent closes an idle instance of any component (above its
+	// MinInstances) or waits for one to close until its deadline
+	// (queued-out). 0: no bound. The runtime's memory budgets bound the
+	// memory of instances besides.
+	MaxInstances int
+	// Lifecycle is the default lifecycle of component targets (max and
+	// min instances, idle keep-alive); AddComponentLifecycle sets one per
+	// component.
+	Lifecycle Lifecycle
 	// MaxDepth bounds how deeply invocations nest in one chain (a link
 	// cycle instantiates a fresh instance per hop): the invocation that
 	// would go deeper fails with denied (DefaultMaxDepth when zero).
@@ -123,6 +146,18 @@ type Config struct {
 	// (runtime.Preinitialize; a component whose initialization cannot be
 	// captured is instantiated normally).
 	NoPreinitialize bool
+	// Logger gets one line per failed invocation entering the host (from
+	// outside or from another host), with its chain, at warn level, and
+	// one per successful one at debug level (nil: no logs).
+	Logger *slog.Logger
+	// SlowFactor is the slow-call guardrail's k: an invocation still
+	// running past k × the p99 of its function's recent successful ones
+	// (and past SlowFloor) is logged and counted as slow
+	// (DefaultSlowFactor when zero; negative: off).
+	SlowFactor int
+	// SlowFloor is the shortest time an invocation runs before it can be
+	// slow (DefaultSlowFloor when zero).
+	SlowFloor time.Duration
 }
 
 // DefaultMaxDepth is the nesting depth of a call chain allowed by default.
@@ -139,6 +174,12 @@ type Host struct {
 	slots   chan struct{}
 	remote  Remote // reaches link targets not in this process (remote.go)
 	closed  bool
+	metrics *metrics
+	// sendSlots bounds the sends in flight (send.go); sends tracks them
+	// for Close.
+	sendSlots chan struct{}
+	sends     sync.WaitGroup
+	budget    *hostBudget // Config.MaxInstances (lifecycle.go)
 }
 
 type target struct {
@@ -146,9 +187,9 @@ type target struct {
 	compiled   *runtime.Compiled
 	provider   Provider
 	timeout    time.Duration
-	idle       chan *runtime.Instance
-	preinitErr error       // why the component is not pre-initialized
-	refilling  atomic.Bool // a background refill is running (Config.Warm)
+	pool       *pool  // a component's instances (lifecycle.go)
+	handle     string // the handler export: either version's handle
+	preinitErr error  // why the component is not pre-initialized
 }
 
 type link struct {
@@ -169,14 +210,22 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = 4 * goruntime.GOMAXPROCS(0)
 	}
+	if cfg.SlowFactor == 0 {
+		cfg.SlowFactor = DefaultSlowFactor
+	}
+	if cfg.SlowFloor <= 0 {
+		cfg.SlowFloor = DefaultSlowFloor
+	}
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
+	if err := cfg.Lifecycle.validate(); err != nil {
+		cfg.Lifecycle = Lifecycle{} // FileConfig.Validate reports it; a Go caller gets the defaults
+	}
 	h := &Host{rt: rt, cfg: cfg, targets: map[string]*target{}, links: map[string]map[string]link{},
-		slots: make(chan struct{}, cfg.MaxConcurrent)}
-	rt.DefineInstance(Types, map[string]runtime.HostFunc{})
-	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
-	rt.DefineInstance(Deadline, map[string]runtime.HostFunc{
+		slots: make(chan struct{}, cfg.MaxConcurrent), metrics: newMetrics(),
+		budget: newHostBudget(cfg.MaxInstances)}
+	deadline := map[string]runtime.HostFunc{
 		"remaining-ms": func(ctx context.Context, _ []value.Value) ([]value.Value, error) {
 			inv := invocationOf(ctx)
 			if inv == nil {
@@ -190,13 +239,25 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 			if inv == nil {
 				return []value.Value{value.Err((&Error{Kind: Denied, Msg: "no invocation to extend"}).value())}, nil
 			}
-			left, refused := inv.extend(extension(args[0].(uint64)))
+			ms := args[0].(uint64)
+			left, refused := inv.extend(extension(ms))
 			if refused != "" {
 				return []value.Value{value.Err((&Error{Kind: Denied, Msg: refused}).value())}, nil
 			}
+			if ms > 0 {
+				h.metrics.component(inv.target).extensions.Inc()
+			}
 			return []value.Value{value.Ok(uint64(left / time.Millisecond))}, nil
 		},
-	})
+	}
+	// Both versions of the contract: 0.2.0 adds transport.send (send.go).
+	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {Types02, Transport02, Deadline02}} {
+		rt.DefineInstance(v.types, map[string]runtime.HostFunc{})
+		rt.DefineInstance(v.deadline, deadline)
+	}
+	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
+	rt.DefineInstance(Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
+	h.sendSlots = make(chan struct{}, maxSendsPerSlot*cfg.MaxConcurrent)
 	return h
 }
 
@@ -209,7 +270,23 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 // Config.MaxExecution), so call it once the runtime's host definitions
 // are in place.
 func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Duration) {
-	t := &target{name: name, compiled: c, timeout: timeout, idle: make(chan *runtime.Instance, h.cfg.PoolSize)}
+	// The host's default lifecycle was checked by New.
+	_ = h.AddComponentLifecycle(name, c, timeout, h.cfg.Lifecycle)
+}
+
+// AddComponentLifecycle is AddComponent with the component's own
+// lifecycle (lifecycle.go); with MinInstances, they are started here. It
+// fails, adding nothing, when lc is out of range.
+func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout time.Duration, lc Lifecycle) error {
+	if err := lc.validate(); err != nil {
+		return fmt.Errorf("component %s: %w", name, err)
+	}
+	t := &target{name: name, compiled: c, timeout: timeout, handle: Handler + "#handle"}
+	for _, e := range c.Type().Exports {
+		if e.Name == Handler02 {
+			t.handle = Handler02 + "#handle"
+		}
+	}
 	if !h.cfg.NoPreinitialize {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
 		pc, err := h.rt.Preinitialize(ctx, c)
@@ -220,12 +297,20 @@ func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Durat
 			t.compiled = pc
 		}
 	}
-	if h.cfg.Warm {
-		h.fill(t)
-	}
+	t.pool = newPool(h, name, t.compiled, lc)
+	t.pool.fill(h.cfg.MaxExecution)
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	old := h.targets[name]
 	h.targets[name] = t
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		t.pool.close(context.Background())
+	}
+	if old != nil && old.pool != nil {
+		old.pool.close(context.Background())
+	}
+	return nil
 }
 
 // PreinitializeError reports why component target name runs without a
@@ -245,45 +330,6 @@ func (h *Host) compiledOf(name string) *runtime.Compiled {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.targets[name].compiled
-}
-
-// fill instantiates t until its pool is full, outside any invocation
-// (each instantiation bounded by Config.MaxExecution).
-func (h *Host) fill(t *target) {
-	for len(t.idle) < cap(t.idle) {
-		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.MaxExecution)
-		inst, err := h.rt.Instantiate(ctx, t.compiled)
-		cancel()
-		if err != nil {
-			return // the invocation that needs one will report it
-		}
-		kept := false
-		h.mu.Lock() // Close drains the pool under the lock
-		if !h.closed {
-			select {
-			case t.idle <- inst:
-				kept = true
-			default:
-			}
-		}
-		h.mu.Unlock()
-		if !kept {
-			inst.Close(context.Background())
-			return
-		}
-	}
-}
-
-// refill fills t's pool in the background (one refill per target at a
-// time).
-func (h *Host) refill(t *target) {
-	if !h.cfg.Warm || !t.refilling.CompareAndSwap(false, true) {
-		return
-	}
-	go func() {
-		defer t.refilling.Store(false)
-		h.fill(t)
-	}()
 }
 
 // AddProvider makes a Go provider a target.
@@ -308,28 +354,31 @@ func (h *Host) Link(caller, iface, target string, timeout time.Duration) {
 // from outside any component): it goes to what caller is linked to for
 // iface.
 func (h *Host) Invoke(ctx context.Context, caller, iface, fn string, params []byte) ([]byte, error) {
-	h.mu.Lock()
-	l, ok := h.links[caller][iface]
-	var t *target
-	if ok {
-		t = h.targets[l.target]
+	l, t, err := h.route(caller, iface)
+	if err != nil {
+		return nil, err
 	}
-	served := false
-	for _, links := range h.links {
-		if _, ok := links[iface]; ok {
-			served = true
-		}
-	}
-	h.mu.Unlock()
-	switch {
-	case !ok && served:
-		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
-	case !ok:
-		return nil, &Error{Kind: NotFound, Msg: iface}
-	case t == nil: // not in this process: on the lattice, if h has one (remote.go)
+	if t == nil { // not in this process: on the lattice, if h has one (remote.go)
 		return h.invokeRemote(ctx, caller, l, iface, fn, params)
 	}
 	return h.serve(ctx, t, l.timeout, iface, fn, params)
+}
+
+// route finds what caller's link for iface reaches: a target of h, or
+// nil for one on the lattice.
+func (h *Host) route(caller, iface string) (link, *target, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l, ok := h.links[caller][iface]
+	if ok {
+		return l, h.targets[l.target], nil
+	}
+	for _, links := range h.links {
+		if _, ok := links[iface]; ok {
+			return l, nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s is not linked to %s", describeCaller(caller), iface)}
+		}
+	}
+	return l, nil, &Error{Kind: NotFound, Msg: iface}
 }
 
 // Call invokes target directly (an entry point: `wasifill call` with a
@@ -407,18 +456,33 @@ func describeCaller(caller string) string {
 	return caller
 }
 
-// serve runs one invocation on t under its deadline.
+// serve runs one invocation on t under its deadline, and counts it.
 func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
+	cm, start := h.metrics.call(t.name, iface, fn), time.Now()
+	watch := h.watchSlow(ctx, cm, start)
+	out, err := h.serveCounted(ctx, t, linkTimeout, iface, fn, params)
+	doneSlow(cm, watch, start, err)
+	h.metrics.done(cm, start, err)
+	return out, err
+}
+
+// serveCounted is serve but for the metrics.
+func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Duration, iface, fn string, params []byte) ([]byte, error) {
 	b := h.bounds(ctx, t, linkTimeout)
 	if !b.start.Before(b.deadline) || ctx.Err() != nil {
 		return nil, &Error{Kind: DeadlineExceeded}
 	}
 	parent := invocationOf(ctx)
-	if parent != nil && parent.depth >= h.cfg.MaxDepth {
+	depth := sentDepth(ctx) // a send starts a chain of its own, at its sender's depth
+	if parent != nil {
+		depth = parent.depth + 1
+	}
+	if depth > h.cfg.MaxDepth {
 		return nil, &Error{Kind: Denied, Msg: fmt.Sprintf("%s#%s to %s: invocations nest deeper than %d (the maximum depth)", iface, fn, t.name, h.cfg.MaxDepth)}
 	}
 	entry := parent == nil
 	inv := newInvocation(ctx, t.name, iface+"#"+fn, b)
+	inv.depth = depth
 	defer inv.release()
 	if entry {
 		if err := h.admit(inv); err != nil {
@@ -427,7 +491,7 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 		defer func() { <-h.slots }()
 	}
 	out, err := h.run(inv, t, iface, fn, params)
-	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled {
+	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 		// The deadline (this one or an enclosing one) ended it.
 		d, from := inv.bound()
 		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
@@ -436,6 +500,9 @@ func (h *Host) serve(ctx context.Context, t *target, linkTimeout time.Duration, 
 	if err != nil {
 		inv.recordFailure(err)
 	}
+	if entry {
+		h.logDone(ctx, inv, iface, fn, err)
+	}
 	return out, err
 }
 
@@ -443,29 +510,20 @@ func (h *Host) run(ctx context.Context, t *target, iface, fn string, params []by
 	if t.provider != nil {
 		return callProvider(ctx, t, iface, fn, params)
 	}
-	var inst *runtime.Instance
-	defer h.refill(t)
-	select {
-	case inst = <-t.idle:
-	default:
-		var err error
-		if inst, err = h.rt.Instantiate(ctx, t.compiled); err != nil {
-			return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
-		}
+	inst, err := t.pool.acquire(ctx)
+	if err != nil {
+		return nil, err
 	}
-	out, err := inst.Call(ctx, Handler+"#handle", iface, fn, params)
+	defer t.pool.refill() // Config.Warm: replace what was taken
+	out, err := inst.Call(ctx, t.handle, iface, fn, params)
 	if err != nil || ctx.Err() != nil {
-		inst.Close(context.Background()) // trapped or interrupted: never reused
+		t.pool.release(inst, false) // trapped or interrupted: never reused
 		if err == nil {
 			err = ctx.Err()
 		}
 		return nil, &Error{Kind: Trap, Msg: fmt.Sprintf("%s: %v", t.name, err)}
 	}
-	select {
-	case t.idle <- inst:
-	default:
-		inst.Close(context.Background())
-	}
+	t.pool.release(inst, true)
 	r, ok := out[0].(value.Result)
 	if !ok {
 		return nil, &Error{Kind: Decode, Msg: t.name + ": handle returned no result"}
@@ -515,23 +573,18 @@ func (h *Host) invokeFunc(ctx context.Context, args []value.Value) ([]value.Valu
 	return []value.Value{value.Ok(out)}, nil
 }
 
-// Close closes the idle instances the host keeps (and stops keeping
-// pools warm).
+// Close refuses new sends, waits for those in flight (until ctx ends),
+// closes the idle instances the host keeps and stops keeping pools warm.
 func (h *Host) Close(ctx context.Context) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.closed = true
+	h.mu.Unlock()
+	h.waitSends(ctx)
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	for _, t := range h.targets {
-		if t.idle == nil {
-			continue
-		}
-		for drained := false; !drained; {
-			select {
-			case inst := <-t.idle:
-				inst.Close(ctx)
-			default:
-				drained = true
-			}
+		if t.pool != nil {
+			t.pool.close(ctx)
 		}
 	}
 }

@@ -91,9 +91,9 @@ for pair in strlog-utf16:utf16 strlog-latin1:compact-utf16; do
   fi
 done
 
-# ---- wasifill:rpc guests (rpc/: relay, echo, spin, deadline) ----------------
+# ---- wasifill:rpc guests (rpc/: relay, echo, spin, deadline, sender) ----------------
 mkdir -p rpc/out
-for name in relay echo spin deadline; do
+for name in relay echo spin deadline sender; do
   wat2wasm "rpc/wat/$name.wat" -o "rpc/out/$name.core.wasm"
   wasm-validate "rpc/out/$name.core.wasm"
   (cd rpc && "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm" &&
