@@ -270,5 +270,5 @@ func findCompatibleExport(plug *component.Type, im component.Extern) (component.
 			same = append(same, ex)
 		}
 	}
-	return bestExtern(im.Name, same)
+	return component.BestExtern(im.Name, same)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -31,7 +31,7 @@ func newComponentizeCommand() *cobra.Command {
 			if err != nil {
 				return inputError("%v", err)
 			}
-			opts := compose.ComponentizeOptions{Adapters: map[string][]byte{}}
+			opts := componentize.Options{Adapters: map[string][]byte{}}
 			for _, a := range adapts {
 				name, path, ok := strings.Cut(a, "=")
 				if !ok || name == "" || path == "" {
@@ -56,7 +56,7 @@ func newComponentizeCommand() *cobra.Command {
 			} else if world != "" {
 				return inputError("componentize: --world needs --wit")
 			}
-			b, err := compose.Componentize(core, opts)
+			b, err := componentize.New(core, opts)
 			if err != nil {
 				return inputError("%v", err)
 			}
