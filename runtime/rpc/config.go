@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -123,57 +122,6 @@ func (c *FileConfig) Validate() error {
 		}
 	}
 	return nil
-}
-
-// AddComponentFlag adds a component given as NAME=PATH[@TIMEOUT] (the
-// CLI's --component), a path relative to the working directory.
-func (c *FileConfig) AddComponentFlag(s string) error {
-	name, rest, ok := strings.Cut(s, "=")
-	if !ok || name == "" || rest == "" {
-		return fmt.Errorf("--component %q: want NAME=PATH[@TIMEOUT]", s)
-	}
-	path, timeout, err := cutTimeout(rest)
-	if err != nil {
-		return fmt.Errorf("--component %q: %w", s, err)
-	}
-	if c.Components == nil {
-		c.Components = map[string]ComponentConfig{}
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return fmt.Errorf("--component %q: %w", s, err)
-	}
-	c.Components[name] = ComponentConfig{Path: abs, Timeout: timeout}
-	return nil
-}
-
-// AddLinkFlag adds a link given as CALLER:INTERFACE=TARGET[@TIMEOUT] (the
-// CLI's --link), e.g. app:acme:kv/store@1.0.0=kv@300ms.
-func (c *FileConfig) AddLinkFlag(s string) error {
-	caller, rest, ok := strings.Cut(s, ":")
-	eq := strings.LastIndex(rest, "=")
-	if !ok || eq <= 0 || eq == len(rest)-1 {
-		return fmt.Errorf("--link %q: want CALLER:INTERFACE=TARGET[@TIMEOUT]", s)
-	}
-	target, timeout, err := cutTimeout(rest[eq+1:])
-	if err != nil {
-		return fmt.Errorf("--link %q: %w", s, err)
-	}
-	c.Links = append(c.Links, LinkConfig{Caller: caller, Interface: rest[:eq], Target: target, Timeout: timeout})
-	return nil
-}
-
-// cutTimeout splits "x@300ms" into x and its timeout (0 without one).
-func cutTimeout(s string) (string, Duration, error) {
-	at := strings.LastIndex(s, "@")
-	if at < 0 {
-		return s, 0, nil
-	}
-	d, err := time.ParseDuration(s[at+1:])
-	if err != nil || d < 0 {
-		return "", 0, fmt.Errorf("%q is not a duration (like 500ms or 2s)", s[at+1:])
-	}
-	return s[:at], Duration(d), nil
 }
 
 // HostConfig is the Config the file asks for, over defaults.
