@@ -20,7 +20,8 @@ func newComponentizeCommand() *cobra.Command {
 		Use:   "componentize CORE.wasm [--adapt wasi_snapshot_preview1=ADAPTER.wasm] [--wit PATH --world W] -o OUT.wasm",
 		Short: "Turn a core module carrying its WIT into a component (like wasm-tools component new)",
 		Long: "componentize makes a component of a core module: the world comes from the module's\n" +
-			"component-type custom section, or from --wit/--world. Imports of wasi_snapshot_preview1\n" +
+			"component-type custom section, or from --wit/--world (a fill's wit/, written by gen, has\n" +
+			"one world: --wit alone). Imports of wasi_snapshot_preview1\n" +
 			"are served by the adapter given with --adapt. Go modules (GOOS=wasip1) need no extra steps.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
