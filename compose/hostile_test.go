@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/hostile"
 	"github.com/wasifill/wasifill/wasmbin"
@@ -23,7 +24,7 @@ func TestHostileModulesRefused(t *testing.T) {
 			if _, err := compose.Inspect(c.Wasm); !errors.As(err, &de) || !strings.Contains(err.Error(), c.Want) {
 				t.Errorf("inspect: want a DecodeError saying %q, got %v", c.Want, err)
 			}
-			_, err := compose.Componentize(c.Wasm, compose.ComponentizeOptions{World: empty})
+			_, err := componentize.New(c.Wasm, componentize.Options{World: empty})
 			if !errors.As(err, &de) || !strings.Contains(err.Error(), c.Want) {
 				t.Errorf("componentize: want a DecodeError saying %q, got %v", c.Want, err)
 			}

@@ -1,7 +1,8 @@
 // Package compose builds components out of components: Plug wires the
 // exports of plug components into the imports of a user component (what
 // `wac plug` does), producing one component whose imports are what is
-// left unsatisfied.
+// left unsatisfied. Inspect reports on a core module or component. Core
+// modules become components with package componentize first.
 package compose
 
 import (
@@ -80,121 +81,172 @@ func decodePart(p Part) (*decoded, error) {
 // (same interface, semver-compatible version) is satisfied by that plug;
 // the plugs' own imports and user's unmatched imports become imports of
 // the result, shared by name; user's exports are the result's exports.
+// The steps: decode the parts, match imports to plugs, import what is
+// left, type-check each wired pair, assemble the component.
 func Plug(user Part, plugs []Part) (_ *Result, err error) {
 	defer guard.Recover("compose", &err)
+	p, err := decodeParts(user, plugs)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.match(); err != nil {
+		return nil, err
+	}
+	if err := p.importUnwired(); err != nil {
+		return nil, err
+	}
+	wiring, err := p.typeCheck()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Bytes: p.assemble(), Wired: wiring, Imports: p.order}, nil
+}
+
+// plugger is one composition in progress.
+type plugger struct {
+	user  *decoded
+	plugs []*decoded
+	// wired maps a user import to the plug export that satisfies it.
+	wired map[string]supply
+	enc   *component.Encoder
+	outer map[string]outerImport // the result's imports, by name
+	order []string               // their names, in order
+	// plugArgs and userArgs instantiate the parts.
+	plugArgs [][]wasmbin.InstantiateArg
+	userArgs []wasmbin.InstantiateArg
+}
+
+// supply is the export of plug number plug that serves an import.
+type supply struct {
+	plug   int
+	export component.Extern
+}
+
+// decodeParts decodes, validates and resolves every part.
+func decodeParts(user Part, plugs []Part) (*plugger, error) {
 	u, err := decodePart(user)
 	if err != nil {
 		return nil, err
 	}
-	var ps []*decoded
-	for _, p := range plugs {
-		d, err := decodePart(p)
+	p := &plugger{user: u, wired: map[string]supply{}, enc: component.NewEncoder(), outer: map[string]outerImport{}}
+	for _, pl := range plugs {
+		d, err := decodePart(pl)
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, d)
+		p.plugs = append(p.plugs, d)
 	}
+	return p, nil
+}
 
-	// Decide the wiring: for each user import, at most one plug.
-	type supply struct {
-		plug   int
-		export component.Extern
-	}
-	wired := map[string]supply{}
-	used := make([]bool, len(ps))
-	for _, im := range u.typ.Imports {
-		for pi, p := range ps {
-			ex, ok := findCompatibleExport(p.typ, im)
+// match decides the wiring: at most one plug for each user import, and
+// every plug serving at least one.
+func (p *plugger) match() error {
+	used := make([]bool, len(p.plugs))
+	for _, im := range p.user.typ.Imports {
+		for pi, pl := range p.plugs {
+			ex, ok := findCompatibleExport(pl.typ, im)
 			if !ok {
 				continue
 			}
-			if prev, dup := wired[im.Name]; dup {
-				return nil, &PlugError{Part: p.Name, Msg: fmt.Sprintf("both %s and %s export %s; give only one plug for it",
-					ps[prev.plug].Name, p.Name, im.Name)}
+			if prev, dup := p.wired[im.Name]; dup {
+				return &PlugError{Part: pl.Name, Msg: fmt.Sprintf("both %s and %s export %s; give only one plug for it",
+					p.plugs[prev.plug].Name, pl.Name, im.Name)}
 			}
-			wired[im.Name] = supply{pi, ex}
+			p.wired[im.Name] = supply{pi, ex}
 			used[pi] = true
 		}
 	}
-	for pi, p := range ps {
+	for pi, pl := range p.plugs {
 		if !used[pi] {
-			return nil, &PlugError{Part: p.Name, Msg: fmt.Sprintf("exports nothing that %s imports (it exports %s; %s imports %s)",
-				user.Name, names(p.typ.Exports), user.Name, names(u.typ.Imports))}
+			return &PlugError{Part: pl.Name, Msg: fmt.Sprintf("exports nothing that %s imports (it exports %s; %s imports %s)",
+				p.user.Name, names(pl.typ.Exports), p.user.Name, names(p.user.typ.Imports))}
 		}
 	}
+	return nil
+}
 
-	enc := component.NewEncoder()
-	outer := map[string]outerImport{}
-	var order []string
-	importOnce := func(part string, im component.Extern) (uint32, error) {
-		if prev, ok := outer[im.Name]; ok {
-			if err := component.Satisfies(im, prev.ext, enc.Bindings); err != nil {
-				return 0, &PlugError{Part: part, Msg: fmt.Sprintf("imports %s with a type that differs from another part's import of it", im.Name), Err: err}
-			}
-			return prev.index, nil
+// importOnce makes im an import of the result, or returns the import of
+// the same name another part made (whose type must match).
+func (p *plugger) importOnce(part string, im component.Extern) (uint32, error) {
+	if prev, ok := p.outer[im.Name]; ok {
+		if err := component.Satisfies(im, prev.ext, p.enc.Bindings); err != nil {
+			return 0, &PlugError{Part: part, Msg: fmt.Sprintf("imports %s with a type that differs from another part's import of it", im.Name), Err: err}
 		}
-		idx, err := enc.Import(im)
-		if err != nil {
-			return 0, &PlugError{Part: part, Msg: "cannot re-export its import", Err: err}
-		}
-		outer[im.Name] = outerImport{im, idx}
-		order = append(order, im.Name)
-		return idx, nil
+		return prev.index, nil
 	}
+	idx, err := p.enc.Import(im)
+	if err != nil {
+		return 0, &PlugError{Part: part, Msg: "cannot re-export its import", Err: err}
+	}
+	p.outer[im.Name] = outerImport{im, idx}
+	p.order = append(p.order, im.Name)
+	return idx, nil
+}
 
-	// Imports of the plugs, then the user's unmatched ones.
-	plugArgs := make([][]wasmbin.InstantiateArg, len(ps))
-	for pi, p := range ps {
-		for _, im := range p.typ.Imports {
-			idx, err := importOnce(p.Name, im)
+// importUnwired imports what no plug serves: the plugs' imports, then
+// the user's unmatched ones.
+func (p *plugger) importUnwired() error {
+	p.plugArgs = make([][]wasmbin.InstantiateArg, len(p.plugs))
+	for pi, pl := range p.plugs {
+		for _, im := range pl.typ.Imports {
+			idx, err := p.importOnce(pl.Name, im)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			plugArgs[pi] = append(plugArgs[pi], wasmbin.InstantiateArg{Name: im.Name, Sort: sortOf(im.Kind), Index: idx})
+			p.plugArgs[pi] = append(p.plugArgs[pi], wasmbin.InstantiateArg{Name: im.Name, Sort: sortOf(im.Kind), Index: idx})
 		}
 	}
-	var userArgs []wasmbin.InstantiateArg
-	for _, im := range u.typ.Imports {
-		if _, ok := wired[im.Name]; ok {
+	for _, im := range p.user.typ.Imports {
+		if _, ok := p.wired[im.Name]; ok {
 			continue
 		}
-		idx, err := importOnce(user.Name, im)
+		idx, err := p.importOnce(p.user.Name, im)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		userArgs = append(userArgs, wasmbin.InstantiateArg{Name: im.Name, Sort: sortOf(im.Kind), Index: idx})
+		p.userArgs = append(p.userArgs, wasmbin.InstantiateArg{Name: im.Name, Sort: sortOf(im.Kind), Index: idx})
 	}
+	return nil
+}
 
-	// Type-check every wired pair (after the shared imports are bound).
+// typeCheck checks every wired pair (after the shared imports are bound)
+// and returns the wiring.
+func (p *plugger) typeCheck() ([]Wiring, error) {
 	var wiring []Wiring
-	for _, im := range u.typ.Imports {
-		s, ok := wired[im.Name]
+	for _, im := range p.user.typ.Imports {
+		s, ok := p.wired[im.Name]
 		if !ok {
 			continue
 		}
-		if err := component.Satisfies(im, s.export, enc.Bindings); err != nil {
-			msg := fmt.Sprintf("export %s does not match what %s imports", s.export.Name, user.Name)
-			return nil, &PlugError{Part: ps[s.plug].Name, Msg: msg, Err: err}
+		if err := component.Satisfies(im, s.export, p.enc.Bindings); err != nil {
+			msg := fmt.Sprintf("export %s does not match what %s imports", s.export.Name, p.user.Name)
+			return nil, &PlugError{Part: p.plugs[s.plug].Name, Msg: msg, Err: err}
 		}
-		wiring = append(wiring, Wiring{Import: im.Name, Plug: ps[s.plug].Name, Export: s.export.Name})
+		wiring = append(wiring, Wiring{Import: im.Name, Plug: p.plugs[s.plug].Name, Export: s.export.Name})
 	}
+	return wiring, nil
+}
 
-	// Nest the parts, instantiate the plugs, alias what they supply,
-	// instantiate the user, re-export its exports.
-	defs := append([]wasmbin.Def(nil), enc.Defs()...)
-	_, instances, funcs := enc.Counts()
-	for _, p := range ps {
-		defs = append(defs, &wasmbin.ComponentDef{Component: p.comp})
+// assemble writes the component: the imports, the parts nested, the
+// plugs instantiated, what they supply aliased, the user instantiated,
+// its exports re-exported.
+func (p *plugger) assemble() []byte {
+	defs := append([]wasmbin.Def(nil), p.enc.Defs()...)
+	_, instances, funcs := p.enc.Counts()
+	for _, pl := range p.plugs {
+		defs = append(defs, &wasmbin.ComponentDef{Component: pl.comp})
 	}
-	defs = append(defs, &wasmbin.ComponentDef{Component: u.comp})
-	plugInstance := make([]uint32, len(ps))
-	for pi := range ps {
-		defs = append(defs, &wasmbin.InstanceDefs{Instances: []wasmbin.Instance{{Instantiate: true, Component: uint32(pi), Args: plugArgs[pi]}}})
+	defs = append(defs, &wasmbin.ComponentDef{Component: p.user.comp})
+	plugInstance := make([]uint32, len(p.plugs))
+	for pi := range p.plugs {
+		defs = append(defs, &wasmbin.InstanceDefs{Instances: []wasmbin.Instance{{Instantiate: true, Component: uint32(pi), Args: p.plugArgs[pi]}}})
 		plugInstance[pi] = instances
 		instances++
 	}
-	for _, im := range u.typ.Imports {
-		s, ok := wired[im.Name]
+	userArgs := p.userArgs
+	for _, im := range p.user.typ.Imports {
+		s, ok := p.wired[im.Name]
 		if !ok {
 			continue
 		}
@@ -207,11 +259,11 @@ func Plug(user Part, plugs []Part) (_ *Result, err error) {
 		userArgs = append(userArgs, wasmbin.InstantiateArg{Name: im.Name, Sort: sort, Index: *idx})
 		*idx++
 	}
-	defs = append(defs, &wasmbin.InstanceDefs{Instances: []wasmbin.Instance{{Instantiate: true, Component: uint32(len(ps)), Args: userArgs}}})
+	defs = append(defs, &wasmbin.InstanceDefs{Instances: []wasmbin.Instance{{Instantiate: true, Component: uint32(len(p.plugs)), Args: userArgs}}})
 	userInstance := instances
 	instances++
 	var exports []wasmbin.Export
-	for _, ex := range u.typ.Exports {
+	for _, ex := range p.user.typ.Exports {
 		sort := sortOf(ex.Kind)
 		var idx *uint32
 		switch sort {
@@ -233,8 +285,7 @@ func Plug(user Part, plugs []Part) (_ *Result, err error) {
 	if len(exports) > 0 {
 		defs = append(defs, &wasmbin.ExportDefs{Exports: exports})
 	}
-	out := wasmbin.EncodeComponent(&wasmbin.Component{Defs: defs})
-	return &Result{Bytes: out, Wired: wiring, Imports: order}, nil
+	return wasmbin.EncodeComponent(&wasmbin.Component{Defs: defs})
 }
 
 type outerImport struct {
@@ -270,5 +321,5 @@ func findCompatibleExport(plug *component.Type, im component.Extern) (component.
 			same = append(same, ex)
 		}
 	}
-	return bestExtern(im.Name, same)
+	return component.BestExtern(im.Name, same)
 }

@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
 )
 
-func fixture(t *testing.T, name string) compose.Part {
+func fixture(t testing.TB, name string) compose.Part {
 	t.Helper()
 	b, err := os.ReadFile("../testdata/guests/out/" + name)
 	if err != nil {
@@ -84,7 +85,7 @@ world plug { import b; export a; }
 		callee := m.ImportFunc(imModule, imName, ft)
 		f := m.DefineFunc(ft, 0, (&wasmbin.Code{}).Call(callee).Bytes())
 		m.Export(export, wasmbin.ExternFunc, f)
-		b, err := compose.Componentize(m.Encode(), compose.ComponentizeOptions{World: ct})
+		b, err := componentize.New(m.Encode(), componentize.Options{World: ct})
 		if err != nil {
 			t.Fatalf("componentize %s: %v", world, err)
 		}

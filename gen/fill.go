@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -13,12 +14,6 @@ type Interface struct {
 	Name string
 	ID   witparse.InterfaceID
 }
-
-// The wasifill:rpc interfaces a fill world names beside the custom ones.
-const (
-	rpcTransport = "wasifill:rpc/transport@0.1.0"
-	rpcHandler   = "wasifill:rpc/handler@0.1.0"
-)
 
 // FillInterfaces returns the custom interfaces (all but wasi:* and
 // wasifill:rpc) that a fill of world serves, in the world's order. An
@@ -33,10 +28,10 @@ func FillInterfaces(r *witparse.Resolve, world witparse.WorldID, export bool) []
 	if export {
 		entries = w.Exports
 	}
-	if !export && hasInterface(r, w.Imports, rpcTransport) {
+	if !export && hasInterface(r, w.Imports, rpcwit.Transport) {
 		entries = w.Exports
 	}
-	if export && hasInterface(r, w.Exports, rpcHandler) {
+	if export && hasInterface(r, w.Exports, rpcwit.Handler) {
 		entries = w.Imports
 	}
 	var out []Interface

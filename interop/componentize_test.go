@@ -1,6 +1,6 @@
 package interop_test
 
-// Components made by wasifill's compose.Componentize (core module + WIT
+// Components made by wasifill's componentize.New (core module + WIT
 // world [+ jco's preview1 adapter]), run in Wasmtime and jco: the C and Go
 // commands, the Go reactor plugged with host-impl, and the all-types,
 // faulty and resources fixtures, which must behave exactly like the
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
@@ -92,12 +93,12 @@ func world(t *testing.T, name string) *component.Type {
 	return nil
 }
 
-// componentize runs compose.Componentize and fails the test on error.
-func componentize(t *testing.T, core []byte, opts compose.ComponentizeOptions) []byte {
+// componentizeCore runs componentize.New and fails the test on error.
+func componentizeCore(t *testing.T, core []byte, opts componentize.Options) []byte {
 	t.Helper()
-	out, err := compose.Componentize(core, opts)
+	out, err := componentize.New(core, opts)
 	if err != nil {
-		t.Fatalf("Componentize: %v", err)
+		t.Fatalf("componentize: %v", err)
 	}
 	return out
 }
@@ -133,7 +134,7 @@ func TestComponentizeCommands(t *testing.T) {
 	command := preview1(adapter(t, "command"))
 	built := map[string][]byte{}
 	for _, p := range []string{guestsDir + "/c-command.core.wasm", guestsDir + "/go-command.core.wasm", "../wasmbin/testdata/hello.core.wasm"} {
-		built[p] = componentize(t, readFile(t, p), compose.ComponentizeOptions{Adapters: command})
+		built[p] = componentizeCore(t, readFile(t, p), componentize.Options{Adapters: command})
 		if err := wasmtime.Validate(built[p]); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -195,7 +196,7 @@ func TestComponentizeCommands(t *testing.T) {
 // WASI and exports greeter.
 func goReactorApp(t *testing.T) []byte {
 	t.Helper()
-	reactor := componentize(t, readGuest(t, "go-reactor.core.wasm"), compose.ComponentizeOptions{
+	reactor := componentizeCore(t, readGuest(t, "go-reactor.core.wasm"), componentize.Options{
 		World: world(t, "go-reactor"), Adapters: preview1(adapter(t, "reactor"))})
 	app, err := compose.Plug(compose.Part{Name: "go-reactor.wasm", Bytes: reactor},
 		[]compose.Part{{Name: "host-impl.wasm", Bytes: readGuest(t, "host-impl.wasm")}})
@@ -426,7 +427,7 @@ func TestComponentizeFixtures(t *testing.T) {
 	defer cancel()
 	ours := map[string][]byte{}
 	for _, name := range []string{"all-types", "faulty", "resources"} {
-		ours[name] = componentize(t, readGuest(t, name+".core.wasm"), compose.ComponentizeOptions{World: world(t, name)})
+		ours[name] = componentizeCore(t, readGuest(t, name+".core.wasm"), componentize.Options{World: world(t, name)})
 	}
 
 	// compare runs steps against the oracle's component and ours in

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -76,7 +76,7 @@ func TestGenGoGuestResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	comp := componentize(t, core, compose.ComponentizeOptions{World: world(t, "resources"), Adapters: preview1(adapter(t, "reactor"))})
+	comp := componentizeCore(t, core, componentize.Options{World: world(t, "resources"), Adapters: preview1(adapter(t, "reactor"))})
 	if err := wasmtime.Validate(comp); err != nil {
 		t.Fatal(err)
 	}

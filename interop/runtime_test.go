@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -448,9 +449,9 @@ func TestRuntimeCommands(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	command := preview1(adapter(t, "command"))
-	cCmd := componentize(t, readGuest(t, "c-command.core.wasm"), compose.ComponentizeOptions{Adapters: command})
-	goCmd := componentize(t, readGuest(t, "go-command.core.wasm"), compose.ComponentizeOptions{Adapters: command})
-	hello := componentize(t, readFile(t, "../wasmbin/testdata/hello.core.wasm"), compose.ComponentizeOptions{Adapters: command})
+	cCmd := componentizeCore(t, readGuest(t, "c-command.core.wasm"), componentize.Options{Adapters: command})
+	goCmd := componentizeCore(t, readGuest(t, "go-command.core.wasm"), componentize.Options{Adapters: command})
+	hello := componentizeCore(t, readFile(t, "../wasmbin/testdata/hello.core.wasm"), componentize.Options{Adapters: command})
 	cases := []struct {
 		name   string
 		comp   []byte

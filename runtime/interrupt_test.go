@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
@@ -26,7 +26,7 @@ func loopsGuests(t testing.TB, rt *runtime.Runtime) map[string]*runtime.Compiled
 		t.Fatal(err)
 	}
 	world := testenv.World(t, "testdata/interrupt", "spinner")
-	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: world})
+	comp, err := componentize.New(core, componentize.Options{World: world})
 	if err != nil {
 		t.Fatal(err)
 	}

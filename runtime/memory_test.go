@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -150,7 +151,7 @@ func TestMemoriesOfATreeShareItsBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, dir, name)})
+		b, err := componentize.New(core, componentize.Options{World: testenv.World(t, dir, name)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -20,7 +20,8 @@ func newComponentizeCommand() *cobra.Command {
 		Use:   "componentize CORE.wasm [--adapt wasi_snapshot_preview1=ADAPTER.wasm] [--wit PATH --world W] -o OUT.wasm",
 		Short: "Turn a core module carrying its WIT into a component (like wasm-tools component new)",
 		Long: "componentize makes a component of a core module: the world comes from the module's\n" +
-			"component-type custom section, or from --wit/--world. Imports of wasi_snapshot_preview1\n" +
+			"component-type custom section, or from --wit/--world (a fill's wit/, written by gen, has\n" +
+			"one world: --wit alone). Imports of wasi_snapshot_preview1\n" +
 			"are served by the adapter given with --adapt. Go modules (GOOS=wasip1) need no extra steps.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -31,7 +32,7 @@ func newComponentizeCommand() *cobra.Command {
 			if err != nil {
 				return inputError("%v", err)
 			}
-			opts := compose.ComponentizeOptions{Adapters: map[string][]byte{}}
+			opts := componentize.Options{Adapters: map[string][]byte{}}
 			for _, a := range adapts {
 				name, path, ok := strings.Cut(a, "=")
 				if !ok || name == "" || path == "" {
@@ -56,7 +57,7 @@ func newComponentizeCommand() *cobra.Command {
 			} else if world != "" {
 				return inputError("componentize: --world needs --wit")
 			}
-			b, err := compose.Componentize(core, opts)
+			b, err := componentize.New(core, opts)
 			if err != nil {
 				return inputError("%v", err)
 			}

@@ -96,17 +96,13 @@ func newDecodeCommand() *cobra.Command {
 // resolve turns --type into a value type; with --wit and --interface, bare
 // names in it are that interface's types.
 func (f *typeFlags) resolve() (*value.Type, error) {
-	parse := value.ParseClosedType // no WIT: a bare name is no type
-	if f.witPath != "" {
-		parse = value.ParseType
-	}
-	t, err := parse(f.expr)
-	if err != nil {
-		return nil, inputError("--type %q: %v", f.expr, err)
-	}
 	if f.witPath == "" {
 		if f.iface != "" {
 			return nil, inputError("--interface needs --wit")
+		}
+		t, err := value.ParseClosedType(f.expr) // no WIT: a bare name is no type
+		if err != nil {
+			return nil, inputError("--type %q: %v", f.expr, err)
 		}
 		return t, nil
 	}
@@ -121,56 +117,11 @@ func (f *typeFlags) resolve() (*value.Type, error) {
 	if !ok {
 		return nil, inputError("--interface %s: no such interface in %s", f.iface, f.witPath)
 	}
-	return substituteNamed(r, id, t)
-}
-
-// substituteNamed replaces the bare names in t (which value.ParseType reads
-// as resources) with the interface's types of those names.
-func substituteNamed(r *witparse.Resolve, iface witparse.InterfaceID, t *value.Type) (*value.Type, error) {
-	if t == nil {
-		return nil, nil
+	t, err := gen.ParseInterfaceType(r, id, f.expr)
+	if err != nil {
+		return nil, inputError("--type %q: %v", f.expr, err)
 	}
-	if t.Kind == value.KindOwn {
-		named, ok := r.LookupType(iface, t.Resource)
-		if !ok {
-			return nil, inputError("--type: no type `%s` in the interface", t.Resource)
-		}
-		// The value model is a tree: refuse a type that would expand past
-		// what the generators write (WIT types are DAGs and can double per
-		// line).
-		if n := gen.TypeNodes(r, named); n > gen.MaxWorldNodes {
-			return nil, inputError("--type %s: %v", t.Resource, &gen.TypeTooLargeError{What: "type " + t.Resource, Nodes: n, Limit: gen.MaxWorldNodes})
-		}
-		vt, err := r.ValueType(named)
-		if err != nil {
-			return nil, inputError("--type %s: %v", t.Resource, err)
-		}
-		return vt, nil
-	}
-	out := *t
-	var err error
-	sub := func(x *value.Type) *value.Type {
-		if err != nil {
-			return nil
-		}
-		var y *value.Type
-		y, err = substituteNamed(r, iface, x)
-		return y
-	}
-	out.Elem, out.Ok, out.Err = sub(t.Elem), sub(t.Ok), sub(t.Err)
-	out.Elems = nil
-	for _, e := range t.Elems {
-		out.Elems = append(out.Elems, sub(e))
-	}
-	out.Fields = nil
-	for _, fl := range t.Fields {
-		out.Fields = append(out.Fields, value.Field{Name: fl.Name, Type: sub(fl.Type)})
-	}
-	out.Cases = nil
-	for _, c := range t.Cases {
-		out.Cases = append(out.Cases, value.Case{Name: c.Name, Type: sub(c.Type)})
-	}
-	return &out, err
+	return t, nil
 }
 
 // inputError is a failure caused by the user's input: exit code 1.

@@ -71,6 +71,7 @@ func newGenGoCommand() *cobra.Command {
 			"exports the world's imported interfaces and forwards each call to wasifill:rpc/transport.invoke.\n" +
 			"--fill export: one that serves wasifill:rpc/handler by calling the world's exported interfaces.\n" +
 			"--guest: a package for a component written in plain Go (imports as functions, exports as interfaces).\n" +
+			"A fill comes with its world in wit/ (componentize --wit DIR/wit needs nothing else).\n" +
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -121,7 +122,8 @@ func newGenRustCommand() *cobra.Command {
 			"builds with plain rustc for wasm32-unknown-unknown. --fill import (the default): it exports the custom\n" +
 			"interfaces the world imports and forwards each call to wasifill:rpc/transport.invoke. --fill export: it\n" +
 			"serves wasifill:rpc/handler by calling the interfaces the world exports. The world may also be the\n" +
-			"fill's own (importing wasifill:rpc/transport, or exporting wasifill:rpc/handler).\n" +
+			"fill's own (importing wasifill:rpc/transport, or exporting wasifill:rpc/handler). The fill's world is\n" +
+			"written in wit/ (componentize --wit DIR/wit needs nothing else).\n" +
 			"--check compares instead of writing and exits 1 listing stale files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -165,7 +167,7 @@ func writeGenerated(cmd *cobra.Command, dir string, files map[string][]byte, che
 			}
 			continue
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return inputError("gen: %v", err)
 		}
 		if err := os.WriteFile(path, files[n], 0o644); err != nil {

@@ -12,8 +12,8 @@ import (
 // listing the stale file once it changes, and resources are refused.
 func TestGenRust(t *testing.T) {
 	out := t.TempDir()
-	wit := "../../docs/examples/kv/wit"
-	args := []string{"gen", "rust", "--wit", wit, "--world", "import-fill", "--fill", "import", "--out", out}
+	wit := "../../docs/examples/kv/fills/import-rust/wit" // the fill's own world, as gen wrote it
+	args := []string{"gen", "rust", "--wit", wit, "--fill", "import", "--out", out}
 	if code, _, errOut := runCLI(t, args...); code != 0 {
 		t.Fatalf("gen rust: exit %d, stderr %q", code, errOut)
 	}

@@ -144,12 +144,12 @@ func (f *runFlags) fileConfig() (*rpc.FileConfig, error) {
 		f.timeoutFrom = "the 2 s default"
 	}
 	for _, c := range f.components {
-		if err := fc.AddComponentFlag(c); err != nil {
+		if err := addComponentFlag(fc, c); err != nil {
 			return nil, err
 		}
 	}
 	for _, l := range f.links {
-		if err := fc.AddLinkFlag(l); err != nil {
+		if err := addLinkFlag(fc, l); err != nil {
 			return nil, err
 		}
 	}

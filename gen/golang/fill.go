@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"maps"
 
 	"github.com/dave/jennifer/jen"
 
@@ -59,7 +60,7 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[stri
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
 	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
-	return map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime}, nil
+	return withFillWorld(r, world, false, map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime})
 }
 
 // descExpr writes the descriptor literal of t.
@@ -403,7 +404,17 @@ func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[stri
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
 	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
-	return map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime, "fillrt_export.go": fillExportRuntime}, nil
+	return withFillWorld(r, world, true, map[string][]byte{"fill.go": src, "fillrt.go": fillRuntime, "fillrt_export.go": fillExportRuntime})
+}
+
+// withFillWorld adds the fill's world (gen.FillWorld) to files.
+func withFillWorld(r *witparse.Resolve, world witparse.WorldID, export bool, files map[string][]byte) (map[string][]byte, error) {
+	wit, err := gen.FillWorld(r, world, export)
+	if err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
+	}
+	maps.Copy(files, wit)
+	return files, nil
 }
 
 func emitExportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Function, n int) error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/filltest"
@@ -116,7 +117,7 @@ func goUserApp(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	user, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, guests+"wit", "go-user"),
+	user, err := componentize.New(core, componentize.Options{World: testenv.World(t, guests+"wit", "go-user"),
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/goresources"
 	"github.com/wasifill/wasifill/internal/filltest"
@@ -152,7 +152,7 @@ func buildGoGuest(t *testing.T, world, source string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, guests+"wit", world),
+	c, err := componentize.New(core, componentize.Options{World: testenv.World(t, guests+"wit", world),
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)

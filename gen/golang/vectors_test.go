@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
@@ -223,7 +223,7 @@ func buildVectorsFill(t *testing.T, witText string) []byte {
 		t.Fatal(err)
 	}
 	core := filltest.BuildGo(t, files)
-	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, wdir, "fill"),
+	comp, err := componentize.New(core, componentize.Options{World: testenv.World(t, wdir, "fill"),
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
 	"github.com/wasifill/wasifill/internal/filltest"
@@ -197,7 +197,7 @@ func TestImportFillErrorCases(t *testing.T) {
 	g := goldens[2] // kv-import: world import-fill, the fill's own world
 	wit := filepath.Join(filltest.Root(t), g.wit)
 	core := buildRust(t, g.generate(t))
-	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: testenv.World(t, wit, g.world)})
+	comp, err := componentize.New(core, componentize.Options{World: testenv.World(t, wit, g.world)})
 	if err != nil {
 		t.Fatal(err)
 	}

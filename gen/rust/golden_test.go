@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/gen/rust"
@@ -20,8 +21,9 @@ type golden struct {
 var goldens = []golden{
 	{"types-import", "testdata/guests/wit", "client", "import"},
 	{"types-export", "testdata/guests/wit", "all-types", "export"},
-	{"kv-import", "docs/examples/kv/wit", "import-fill", "import"},
-	{"kv-export", "docs/examples/kv/wit", "export-fill", "export"},
+	// The fills' own worlds, as gen wrote them beside the example's fills.
+	{"kv-import", "docs/examples/kv/fills/import-rust/wit", "import-fill", "import"},
+	{"kv-export", "docs/examples/kv/fills/export/wit", "export-fill", "export"},
 	{"stress-import", "gen/rust/testdata/stress", "user", "import"},
 	{"stress-export", "gen/rust/testdata/stress", "user", "export"},
 }
@@ -79,8 +81,8 @@ func TestGolden(t *testing.T) {
 				if !bytes.Equal(b, again[name]) {
 					t.Errorf("%s is not deterministic", name)
 				}
-				if fixedRuntime[name] {
-					continue
+				if fixedRuntime[name] || strings.HasPrefix(name, "wit/") {
+					continue // the fill world's WIT is gen.FillWorld's, tested there
 				}
 				path := filepath.Join(dir, name)
 				if os.Getenv("UPDATE") == "1" {

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -129,6 +130,11 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 		}
 		out[name] = b
 	}
+	wit, err := gen.FillWorld(r, world, kind == "export")
+	if err != nil {
+		return nil, fmt.Errorf("gen rust: %w", err)
+	}
+	maps.Copy(out, wit)
 	return out, nil
 }
 

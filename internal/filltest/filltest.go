@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/witparse"
@@ -76,6 +76,9 @@ func WriteFiles(t testing.TB, files map[string][]byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, b := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -125,11 +128,11 @@ func Componentize(t testing.TB, core []byte, kind string, wasi bool) []byte {
 		h := testenv.World(t, wdir, "handler")
 		world = &component.Type{Kind: component.KindComponent, Imports: append(h.Imports, types), Exports: h.Exports}
 	}
-	opts := compose.ComponentizeOptions{World: world}
+	opts := componentize.Options{World: world}
 	if wasi {
 		opts.Adapters = map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}
 	}
-	comp, err := compose.Componentize(core, opts)
+	comp, err := componentize.New(core, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -242,46 +242,6 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
-// Components and links given as CLI flags.
-func TestConfigFlags(t *testing.T) {
-	var c rpc.FileConfig
-	for _, f := range []string{"app=build/app.wasm", "kv=kv.wasm@300ms"} {
-		if err := c.AddComponentFlag(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{"app:acme:kv/store@1.0.0=kv", "app:x:y/z=kv@50ms"} {
-		if err := c.AddLinkFlag(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	if kv := c.Components["kv"]; time.Duration(kv.Timeout) != 300*time.Millisecond || !strings.HasSuffix(kv.Path, "/kv.wasm") {
-		t.Errorf("kv = %+v", kv)
-	}
-	want := []rpc.LinkConfig{{Caller: "app", Interface: "acme:kv/store@1.0.0", Target: "kv"},
-		{Caller: "app", Interface: "x:y/z", Target: "kv", Timeout: rpc.Duration(50 * time.Millisecond)}}
-	if len(c.Links) != 2 || c.Links[0] != want[0] || c.Links[1] != want[1] {
-		t.Errorf("links = %+v, want %+v", c.Links, want)
-	}
-	for _, bad := range []string{"app", "=a.wasm", "a=b.wasm@soon"} {
-		if err := c.AddComponentFlag(bad); err == nil || !strings.Contains(err.Error(), "--component") {
-			t.Errorf("--component %q: err = %v", bad, err)
-		}
-	}
-	for _, bad := range []string{"app", "app:iface", "app:iface=", "app:i=kv@later"} {
-		if err := c.AddLinkFlag(bad); err == nil || !strings.Contains(err.Error(), "--link") {
-			t.Errorf("--link %q: err = %v", bad, err)
-		}
-	}
-	c.AddLinkFlag("app:i=nobody")
-	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `target "nobody"`) {
-		t.Errorf("a link to nobody: %v", err)
-	}
-}
-
 // With a pool, instances serve invocation after invocation; one that was
 // interrupted is closed, not put back.
 func TestPool(t *testing.T) {

@@ -21,7 +21,7 @@ func runBlocker(t *testing.T, preview1 bool, cfg wasip2.Config, args ...string) 
 		t.Fatal(err)
 	}
 	if !preview1 {
-		wasm = componentize(t, "testdata/blocker.wasm", "command")
+		wasm = componentizeCore(t, "testdata/blocker.wasm", "command")
 	}
 	cfg.Args = append([]string{"blocker"}, args...)
 	inst := instantiate(t, wasm, cfg)

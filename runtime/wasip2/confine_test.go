@@ -29,7 +29,7 @@ func TestConfinement(t *testing.T) {
 		wasm []byte
 	}{
 		{"core", core},
-		{"component", componentize(t, "testdata/fsprobe.core.wasm", "command")},
+		{"component", componentizeCore(t, "testdata/fsprobe.core.wasm", "command")},
 	} {
 		t.Run(variant.name, func(t *testing.T) {
 			top := t.TempDir()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -17,13 +18,13 @@ import (
 	"github.com/wasifill/wasifill/value"
 )
 
-func componentize(t *testing.T, core, adapter string) []byte {
+func componentizeCore(t *testing.T, core, adapter string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(core)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := compose.Componentize(b, compose.ComponentizeOptions{
+	out, err := componentize.New(b, componentize.Options{
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, adapter)}})
 	if err != nil {
 		t.Fatal(err)
@@ -91,11 +92,11 @@ func TestCommands(t *testing.T) {
 		stderr string
 	}{
 		{"hello (wasm-tools' component)", hello, []string{"hello"}, 0, "hello\n", ""},
-		{"hello (componentized here)", componentize(t, "../../wasmbin/testdata/hello.core.wasm", "command"), []string{"hello"}, 0, "hello\n", ""},
-		{"c-command", componentize(t, guests+"c-command.core.wasm", "command"), []string{"c", "x", "y"}, 0, "hello from c x y\n", ""},
-		{"go-command", componentize(t, guests+"go-command.core.wasm", "command"), []string{"go", "a", "b"}, 0, "hello from go a b\nFIXTURE=yes\n", ""},
+		{"hello (componentized here)", componentizeCore(t, "../../wasmbin/testdata/hello.core.wasm", "command"), []string{"hello"}, 0, "hello\n", ""},
+		{"c-command", componentizeCore(t, guests+"c-command.core.wasm", "command"), []string{"c", "x", "y"}, 0, "hello from c x y\n", ""},
+		{"go-command", componentizeCore(t, guests+"go-command.core.wasm", "command"), []string{"go", "a", "b"}, 0, "hello from go a b\nFIXTURE=yes\n", ""},
 		// os.Exit(3): WASI 0.2 exit carries only ok/err, so 1 (as in Wasmtime and jco).
-		{"go-command fail", componentize(t, guests+"go-command.core.wasm", "command"), []string{"go", "fail"}, 1, "hello from go fail\nFIXTURE=yes\n", "failing as asked\n"},
+		{"go-command fail", componentizeCore(t, guests+"go-command.core.wasm", "command"), []string{"go", "fail"}, 1, "hello from go fail\nFIXTURE=yes\n", "failing as asked\n"},
 	}
 	for _, c := range cases {
 		code, stdout, stderr := run(t, c.wasm, c.args...)
@@ -114,7 +115,7 @@ func TestGoReactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	world := testenv.World(t, guests+"wit", "go-reactor")
-	reactor, err := compose.Componentize(core, compose.ComponentizeOptions{World: world,
+	reactor, err := componentize.New(core, componentize.Options{World: world,
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func TestPreopens(t *testing.T) {
 		name string
 		wasm []byte
 	}{
-		{"adapter", componentize(t, guests+"go-command.core.wasm", "command")},
+		{"adapter", componentizeCore(t, guests+"go-command.core.wasm", "command")},
 		{"core", core},
 	} {
 		dir := t.TempDir()

@@ -8,6 +8,7 @@
 #   gen rust --fill import  the fill that serves the app's store import over wasifill:rpc (no_std Rust)
 #   gen go --fill export    the fill that serves wasifill:rpc with the store
 #   gen go --host           host bindings for host/, a Go program whose Go provider serves the store
+#   (each fill's world, derived by gen, is written beside its sources in wit/)
 #   go build (wasip1), rustc (wasm32-unknown-unknown)
 #   componentize            a component of each
 #   compose                 build/app.wasm = app + import fill; build/kv.wasm = export fill + store;
@@ -44,14 +45,16 @@ printf 'module exportfill\n\ngo 1.26\n' > fills/export/go.mod
   done
 )
 
-c() { "$w" componentize "$out/$1.core.wasm" --wit wit --world "$2" --adapt "wasi_snapshot_preview1=$adapter" -o "$out/$1.wasm"; }
-c app app
-c store store-impl
-c export export-fill
+# c NAME WIT [WORLD]: componentize NAME.core.wasm. A fill's world is the
+# one gen wrote beside its sources (its wit/ holds only that world).
+c() { "$w" componentize "$out/$1.core.wasm" --wit "$2" ${3:+--world "$3"} --adapt "wasi_snapshot_preview1=$adapter" -o "$out/$1.wasm"; }
+c app wit app
+c store wit store-impl
+c export fills/export/wit
 if libdir=$("$rustc" --print target-libdir --target wasm32-unknown-unknown 2>/dev/null) && [ -d "$libdir" ]; then
   "$rustc" --edition 2021 --crate-type cdylib --target wasm32-unknown-unknown -O -C panic=abort -C strip=debuginfo \
     fills/import-rust/lib.rs -o "$out/import.core.wasm"
-  "$w" componentize "$out/import.core.wasm" --wit wit --world import-fill -o "$out/import-fill.wasm"
+  "$w" componentize "$out/import.core.wasm" --wit fills/import-rust/wit -o "$out/import-fill.wasm"
 else
   echo "build.sh: no rustc for wasm32 ($rustc; make fixtures installs it): using the committed build/import-fill.wasm"
   [ "$out" = "$here/build" ] || cp "$here/build/import-fill.wasm" "$out/import-fill.wasm"

@@ -1,4 +1,4 @@
-package compose
+package componentize
 
 import (
 	"github.com/wasifill/wasifill/component"

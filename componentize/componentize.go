@@ -1,4 +1,9 @@
-package compose
+// Package componentize turns a core module into a component, the job of
+// `wasm-tools component new`: the module's imports are lowered from its
+// world's imported interfaces (or served by adapter modules such as the
+// WASI preview1 adapter), its exports lifted into the world's exports.
+// Plain `GOOS=wasip1 go build` modules need no manual steps.
+package componentize
 
 import (
 	"fmt"
@@ -9,8 +14,8 @@ import (
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
-// ComponentizeOptions configures Componentize.
-type ComponentizeOptions struct {
+// Options configures New.
+type Options struct {
 	// World is the component type the module targets (see
 	// component.FromWorld); nil means the world embedded in the module's
 	// component-type custom section.
@@ -20,14 +25,14 @@ type ComponentizeOptions struct {
 	Adapters map[string][]byte
 }
 
-// ComponentizeError is a core module that cannot become a component: a
-// missing world, an import nothing provides, an export the world lacks.
-type ComponentizeError struct{ Msg string }
+// Error is a core module that cannot become a component: a missing
+// world, an import nothing provides, an export the world lacks.
+type Error struct{ Msg string }
 
-func (e *ComponentizeError) Error() string { return "componentize: " + e.Msg }
+func (e *Error) Error() string { return "componentize: " + e.Msg }
 
 func cfail(format string, args ...any) error {
-	return &ComponentizeError{Msg: fmt.Sprintf(format, args...)}
+	return &Error{Msg: fmt.Sprintf(format, args...)}
 }
 
 // coreModule is a core module taking part: the main module or an adapter.
@@ -118,12 +123,12 @@ func (m *coreModule) embeddedWorld() (*component.Type, error) {
 	return w, nil
 }
 
-// Componentize turns a core module into a component (the job of
+// New makes a component of a core module (the job of
 // `wasm-tools component new`): its imports are lowered from the world's
 // imported interfaces (or served by adapters), its exports lifted into
 // the world's exports. Go modules get a private region for the adapter's
 // allocations, so a plain `go build` module needs no manual steps.
-func Componentize(core []byte, opts ComponentizeOptions) (_ []byte, err error) {
+func New(core []byte, opts Options) (_ []byte, err error) {
 	defer guard.Recover("componentize", &err)
 	main, err := loadCore("main module", core)
 	if err != nil {
@@ -158,10 +163,28 @@ func Componentize(core []byte, opts ComponentizeOptions) (_ []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// Nothing Componentize makes may be refused by inspect (or the
-	// runtime): decode it as they do.
-	if _, err := Inspect(out); err != nil {
+	// Nothing New makes may be refused by inspect (or the runtime):
+	// decode and resolve it as they do.
+	if err := decodes(out); err != nil {
 		return nil, cfail("the component made does not decode (%v)", err)
 	}
 	return out, nil
+}
+
+// decodes checks a component as inspect and the runtime read it:
+// decoded, validated, its type resolved.
+func decodes(b []byte) error {
+	bin, err := wasmbin.Decode(b)
+	if err != nil {
+		return err
+	}
+	if err := wasmbin.Validate(bin); err != nil {
+		return err
+	}
+	c, err := wasmbin.DecodeComponent(b)
+	if err != nil {
+		return err
+	}
+	_, err = component.Resolve(c)
+	return err
 }

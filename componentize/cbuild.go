@@ -1,17 +1,15 @@
-package compose
+package componentize
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/wasmbin"
 )
 
-// componentizer assembles the component for Componentize.
+// componentizer assembles the component for New.
 type componentizer struct {
 	main     *coreModule
 	adapters map[string]*coreModule
@@ -68,20 +66,7 @@ func (c *componentizer) worldImport(module string) (component.Extern, bool) {
 	if e, ok := c.byName[module]; ok {
 		return e, true
 	}
-	return bestExtern(module, c.candidates)
-}
-
-// bestExtern is the extern of es that semver.Best picks for want.
-func bestExtern(want string, es []component.Extern) (component.Extern, bool) {
-	names := make([]string, len(es))
-	for i, e := range es {
-		names[i] = e.Name
-	}
-	name, ok := semver.Best(want, names)
-	if !ok {
-		return component.Extern{}, false
-	}
-	return es[slices.Index(names, name)], true
+	return component.BestExtern(module, c.candidates)
 }
 
 func isSpecialModule(name string) bool {

@@ -1,4 +1,4 @@
-package compose_test
+package componentize_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
@@ -43,7 +44,7 @@ func componentWIT(t *testing.T, b []byte) string {
 // (both import only the functions the module uses).
 func TestComponentizeMatchesWasmTools(t *testing.T) {
 	for _, name := range []string{"all-types", "resources", "faulty", "host-impl", "client"} {
-		out, err := compose.Componentize(readGuest(t, name+".core.wasm"), compose.ComponentizeOptions{World: world(t, name)})
+		out, err := componentize.New(readGuest(t, name+".core.wasm"), componentize.Options{World: world(t, name)})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -60,7 +61,7 @@ func TestComponentizeEmbeddedWorld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := compose.Componentize(embedded, compose.ComponentizeOptions{})
+	out, err := componentize.New(embedded, componentize.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestComponentizeWithAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := compose.Componentize(hello, compose.ComponentizeOptions{Adapters: map[string][]byte{"wasi_snapshot_preview1": command}})
+	ours, err := componentize.New(hello, componentize.Options{Adapters: map[string][]byte{"wasi_snapshot_preview1": command}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestComponentizeWithAdapter(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"c-command.core.wasm", "go-command.core.wasm"} {
-		out, err := compose.Componentize(readGuest(t, name), compose.ComponentizeOptions{
+		out, err := componentize.New(readGuest(t, name), componentize.Options{
 			Adapters: map[string][]byte{"wasi_snapshot_preview1": command}})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -121,7 +122,7 @@ func TestComponentizeWithAdapter(t *testing.T) {
 // imports, WASI during _initialize, Go's own cabi_realloc unusable for
 // the adapter. Composed with host-impl it imports only WASI.
 func TestComponentizeGoReactor(t *testing.T) {
-	out, err := compose.Componentize(readGuest(t, "go-reactor.core.wasm"), compose.ComponentizeOptions{
+	out, err := componentize.New(readGuest(t, "go-reactor.core.wasm"), componentize.Options{
 		World: world(t, "go-reactor"), Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)
@@ -142,25 +143,25 @@ func TestComponentizeGoReactor(t *testing.T) {
 }
 
 func TestComponentizeErrors(t *testing.T) {
-	var ce *compose.ComponentizeError
+	var ce *componentize.Error
 	cases := []struct {
 		name string
 		core []byte
-		opts compose.ComponentizeOptions
+		opts componentize.Options
 		want string
 	}{
-		{"a component", readGuest(t, "all-types.wasm"), compose.ComponentizeOptions{}, "is a component already"},
-		{"preview1 without adapter", readGuest(t, "c-command.core.wasm"), compose.ComponentizeOptions{}, "--adapt wasi_snapshot_preview1=ADAPTER.wasm"},
-		{"world lacks the import", readGuest(t, "client.core.wasm"), compose.ComponentizeOptions{World: world(t, "all-types")}, "the world imports no interface wasifill:guests/types@0.1.0"},
-		{"module lacks the export", readGuest(t, "faulty.core.wasm"), compose.ComponentizeOptions{World: world(t, "all-types")}, "exports no function \"wasifill:guests/types@0.1.0#echo-bool\""},
+		{"a component", readGuest(t, "all-types.wasm"), componentize.Options{}, "is a component already"},
+		{"preview1 without adapter", readGuest(t, "c-command.core.wasm"), componentize.Options{}, "--adapt wasi_snapshot_preview1=ADAPTER.wasm"},
+		{"world lacks the import", readGuest(t, "client.core.wasm"), componentize.Options{World: world(t, "all-types")}, "the world imports no interface wasifill:guests/types@0.1.0"},
+		{"module lacks the export", readGuest(t, "faulty.core.wasm"), componentize.Options{World: world(t, "all-types")}, "exports no function \"wasifill:guests/types@0.1.0#echo-bool\""},
 	}
 	for _, c := range cases {
-		_, err := compose.Componentize(c.core, c.opts)
+		_, err := componentize.New(c.core, c.opts)
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want a ComponentizeError containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := compose.Componentize([]byte("\x00asm\x01\x00\x00\x00\x05\xff"), compose.ComponentizeOptions{}); err == nil {
+	if _, err := componentize.New([]byte("\x00asm\x01\x00\x00\x00\x05\xff"), componentize.Options{}); err == nil {
 		t.Error("truncated module accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package compose
+package componentize
 
 import (
 	"encoding/binary"
