@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"fmt"
+	goruntime "runtime"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 
@@ -67,34 +69,60 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	return c, nil
 }
 
+// compileModules prepares and compiles every core module of comp and its
+// nested components, up to GOMAXPROCS at once (wazero compiles, or reads
+// its cache, concurrently); the first module's error in definition order
+// is the one returned.
 func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin.Component) error {
-	for _, d := range comp.Defs {
-		switch d := d.(type) {
-		case *wasmbin.CoreModuleDef:
-			wasm, err := r.runnable(d.Module)
-			if err != nil {
-				return &CompileError{err}
-			}
-			wasm, layout, err := prepareSnapshot(wasm)
-			if err != nil {
-				return &CompileError{err}
-			}
-			cm, err := r.wz.CompileModule(ctx, wasm)
-			if err != nil {
-				return &CompileError{fmt.Errorf("core module: %w", err)}
-			}
-			imports, err := d.Module.CoreImports()
-			if err != nil {
-				return &CompileError{err}
-			}
-			c.modules[d.Module] = &compiledModule{compiled: cm, imports: imports, layout: layout}
-		case *wasmbin.ComponentDef:
-			if err := r.compileModules(ctx, c, d.Component); err != nil {
-				return err
+	var mods []*wasmbin.Binary
+	var collect func(*wasmbin.Component)
+	collect = func(comp *wasmbin.Component) {
+		for _, d := range comp.Defs {
+			switch d := d.(type) {
+			case *wasmbin.CoreModuleDef:
+				mods = append(mods, d.Module)
+			case *wasmbin.ComponentDef:
+				collect(d.Component)
 			}
 		}
 	}
+	collect(comp)
+	out := make([]*compiledModule, len(mods))
+	errs := make([]error, len(mods))
+	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, m := range mods {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			defer guard.Recover("runtime: compile", &errs[i])
+			out[i], errs[i] = r.compileModule(ctx, m)
+		})
+	}
+	wg.Wait()
+	for i, m := range mods {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		c.modules[m] = out[i]
+	}
 	return nil
+}
+
+func (r *Runtime) compileModule(ctx context.Context, m *wasmbin.Binary) (*compiledModule, error) {
+	wasm, layout, err := r.prepare(m)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	cm, err := r.wz.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
+	}
+	imports, err := m.CoreImports()
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	return &compiledModule{compiled: cm, imports: imports, layout: layout}, nil
 }
 
 // emptyModuleName stands in for the import module name "" (which

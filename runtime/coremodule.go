@@ -60,11 +60,7 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	wasm, err := r.runnable(bin)
-	if err != nil {
-		return nil, &CompileError{err}
-	}
-	wasm, layout, err := prepareSnapshot(wasm)
+	wasm, layout, err := r.prepare(bin)
 	if err != nil {
 		return nil, &CompileError{err}
 	}

@@ -122,9 +122,21 @@ func read(path string, limit int64) ([]byte, error) {
 	}
 	// The file may grow while it is read: read at most one byte past the
 	// limit to tell.
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	// Sized by the stat (one allocation, no regrowth), read to EOF so
+	// that a file that changed size since is still caught.
+	b := make([]byte, 0, fi.Size()+1)
+	for int64(len(b)) <= limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, &TooLargeError{Path: path, Limit: limit}
