@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	goruntime "runtime"
+	"strings"
 	"sync"
 
 	"github.com/tetratelabs/wazero"
@@ -26,6 +27,11 @@ type Compiled struct {
 type compiledModule struct {
 	compiled wazero.CompiledModule
 	imports  []wasmbin.CoreImport
+	// byModule groups imports by module name; exports are the module's
+	// exports as a core instance shows them (the snapshot ones left out).
+	// Both are computed once here, not per instance.
+	byModule map[string][]wasmbin.CoreImport
+	exports  []wasmbin.CoreExport
 	layout   *snapLayout // what instrumentation for snapshots added
 	image    *image      // set in a Compiled that Preinitialize made
 }
@@ -122,7 +128,40 @@ func (r *Runtime) compileModule(ctx context.Context, m *wasmbin.Binary) (*compil
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	return &compiledModule{compiled: cm, imports: imports, layout: layout}, nil
+	byModule := map[string][]wasmbin.CoreImport{}
+	for _, im := range imports {
+		byModule[im.Module] = append(byModule[im.Module], im)
+	}
+	exports, err := m.CoreExports()
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	return &compiledModule{compiled: cm, imports: imports, layout: layout, byModule: byModule,
+		exports: instanceExports(cm, exports)}, nil
+}
+
+// instanceExports lists what a core instance of cm exports: its functions
+// and memories as wazero reports them (the ones instrumentation added left
+// out), then the module's other exports.
+func instanceExports(cm wazero.CompiledModule, exports []wasmbin.CoreExport) []wasmbin.CoreExport {
+	var out []wasmbin.CoreExport
+	seen := map[string]bool{}
+	add := func(name string, kind wasmbin.ExternKind) {
+		if !seen[name] && !strings.HasPrefix(name, snapPrefix) {
+			seen[name] = true
+			out = append(out, wasmbin.CoreExport{Name: name, Kind: kind})
+		}
+	}
+	for name := range cm.ExportedFunctions() {
+		add(name, wasmbin.ExternFunc)
+	}
+	for name := range cm.ExportedMemories() {
+		add(name, wasmbin.ExternMemory)
+	}
+	for _, e := range exports {
+		add(e.Name, e.Kind)
+	}
+	return out
 }
 
 // emptyModuleName stands in for the import module name "" (which
