@@ -89,6 +89,10 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 // math/rand source for each instantiation, a measurable part of it.
 var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader)
 
+// internalInstanceConfig is internalModuleConfig as instantiateCore uses
+// it, made once (each With copies the configuration).
+var internalInstanceConfig = internalModuleConfig.WithName("").WithStartFunctions()
+
 // instantiateCore instantiates cm with import modules from providers
 // (others are looked up by name) and cfg (nil: no WASI context).
 func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module, cfg wazero.ModuleConfig) (api.Module, error) {
@@ -99,9 +103,11 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 		return providers[name]
 	})
 	if cfg == nil {
-		cfg = internalModuleConfig
+		cfg = internalInstanceConfig
+	} else {
+		cfg = cfg.WithName("").WithStartFunctions()
 	}
-	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg.WithName("").WithStartFunctions())
+	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg)
 	if err != nil {
 		return nil, err
 	}
