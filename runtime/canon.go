@@ -194,6 +194,10 @@ func (s *state) lift(c wasmbin.Canon) error {
 	return nil
 }
 
+// errCoreFuncGone is a lifted function's core function missing from its
+// instance when first called (compile checked that it is exported).
+var errCoreFuncGone = errors.New("runtime: the core function is not exported")
+
 // lazyExport returns the function that export name of mod is, looked up
 // on first use: wazero gives each api.Function a call stack of its own,
 // so an instance makes only those of the functions that are called.
@@ -215,7 +219,7 @@ func (s *state) liftFunc(name string, core func() api.Function, ft *component.Ty
 		}
 		fn := core()
 		if fn == nil {
-			return nil, &TrapError{Component: comp, Func: name, Err: errors.New("the core function is gone")}
+			return nil, &TrapError{Component: comp, Func: name, Err: errCoreFuncGone}
 		}
 		res, err := fn.Call(ctx, flat...)
 		if err != nil {
@@ -228,7 +232,7 @@ func (s *state) liftFunc(name string, core func() api.Function, ft *component.Ty
 		if opts.postReturn != nil {
 			post := opts.postReturn()
 			if post == nil {
-				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errors.New("the core function is gone")}
+				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
 			}
 			if _, err := post.Call(ctx, res...); err != nil {
 				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: err}
@@ -349,7 +353,7 @@ func (s *state) typeDefs(d *wasmbin.TypeDefs) error {
 			rt.dtor = func(ctx context.Context, rep uint32) error {
 				f := fn()
 				if f == nil {
-					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: errors.New("the core function is gone")}
+					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: errCoreFuncGone}
 				}
 				if _, err := f.Call(ctx, uint64(rep)); err != nil {
 					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: err}

@@ -120,10 +120,8 @@ func read(path string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, &TooLargeError{Path: path, Limit: limit}
 	}
-	// The file may grow while it is read: read at most one byte past the
-	// limit to tell.
-	// Sized by the stat (one allocation, no regrowth), read to EOF so
-	// that a file that changed size since is still caught.
+	// One allocation sized by the stat; the file may grow while it is
+	// read, so read to EOF, at most one byte past the limit to tell.
 	b := make([]byte, 0, fi.Size()+1)
 	for int64(len(b)) <= limit {
 		if len(b) == cap(b) {
