@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
@@ -80,7 +81,7 @@ func (e *TrapError) ExitCode() (uint32, bool) {
 type options struct {
 	memory     func() api.Memory   // nil: no memory option
 	realloc    func() api.Function // nil: no realloc option
-	postReturn api.Function
+	postReturn func() api.Function // nil: no post-return option
 	encoding   canon.StringEncoding
 }
 
@@ -108,12 +109,12 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 			if it.host != "" {
 				return nil, s.fail("realloc and post-return must be guest functions")
 			}
-			fn := it.mod.ExportedFunction(it.name)
-			if fn == nil {
+			if it.kind != wasmbin.ExternFunc {
 				return nil, s.fail("canonical option refers to %q, which is not a function", it.name)
 			}
+			fn := lazyExport(it.mod, it.name)
 			if opt.Kind == wasmbin.OptRealloc {
-				o.realloc = func() api.Function { return fn }
+				o.realloc = fn
 			} else {
 				o.postReturn = fn
 			}
@@ -177,10 +178,10 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if it.host != "" {
 		return s.fail("canon lift of a function the runtime made is not supported")
 	}
-	core := it.mod.ExportedFunction(it.name)
-	if core == nil {
+	if it.kind != wasmbin.ExternFunc {
 		return s.fail("canon lift of %q, which is not a function", it.name)
 	}
+	core := lazyExport(it.mod, it.name)
 	ft, params, results, err := s.funcType(c.Type)
 	if err != nil {
 		return err
@@ -193,8 +194,19 @@ func (s *state) lift(c wasmbin.Canon) error {
 	return nil
 }
 
+// errCoreFuncGone is a lifted function's core function missing from its
+// instance when first called (compile checked that it is exported).
+var errCoreFuncGone = errors.New("runtime: the core function is not exported")
+
+// lazyExport returns the function that export name of mod is, looked up
+// on first use: wazero gives each api.Function a call stack of its own,
+// so an instance makes only those of the functions that are called.
+func lazyExport(mod api.Module, name string) func() api.Function {
+	return sync.OnceValue(func() api.Function { return mod.ExportedFunction(name) })
+}
+
 // liftFunc makes a component function of core function core.
-func (s *state) liftFunc(name string, core api.Function, ft *component.Type, params, results []*value.Type, opts *options) *Func {
+func (s *state) liftFunc(name string, core func() api.Function, ft *component.Type, params, results []*value.Type, opts *options) *Func {
 	comp := s.name
 	f := &Func{name: name, typ: ft, params: params, results: results, flags: s.flags}
 	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
@@ -205,7 +217,11 @@ func (s *state) liftFunc(name string, core api.Function, ft *component.Type, par
 		if err != nil {
 			return nil, callError(comp, name, err)
 		}
-		res, err := core.Call(ctx, flat...)
+		fn := core()
+		if fn == nil {
+			return nil, &TrapError{Component: comp, Func: name, Err: errCoreFuncGone}
+		}
+		res, err := fn.Call(ctx, flat...)
 		if err != nil {
 			return nil, &TrapError{Component: comp, Func: name, Err: err}
 		}
@@ -214,7 +230,11 @@ func (s *state) liftFunc(name string, core api.Function, ft *component.Type, par
 			return nil, callError(comp, name, err)
 		}
 		if opts.postReturn != nil {
-			if _, err := opts.postReturn.Call(ctx, res...); err != nil {
+			post := opts.postReturn()
+			if post == nil {
+				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
+			}
+			if _, err := post.Call(ctx, res...); err != nil {
 				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: err}
 			}
 		}
@@ -325,13 +345,17 @@ func (s *state) typeDefs(d *wasmbin.TypeDefs) error {
 			if it.host != "" {
 				return s.fail("a destructor must be a guest function")
 			}
-			fn := it.mod.ExportedFunction(it.name)
-			if fn == nil {
+			if it.kind != wasmbin.ExternFunc {
 				return s.fail("destructor %q is not a function", it.name)
 			}
+			fn := lazyExport(it.mod, it.name)
 			comp := s.name
 			rt.dtor = func(ctx context.Context, rep uint32) error {
-				if _, err := fn.Call(ctx, uint64(rep)); err != nil {
+				f := fn()
+				if f == nil {
+					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: errCoreFuncGone}
+				}
+				if _, err := f.Call(ctx, uint64(rep)); err != nil {
 					return &TrapError{Component: comp, Func: "destructor of " + rt.name, Err: err}
 				}
 				return nil

@@ -3,6 +3,9 @@ package runtime
 import (
 	"context"
 	"fmt"
+	goruntime "runtime"
+	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 
@@ -24,6 +27,11 @@ type Compiled struct {
 type compiledModule struct {
 	compiled wazero.CompiledModule
 	imports  []wasmbin.CoreImport
+	// byModule groups imports by module name; exports are the module's
+	// exports as a core instance shows them (the snapshot ones left out).
+	// Both are computed once here, not per instance.
+	byModule map[string][]wasmbin.CoreImport
+	exports  []wasmbin.CoreExport
 	layout   *snapLayout // what instrumentation for snapshots added
 	image    *image      // set in a Compiled that Preinitialize made
 }
@@ -67,34 +75,93 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	return c, nil
 }
 
+// compileModules prepares and compiles every core module of comp and its
+// nested components, up to GOMAXPROCS at once (wazero compiles, or reads
+// its cache, concurrently); the first module's error in definition order
+// is the one returned.
 func (r *Runtime) compileModules(ctx context.Context, c *Compiled, comp *wasmbin.Component) error {
-	for _, d := range comp.Defs {
-		switch d := d.(type) {
-		case *wasmbin.CoreModuleDef:
-			wasm, err := r.runnable(d.Module)
-			if err != nil {
-				return &CompileError{err}
-			}
-			wasm, layout, err := prepareSnapshot(wasm)
-			if err != nil {
-				return &CompileError{err}
-			}
-			cm, err := r.wz.CompileModule(ctx, wasm)
-			if err != nil {
-				return &CompileError{fmt.Errorf("core module: %w", err)}
-			}
-			imports, err := d.Module.CoreImports()
-			if err != nil {
-				return &CompileError{err}
-			}
-			c.modules[d.Module] = &compiledModule{compiled: cm, imports: imports, layout: layout}
-		case *wasmbin.ComponentDef:
-			if err := r.compileModules(ctx, c, d.Component); err != nil {
-				return err
+	var mods []*wasmbin.Binary
+	var collect func(*wasmbin.Component)
+	collect = func(comp *wasmbin.Component) {
+		for _, d := range comp.Defs {
+			switch d := d.(type) {
+			case *wasmbin.CoreModuleDef:
+				mods = append(mods, d.Module)
+			case *wasmbin.ComponentDef:
+				collect(d.Component)
 			}
 		}
 	}
+	collect(comp)
+	out := make([]*compiledModule, len(mods))
+	errs := make([]error, len(mods))
+	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, m := range mods {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			defer guard.Recover("runtime: compile", &errs[i])
+			out[i], errs[i] = r.compileModule(ctx, m)
+		})
+	}
+	wg.Wait()
+	for i, m := range mods {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		c.modules[m] = out[i]
+	}
 	return nil
+}
+
+func (r *Runtime) compileModule(ctx context.Context, m *wasmbin.Binary) (*compiledModule, error) {
+	wasm, layout, err := r.prepare(m)
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	cm, err := r.wz.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
+	}
+	imports, err := m.CoreImports()
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	byModule := map[string][]wasmbin.CoreImport{}
+	for _, im := range imports {
+		byModule[im.Module] = append(byModule[im.Module], im)
+	}
+	exports, err := m.CoreExports()
+	if err != nil {
+		return nil, &CompileError{err}
+	}
+	return &compiledModule{compiled: cm, imports: imports, layout: layout, byModule: byModule,
+		exports: instanceExports(cm, exports)}, nil
+}
+
+// instanceExports lists what a core instance of cm exports: its functions
+// and memories as wazero reports them (the ones instrumentation added left
+// out), then the module's other exports.
+func instanceExports(cm wazero.CompiledModule, exports []wasmbin.CoreExport) []wasmbin.CoreExport {
+	var out []wasmbin.CoreExport
+	seen := map[string]bool{}
+	add := func(name string, kind wasmbin.ExternKind) {
+		if !seen[name] && !strings.HasPrefix(name, snapPrefix) {
+			seen[name] = true
+			out = append(out, wasmbin.CoreExport{Name: name, Kind: kind})
+		}
+	}
+	for name := range cm.ExportedFunctions() {
+		add(name, wasmbin.ExternFunc)
+	}
+	for name := range cm.ExportedMemories() {
+		add(name, wasmbin.ExternMemory)
+	}
+	for _, e := range exports {
+		add(e.Name, e.Kind)
+	}
+	return out
 }
 
 // emptyModuleName stands in for the import module name "" (which

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -50,11 +49,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 		args[a.Name] = s.coreInstances[a.Instance]
 	}
 	providers := map[string]api.Module{}
-	byModule := map[string][]wasmbin.CoreImport{}
-	for _, im := range cm.imports {
-		byModule[im.Module] = append(byModule[im.Module], im)
-	}
-	for name, imports := range byModule {
+	for name, imports := range cm.byModule {
 		arg, ok := args[name]
 		if !ok {
 			return s.fail("core instantiation lacks an argument for import module %q", name)
@@ -80,22 +75,9 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if s.snap != nil {
 		s.snap.instance(bin, mod)
 	}
-	inst := coreInstance{}
-	for name := range cm.compiled.ExportedFunctions() {
-		if !strings.HasPrefix(name, snapPrefix) {
-			inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternFunc}
-		}
-	}
-	for name := range cm.compiled.ExportedMemories() {
-		if !strings.HasPrefix(name, snapPrefix) {
-			inst[name] = coreItem{mod: mod, name: name, kind: wasmbin.ExternMemory}
-		}
-	}
-	exports, _ := bin.CoreExports()
-	for _, e := range exports {
-		if _, ok := inst[e.Name]; !ok {
-			inst[e.Name] = coreItem{mod: mod, name: e.Name, kind: e.Kind}
-		}
+	inst := make(coreInstance, len(cm.exports))
+	for _, e := range cm.exports {
+		inst[e.Name] = coreItem{mod: mod, name: e.Name, kind: e.Kind}
 	}
 	s.coreInstances = append(s.coreInstances, inst)
 	return nil
@@ -107,6 +89,10 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 // math/rand source for each instantiation, a measurable part of it.
 var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader)
 
+// internalInstanceConfig is internalModuleConfig as instantiateCore uses
+// it, made once (each With copies the configuration).
+var internalInstanceConfig = internalModuleConfig.WithName("").WithStartFunctions()
+
 // instantiateCore instantiates cm with import modules from providers
 // (others are looked up by name) and cfg (nil: no WASI context).
 func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module, cfg wazero.ModuleConfig) (api.Module, error) {
@@ -117,9 +103,11 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 		return providers[name]
 	})
 	if cfg == nil {
-		cfg = internalModuleConfig
+		cfg = internalInstanceConfig
+	} else {
+		cfg = cfg.WithName("").WithStartFunctions()
 	}
-	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg.WithName("").WithStartFunctions())
+	mod, err := s.rt.wz.InstantiateModule(rctx, cm, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -60,11 +60,7 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	wasm, err := r.runnable(bin)
-	if err != nil {
-		return nil, &CompileError{err}
-	}
-	wasm, layout, err := prepareSnapshot(wasm)
+	wasm, layout, err := r.prepare(bin)
 	if err != nil {
 		return nil, &CompileError{err}
 	}
@@ -113,7 +109,6 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	var guest api.Module
 	opts := &options{
 		memory:   func() api.Memory { return guest.ExportedMemory("memory") },
-		realloc:  func() api.Function { return guest.ExportedFunction("cabi_realloc") },
 		encoding: canon.UTF8,
 	}
 	// Resources the world exports are the module's own.
@@ -184,6 +179,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	if err != nil {
 		return fail(err)
 	}
+	opts.realloc = lazyExport(guest, "cabi_realloc")
 	s.register(guest)
 	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
 		return fail(err)
@@ -319,17 +315,21 @@ func (s *state) hostModule(ctx context.Context, module string, imports []wasmbin
 
 // coreExports lifts what the world exports from the instantiated module.
 func (s *state) coreExports(world *component.Type, guest api.Module, opts *options) (map[string]item, error) {
+	defs := guest.ExportedFunctionDefinitions()
 	lift := func(coreName string, ft *component.Type) (*Func, error) {
-		core := guest.ExportedFunction(coreName)
-		if core == nil {
+		if _, ok := defs[coreName]; !ok {
 			return nil, s.fail("the world exports %s, but the module exports no function %q", coreName, coreName)
 		}
+		core := lazyExport(guest, coreName)
 		params, results, err := s.vt.Func(ft)
 		if err != nil {
 			return nil, s.fail("%s: %v", coreName, err)
 		}
 		o := *opts
-		o.postReturn = guest.ExportedFunction("cabi_post_" + coreName)
+		o.postReturn = nil
+		if _, ok := defs["cabi_post_"+coreName]; ok {
+			o.postReturn = lazyExport(guest, "cabi_post_"+coreName)
+		}
 		return s.liftFunc(coreName, core, ft, params, results, &o), nil
 	}
 	exports := map[string]item{}

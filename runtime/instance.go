@@ -322,7 +322,7 @@ func (s *state) coreAt(sort wasmbin.Sort, idx uint32) (coreItem, error) {
 // instance instantiates a nested component, or bundles items.
 func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 	if !in.Instantiate {
-		ci := &componentInstance{exports: map[string]item{}}
+		ci := &componentInstance{exports: make(map[string]item, len(in.Exports))}
 		for _, e := range in.Exports {
 			it, err := s.item(e.Sort, e.Index)
 			if err != nil {

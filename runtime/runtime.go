@@ -61,6 +61,7 @@ type config struct {
 	memoryLimitPages uint32
 	tableLimit       uint32
 	cache            wazero.CompilationCache
+	preparedDir      string
 	interrupt        bool
 	budgets          memoryBudgets
 	handleLimit      int

@@ -120,11 +120,21 @@ func read(path string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, &TooLargeError{Path: path, Limit: limit}
 	}
-	// The file may grow while it is read: read at most one byte past the
-	// limit to tell.
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	// One allocation sized by the stat; the file may grow while it is
+	// read, so read to EOF, at most one byte past the limit to tell.
+	b := make([]byte, 0, fi.Size()+1)
+	for int64(len(b)) <= limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, &TooLargeError{Path: path, Limit: limit}

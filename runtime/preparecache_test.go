@@ -1,0 +1,122 @@
+package runtime
+
+import (
+	"context"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wasifill/wasifill/wasmbin"
+)
+
+// TestPreparedCache: a second runtime takes a module's prepared form from
+// the directory the first one wrote; a corrupted, truncated or
+// inconsistent entry is ignored and rewritten.
+func TestPreparedCache(t *testing.T) {
+	ctx := context.Background()
+	wasm, err := os.ReadFile("testdata/snapshot.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := wasmbin.Decode(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "prepared")
+	newRT := func() *Runtime {
+		r, err := New(ctx, WithPreparedCache(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(ctx) })
+		return r
+	}
+	r := newRT()
+	want, wantLayout, err := r.prepareNow(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wantLayout.memory || !wantLayout.start || !wantLayout.data || len(wantLayout.globals) < 2 {
+		t.Fatalf("snapshot.wasm's layout: %+v", wantLayout)
+	}
+	check := func(what string, r *Runtime) {
+		t.Helper()
+		got, l, err := r.prepare(bin)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if !slices.Equal(got, want) || !reflect.DeepEqual(l, wantLayout) {
+			t.Fatalf("%s: prepared form differs from preparing it now", what)
+		}
+	}
+	check("miss", r)
+	key := r.preparedKey(bin)
+	entry := filepath.Join(dir, filepathKey(key))
+	good, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatalf("no entry written: %v", err)
+	}
+
+	// A hit: an entry that differs from what preparing gives (one global
+	// left out of the layout, still consistent) is what prepare returns.
+	marked := *wantLayout
+	marked.globals = marked.globals[:1]
+	writeFile(t, entry, encodePrepared(key, want, &marked))
+	if _, l, err := newRT().prepare(bin); err != nil || len(l.globals) != 1 {
+		t.Fatalf("the cached entry was not used: %+v, %v", l, err)
+	}
+
+	bad := map[string][]byte{
+		"a flipped byte": func() []byte { b := slices.Clone(good); b[len(b)/2] ^= 1; return b }(),
+		"truncated":      good[:len(good)/2],
+		"empty":          {},
+		"another key":    encodePrepared([32]byte{1}, want, wantLayout),
+		"layout naming a missing export": encodePrepared(key, want,
+			&snapLayout{globals: []string{snapPrefix + "global-999"}, memory: true}),
+		"not a module": encodePrepared(key, []byte("\x00asm\x01\x00\x00\x00\x01\xff"), &snapLayout{}),
+	}
+	for name, b := range bad {
+		writeFile(t, entry, b)
+		check(name, newRT())
+		if again, _ := os.ReadFile(entry); !slices.Equal(again, good) {
+			t.Fatalf("%s: the entry was not rewritten", name)
+		}
+	}
+}
+
+func filepathKey(k [32]byte) string { return hex.EncodeToString(k[:]) }
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTrimPrepared: the directory is kept under its bound by removing
+// the oldest entries first.
+func TestTrimPrepared(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Now().Add(-time.Hour)
+	for i, name := range []string{"a", "b", "c", "d"} {
+		p := filepath.Join(dir, name)
+		writeFile(t, p, make([]byte, 100))
+		mt := base.Add(time.Duration(i) * time.Minute)
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trimPrepared(dir, 250)
+	ents, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if !slices.Equal(left, []string{"c", "d"}) {
+		t.Fatalf("left %v, want the two newest [c d]", left)
+	}
+}
