@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	wfrt "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
@@ -35,7 +35,7 @@ func loopsComponent(b *testing.B) []byte {
 			}
 		}
 	}
-	comp, err := compose.Componentize(core, compose.ComponentizeOptions{World: world})
+	comp, err := componentize.New(core, componentize.Options{World: world})
 	if err != nil {
 		b.Fatal(err)
 	}
