@@ -86,7 +86,13 @@ func (f *interruptFlags) guard(ctx context.Context, what string, call func() err
 	}
 	stop := context.AfterFunc(ctx, f.set)
 	err := call()
-	if !stop() && err != nil {
+	if !stop() {
+		// The context ended during the call: its instance is spent (the
+		// flags are set), and a result that came after the deadline
+		// (the guest returned before it reached a check) is not one.
+		if err == nil {
+			err = fmt.Errorf("%s returned after its context ended", what)
+		}
 		return interrupted(ctx, err)
 	}
 	return err
