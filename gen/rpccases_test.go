@@ -14,7 +14,7 @@ import (
 func TestRuntimesCarryTheContractsErrorCases(t *testing.T) {
 	quoted := regexp.MustCompile(`"([a-z-]+)"`)
 	for _, c := range []struct{ file, table string }{
-		{"golang/fillrt.go.tmpl", `var rpcCases = \[\.\.\.\]string\{([^}]*)\}`},
+		{"golang/fillrt.go.txt", `var rpcCases = \[\.\.\.\]string\{([^}]*)\}`},
 		{"rust/invoke.rs", `const RPC_CASES: \[&str; \d+\] = \[([^\]]*)\]`},
 	} {
 		src, err := os.ReadFile(c.file)

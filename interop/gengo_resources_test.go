@@ -51,7 +51,7 @@ func TestGenGoGuestResources(t *testing.T) {
 	// this module does not depend on the generator.
 	files := map[string][]byte{}
 	for name, src := range map[string]string{"bindings.go": "testdata/golden/resources-guest/bindings.go",
-		"fillrt.go": "fillrt.go.tmpl", "guestrt.go": "guestrt.go.tmpl"} {
+		"fillrt.go": "fillrt.go.txt", "guestrt.go": "guestrt.go.txt"} {
 		b, err := os.ReadFile(filepath.Join("../gen/golang", src))
 		if err != nil {
 			t.Fatal(err)

@@ -16,10 +16,13 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-//go:embed fillrt.go.tmpl
+// The fills' fixed runtimes are Go source written into every fill as they
+// are (not templates: the .txt keeps the go tool from building them here).
+//
+//go:embed fillrt.go.txt
 var fillRuntime []byte
 
-//go:embed fillrt_export.go.tmpl
+//go:embed fillrt_export.go.txt
 var fillExportRuntime []byte
 
 // GenerateImportFill writes an import fill for world's imported custom

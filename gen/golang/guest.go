@@ -14,7 +14,7 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-//go:embed guestrt.go.tmpl
+//go:embed guestrt.go.txt
 var guestRuntime []byte
 
 // GenerateGuest writes guest bindings for world: a Go package (standard
