@@ -1,8 +1,8 @@
 package componentize
 
 import (
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Which canonical options a function needs (CanonicalABI.md): memory when

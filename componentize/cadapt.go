@@ -3,8 +3,8 @@ package componentize
 import (
 	"strings"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // funcImportIndex is the function index of import module.name in m.

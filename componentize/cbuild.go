@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // componentizer assembles the component for New.

@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/semver"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // goAdapterRegion is what a Go module reserves for the preview1 adapter:

@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Options configures New.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
 )
@@ -85,11 +85,11 @@ func TestComponentizeWithAdapter(t *testing.T) {
 	// the same adapter): every interface it imports we import too. We
 	// import more: wit-component garbage-collects the adapter down to what
 	// the module calls, we keep it whole (docs/compose.md).
-	hello, err := os.ReadFile("../wasmbin/testdata/hello.core.wasm")
+	hello, err := os.ReadFile("../internal/wasmbin/testdata/hello.core.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := os.ReadFile("../wasmbin/testdata/hello.wasm")
+	ref, err := os.ReadFile("../internal/wasmbin/testdata/hello.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}

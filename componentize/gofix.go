@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Go's wasm runtime takes every page above the end of its data for its

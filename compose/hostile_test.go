@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/hostile"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // TestHostileModulesRefused: inspect and componentize refuse every hostile

@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Report describes a wasm binary: what `wasifill inspect` prints.

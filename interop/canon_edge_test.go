@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	wfrt "github.com/wasifill/wasifill/runtime"

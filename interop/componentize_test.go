@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -133,7 +133,7 @@ func TestComponentizeCommands(t *testing.T) {
 	defer cancel()
 	command := preview1(adapter(t, "command"))
 	built := map[string][]byte{}
-	for _, p := range []string{guestsDir + "/c-command.core.wasm", guestsDir + "/go-command.core.wasm", "../wasmbin/testdata/hello.core.wasm"} {
+	for _, p := range []string{guestsDir + "/c-command.core.wasm", guestsDir + "/go-command.core.wasm", "../internal/wasmbin/testdata/hello.core.wasm"} {
 		built[p] = componentizeCore(t, readFile(t, p), componentize.Options{Adapters: command})
 		if err := wasmtime.Validate(built[p]); err != nil {
 			t.Fatalf("%s: %v", p, err)
@@ -157,8 +157,8 @@ func TestComponentizeCommands(t *testing.T) {
 		{"go-command ü ✓", built[guestsDir+"/go-command.core.wasm"], []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0, ""},
 		// os.Exit(3): WASI 0.2's exit carries only ok or err, so 1.
 		{"go-command fail", built[guestsDir+"/go-command.core.wasm"], []string{"prog", "fail"}, "hello from go fail\n", 1, "failing as asked"},
-		{"hello (ours)", built["../wasmbin/testdata/hello.core.wasm"], []string{"hello"}, "hello\n", 0, ""},
-		{"hello (oracle)", readFile(t, "../wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0, ""},
+		{"hello (ours)", built["../internal/wasmbin/testdata/hello.core.wasm"], []string{"hello"}, "hello\n", 0, ""},
+		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0, ""},
 	}
 	type got struct {
 		stdout string

@@ -63,7 +63,7 @@ func TestFixturesValidate(t *testing.T) {
 			t.Errorf("fixture %s missing from %s", want, guestsDir)
 		}
 	}
-	comps = append(comps, "../wasmbin/testdata/hello.wasm")
+	comps = append(comps, "../internal/wasmbin/testdata/hello.wasm")
 	for _, p := range comps {
 		if err := wasmtime.Validate(readFile(t, p)); err != nil {
 			t.Errorf("%s: %v", p, err)
@@ -470,7 +470,7 @@ func oneLine(err error) string {
 func TestHello(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	comp := readFile(t, "../wasmbin/testdata/hello.wasm")
+	comp := readFile(t, "../internal/wasmbin/testdata/hello.wasm")
 	type runFunc func(ctx context.Context, component []byte, args []string) ([]byte, []byte, int, error)
 	rts := []struct {
 		name string

@@ -451,7 +451,7 @@ func TestRuntimeCommands(t *testing.T) {
 	command := preview1(adapter(t, "command"))
 	cCmd := componentizeCore(t, readGuest(t, "c-command.core.wasm"), componentize.Options{Adapters: command})
 	goCmd := componentizeCore(t, readGuest(t, "go-command.core.wasm"), componentize.Options{Adapters: command})
-	hello := componentizeCore(t, readFile(t, "../wasmbin/testdata/hello.core.wasm"), componentize.Options{Adapters: command})
+	hello := componentizeCore(t, readFile(t, "../internal/wasmbin/testdata/hello.core.wasm"), componentize.Options{Adapters: command})
 	cases := []struct {
 		name   string
 		comp   []byte
@@ -466,7 +466,7 @@ func TestRuntimeCommands(t *testing.T) {
 		{"go-command ü ✓", goCmd, []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0},
 		{"go-command fail", goCmd, []string{"prog", "fail"}, "hello from go fail\n", 1},
 		{"hello (ours)", hello, []string{"hello"}, "hello\n", 0},
-		{"hello (oracle)", readFile(t, "../wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0},
+		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0},
 	}
 	for _, c := range cases {
 		start := time.Now()

@@ -9,10 +9,10 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/instrument"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Compiled is a component decoded, type-checked and with every core module

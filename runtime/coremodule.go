@@ -12,12 +12,12 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
-	"github.com/wasifill/wasifill/canon"
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/semver"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/wasmbin"
 )
 
 // A wasip1 core module that carries its world (a component-type custom

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/hostile"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -35,7 +35,7 @@ const (
 // exported function with zero-ish arguments. Any error is fine; a panic
 // caught at the runtime's boundary (a *guard.InternalError) is a defect.
 func FuzzRunComponent(f *testing.F) {
-	for _, pattern := range []string{"../testdata/guests/out/*.wasm", "../testdata/guests/rpc/out/*.wasm", "../wasmbin/testdata/*.wasm"} {
+	for _, pattern := range []string{"../testdata/guests/out/*.wasm", "../testdata/guests/rpc/out/*.wasm", "../internal/wasmbin/testdata/*.wasm"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			b, err := os.ReadFile(file)

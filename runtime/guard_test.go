@@ -6,8 +6,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )

@@ -8,8 +8,8 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Core functions the runtime makes (lowered imports, resource built-ins)

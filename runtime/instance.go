@@ -9,10 +9,10 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 
-	"github.com/wasifill/wasifill/component"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/guard"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/wasmbin"
 )
 
 // Instance is an instantiated component.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/wasmbin"
 )
 
 const loops = "wasifill:interrupt-test/loops#"

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // The prepared cache keeps, on disk, what compiling does to a core module

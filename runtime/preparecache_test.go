@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // TestPreparedCache: a second runtime takes a module's prepared form from

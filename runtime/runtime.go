@@ -24,8 +24,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wasifill/wasifill/canon"
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
 )

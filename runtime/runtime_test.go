@@ -218,7 +218,7 @@ func TestTableLimit(t *testing.T) {
 	ctx := context.Background()
 	// hello.wasm's shim (made by wit-component) has a table of 11
 	// elements: a limit of 4 refuses it, a generous one runs it.
-	b, err := os.ReadFile("../wasmbin/testdata/hello.wasm")
+	b, err := os.ReadFile("../internal/wasmbin/testdata/hello.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/tetratelabs/wazero/api"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Pre-initialized instances. Preinitialize instantiates a component once,

@@ -12,12 +12,12 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/wasmbin"
 )
 
 // instantiateSubjects are the components BenchmarkInstantiate measures:

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Core modules are compiled ready to be snapshotted (Wizer's

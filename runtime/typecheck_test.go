@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 )
 
 // The export naming rule on hand-made component types: what an export

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/hostile"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/runtime"
-	"github.com/wasifill/wasifill/wasmbin"
 )
 
 // TestCompileHostileModules: each hostile core module (huge counts, out

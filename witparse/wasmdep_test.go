@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
 	"github.com/wasifill/wasifill/witparse/token"
 	"github.com/wasifill/wasifill/witparse/wasmpkg"

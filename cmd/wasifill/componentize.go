@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/guard"
 )
 
 func main() {

@@ -183,7 +183,7 @@ func TestCallAndRun(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "arguments of") {
 		t.Errorf("call with a bad argument: exit %d, stderr %q", code, errOut)
 	}
-	code, out, errOut = runCLI(t, "run", "../../wasmbin/testdata/hello.wasm")
+	code, out, errOut = runCLI(t, "run", "../../internal/wasmbin/testdata/hello.wasm")
 	if code != 0 || out != "hello\n" {
 		t.Errorf("run hello: exit %d, out %q, err %q", code, out, errOut)
 	}

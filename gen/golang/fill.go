@@ -8,9 +8,9 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/gen"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"

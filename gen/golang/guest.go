@@ -10,7 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/gen"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/witparse"
 )
 

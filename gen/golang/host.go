@@ -9,7 +9,7 @@ import (
 	"golang.org/x/tools/imports"
 
 	"github.com/wasifill/wasifill/gen"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/witparse"
 )
 

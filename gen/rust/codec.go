@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
 )
 

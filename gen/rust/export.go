@@ -3,8 +3,8 @@ package rust
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
 )
 

@@ -3,7 +3,7 @@ package rust
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
 )
 

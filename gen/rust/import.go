@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/wasifill/wasifill/canon"
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/value"
 )

@@ -24,7 +24,7 @@ import (
 	"text/template"
 
 	"github.com/wasifill/wasifill/gen"
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )

@@ -12,7 +12,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
 	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/witparse"

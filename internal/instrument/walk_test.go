@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // objdumpLine is one instruction line of wasm-objdump -d: its offset, its

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/witparse"
 )
 

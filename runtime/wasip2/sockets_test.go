@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/value"
 )
 

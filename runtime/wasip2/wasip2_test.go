@@ -79,7 +79,7 @@ func instantiate(t *testing.T, wasm []byte, cfg wasip2.Config) *runtime.Instance
 
 func TestCommands(t *testing.T) {
 	guests := "../../testdata/guests/out/"
-	hello, err := os.ReadFile(filepath.Join("../../wasmbin/testdata/hello.wasm"))
+	hello, err := os.ReadFile(filepath.Join("../../internal/wasmbin/testdata/hello.wasm"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestCommands(t *testing.T) {
 		stderr string
 	}{
 		{"hello (wasm-tools' component)", hello, []string{"hello"}, 0, "hello\n", ""},
-		{"hello (componentized here)", componentizeCore(t, "../../wasmbin/testdata/hello.core.wasm", "command"), []string{"hello"}, 0, "hello\n", ""},
+		{"hello (componentized here)", componentizeCore(t, "../../internal/wasmbin/testdata/hello.core.wasm", "command"), []string{"hello"}, 0, "hello\n", ""},
 		{"c-command", componentizeCore(t, guests+"c-command.core.wasm", "command"), []string{"c", "x", "y"}, 0, "hello from c x y\n", ""},
 		{"go-command", componentizeCore(t, guests+"go-command.core.wasm", "command"), []string{"go", "a", "b"}, 0, "hello from go a b\nFIXTURE=yes\n", ""},
 		// os.Exit(3): WASI 0.2 exit carries only ok/err, so 1 (as in Wasmtime and jco).

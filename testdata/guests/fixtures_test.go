@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/oracle"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // components are the committed components, by world, with the interface

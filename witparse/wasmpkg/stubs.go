@@ -3,7 +3,7 @@ package wasmpkg
 import (
 	"strings"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // stubs writes the other packages the items import interfaces from, as

@@ -19,7 +19,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse/scanner"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
 )
 

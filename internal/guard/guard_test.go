@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/guard"
+	"github.com/wasifill/wasifill/internal/guard"
 )
 
 var errBoom = errors.New("boom")

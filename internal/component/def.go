@@ -3,7 +3,7 @@ package component
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 var prims = map[byte]*Type{}

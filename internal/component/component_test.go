@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/component"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/testenv"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 func resolveFile(t *testing.T, path string) *component.Type {
@@ -29,14 +29,14 @@ func resolveFile(t *testing.T, path string) *component.Type {
 }
 
 func worldType(t *testing.T, name string) *component.Type {
-	return testenv.World(t, "../testdata/guests/wit", name)
+	return testenv.World(t, "../../testdata/guests/wit", name)
 }
 
 // The types wasm-tools wrote into its components resolve to the same
 // structure as our reading of the WIT they came from, in both directions.
 func TestResolveAgreesWithWIT(t *testing.T) {
 	for _, name := range []string{"all-types", "resources", "faulty", "host-impl"} {
-		got := resolveFile(t, "../testdata/guests/out/"+name+".wasm")
+		got := resolveFile(t, "../../testdata/guests/out/"+name+".wasm")
 		want := worldType(t, name)
 		if len(got.Exports) != len(want.Exports) {
 			t.Fatalf("%s: %d exports, want %d", name, len(got.Exports), len(want.Exports))
@@ -53,7 +53,7 @@ func TestResolveAgreesWithWIT(t *testing.T) {
 }
 
 func TestFormatWorld(t *testing.T) {
-	got := component.FormatWorld("resources", resolveFile(t, "../testdata/guests/out/resources.wasm"))
+	got := component.FormatWorld("resources", resolveFile(t, "../../testdata/guests/out/resources.wasm"))
 	for _, want := range []string{
 		"export wasifill:guests/counters@0.1.0 {",
 		"resource counter;",
@@ -103,7 +103,7 @@ func TestResolveRejectsBadIndices(t *testing.T) {
 // an error, never a panic.
 func FuzzResolve(f *testing.F) {
 	for _, name := range []string{"all-types", "resources", "client", "faulty"} {
-		b, err := os.ReadFile("../testdata/guests/out/" + name + ".wasm")
+		b, err := os.ReadFile("../../testdata/guests/out/" + name + ".wasm")
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/hostile"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // TestValidateHostile: every hand-made hostile module is refused with a
@@ -37,7 +37,7 @@ func TestValidateHostile(t *testing.T) {
 // TestValidateAccepts: the modules the toolchains produce (every committed
 // guest, core or component) and those the builder writes pass.
 func TestValidateAccepts(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/guests/out/*.wasm")
+	files, _ := filepath.Glob("../../testdata/guests/out/*.wasm")
 	more, _ := filepath.Glob("testdata/*.wasm")
 	files = append(files, more...)
 	if len(files) == 0 {
@@ -98,7 +98,7 @@ func FuzzValidate(f *testing.F) {
 	for _, c := range hostile.Modules() {
 		f.Add(c.Wasm)
 	}
-	files, _ := filepath.Glob("../testdata/guests/out/*.wasm")
+	files, _ := filepath.Glob("../../testdata/guests/out/*.wasm")
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil && len(b) < 64<<10 {
 			f.Add(b)
@@ -120,7 +120,7 @@ func FuzzValidate(f *testing.F) {
 // BenchmarkValidateGoModule validates the 2.7 MB Go guest (go build,
 // GOOS=wasip1).
 func BenchmarkValidateGoModule(b *testing.B) {
-	in, err := os.ReadFile("../testdata/guests/out/go-command.core.wasm")
+	in, err := os.ReadFile("../../testdata/guests/out/go-command.core.wasm")
 	if err != nil {
 		b.Fatal(err)
 	}

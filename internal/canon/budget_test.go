@@ -6,7 +6,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/wasifill/wasifill/canon"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
 )
 

@@ -3,7 +3,7 @@ package component
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // This file gives the Encoder the rest of a component's definitions —

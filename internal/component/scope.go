@@ -3,7 +3,7 @@ package component
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // Error reports a component whose definitions do not resolve: an index

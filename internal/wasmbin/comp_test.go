@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/oracle"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // componentCorpus returns components made by wasm-tools: committed ones and
@@ -24,13 +24,13 @@ func componentCorpus(t *testing.T) map[string][]byte {
 	}
 	out["hello (command + preview1 adapter)"] = hello
 	ctx := context.Background()
-	if out["min"], err = oracle.ComponentNew(ctx, addModule, "../internal/oracle/testdata/min", "min"); err != nil {
+	if out["min"], err = oracle.ComponentNew(ctx, addModule, "../oracle/testdata/min", "min"); err != nil {
 		t.Fatal(err)
 	}
-	if out["logger"], err = oracle.ComponentNew(ctx, loggerModule, "../internal/oracle/testdata/logger", "logger"); err != nil {
+	if out["logger"], err = oracle.ComponentNew(ctx, loggerModule, "../oracle/testdata/logger", "logger"); err != nil {
 		t.Fatal(err)
 	}
-	fixtures, _ := filepath.Glob("../testdata/guests/*/*.wasm")
+	fixtures, _ := filepath.Glob("../../testdata/guests/*/*.wasm")
 	for _, f := range fixtures {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -135,7 +135,7 @@ func FuzzDecodeComponent(f *testing.F) {
 	if b, err := os.ReadFile("testdata/hello.wasm"); err == nil {
 		f.Add(b)
 	}
-	fixtures, _ := filepath.Glob("../testdata/guests/out/*.wasm")
+	fixtures, _ := filepath.Glob("../../testdata/guests/out/*.wasm")
 	for _, p := range fixtures {
 		if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
 			f.Add(b)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/oracle"
-	"github.com/wasifill/wasifill/wasmbin"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // addModule is a core module written by hand: it exports add(i32, i32) -> i32.
@@ -42,7 +42,7 @@ func TestCoreModule(t *testing.T) {
 // A component made by wasm-tools (the oracle) from the hand-written module
 // decodes, nests its core module, and encodes back to the same bytes.
 func TestOracleComponentRoundTrip(t *testing.T) {
-	comp, err := oracle.ComponentNew(context.Background(), addModule, "../internal/oracle/testdata/min", "min")
+	comp, err := oracle.ComponentNew(context.Background(), addModule, "../oracle/testdata/min", "min")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ var loggerModule = []byte{
 }
 
 func TestComponentImportsExports(t *testing.T) {
-	comp, err := oracle.ComponentNew(context.Background(), loggerModule, "../internal/oracle/testdata/logger", "logger")
+	comp, err := oracle.ComponentNew(context.Background(), loggerModule, "../oracle/testdata/logger", "logger")
 	if err != nil {
 		t.Fatal(err)
 	}
