@@ -301,42 +301,45 @@ func (r *reader) alias() (Alias, error) {
 }
 
 // nameAttrs reads importname'/exportname' (nameattributes).
+// nameAttrs reads a nameattributes (Binary.md): 0x00 name, or 0x01 name
+// (a redundant form that older encoders wrote for interface names; it has
+// no version suffix, and wasmparser reads it as 0x00), or 0x02 name and a
+// vector of attributes, each kind at most once.
 func (r *reader) nameAttrs() (Name, error) {
 	var n Name
 	var err error
 	if n.Form, err = r.byte(); err != nil {
 		return n, err
 	}
-	if n.Name, err = r.name(); err != nil {
-		return n, err
-	}
-	switch n.Form {
-	case 0x00:
-	case 0x01:
-		var v string
-		v, err = r.name()
-		n.Attrs = []NameAttr{{Kind: AttrVersion, Value: v}}
-	case 0x02:
-		err = r.vec(2, func() error {
-			var a NameAttr
-			var err error
-			if a.Kind, err = r.byte(); err != nil {
-				return err
-			}
-			switch a.Kind {
-			case AttrImplements, AttrVersion, AttrExternalID:
-				a.Value, err = r.name()
-			default:
-				r.pos--
-				return r.fail("unknown name attribute 0x%02x", a.Kind)
-			}
-			n.Attrs = append(n.Attrs, a)
-			return err
-		})
-	default:
+	if n.Form > 0x02 {
 		r.pos--
 		return n, r.fail("unknown name encoding 0x%02x", n.Form)
 	}
+	if n.Name, err = r.name(); err != nil || n.Form != 0x02 {
+		return n, err
+	}
+	err = r.vec(2, func() error {
+		var a NameAttr
+		var err error
+		if a.Kind, err = r.byte(); err != nil {
+			return err
+		}
+		switch a.Kind {
+		case AttrImplements, AttrVersion, AttrExternalID:
+		default:
+			r.pos--
+			return r.fail("unknown name attribute 0x%02x", a.Kind)
+		}
+		for _, b := range n.Attrs {
+			if b.Kind == a.Kind {
+				r.pos--
+				return r.fail("duplicate name attribute 0x%02x", a.Kind)
+			}
+		}
+		a.Value, err = r.name()
+		n.Attrs = append(n.Attrs, a)
+		return err
+	})
 	return n, err
 }
 

@@ -163,18 +163,12 @@ func (w *writer) alias(a Alias) {
 
 func (w *writer) nameAttrs(n Name) {
 	form := n.Form
-	if form == 0x00 && len(n.Attrs) > 0 {
-		form = 0x02
-	}
-	if form == 0x01 && (len(n.Attrs) != 1 || n.Attrs[0].Kind != AttrVersion) {
+	if len(n.Attrs) > 0 {
 		form = 0x02
 	}
 	w.byte(form)
 	w.name(n.Name)
-	switch form {
-	case 0x01:
-		w.name(n.Attrs[0].Value)
-	case 0x02:
+	if form == 0x02 {
 		w.u32(uint32(len(n.Attrs)))
 		for _, a := range n.Attrs {
 			w.byte(a.Kind)

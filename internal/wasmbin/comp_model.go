@@ -198,8 +198,9 @@ type Alias struct {
 }
 
 // Name is an import or export name with its attributes. Form is the
-// encoding that was read (0x00, 0x01 with a version suffix, 0x02 with
-// attributes), kept so that encoding gives back the same bytes.
+// encoding that was read (0x00 or its redundant twin 0x01, both a plain
+// name; 0x02 with attributes), kept so that encoding gives back the same
+// bytes. Any attributes are encoded in the 0x02 form.
 type Name struct {
 	Name  string
 	Form  byte
