@@ -235,7 +235,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 			}
 			seen[f.Name.Name] = true
-			t.Fields = append(t.Fields, Field{Name: f.Name.Name, Type: rs.resolveType(sc, f.Type)})
+			t.Fields = append(t.Fields, Field{Name: f.Name.Name, Type: rs.resolveType(sc, f.Type), Docs: docs(f.Docs)})
 		}
 	case ast.VariantDef:
 		t.Kind = KindVariant

@@ -136,6 +136,9 @@ func (w *jsonWriter) entries(entries []WorldEntry) {
 				w.key("stability")
 				w.stability(e.Item.Stability)
 			}
+			if e.Item.Docs != "" {
+				w.docs(e.Item.Docs)
+			}
 			w.close('}')
 		case ItemFunction:
 			w.key("function")

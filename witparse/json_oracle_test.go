@@ -123,6 +123,9 @@ func oracleentriesJSON(entries []WorldEntry) object {
 			if !e.Item.Stability.IsZero() {
 				inner.add("stability", oraclestabilityJSON(e.Item.Stability))
 			}
+			if e.Item.Docs != "" {
+				inner.add("docs", object{{"contents", e.Item.Docs}})
+			}
 			item = object{{"interface", inner}}
 		case ItemFunction:
 			item = object{{"function", oraclefunctionJSON(e.Item.Function)}}

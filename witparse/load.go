@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"github.com/wasifill/wasifill/internal/safeio"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/parser"
 	"github.com/wasifill/wasifill/witparse/token"
 	"github.com/wasifill/wasifill/witparse/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/wat"
 )
 
 // Options control loading.
@@ -42,6 +44,9 @@ type srcPackage struct {
 	pos   token.Pos
 	docs  ast.Docs
 	parts []pkgPart
+	// meta is the package-docs of a package decoded from a component,
+	// applied once it is resolved.
+	meta *wasmpkg.PackageDocs
 }
 
 // pkgPart is the items of one file (or nested block), which share the
@@ -88,7 +93,7 @@ func Load(path string, opts Options) (*Resolve, PackageID, error) {
 			err = l.loadDeps(filepath.Join(path, "deps"))
 		}
 	} else {
-		root, err = l.loadFile(path)
+		root, _, err = l.loadFile(path)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -173,17 +178,16 @@ func (l *loader) loadDeps(dir string) error {
 		switch ext := filepath.Ext(e.Name()); {
 		case e.IsDir():
 			pkgs, err = l.loadDir(p)
-		case ext == ".wit" || ext == ".wat":
-			pkgs, err = l.loadFile(p)
-		case ext == ".wasm":
-			pkgs, err = l.loadFile(p)
-			if n := len(pkgs); n > 0 {
+		case ext == ".wit" || ext == ".wat" || ext == ".wasm":
+			var component bool
+			pkgs, component, err = l.loadFile(p)
+			if n := len(pkgs); component && n > 0 {
 				// The last is the package itself, the others stand in
 				// for the foreign packages it uses.
 				l.wasmDeps = append(l.wasmDeps, pkgs[n-1])
 				l.stubs = append(l.stubs, pkgs[:n-1]...)
+				pkgs = nil
 			}
-			pkgs = nil
 		default:
 			continue
 		}
@@ -196,31 +200,56 @@ func (l *loader) loadDeps(dir string) error {
 }
 
 // loadFile reads one file: WIT text, or a WIT package encoded as a
-// component (recognised by its preamble, as wasm-tools does), whose WIT is
-// parsed as if it were the file's text. A component in the text format is
-// refused with an error at the start of the file.
-func (l *loader) loadFile(path string) ([]*srcPackage, error) {
+// component, binary or text (recognised by its content, as wasm-tools does:
+// the binary preamble, or `(` first after whitespace and comments), whose
+// WIT is parsed as if it were the file's text. component reports which.
+func (l *loader) loadFile(path string) (pkgs []*srcPackage, component bool, err error) {
 	kind := safeio.WIT
 	if filepath.Ext(path) == ".wasm" {
 		kind = safeio.Wasm
 	}
 	b, err := safeio.ReadFile(path, kind)
 	if err != nil {
-		return nil, fmt.Errorf("loading WIT: %w", err)
+		return nil, false, fmt.Errorf("loading WIT: %w", err)
 	}
 	switch {
 	case bytes.HasPrefix(b, []byte("\x00asm")):
-		text, err := wasmpkg.ToWIT(b)
+		c, err := wasmbin.DecodeComponent(b)
 		if err != nil {
-			return nil, fmt.Errorf("loading WIT: %s: %w", path, err)
+			return nil, false, fmt.Errorf("loading WIT: %s: decoding WIT package: %w", path, err)
 		}
-		return l.parsed([]string{path}, [][]byte{text}, path)
-	case filepath.Ext(path) == ".wat":
-		f := l.fset.AddFile(path, b)
-		l.errs.Add(l.fset.NewError(f.Pos(0), "WIT packages in the component text format (.wat) are not supported; encode it as a binary .wasm (`wasm-tools parse`)"))
-		return nil, nil
+		pkgs, err := l.component(path, c)
+		return pkgs, true, err
+	case wat.IsText(b):
+		c, err := wat.Parse(b)
+		if werr, ok := err.(*wat.Error); ok {
+			f := l.fset.AddFile(path, b)
+			l.errs.Add(l.fset.NewError(f.Pos(werr.Offset), "%s", werr.Msg))
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("loading WIT: %s: %w", path, err)
+		}
+		pkgs, err := l.component(path, c)
+		return pkgs, true, err
 	}
-	return l.parsed([]string{path}, [][]byte{b}, path)
+	pkgs, err = l.parsed([]string{path}, [][]byte{b}, path)
+	return pkgs, false, err
+}
+
+// component parses the WIT of an encoded package; the last package is the
+// package itself (the others stand for foreign packages it uses) and
+// carries the package's docs.
+func (l *loader) component(path string, c *wasmbin.Component) ([]*srcPackage, error) {
+	text, meta, err := wasmpkg.Decode(c)
+	if err != nil {
+		return nil, fmt.Errorf("loading WIT: %s: %w", path, err)
+	}
+	pkgs, err := l.parsed([]string{path}, [][]byte{text}, path)
+	if n := len(pkgs); n > 0 {
+		pkgs[n-1].meta = meta
+	}
+	return pkgs, err
 }
 
 func (l *loader) loadFiles(where string, files []string) ([]*srcPackage, error) {

@@ -104,6 +104,7 @@ type WorldItem struct {
 	Kind      WorldItemKind
 	Interface InterfaceID
 	Stability Stability // of an interface entry
+	Docs      string    // of an interface entry written as a path (`import ns:pkg/iface;`, `import x: iface;`)
 	Function  *Function
 	Type      TypeID
 }

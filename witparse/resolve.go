@@ -1,6 +1,7 @@
 package witparse
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -117,6 +118,11 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 		if len(rs.errs) > 0 {
 			rs.errs.Sort()
 			return nil, 0, rs.errs
+		}
+		if p.src.meta != nil {
+			if err := injectDocs(rs.r, p.id, p.src.meta); err != nil {
+				return nil, 0, fmt.Errorf("loading WIT: package %s: %w", p.src.name, err)
+			}
 		}
 	}
 	return rs.r, all[len(all)-1].id, nil

@@ -15,32 +15,6 @@ import (
 	"github.com/wasifill/wasifill/witparse/wasmpkg"
 )
 
-// withoutDocs decodes JSON and drops every "docs" member (the encoded
-// package carries docs in a custom section this decoder does not read).
-func withoutDocs(t *testing.T, b []byte) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
-	var strip func(any)
-	strip = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			delete(v, "docs")
-			for _, x := range v {
-				strip(x)
-			}
-		case []any:
-			for _, x := range v {
-				strip(x)
-			}
-		}
-	}
-	strip(v)
-	return v
-}
-
 func loadJSON(t *testing.T, dir string) any {
 	t.Helper()
 	r, _, err := witparse.Load(dir, witparse.Options{})
@@ -51,7 +25,11 @@ func loadJSON(t *testing.T, dir string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return withoutDocs(t, b)
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // TestWasmDep resolves a package whose dependency is a WIT package encoded
@@ -90,24 +68,52 @@ func TestWasmDep(t *testing.T) {
 	}
 }
 
-// TestWatDepRefused checks that a text-format component dependency is
-// refused with a positioned error rather than read as WIT.
-func TestWatDepRefused(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "deps"), 0o755)
-	os.WriteFile(filepath.Join(dir, "a.wit"), []byte("package a:a;\nworld w { import d:d/d; }\n"), 0o644)
-	wat := filepath.Join(dir, "deps", "d.wat")
-	os.WriteFile(wat, []byte("(component)\n"), 0o644)
-	_, _, err := witparse.Load(dir, witparse.Options{})
-	var list token.ErrorList
-	if !errors.As(err, &list) || len(list) != 1 {
-		t.Fatalf("want one positioned error, got %v", err)
+// TestWatDep resolves the package of TestWasmDep with its dependency in
+// the text format instead of the binary: the same resolve.
+func TestWatDep(t *testing.T) {
+	root := filepath.Join("testdata", "wasmdep", "root")
+	withText := t.TempDir()
+	os.MkdirAll(filepath.Join(withText, "deps"), 0o755)
+	for from, to := range map[string]string{
+		filepath.Join(root, "main.wit"):                        "main.wit",
+		filepath.Join("testdata", "wasmdep", "wat", "dep.wat"): "deps/dep.wat",
+	} {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(withText, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if p := list[0].Pos; p.Filename != wat || p.Line != 1 || p.Column != 1 {
-		t.Errorf("error at %v, want %s:1:1", p, wat)
+	if got, want := loadJSON(t, withText), loadJSON(t, root); !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Fatalf("resolve with the .wat dep differs from the .wasm one:\n%s\nwant:\n%s", g, w)
 	}
-	if !strings.Contains(list[0].Msg, "text format (.wat) are not supported") {
-		t.Errorf("message %q", list[0].Msg)
+}
+
+// TestWatDepErrors: a text-format dependency outside what a WIT package
+// encodes to is refused with an error at the construct; text is
+// recognised by content, whatever the file's extension.
+func TestWatDepErrors(t *testing.T) {
+	for _, file := range []string{"d.wat", "d.wit"} {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "deps"), 0o755)
+		os.WriteFile(filepath.Join(dir, "a.wit"), []byte("package a:a;\nworld w { import d:d/d; }\n"), 0o644)
+		path := filepath.Join(dir, "deps", file)
+		os.WriteFile(path, []byte(";; a component\n(component\n  (core module))\n"), 0o644)
+		_, _, err := witparse.Load(dir, witparse.Options{})
+		var list token.ErrorList
+		if !errors.As(err, &list) || len(list) != 1 {
+			t.Fatalf("%s: want one positioned error, got %v", file, err)
+		}
+		if p := list[0].Pos; p.Filename != path || p.Line != 3 || p.Column != 3 {
+			t.Errorf("%s: error at %v, want %s:3:3", file, p, path)
+		}
+		if !strings.Contains(list[0].Msg, "a core definition is not supported") {
+			t.Errorf("%s: message %q", file, list[0].Msg)
+		}
 	}
 }
 

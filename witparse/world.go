@@ -181,6 +181,9 @@ func (rs *resolver) extern(d *worldDecl, sc *scope, list *entries, e *ast.Extern
 	case e.Path != nil:
 		target := rs.lookupInterface(d.pkg, d.part, *e.Path)
 		list.addInterface(e.Path.Pos, target.id, stab, true)
+		if i, ok := list.at[target.id]; ok {
+			list.list[i].Item.Docs = docs(e.Docs)
+		}
 	case e.Func != nil:
 		fn := rs.function(sc, e.Func, e.Label.Name, Freestanding, 0)
 		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemFunction, Function: fn})
@@ -193,7 +196,7 @@ func (rs *resolver) extern(d *worldDecl, sc *scope, list *entries, e *ast.Extern
 		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemInterface, Interface: decl.id, Stability: stab})
 	case e.Implements != nil:
 		target := rs.lookupInterface(d.pkg, d.part, *e.Implements)
-		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemInterface, Interface: target.id, Stability: stab})
+		list.addNamed(e.Label.Pos, e.Label.Name, WorldItem{Kind: ItemInterface, Interface: target.id, Stability: stab, Docs: docs(e.Docs)})
 	}
 }
 

@@ -141,6 +141,7 @@ const (
 
 // Param is `name: type`.
 type Param struct {
+	Docs Docs // record fields only
 	Name Ident
 	Type Type
 }

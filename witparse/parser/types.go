@@ -19,9 +19,10 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 	case scanner.Record:
 		d.Kind = ast.RecordDef
 		p.braced(func() {
+			docs := p.docs()
 			name := p.ident()
 			p.expect(scanner.Colon)
-			d.Fields = append(d.Fields, ast.Param{Name: name, Type: p.typ()})
+			d.Fields = append(d.Fields, ast.Param{Docs: docs, Name: name, Type: p.typ()})
 		})
 	case scanner.Variant:
 		d.Kind = ast.VariantDef

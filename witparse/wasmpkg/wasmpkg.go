@@ -41,6 +41,29 @@ func ToWIT(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decoding WIT package: %w", err)
 	}
+	return ComponentToWIT(c)
+}
+
+// ComponentToWIT is ToWIT for a component already decoded (or parsed from
+// the text format).
+func ComponentToWIT(c *wasmbin.Component) ([]byte, error) {
+	text, _, err := Decode(c)
+	return text, err
+}
+
+// Decode gives the WIT of an encoded package and the docs and stability
+// of its package-docs section (nil when there is none), which the WIT
+// cannot carry as it is written here and the loader applies after
+// resolving, as wit-parser injects them into its resolve.
+func Decode(c *wasmbin.Component) (text []byte, docs *PackageDocs, err error) {
+	if docs, err = componentDocs(c); err != nil {
+		return nil, nil, fmt.Errorf("decoding WIT package: %w", err)
+	}
+	text, err = componentToWIT(c)
+	return text, docs, err
+}
+
+func componentToWIT(c *wasmbin.Component) ([]byte, error) {
 	d := &decoder{out: &strings.Builder{}}
 	if err := d.component(c); err != nil {
 		return nil, fmt.Errorf("decoding WIT package: %w", err)
@@ -147,7 +170,7 @@ func (d *decoder) component(c *wasmbin.Component) error {
 				top.types = append(top.types, t) // an export adds a type index
 			}
 		case *wasmbin.CustomDef:
-			// package-docs and producers: docs are not carried (see docs/wit.md)
+			// package-docs is read by Decode; others are ignored
 		default:
 			return ErrNotPackage
 		}
