@@ -3,10 +3,10 @@ package golang
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"sort"
 
 	"github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/guard"
@@ -85,7 +85,12 @@ func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (_ map[
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("gen go: %w", err)
 	}
-	src, err := imports.Process("host.go", buf.Bytes(), nil)
+	// jennifer writes exactly the imports the file uses, so grouping them
+	// (standard library first, as goimports does) and gofmt are all that
+	// is left; golang.org/x/tools/imports would cost every process some
+	// milliseconds of package initialisation for its standard-library
+	// tables.
+	src, err := format.Source(groupImports(buf.Bytes()))
 	if err != nil {
 		return nil, fmt.Errorf("gen go: formatting: %w", err)
 	}
@@ -463,4 +468,46 @@ func emitSupport(f *jen.File, ts *types) {
 		jen.For(jen.List(jen.Id("i"), jen.Id("set")).Op(":=").Range().Id("v").Assert(jen.Qual(valuePkg, "Flags"))).Block(
 			jen.If(jen.Id("set")).Block(jen.Id("x").Op("|=").Lit(1).Op("<<").Id("i"))),
 		jen.Return(jen.Id("x")))
+}
+
+// groupImports splits the import block jennifer writes (one block, sorted
+// by path) into the standard library's imports and the others, separated by
+// a blank line.
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)\n"))
+	if end < 0 {
+		return src
+	}
+	end += start
+	var std, other [][]byte
+	for _, line := range bytes.Split(src[start:end], []byte("\n")) {
+		q := bytes.IndexByte(line, '"')
+		if q < 0 {
+			return src // not a plain import line: leave the block as it is
+		}
+		path := line[q+1:]
+		if slash := bytes.IndexAny(path, "/\""); slash >= 0 {
+			path = path[:slash]
+		}
+		if bytes.IndexByte(path, '.') < 0 {
+			std = append(std, line)
+		} else {
+			other = append(other, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src
+	}
+	var out bytes.Buffer
+	out.Write(src[:start])
+	out.Write(bytes.Join(std, []byte("\n")))
+	out.WriteString("\n\n")
+	out.Write(bytes.Join(other, []byte("\n")))
+	out.Write(src[end:])
+	return out.Bytes()
 }
