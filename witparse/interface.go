@@ -78,10 +78,14 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	sc := newScope()
 	sc.iface, sc.decl = &d.id, d
 	d.types = sc.names
-	var defs []*ast.TypeDef
-	var defIDs []TypeID
+	// Sized for the items at once (no regrowth on large interfaces).
+	defs := make([]*ast.TypeDef, 0, len(items))
+	defIDs := make([]TypeID, 0, len(items))
 	var funcs []*ast.Func
-	var typeItems []any // uses and types, gated or not
+	typeItems := make([]any, 0, len(items)) // uses and types, gated or not
+	if iface.Types == nil {
+		iface.Types = make([]Named[TypeID], 0, len(items))
+	}
 	for _, it := range items {
 		switch it.(type) {
 		case *ast.UseNames, *ast.TypeDef:

@@ -9,7 +9,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // other by index. The layout is encoding/json's MarshalIndent with a
 // two-space indent.
 func EncodeJSON(r *Resolve) ([]byte, error) {
-	w := &jsonWriter{buf: make([]byte, 0, 256*(len(r.Types)+len(r.Interfaces)+len(r.Worlds))+64)}
+	w := &jsonWriter{buf: make([]byte, 0, 320*(len(r.Types)+len(r.Interfaces)+len(r.Worlds))+1024)} // ~300 bytes an item on the WASI tree: one allocation
 	w.open('{')
 	w.key("worlds")
 	w.open('[')

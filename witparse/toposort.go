@@ -216,8 +216,8 @@ func (rs *resolver) checkForeignKinds(p *pkgState) {
 // (handles included) exists in the scope, and no definition depends on
 // itself. items are the scope's `use` and type items, gated or not.
 func (rs *resolver) checkTypeOrder(sc *scope, items []any) {
-	index := map[string]int{}
-	var refs [][]ast.Ident
+	index := make(map[string]int, len(items))
+	refs := make([][]ast.Ident, 0, len(items))
 	for _, it := range items {
 		switch it := it.(type) {
 		case *ast.UseNames:
