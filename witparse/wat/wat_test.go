@@ -267,3 +267,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAsyncAndMap(t *testing.T) {
+	c, err := wat.Parse([]byte(`(component
+  (type (func async (param "a" u8) (result string)))
+  (type (map string u32))
+  (type (result (error u8)))
+  (type (list u8 7))
+)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := c.Defs[0].(*wasmbin.TypeDefs).Types
+	if len(ts) != 4 || ts[0].Kind != wasmbin.TypeAsyncFunc || len(ts[0].Params) != 1 || ts[0].Result == nil {
+		t.Fatalf("func: %+v", ts)
+	}
+	if ts[1].Kind != wasmbin.TypeMap || ts[1].Elem.Prim != wasmbin.PrimString || ts[1].Value.Prim != wasmbin.PrimU32 {
+		t.Errorf("map: %+v", ts[1])
+	}
+	if ts[2].Kind != wasmbin.TypeResult || ts[2].Ok != nil || ts[2].Err == nil || ts[2].Err.Prim != wasmbin.PrimU8 {
+		t.Errorf("result: %+v", ts[2])
+	}
+	if ts[3].Kind != wasmbin.TypeFixedList || ts[3].Len != 7 {
+		t.Errorf("fixed list: %+v", ts[3])
+	}
+}
