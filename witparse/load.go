@@ -47,6 +47,9 @@ type srcPackage struct {
 	// meta is the package-docs of a package decoded from a component,
 	// applied once it is resolved.
 	meta *wasmpkg.PackageDocs
+	// standalone marks a dependency decoded from a component that uses no
+	// other package (it is resolved first, as wasm-tools merges it first).
+	standalone bool
 }
 
 // pkgPart is the items of one file (or nested block), which share the
@@ -186,6 +189,7 @@ func (l *loader) loadDeps(dir string) error {
 				// for the foreign packages it uses.
 				l.wasmDeps = append(l.wasmDeps, pkgs[n-1])
 				l.stubs = append(l.stubs, pkgs[:n-1]...)
+				pkgs[n-1].standalone = n == 1
 				pkgs = nil
 			}
 		default:

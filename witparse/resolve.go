@@ -113,6 +113,7 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 	if !ok {
 		return nil, 0, rs.errs
 	}
+	order = standaloneFirst(order, all)
 	for _, p := range order {
 		rs.resolvePackage(p)
 		if len(rs.errs) > 0 {
@@ -561,3 +562,27 @@ func (rs *resolver) newType(t *TypeDef) TypeID {
 }
 
 func (rs *resolver) typeDef(id TypeID) *TypeDef { return rs.r.Types[id] }
+
+// standaloneFirst moves the packages decoded from components that use no
+// other package to the front, in the order they were read: wasm-tools
+// merges a decoded package into its resolve as it reads deps/, before it
+// sorts the WIT packages. (A component that uses other packages keeps its
+// place in the sorted order: it needs them resolved first.)
+func standaloneFirst(order, all []*pkgState) []*pkgState {
+	var first []*pkgState
+	for _, p := range all {
+		if p.src.standalone {
+			first = append(first, p)
+		}
+	}
+	if len(first) == 0 {
+		return order
+	}
+	out := append(make([]*pkgState, 0, len(order)), first...)
+	for _, p := range order {
+		if !p.src.standalone {
+			out = append(out, p)
+		}
+	}
+	return out
+}

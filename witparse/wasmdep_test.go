@@ -177,3 +177,28 @@ func TestWasmRoot(t *testing.T) {
 		t.Fatalf("the .wasm resolves differently from its source:\n%s\nwant:\n%s", g, w)
 	}
 }
+
+// TestComponentDepsFirst: a package decoded from a component that uses no
+// other package comes first in the resolve, in the order deps/ lists it,
+// as wasm-tools merges it before it sorts the WIT packages.
+func TestComponentDepsFirst(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "deps", "a"), 0o755)
+	os.WriteFile(filepath.Join(dir, "root.wit"), []byte("package r:r;\nworld w { import a:a/i; import y:y/i; import m:m/i; }\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "deps", "a", "a.wit"), []byte("package a:a;\ninterface i {}\n"), 0o644)
+	for _, name := range []string{"y", "m"} {
+		src := `(component (type (component (export "` + name + `:` + name + `/i" (instance)))) (export "i" (type 0)))`
+		os.WriteFile(filepath.Join(dir, "deps", name+".wat"), []byte(src), 0o644)
+	}
+	r, _, err := witparse.Load(dir, witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range r.Packages {
+		got = append(got, p.Name.String())
+	}
+	if want := "m:m y:y a:a r:r"; strings.Join(got, " ") != want {
+		t.Errorf("packages in order %v, want %s", got, want)
+	}
+}
