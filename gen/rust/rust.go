@@ -43,11 +43,19 @@ var templates = sync.OnceValue(func() *template.Template {
 type UnsupportedError struct {
 	Item string // e.g. "acme:kv/store@1.0.0: function watch"
 	What string // e.g. "resources"
+	Why  string // why not, when there is more to say
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("gen rust: %s: %s are not supported yet", e.Item, e.What)
+	msg := fmt.Sprintf("gen rust: %s: %s are not supported yet", e.Item, e.What)
+	if e.Why != "" {
+		msg += " (" + e.Why + ")"
+	}
+	return msg
 }
+
+// noHandles is why fills refuse resources (the Go fills' words).
+const noHandles = "fills carry calls over wasifill:rpc, and resource handles do not cross wasifill:rpc yet"
 
 // GenerateImportFill writes the import fill of world: lib.rs, its modules
 // rt.rs and invoke.rs, and a Cargo.toml. world is the user's world (its
@@ -238,7 +246,7 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
 		return nil, &UnsupportedError{Item: item, What: "async functions"}
 	default:
-		return nil, &UnsupportedError{Item: item, What: "resources"}
+		return nil, &UnsupportedError{Item: item, What: "resources", Why: noHandles}
 	}
 	fn := &function{iface: iface, name: fun.Name, ident: f.fnIdent(ident, fun.Name), docs: fun.Docs, result: fun.Result}
 	for _, p := range fun.Params {
@@ -246,7 +254,11 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	}
 	check := func(t witparse.Type) error {
 		if what := f.unsupported(t, 0); what != "" {
-			return &UnsupportedError{Item: item, What: what}
+			e := &UnsupportedError{Item: item, What: what}
+			if what == "resources" {
+				e.Why = noHandles
+			}
+			return e
 		}
 		if _, err := f.abi.Value(t); err != nil {
 			return fmt.Errorf("gen rust: %s: %w", item, err)
