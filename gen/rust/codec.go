@@ -139,65 +139,58 @@ func (cs *codecs) isBytes(t witparse.Type) bool {
 // key identifies a type for its codecs: a named type by its definition,
 // an anonymous one (list, option, result, tuple) by its structure, so
 // that every list<string> shares one pair of codecs.
-func (cs *codecs) key(t *witparse.Type) string {
-	if t == nil {
-		return "_"
-	}
-	d := cs.deref(*t)
-	if d.IsPrim() {
-		return d.Prim
-	}
-	def := cs.r.Types[d.ID]
-	if def.Name != "" {
-		return fmt.Sprintf("#%d", d.ID)
-	}
-	var parts []string
-	switch def.Kind {
-	case witparse.KindList, witparse.KindFixedList, witparse.KindOption:
-		parts = append(parts, cs.key(&def.Elem))
-	case witparse.KindResult:
-		parts = append(parts, cs.key(def.Ok), cs.key(def.Err))
-	case witparse.KindTuple:
-		for i := range def.Types {
-			parts = append(parts, cs.key(&def.Types[i]))
-		}
-	default:
-		return fmt.Sprintf("#%d", d.ID)
-	}
-	return fmt.Sprintf("%d/%d(%s)", def.Kind, def.Len, strings.Join(parts, ","))
-}
+func (cs *codecs) key(t *witparse.Type) string { return cs.render(t, true) }
 
 // slug is a readable Rust identifier part for t: "person",
 // "list_string", "option_point", "result_u32_string".
-func (cs *codecs) slug(t *witparse.Type) string {
+func (cs *codecs) slug(t *witparse.Type) string { return cs.render(t, false) }
+
+// render writes t as a key (key true: "list(#3)/0") or a slug
+// ("list_point"): the same walk, named types being leaves.
+func (cs *codecs) render(t *witparse.Type, key bool) string {
 	if t == nil {
-		return "unit"
+		return map[bool]string{true: "_", false: "unit"}[key]
 	}
 	d := cs.deref(*t)
 	if d.IsPrim() {
 		return d.Prim
 	}
 	def := cs.r.Types[d.ID]
-	if def.Name != "" {
-		return snake(def.Name)
-	}
+	var kind string
+	var parts []*witparse.Type
 	switch def.Kind {
-	case witparse.KindFixedList:
-		return fmt.Sprintf("list_%s_%d", cs.slug(&def.Elem), def.Len)
-	case witparse.KindList:
-		return "list_" + cs.slug(&def.Elem)
+	case witparse.KindList, witparse.KindFixedList:
+		kind, parts = "list", []*witparse.Type{&def.Elem}
 	case witparse.KindOption:
-		return "option_" + cs.slug(&def.Elem)
+		kind, parts = "option", []*witparse.Type{&def.Elem}
 	case witparse.KindResult:
-		return "result_" + cs.slug(def.Ok) + "_" + cs.slug(def.Err)
+		kind, parts = "result", []*witparse.Type{def.Ok, def.Err}
 	case witparse.KindTuple:
-		var parts []string
+		kind = "tuple"
 		for i := range def.Types {
-			parts = append(parts, cs.slug(&def.Types[i]))
+			parts = append(parts, &def.Types[i])
 		}
-		return "tuple_" + strings.Join(parts, "_")
 	}
-	return "t"
+	switch {
+	case key && (def.Name != "" || kind == ""):
+		return fmt.Sprintf("#%d", d.ID)
+	case def.Name != "":
+		return snake(def.Name)
+	case kind == "":
+		return "t"
+	}
+	rendered := make([]string, len(parts))
+	for i, p := range parts {
+		rendered[i] = cs.render(p, key)
+	}
+	if key {
+		return fmt.Sprintf("%s(%s)/%d", kind, strings.Join(rendered, ","), def.Len)
+	}
+	s := kind + "_" + strings.Join(rendered, "_")
+	if def.Kind == witparse.KindFixedList {
+		s += fmt.Sprintf("_%d", def.Len)
+	}
+	return s
 }
 
 // snake turns a WIT identifier into a Rust one: "get-user" → "get_user".
@@ -267,52 +260,35 @@ func (cs *codecs) typeDocs(c *code, t witparse.Type, what string) {
 // returns where its elements are and how many).
 func (cs *codecs) emit(t witparse.Type, n string, dir direction) {
 	var c code
-	elem := cs.memEnc
-	if dir == fromWire {
-		elem = cs.memDec
-	}
 	d := cs.def(t)
-	if d.Kind == witparse.KindList {
+	list := d.Kind == witparse.KindList
+	cs.typeDocs(&c, t, map[direction]string{
+		toWire:   "/// Writes the wire form of a `%s` in memory.",
+		fromWire: "/// Decodes a `%s` into memory.",
+	}[dir])
+	switch {
+	case list && dir == toWire:
+		c.open("unsafe fn %s(q: usize, n: usize) {", n)
+		c.line("w_uleb(n as u64);")
+	case list:
 		el := cs.layout(d.Elem)
-		if dir == toWire {
-			cs.typeDocs(&c, t, "/// Writes the wire form of a `%s` in memory.")
-			c.open("unsafe fn %s(q: usize, n: usize) {", n)
-			c.line("w_uleb(n as u64);")
-		} else {
-			cs.typeDocs(&c, t, "/// Decodes a `%s` into memory.")
-			c.open("unsafe fn %s(r: &mut R) -> Res<(usize, usize)> {", n)
-			c.line("let n = r.count(%d)?;", cs.minWire(d.Elem))
-			c.line("let q = alloc_n(n, %d, %d);", el.Size, el.Align)
-		}
-		c.open("for i in 0..n {")
-		c.line("let e = q + i * %d;", el.Size)
-		elem(&c, d.Elem, "e")
-		c.close("}")
-		if dir == fromWire {
-			c.line("Ok((q, n))")
-		}
-		c.close("}")
-		c.line("")
-		cs.out.b.WriteString(c.b.String())
-		return
-	}
-	if dir == toWire {
-		cs.typeDocs(&c, t, "/// Writes the wire form of a `%s` in memory.")
+		c.open("unsafe fn %s(r: &mut R) -> Res<(usize, usize)> {", n)
+		c.line("let n = r.count(%d)?;", cs.minWire(d.Elem))
+		c.line("let q = alloc_n(n, %d, %d);", el.Size, el.Align)
+	case dir == toWire:
 		c.open("unsafe fn %s(p: usize) {", n)
-	} else {
-		cs.typeDocs(&c, t, "/// Decodes a `%s` into memory.")
+	default:
 		c.open("unsafe fn %s(r: &mut R, p: usize) -> Res<()> {", n)
 	}
 	l := cs.layout(t)
 	switch d.Kind {
+	case witparse.KindList:
+		cs.elems(&c, d.Elem, "n", "q", dir)
 	case witparse.KindFixedList:
-		c.open("for i in 0..%d {", d.Len)
-		c.line("let e = p + i * %d;", cs.layout(d.Elem).Size)
-		elem(&c, d.Elem, "e")
-		c.close("}")
+		cs.elems(&c, d.Elem, fmt.Sprint(d.Len), "p", dir)
 	case witparse.KindRecord, witparse.KindTuple:
 		for i, f := range fields(d) {
-			elem(&c, f, at("p", l.FieldOffsets[i]))
+			cs.mem(&c, f, at("p", l.FieldOffsets[i]), dir)
 		}
 	default: // variant, option, result
 		ps := payloads(d)
@@ -329,18 +305,30 @@ func (cs *codecs) emit(t witparse.Type, n string, dir direction) {
 				continue
 			}
 			c.open("%d => {", i)
-			elem(&c, *p, at("p", l.PayloadOffset))
+			cs.mem(&c, *p, at("p", l.PayloadOffset), dir)
 			c.close("}")
 		}
 		c.line("_ => {}")
 		c.close("}")
 	}
-	if dir == fromWire {
+	switch {
+	case list && dir == fromWire:
+		c.line("Ok((q, n))")
+	case dir == fromWire:
 		c.line("Ok(())")
 	}
 	c.close("}")
 	c.line("")
 	cs.out.b.WriteString(c.b.String())
+}
+
+// elems writes the loop that moves count elements of type elem laid out
+// from base.
+func (cs *codecs) elems(c *code, elem witparse.Type, count, base string, dir direction) {
+	c.open("for i in 0..%s {", count)
+	c.line("let e = %s + i * %d;", base, cs.layout(elem).Size)
+	cs.mem(c, elem, "e", dir)
+	c.close("}")
 }
 
 // discRead reads a case index of d (n cases): option and result have a

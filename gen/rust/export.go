@@ -125,7 +125,7 @@ func (f *fill) serveFunc(fn *function) {
 		c.line("let ret = alloc(%d, %d);", l.Size, l.Align)
 		c.call("", fn.ident, append(args, "ret as i32"), ";")
 		c.line("let w = mark();")
-		f.cs.memEnc(c, *fn.result, "ret")
+		f.cs.mem(c, *fn.result, "ret", toWire)
 		c.line("Ok(w)")
 	default:
 		c.call("let v = ", fn.ident, args, ";")

@@ -78,23 +78,29 @@ func checkRust(t testing.TB, files map[string][]byte) {
 	}
 }
 
-// generate writes the Rust import fill of world client or the export fill
-// of world all-types (both about wasifill:guests/types).
-func generate(t testing.TB, kind string) map[string][]byte {
+// fillGen is a generator's entry point for one kind of fill.
+type fillGen func(*witparse.Resolve, witparse.WorldID) (map[string][]byte, error)
+
+// generateFill writes the import fill (imp) of world client or the export
+// fill (exp) of world all-types: both are about wasifill:guests/types.
+func generateFill(t testing.TB, kind string, imp, exp fillGen) map[string][]byte {
 	t.Helper()
-	var files map[string][]byte
-	var err error
-	if kind == "import" {
-		r, w := filltest.World(t, "client")
-		files, err = rust.GenerateImportFill(r, w)
-	} else {
-		r, w := filltest.World(t, "all-types")
-		files, err = rust.GenerateExportFill(r, w)
+	world, g := "client", imp
+	if kind == "export" {
+		world, g = "all-types", exp
 	}
+	r, w := filltest.World(t, world)
+	files, err := g(r, w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// generate writes a Rust fill of wasifill:guests/types.
+func generate(t testing.TB, kind string) map[string][]byte {
+	t.Helper()
+	return generateFill(t, kind, rust.GenerateImportFill, rust.GenerateExportFill)
 }
 
 var (
@@ -117,18 +123,7 @@ func fill(t testing.TB, lang, kind string) []byte {
 		cores[lang+kind] = buildRust(t, generate(t, kind))
 		comp = filltest.Componentize(t, cores[lang+kind], kind, false)
 	} else {
-		var files map[string][]byte
-		var err error
-		if kind == "import" {
-			r, w := filltest.World(t, "client")
-			files, err = golang.GenerateImportFill(r, w)
-		} else {
-			r, w := filltest.World(t, "all-types")
-			files, err = golang.GenerateExportFill(r, w)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := generateFill(t, kind, golang.GenerateImportFill, golang.GenerateExportFill)
 		cores[lang+kind] = filltest.BuildGo(t, files)
 		comp = filltest.Componentize(t, cores[lang+kind], kind, true)
 	}

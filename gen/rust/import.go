@@ -178,7 +178,7 @@ func (f *fill) importFunc(fn *function, konst string) {
 		c.head("unsafe fn result_"+fn.ident, []string{"r: &mut R"}, "Res<usize>")
 		l := f.cs.layout(*fn.result)
 		c.line("let ret = alloc(%d, %d);", l.Size, l.Align)
-		f.cs.memDec(c, *fn.result, "ret")
+		f.cs.mem(c, *fn.result, "ret", fromWire)
 		c.line("r.end()?;")
 		c.line("Ok(ret)")
 	} else {

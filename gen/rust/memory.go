@@ -5,75 +5,58 @@ import "github.com/wasifill/wasifill/witparse"
 // Values in linear memory: the statements that move one value between its
 // canonical-ABI memory form at an address and the wire.
 
-// memEncPrim is, for each primitive, the statement that writes the wire
-// form of the one at memory %s.
-var memEncPrim = map[string]string{
-	"bool": "w_bool(ld8(%s) != 0);", "u8": "w_byte(ld8(%s));", "s8": "w_byte(ld8(%s));",
-	"u16": "w_uleb(ld16(%s) as u64);", "s16": "w_sleb(ld16(%s) as i16 as i64);",
-	"u32": "w_uleb(ld32(%s) as u64);", "s32": "w_sleb(ld32(%s) as i32 as i64);",
-	"u64": "w_uleb(ld64(%s));", "s64": "w_sleb(ld64(%s) as i64);",
-	"f32": "w_f32(ld32(%s));", "f64": "w_f64(ld64(%s));", "char": "w_char(ld32(%s));",
+// memPrim is, for each primitive, the statement that writes the wire form
+// of the one at memory %s (toWire), and the one that decodes one into
+// memory at %s (fromWire). A string's toWire is ptrLen's.
+var memPrim = map[string]map[direction]string{
+	"bool":   {toWire: "w_bool(ld8(%s) != 0);", fromWire: "st8(%s, r.bool()? as u8);"},
+	"u8":     {toWire: "w_byte(ld8(%s));", fromWire: "st8(%s, r.byte()?);"},
+	"s8":     {toWire: "w_byte(ld8(%s));", fromWire: "st8(%s, r.byte()?);"},
+	"u16":    {toWire: "w_uleb(ld16(%s) as u64);", fromWire: "st16(%s, r.uleb(16)? as u16);"},
+	"s16":    {toWire: "w_sleb(ld16(%s) as i16 as i64);", fromWire: "st16(%s, r.sleb(16)? as u16);"},
+	"u32":    {toWire: "w_uleb(ld32(%s) as u64);", fromWire: "st32(%s, r.uleb(32)? as u32);"},
+	"s32":    {toWire: "w_sleb(ld32(%s) as i32 as i64);", fromWire: "st32(%s, r.sleb(32)? as u32);"},
+	"u64":    {toWire: "w_uleb(ld64(%s));", fromWire: "st64(%s, r.uleb(64)?);"},
+	"s64":    {toWire: "w_sleb(ld64(%s) as i64);", fromWire: "st64(%s, r.sleb(64)? as u64);"},
+	"f32":    {toWire: "w_f32(ld32(%s));", fromWire: "st32(%s, r.f32()?);"},
+	"f64":    {toWire: "w_f64(ld64(%s));", fromWire: "st64(%s, r.f64()?);"},
+	"char":   {toWire: "w_char(ld32(%s));", fromWire: "st32(%s, r.char()?);"},
+	"string": {fromWire: "put(%s, r.string()?);"},
 }
 
-// memDecPrim is, for each primitive, the statement that decodes one into
-// memory at %s.
-var memDecPrim = map[string]string{
-	"bool": "st8(%s, r.bool()? as u8);", "u8": "st8(%s, r.byte()?);", "s8": "st8(%s, r.byte()?);",
-	"u16": "st16(%s, r.uleb(16)? as u16);", "s16": "st16(%s, r.sleb(16)? as u16);",
-	"u32": "st32(%s, r.uleb(32)? as u32);", "s32": "st32(%s, r.sleb(32)? as u32);",
-	"u64": "st64(%s, r.uleb(64)?);", "s64": "st64(%s, r.sleb(64)? as u64);",
-	"f32": "st32(%s, r.f32()?);", "f64": "st64(%s, r.f64()?);", "char": "st32(%s, r.char()?);",
-	"string": "put(%s, r.string()?);",
-}
-
-// memEnc writes the statement that encodes the t value at memory p.
-func (cs *codecs) memEnc(c *code, t witparse.Type, p string) {
-	t = cs.deref(t)
-	if t.Prim == "string" {
-		c.call("", "w_string", ptrLen(p), ";")
-		return
-	}
-	if t.IsPrim() {
-		c.line(memEncPrim[t.Prim], p)
-		return
-	}
-	d := cs.r.Types[t.ID]
-	switch d.Kind {
-	case witparse.KindEnum:
-		c.line("w_enum(ld%d(%s) as u32, %d);", bits(cs.layout(t).DiscSize), p, len(d.Labels))
-	case witparse.KindFlags:
-		c.line("w_raw(bytes(%s, %d));", p, flagBytes(len(d.Labels)))
-	case witparse.KindList:
-		fn := "w_string"
-		if !cs.isBytes(t) {
-			fn = cs.enc(t, "")
-		}
-		c.call("", fn, ptrLen(p), ";")
-	default:
-		c.line("%s(%s);", cs.enc(t, ""), p)
-	}
-}
-
-// memDec writes the statement that decodes a t value into memory at p.
-func (cs *codecs) memDec(c *code, t witparse.Type, p string) {
+// mem writes the statement that moves the t value at memory p for dir:
+// encodes it (toWire) or decodes one into p (fromWire).
+func (cs *codecs) mem(c *code, t witparse.Type, p string, dir direction) {
 	t = cs.deref(t)
 	if t.IsPrim() {
-		c.line(memDecPrim[t.Prim], p)
-		return
-	}
-	d := cs.r.Types[t.ID]
-	switch d.Kind {
-	case witparse.KindEnum:
-		disc := bits(cs.layout(t).DiscSize)
-		c.line("st%d(%s, r.disc(%d)? as u%d);", disc, p, len(d.Labels), disc)
-	case witparse.KindFlags:
-		c.line("r.flags(%d, %s, %d)?;", len(d.Labels), p, cs.layout(t).Size)
-	case witparse.KindList:
-		if cs.isBytes(t) {
-			c.line("put(%s, r.bytes()?);", p)
+		if dir == toWire && t.Prim == "string" {
+			c.call("", "w_string", ptrLen(p), ";")
 		} else {
-			c.line("put(%s, %s(r)?);", p, cs.dec(t, ""))
+			c.line(memPrim[t.Prim][dir], p)
 		}
+		return
+	}
+	d := cs.r.Types[t.ID]
+	l := cs.layout(t)
+	switch {
+	case d.Kind == witparse.KindEnum && dir == toWire:
+		c.line("w_enum(ld%d(%s) as u32, %d);", bits(l.DiscSize), p, len(d.Labels))
+	case d.Kind == witparse.KindEnum:
+		c.line("st%d(%s, r.disc(%d)? as u%d);", bits(l.DiscSize), p, len(d.Labels), bits(l.DiscSize))
+	case d.Kind == witparse.KindFlags && dir == toWire:
+		c.line("w_raw(bytes(%s, %d));", p, flagBytes(len(d.Labels)))
+	case d.Kind == witparse.KindFlags:
+		c.line("r.flags(%d, %s, %d)?;", len(d.Labels), p, l.Size)
+	case d.Kind == witparse.KindList && cs.isBytes(t) && dir == toWire:
+		c.call("", "w_string", ptrLen(p), ";")
+	case d.Kind == witparse.KindList && cs.isBytes(t):
+		c.line("put(%s, r.bytes()?);", p)
+	case d.Kind == witparse.KindList && dir == toWire:
+		c.call("", cs.enc(t, ""), ptrLen(p), ";")
+	case d.Kind == witparse.KindList:
+		c.line("put(%s, %s(r)?);", p, cs.dec(t, ""))
+	case dir == toWire:
+		c.line("%s(%s);", cs.enc(t, ""), p)
 	default:
 		c.line("%s(r, %s)?;", cs.dec(t, ""), p)
 	}

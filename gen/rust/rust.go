@@ -10,7 +10,8 @@
 // and the wire encoding through code emitted per type, with no
 // intermediate Rust types. The output is formatted as rustfmt formats it
 // and is deterministic. Resources and async functions are refused with an
-// *UnsupportedError naming the item.
+// *UnsupportedError naming the item (docs/gen.md lists what each
+// generator covers).
 package rust
 
 import (
@@ -39,23 +40,19 @@ var templates = sync.OnceValue(func() *template.Template {
 	return template.Must(template.ParseFS(files, "lib.rs.tmpl", "Cargo.toml.tmpl"))
 })
 
-// UnsupportedError is a WIT construct the generator does not handle yet.
-type UnsupportedError struct {
-	Item string // e.g. "acme:kv/store@1.0.0: function watch"
-	What string // e.g. "resources"
-	Why  string // why not, when there is more to say
-}
+// UnsupportedError is a WIT construct the generator does not handle yet
+// (Generator "gen rust").
+type UnsupportedError = gen.UnsupportedError
 
-func (e *UnsupportedError) Error() string {
-	msg := fmt.Sprintf("gen rust: %s: %s are not supported yet", e.Item, e.What)
-	if e.Why != "" {
-		msg += " (" + e.Why + ")"
+// unsupported is the error for what in item; fills say why they refuse
+// resources.
+func unsupported(item, what string) *UnsupportedError {
+	e := &UnsupportedError{Generator: "gen rust", Item: item, What: what}
+	if what == "resources" {
+		e.Why = gen.NoHandlesOverRPC
 	}
-	return msg
+	return e
 }
-
-// noHandles is why fills refuse resources (the Go fills' words).
-const noHandles = "fills carry calls over wasifill:rpc, and resource handles do not cross wasifill:rpc yet"
 
 // GenerateImportFill writes the import fill of world: lib.rs, its modules
 // rt.rs and invoke.rs, and a Cargo.toml. world is the user's world (its
@@ -244,21 +241,17 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	switch fun.Kind {
 	case witparse.Freestanding:
 	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
-		return nil, &UnsupportedError{Item: item, What: "async functions"}
+		return nil, unsupported(item, "async functions")
 	default:
-		return nil, &UnsupportedError{Item: item, What: "resources", Why: noHandles}
+		return nil, unsupported(item, "resources")
 	}
 	fn := &function{iface: iface, name: fun.Name, ident: f.fnIdent(ident, fun.Name), docs: fun.Docs, result: fun.Result}
 	for _, p := range fun.Params {
 		fn.params = append(fn.params, p.Type)
 	}
 	check := func(t witparse.Type) error {
-		if what := f.unsupported(t, 0); what != "" {
-			e := &UnsupportedError{Item: item, What: what}
-			if what == "resources" {
-				e.Why = noHandles
-			}
-			return e
+		if what := f.unsupported(t, map[witparse.TypeID]bool{}); what != "" {
+			return unsupported(item, what)
 		}
 		if _, err := f.abi.Value(t); err != nil {
 			return fmt.Errorf("gen rust: %s: %w", item, err)
@@ -278,49 +271,33 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 	return fn, nil
 }
 
+// refusedKinds are the type kinds fills cannot carry yet, by what
+// UnsupportedError calls them.
+var refusedKinds = map[witparse.TypeDefKind]string{
+	witparse.KindResource: "resources", witparse.KindHandle: "resources", witparse.KindMap: "maps",
+	witparse.KindStream: "streams", witparse.KindFuture: "futures",
+}
+
 // unsupported names what in t the fills cannot carry yet ("resources",
-// "maps", "streams", "futures", "<prim> values"), or is "".
-func (f *fill) unsupported(t witparse.Type, depth int) string {
+// "maps", "streams", "futures", "<prim> values"), or is "". seen holds
+// the definitions already looked at (each is looked at once).
+func (f *fill) unsupported(t witparse.Type, seen map[witparse.TypeID]bool) string {
 	if t.IsPrim() {
-		switch t.Prim {
-		case "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string":
+		if _, ok := memPrim[t.Prim]; ok {
 			return ""
 		}
 		return t.Prim + " values"
 	}
-	if depth > 100 {
+	if seen[t.ID] {
 		return ""
 	}
+	seen[t.ID] = true
 	d := f.r.Types[t.ID]
-	var parts []witparse.Type
-	switch d.Kind {
-	case witparse.KindResource, witparse.KindHandle:
-		return "resources"
-	case witparse.KindMap:
-		return "maps"
-	case witparse.KindStream:
-		return "streams"
-	case witparse.KindFuture:
-		return "futures"
-	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
-		parts = append(parts, d.Elem)
+	if what, ok := refusedKinds[d.Kind]; ok {
+		return what
 	}
-	parts = append(parts, d.Types...)
-	for _, fl := range d.Fields {
-		parts = append(parts, fl.Type)
-	}
-	for _, c := range d.Cases {
-		if c.Type != nil {
-			parts = append(parts, *c.Type)
-		}
-	}
-	for _, p := range []*witparse.Type{d.Ok, d.Err} {
-		if p != nil {
-			parts = append(parts, *p)
-		}
-	}
-	for _, p := range parts {
-		if what := f.unsupported(p, depth+1); what != "" {
+	for _, p := range abi.Parts(d) {
+		if what := f.unsupported(p, seen); what != "" {
 			return what
 		}
 	}

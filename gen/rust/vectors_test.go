@@ -39,37 +39,22 @@ func harness(tb testing.TB, vtypes []*value.Type) map[string][]byte {
 	cs := newCodecs(abi.New(r))
 	var c code
 	for i, t := range types {
-		c.line("")
-		c.line("#[no_mangle]")
-		c.open("pub unsafe extern \"C\" fn dec_%d(p: usize, n: usize) -> usize {", i)
-		c.line("let a = alloc(%d, %d);", canon.Size(vtypes[i]), canon.Alignment(vtypes[i]))
-		c.line("let mut r = R { p, end: p + n };")
-		c.open("match dec_in_%d(&mut r, a) {", i)
-		c.line("Ok(()) => a,")
-		c.line("Err(_) => 0,")
-		c.close("}")
-		c.close("}")
+		alloc := fmt.Sprintf("let a = alloc(%d, %d);", canon.Size(vtypes[i]), canon.Alignment(vtypes[i]))
+		entry(&c, fmt.Sprintf("dec_%d", i), "usize", alloc, fmt.Sprintf("dec_in_%d(&mut r, a)", i), "Ok(()) => a", "0")
 		c.line("")
 		c.open("unsafe fn dec_in_%d(r: &mut R, a: usize) -> Res<()> {", i)
-		cs.memDec(&c, t, "a")
+		cs.mem(&c, t, "a", fromWire)
 		c.line("r.end()")
 		c.close("}")
 		c.line("")
 		c.line("#[no_mangle]")
 		c.open("pub unsafe extern \"C\" fn enc_%d(a: usize) -> u64 {", i)
 		c.line("let w = mark();")
-		cs.memEnc(&c, t, "a")
+		cs.mem(&c, t, "a", toWire)
 		c.line("((w as u64) << 32) | (mark() - w) as u64")
 		c.close("}")
-		c.line("")
-		c.line("#[no_mangle]")
-		c.open("pub unsafe extern \"C\" fn flat_%d(p: usize, n: usize) -> u64 {", i)
-		c.line("let mut r = R { p, end: p + n };")
-		c.open("match flat_in_%d(&mut r) {", i)
-		c.line("Ok(w) => ((w as u64) << 32) | (mark() - w) as u64,")
-		c.line("Err(_) => u64::MAX,")
-		c.close("}")
-		c.close("}")
+		entry(&c, fmt.Sprintf("flat_%d", i), "u64", "", fmt.Sprintf("flat_in_%d(&mut r)", i),
+			"Ok(w) => ((w as u64) << 32) | (mark() - w) as u64", "u64::MAX")
 		c.line("")
 		c.open("unsafe fn flat_in_%d(r: &mut R) -> Res<usize> {", i)
 		var slots []slot
@@ -96,6 +81,24 @@ func harness(tb testing.TB, vtypes []*value.Type) map[string][]byte {
 		tb.Fatal(cs.err)
 	}
 	return map[string][]byte{"lib.rs": []byte(lib), "rt.rs": rt}
+}
+
+// entry writes the export name(p, n) -> ret: after pre, it reads the
+// wire bytes at p..p+n with inner, answering as the ok arm says, or fail
+// when they do not decode.
+func entry(c *code, name, ret, pre, inner, ok, fail string) {
+	c.line("")
+	c.line("#[no_mangle]")
+	c.open("pub unsafe extern \"C\" fn %s(p: usize, n: usize) -> %s {", name, ret)
+	if pre != "" {
+		c.line("%s", pre)
+	}
+	c.line("let mut r = R { p, end: p + n };")
+	c.open("match %s {", inner)
+	c.line("%s,", ok)
+	c.line("Err(_) => %s,", fail)
+	c.close("}")
+	c.close("}")
 }
 
 // witTypes declares the value types as WIT (`type t<i> = …;` in an
