@@ -48,9 +48,10 @@ func (cs *codecs) flatEnc(c *code, t witparse.Type, s []slot) {
 	case witparse.KindEnum:
 		c.line("w_enum(%s as u32, %d);", x, len(d.Labels))
 	case witparse.KindFlags:
+		// Word i holds flags 32i…: its low bytes are theirs on the wire.
 		n := len(d.Labels)
 		for i := range s {
-			c.line("w_le(%s as u32, %d);", s[i].name, min(4, flagBytes(n-32*i)))
+			c.line("w_le(%s as u32, %d);", s[i].name, flagBytes(min(canon.FlagsPerWord, n-canon.FlagsPerWord*i)))
 		}
 	case witparse.KindFixedList:
 		k := cs.flatLen(d.Elem)

@@ -9,7 +9,9 @@
 // go straight between the canonical ABI (flat values and linear memory)
 // and the wire encoding through code emitted per type, with no
 // intermediate Rust types. The output is formatted as rustfmt formats it
-// and is deterministic. Resources and async functions are refused with an
+// and is deterministic. Types are read in witparse's resolved model and
+// laid out by internal/canon (through gen/internal/abi). Resources, async
+// functions, maps, futures, streams and error-context are refused with an
 // *UnsupportedError naming the item (docs/gen.md lists what each
 // generator covers).
 package rust

@@ -108,6 +108,10 @@ func LayoutOf(t *value.Type) Layout {
 // PointerSize bytes after its pointer.
 const PointerSize = 4
 
+// FlagsPerWord is how many flags one flat i32 (and, past 16 flags, one
+// 32-bit word in memory) holds: flag i is bit i%32 of word i/32.
+const FlagsPerWord = 32
+
 func alignTo(p, align uint32) uint32 { return (p + align - 1) / align * align }
 
 // discriminantSize is the size of the case index of a variant with n cases:
@@ -188,7 +192,7 @@ func computeLayout(t *value.Type) *layout {
 		if n <= 16 {
 			l.align = max(l.size, 1)
 		}
-		for i := 0; i < (n+31)/32; i++ {
+		for i := 0; i < (n+FlagsPerWord-1)/FlagsPerWord; i++ {
 			l.flat = append(l.flat, I32)
 		}
 		return l
