@@ -3,6 +3,7 @@ package gen_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -148,6 +150,20 @@ func pattern(msg, lang string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
+// typeCheckRust checks that a generated Rust fill is Rust the compiler
+// takes: the stable rustc type-checks it on the host (the fill tests of
+// gen/rust build and run fills for wasm32).
+func typeCheckRust(t *testing.T, what string, files map[string][]byte) {
+	t.Helper()
+	rustc := filltest.Tool(t, "rustc", "the stable rustc (rustup) type-checks the fills on the host")
+	dir := filltest.WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "lib", "--emit=metadata", "-o", "fill.rmeta", "lib.rs")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("%s: rustc (stable, host): %v\n%s", what, err, out)
+	}
+}
+
 // load loads a row's WIT and returns its worlds by name.
 func load(t *testing.T, row string) (*witparse.Resolve, map[string]witparse.WorldID) {
 	t.Helper()
@@ -232,6 +248,8 @@ func TestSupportMatrix(t *testing.T) {
 					t.Errorf("%s × %s (world %s): %v, want it generated", name, col, world, err)
 				case want == nil && len(files) == 0:
 					t.Errorf("%s × %s (world %s): no files", name, col, world)
+				case want == nil && lang == "rust":
+					typeCheckRust(t, name+" × "+col, files)
 				case want != nil && (err == nil || !want.MatchString(err.Error())):
 					t.Errorf("%s × %s (world %s): %v, want %s", name, col, world, err, refusals[strings.TrimPrefix(cell, "no: ")])
 				}

@@ -104,12 +104,15 @@ func generate(r *witparse.Resolve, world witparse.WorldID, m mode) (map[string][
 		return nil, fmt.Errorf("gen rust: %w", err)
 	}
 	w := r.Worlds[world]
-	ifaces := gen.FillInterfaces(r, world, m.export())
-	n := 0
-	for _, ifc := range ifaces {
-		n += len(r.Interfaces[ifc.ID].Functions)
+	// An interface with no functions (one whose types another uses) is
+	// in the fill's world but has nothing in its code.
+	var ifaces []gen.Interface
+	for _, ifc := range gen.FillInterfaces(r, world, m.export()) {
+		if len(r.Interfaces[ifc.ID].Functions) > 0 {
+			ifaces = append(ifaces, ifc)
+		}
 	}
-	if n == 0 {
+	if len(ifaces) == 0 {
 		return nil, fmt.Errorf("gen rust: %w", &gen.NothingToFillError{World: w.Name, Export: m.export()})
 	}
 	a := abi.New(r)
