@@ -231,7 +231,8 @@ func init() {
 	}
 }
 
-// function is one function of a fill: its value types, checked.
+// function is one function of a fill: its WIT types, checked to be ones
+// the fill carries.
 type function struct {
 	iface, name string // WIT names
 	ident       string // Rust name: <interface>_<function>
@@ -240,7 +241,8 @@ type function struct {
 	result      *witparse.Type // nil: none
 }
 
-// function checks fun and converts its types.
+// function checks that the fill can carry fun: a freestanding function
+// whose types all have a value form and a canonical-ABI layout.
 func (f *fill) function(iface, ident string, fun *witparse.Function) (*function, error) {
 	item := iface + ": function " + fun.Name
 	switch fun.Kind {
