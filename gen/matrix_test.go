@@ -195,11 +195,17 @@ func TestSupportMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(b)
+	refusalRows, matrix := table(t, doc, "## Refusals"), table(t, doc, "## Support matrix")
+	if len(refusalRows) < 2 || len(matrix) < 2 {
+		t.Fatalf("docs/gen.md: %d refusal rows and %d matrix rows, header included; want both tables", len(refusalRows), len(matrix))
+	}
 	refusals := map[string]string{}
-	for _, row := range table(t, doc, "## Refusals")[1:] {
+	for _, row := range refusalRows[1:] {
+		if len(row) != 2 {
+			t.Fatalf("docs/gen.md: refusal row %q has %d cells, want 2", row, len(row))
+		}
 		refusals[row[0]] = row[1]
 	}
-	matrix := table(t, doc, "## Support matrix")
 	header := matrix[0]
 	for _, col := range header[1:] {
 		if _, ok := generators[col]; !ok {
