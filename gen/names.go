@@ -1,6 +1,9 @@
 // Package gen holds what every wasifill generator shares: Go and Rust
-// names for WIT identifiers, and which functions and types a world asks a
-// generator to cover.
+// names for WIT identifiers, which functions and types a world asks a
+// generator to cover (and the fill's own world), the bound on what a type
+// costs to write out, and the error for what a generator refuses.
+// docs/gen.md's support matrix, which TestSupportMatrix enforces, says
+// what each generator covers.
 package gen
 
 import (

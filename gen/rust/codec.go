@@ -4,26 +4,39 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wasifill/wasifill/gen/internal/abi"
 	"github.com/wasifill/wasifill/internal/canon"
-	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // codecs writes the per-type Rust code that moves values between the
 // canonical ABI and the wire encoding, with no intermediate Rust types:
 // straight from flat core values or linear memory to wire bytes, and
 // back. Scalars are inline; every compound type gets one function per
-// direction (enc_<name>, dec_<name>), emitted once, on first use.
+// direction (enc_<name>, dec_<name>), emitted once, on first use. Types
+// are witparse's; sizes, alignments, offsets and flattenings are
+// internal/canon's, asked through gen/internal/abi.
 type codecs struct {
+	r       *witparse.Resolve // abi's resolve (with the spilled-params tuples)
+	abi     *abi.Types
 	out     code              // the functions, in order of first use
 	names   map[string]string // type key → function suffix
 	taken   map[string]bool   // suffixes in use
 	emitted map[string]bool   // "enc_<suffix>", "dec_<suffix>" written
-	docs    map[string]string // named type → its WIT docs
+	err     error             // the first type without a value form
 }
 
-func newCodecs(docs map[string]string) *codecs {
-	return &codecs{names: map[string]string{}, taken: map[string]bool{}, emitted: map[string]bool{}, docs: docs}
+func newCodecs(a *abi.Types) *codecs {
+	return &codecs{r: a.Resolve(), abi: a, names: map[string]string{}, taken: map[string]bool{}, emitted: map[string]bool{}}
 }
+
+// direction is which way a codec moves a value.
+type direction uint8
+
+const (
+	toWire   direction = iota + 1 // canonical ABI → wire
+	fromWire                      // wire → canonical ABI
+)
 
 // slot is a flat core value: a Rust local or parameter and its core type.
 type slot struct {
@@ -50,123 +63,134 @@ func at(base string, off uint32) string {
 	return fmt.Sprintf("%s + %d", base, off)
 }
 
-func alignTo(x, a uint32) uint32 { return (x + a - 1) / a * a }
+// bits is the width in bits of a memory access of size bytes: the
+// runtime's ld<bits> and st<bits>.
+func bits(size uint32) uint32 { return 8 * size }
 
-// payloads returns t's case payload types seen as a variant (nil: none).
-func payloads(t *value.Type) []*value.Type {
-	switch t.Kind {
-	case value.KindOption:
-		return []*value.Type{nil, t.Elem}
-	case value.KindResult:
-		return []*value.Type{t.Ok, t.Err}
-	case value.KindEnum:
-		return make([]*value.Type, len(t.Labels))
+// ptrLen is the (pointer, length) pair of the string or list at memory p,
+// as usize expressions.
+func ptrLen(p string) []string {
+	return []string{
+		fmt.Sprintf("ld%d(%s) as usize", bits(canon.PointerSize), p),
+		fmt.Sprintf("ld%d(%s) as usize", bits(canon.PointerSize), at(p, canon.PointerSize)),
 	}
-	out := make([]*value.Type, len(t.Cases))
-	for i, c := range t.Cases {
+}
+
+// deref is t with aliases followed.
+func (cs *codecs) deref(t witparse.Type) witparse.Type { return abi.Deref(cs.r, t) }
+
+// def is the definition of compound type t (aliases followed).
+func (cs *codecs) def(t witparse.Type) *witparse.TypeDef { return cs.r.Types[cs.deref(t).ID] }
+
+// layout is t's canonical-ABI layout. A type without one (which the
+// generator refuses before it writes code) records the error and is laid
+// out as nothing.
+func (cs *codecs) layout(t witparse.Type) canon.Layout {
+	l, err := cs.abi.Layout(t)
+	if err != nil && cs.err == nil {
+		cs.err = err
+	}
+	return l
+}
+
+// flatLen is how many core values t flattens to.
+func (cs *codecs) flatLen(t witparse.Type) int { return len(cs.layout(t).Flat) }
+
+// payloads returns the case payload types of a variant, option, result or
+// enum (nil: none).
+func payloads(d *witparse.TypeDef) []*witparse.Type {
+	switch d.Kind {
+	case witparse.KindOption:
+		return []*witparse.Type{nil, &d.Elem}
+	case witparse.KindResult:
+		return []*witparse.Type{d.Ok, d.Err}
+	case witparse.KindEnum:
+		return make([]*witparse.Type, len(d.Labels))
+	}
+	out := make([]*witparse.Type, len(d.Cases))
+	for i, c := range d.Cases {
 		out[i] = c.Type
 	}
 	return out
 }
 
-// variantLayout is the discriminant size and the payload offset of a
-// variant with the given payloads.
-func variantLayout(ps []*value.Type) (disc, payload uint32) {
-	disc = 4
-	switch {
-	case len(ps) <= 1<<8:
-		disc = 1
-	case len(ps) <= 1<<16:
-		disc = 2
-	}
-	align := uint32(1)
-	for _, p := range ps {
-		if p != nil {
-			align = max(align, canon.Alignment(p))
-		}
-	}
-	return disc, alignTo(disc, align)
-}
-
 // fields returns the field types of a record or tuple.
-func fields(t *value.Type) []*value.Type {
-	if t.Kind == value.KindTuple {
-		return t.Elems
+func fields(d *witparse.TypeDef) []witparse.Type {
+	if d.Kind == witparse.KindTuple {
+		return d.Types
 	}
-	out := make([]*value.Type, len(t.Fields))
-	for i, f := range t.Fields {
+	out := make([]witparse.Type, len(d.Fields))
+	for i, f := range d.Fields {
 		out[i] = f.Type
 	}
 	return out
 }
 
 // isBytes reports list<u8> and list<s8>, which cross as one block.
-func isBytes(t *value.Type) bool {
-	return t.Kind == value.KindList && t.Len == 0 && (t.Elem.Kind == value.KindU8 || t.Elem.Kind == value.KindS8)
+func (cs *codecs) isBytes(t witparse.Type) bool {
+	t = cs.deref(t)
+	if t.IsPrim() || cs.r.Types[t.ID].Kind != witparse.KindList {
+		return false
+	}
+	e := cs.deref(cs.r.Types[t.ID].Elem)
+	return e.Prim == "u8" || e.Prim == "s8"
 }
 
-// key identifies a type's structure, names included.
-func key(t *value.Type) string {
-	var b strings.Builder
-	var walk func(t *value.Type)
-	walk = func(t *value.Type) {
-		if t == nil {
-			b.WriteString("_")
-			return
-		}
-		b.WriteString(t.Kind.String() + ":" + t.Name + fmt.Sprintf("/%d", t.Len) + "(")
-		for _, f := range t.Fields {
-			b.WriteString(f.Name + "=")
-			walk(f.Type)
-		}
-		for _, c := range t.Cases {
-			b.WriteString(c.Name + "=")
-			walk(c.Type)
-		}
-		b.WriteString(strings.Join(t.Labels, ","))
-		for _, e := range t.Elems {
-			walk(e)
-		}
-		if t.Elem != nil {
-			walk(t.Elem)
-		}
-		if t.Kind == value.KindResult {
-			walk(t.Ok)
-			walk(t.Err)
-		}
-		b.WriteString(")")
-	}
-	walk(t)
-	return b.String()
-}
+// key identifies a type for its codecs: a named type by its definition,
+// an anonymous one (list, option, result, tuple) by its structure, so
+// that every list<string> shares one pair of codecs.
+func (cs *codecs) key(t *witparse.Type) string { return cs.render(t, true) }
 
 // slug is a readable Rust identifier part for t: "person",
 // "list_string", "option_point", "result_u32_string".
-func slug(t *value.Type) string {
+func (cs *codecs) slug(t *witparse.Type) string { return cs.render(t, false) }
+
+// render writes t as a key (key true: "list(#3)/0") or a slug
+// ("list_point"): the same walk, named types being leaves.
+func (cs *codecs) render(t *witparse.Type, key bool) string {
 	if t == nil {
-		return "unit"
+		return map[bool]string{true: "_", false: "unit"}[key]
 	}
-	if t.Name != "" {
-		return snake(t.Name)
+	d := cs.deref(*t)
+	if d.IsPrim() {
+		return d.Prim
 	}
-	switch t.Kind {
-	case value.KindList:
-		if t.Len > 0 {
-			return fmt.Sprintf("list_%s_%d", slug(t.Elem), t.Len)
+	def := cs.r.Types[d.ID]
+	var kind string
+	var parts []*witparse.Type
+	switch def.Kind {
+	case witparse.KindList, witparse.KindFixedList:
+		kind, parts = "list", []*witparse.Type{&def.Elem}
+	case witparse.KindOption:
+		kind, parts = "option", []*witparse.Type{&def.Elem}
+	case witparse.KindResult:
+		kind, parts = "result", []*witparse.Type{def.Ok, def.Err}
+	case witparse.KindTuple:
+		kind = "tuple"
+		for i := range def.Types {
+			parts = append(parts, &def.Types[i])
 		}
-		return "list_" + slug(t.Elem)
-	case value.KindOption:
-		return "option_" + slug(t.Elem)
-	case value.KindResult:
-		return "result_" + slug(t.Ok) + "_" + slug(t.Err)
-	case value.KindTuple:
-		var parts []string
-		for _, e := range t.Elems {
-			parts = append(parts, slug(e))
-		}
-		return "tuple_" + strings.Join(parts, "_")
 	}
-	return t.Kind.String()
+	switch {
+	case key && (def.Name != "" || kind == ""):
+		return fmt.Sprintf("#%d", d.ID)
+	case def.Name != "":
+		return snake(def.Name)
+	case kind == "":
+		return "t"
+	}
+	rendered := make([]string, len(parts))
+	for i, p := range parts {
+		rendered[i] = cs.render(p, key)
+	}
+	if key {
+		return fmt.Sprintf("%s(%s)/%d", kind, strings.Join(rendered, ","), def.Len)
+	}
+	s := kind + "_" + strings.Join(rendered, "_")
+	if def.Kind == witparse.KindFixedList {
+		s += fmt.Sprintf("_%d", def.Len)
+	}
+	return s
 }
 
 // snake turns a WIT identifier into a Rust one: "get-user" → "get_user".
@@ -174,35 +198,30 @@ func snake(id string) string { return strings.ReplaceAll(id, "-", "_") }
 
 // enc returns the name of compound type t's encoder (hint: a name to
 // prefer for an anonymous type), emitting it on first use.
-func (cs *codecs) enc(t *value.Type, hint string) string {
-	n := "enc_" + cs.name(t, hint)
-	if !cs.emitted[n] {
-		cs.emitted[n] = true
-		cs.emitEnc(t, n)
-	}
-	return n
-}
+func (cs *codecs) enc(t witparse.Type, hint string) string { return cs.codec(t, hint, toWire) }
 
 // dec returns the name of compound type t's decoder, emitting it on
 // first use.
-func (cs *codecs) dec(t *value.Type, hint string) string {
-	n := "dec_" + cs.name(t, hint)
+func (cs *codecs) dec(t witparse.Type, hint string) string { return cs.codec(t, hint, fromWire) }
+
+func (cs *codecs) codec(t witparse.Type, hint string, dir direction) string {
+	n := map[direction]string{toWire: "enc_", fromWire: "dec_"}[dir] + cs.name(t, hint)
 	if !cs.emitted[n] {
 		cs.emitted[n] = true
-		cs.emitDec(t, n)
+		cs.emit(t, n, dir)
 	}
 	return n
 }
 
 // name returns the function suffix of compound type t.
-func (cs *codecs) name(t *value.Type, hint string) string {
-	k := key(t)
+func (cs *codecs) name(t witparse.Type, hint string) string {
+	k := cs.key(&t)
 	if n, ok := cs.names[k]; ok {
 		return n
 	}
 	n := hint
 	if n == "" {
-		n = slug(t)
+		n = cs.slug(&t)
 	}
 	if len(n) > 40 {
 		n = fmt.Sprintf("t%d", len(cs.names))
@@ -215,250 +234,139 @@ func (cs *codecs) name(t *value.Type, hint string) string {
 	return n
 }
 
-// typeDocs writes the docs of a named type above its codecs.
-func (cs *codecs) typeDocs(c *code, t *value.Type, what string) {
-	if t.Name == "" {
-		c.line(what, t.String())
+// typeDocs writes the summary line what (with the type's WIT name or
+// expression) and a named type's docs above its codec.
+func (cs *codecs) typeDocs(c *code, t witparse.Type, what string) {
+	d := cs.def(t)
+	if d.Name == "" {
+		v, err := cs.abi.Value(t)
+		if err != nil {
+			cs.err = err
+			return
+		}
+		c.line(what, v.String())
 		return
 	}
-	c.line(what, t.Name)
-	if d := cs.docs[t.Name]; d != "" {
+	c.line(what, d.Name)
+	if doc := strings.TrimSpace(d.Docs); doc != "" {
 		c.line("///")
-		c.docs(d)
+		c.docs(doc)
 	}
 }
 
-// emitEnc writes enc_<n>: the wire form of a t value in memory at p (or,
-// for a list, of its n elements at q).
-func (cs *codecs) emitEnc(t *value.Type, n string) {
+// emit writes the codec named n of compound type t for dir: enc_<n>
+// writes the wire form of the t value in memory at p (a list: of its n
+// elements at q); dec_<n> decodes a t value into memory at p (a list:
+// returns where its elements are and how many).
+func (cs *codecs) emit(t witparse.Type, n string, dir direction) {
 	var c code
-	cs.typeDocs(&c, t, "/// Writes the wire form of a `%s` in memory.")
-	if t.Kind == value.KindList && t.Len == 0 {
+	d := cs.def(t)
+	list := d.Kind == witparse.KindList
+	cs.typeDocs(&c, t, map[direction]string{
+		toWire:   "/// Writes the wire form of a `%s` in memory.",
+		fromWire: "/// Decodes a `%s` into memory.",
+	}[dir])
+	switch {
+	case list && dir == toWire:
 		c.open("unsafe fn %s(q: usize, n: usize) {", n)
 		c.line("w_uleb(n as u64);")
-		c.open("for i in 0..n {")
-		c.line("let e = q + i * %d;", canon.Size(t.Elem))
-		cs.memEnc(&c, t.Elem, "e")
-		c.close("}")
-		c.close("}")
-		c.line("")
-		cs.out.b.WriteString(c.b.String())
-		return
+	case list:
+		el := cs.layout(d.Elem)
+		c.open("unsafe fn %s(r: &mut R) -> Res<(usize, usize)> {", n)
+		c.line("let n = r.count(%d)?;", cs.minWire(d.Elem))
+		c.line("let q = alloc_n(n, %d, %d);", el.Size, el.Align)
+	case dir == toWire:
+		c.open("unsafe fn %s(p: usize) {", n)
+	default:
+		c.open("unsafe fn %s(r: &mut R, p: usize) -> Res<()> {", n)
 	}
-	c.open("unsafe fn %s(p: usize) {", n)
-	switch t.Kind {
-	case value.KindList:
-		c.open("for i in 0..%d {", t.Len)
-		c.line("let e = p + i * %d;", canon.Size(t.Elem))
-		cs.memEnc(&c, t.Elem, "e")
-		c.close("}")
-	case value.KindRecord, value.KindTuple:
-		off := uint32(0)
-		for _, f := range fields(t) {
-			off = alignTo(off, canon.Alignment(f))
-			cs.memEnc(&c, f, at("p", off))
-			off += canon.Size(f)
+	l := cs.layout(t)
+	switch d.Kind {
+	case witparse.KindList:
+		cs.elems(&c, d.Elem, "n", "q", dir)
+	case witparse.KindFixedList:
+		cs.elems(&c, d.Elem, fmt.Sprint(d.Len), "p", dir)
+	case witparse.KindRecord, witparse.KindTuple:
+		for i, f := range fields(d) {
+			cs.mem(&c, f, at("p", l.FieldOffsets[i]), dir)
 		}
 	default: // variant, option, result
-		ps := payloads(t)
-		disc, pay := variantLayout(ps)
-		c.line("let c = ld%d(p) as u32;", disc*8)
-		c.line("w_enum(c, %d);", len(ps))
+		ps := payloads(d)
+		if dir == toWire {
+			c.line("let c = ld%d(p) as u32;", bits(l.DiscSize))
+			c.line("w_enum(c, %d);", len(ps))
+		} else {
+			c.line("let c = %s;", discRead(d, len(ps)))
+			c.line("st%d(p, c as u%d);", bits(l.DiscSize), bits(l.DiscSize))
+		}
 		c.open("match c {")
 		for i, p := range ps {
 			if p == nil {
 				continue
 			}
 			c.open("%d => {", i)
-			cs.memEnc(&c, p, at("p", pay))
+			cs.mem(&c, *p, at("p", l.PayloadOffset), dir)
 			c.close("}")
 		}
 		c.line("_ => {}")
 		c.close("}")
 	}
-	c.close("}")
-	c.line("")
-	cs.out.b.WriteString(c.b.String())
-}
-
-// emitDec writes dec_<n>: decodes a t value into memory at p (a list:
-// returns where its elements are and how many).
-func (cs *codecs) emitDec(t *value.Type, n string) {
-	var c code
-	cs.typeDocs(&c, t, "/// Decodes a `%s` into memory.")
-	if t.Kind == value.KindList && t.Len == 0 {
-		size := canon.Size(t.Elem)
-		c.open("unsafe fn %s(r: &mut R) -> Res<(usize, usize)> {", n)
-		c.line("let n = r.count(%d)?;", minWire(t.Elem))
-		c.line("let q = alloc_n(n, %d, %d);", size, canon.Alignment(t.Elem))
-		c.open("for i in 0..n {")
-		c.line("let e = q + i * %d;", size)
-		cs.memDec(&c, t.Elem, "e")
-		c.close("}")
+	switch {
+	case list && dir == fromWire:
 		c.line("Ok((q, n))")
-		c.close("}")
-		c.line("")
-		cs.out.b.WriteString(c.b.String())
-		return
+	case dir == fromWire:
+		c.line("Ok(())")
 	}
-	c.open("unsafe fn %s(r: &mut R, p: usize) -> Res<()> {", n)
-	switch t.Kind {
-	case value.KindList:
-		c.open("for i in 0..%d {", t.Len)
-		c.line("let e = p + i * %d;", canon.Size(t.Elem))
-		cs.memDec(&c, t.Elem, "e")
-		c.close("}")
-	case value.KindRecord, value.KindTuple:
-		off := uint32(0)
-		for _, f := range fields(t) {
-			off = alignTo(off, canon.Alignment(f))
-			cs.memDec(&c, f, at("p", off))
-			off += canon.Size(f)
-		}
-	default:
-		ps := payloads(t)
-		disc, pay := variantLayout(ps)
-		c.line("let c = %s;", discRead(t, len(ps)))
-		c.line("st%d(p, c as u%d);", disc*8, disc*8)
-		c.open("match c {")
-		for i, p := range ps {
-			if p == nil {
-				continue
-			}
-			c.open("%d => {", i)
-			cs.memDec(&c, p, at("p", pay))
-			c.close("}")
-		}
-		c.line("_ => {}")
-		c.close("}")
-	}
-	c.line("Ok(())")
 	c.close("}")
 	c.line("")
 	cs.out.b.WriteString(c.b.String())
 }
 
-// discRead reads a case index of t (n cases): option and result have a
+// elems writes the loop that moves count elements of type elem laid out
+// from base.
+func (cs *codecs) elems(c *code, elem witparse.Type, count, base string, dir direction) {
+	c.open("for i in 0..%s {", count)
+	c.line("let e = %s + i * %d;", base, cs.layout(elem).Size)
+	cs.mem(c, elem, "e", dir)
+	c.close("}")
+}
+
+// discRead reads a case index of d (n cases): option and result have a
 // tag byte, the others a LEB128 index.
-func discRead(t *value.Type, n int) string {
-	if t.Kind == value.KindOption || t.Kind == value.KindResult {
+func discRead(d *witparse.TypeDef, n int) string {
+	if d.Kind == witparse.KindOption || d.Kind == witparse.KindResult {
 		return "r.tag()?"
 	}
 	return fmt.Sprintf("r.disc(%d)?", n)
 }
 
+// flagBytes is how many bytes n flags take on the wire (one bit each).
+func flagBytes(n int) int { return (n + 7) / 8 }
+
 // minWire is the fewest wire bytes a t value takes.
-func minWire(t *value.Type) uint32 {
-	switch t.Kind {
-	case value.KindF32:
+func (cs *codecs) minWire(t witparse.Type) uint32 {
+	t = cs.deref(t)
+	switch t.Prim {
+	case "f32":
 		return 4
-	case value.KindF64:
+	case "f64":
 		return 8
-	case value.KindFlags:
-		return uint32(len(t.Labels)+7) / 8
-	case value.KindList:
-		if t.Len > 0 {
-			return t.Len * minWire(t.Elem)
-		}
-	case value.KindRecord, value.KindTuple:
+	case "":
+	default:
+		return 1
+	}
+	d := cs.r.Types[t.ID]
+	switch d.Kind {
+	case witparse.KindFlags:
+		return uint32(flagBytes(len(d.Labels)))
+	case witparse.KindFixedList:
+		return d.Len * cs.minWire(d.Elem)
+	case witparse.KindRecord, witparse.KindTuple:
 		n := uint32(0)
-		for _, f := range fields(t) {
-			n += minWire(f)
+		for _, f := range fields(d) {
+			n += cs.minWire(f)
 		}
 		return n
 	}
 	return 1
-}
-
-// memEnc writes the statement that encodes the t value at memory p.
-func (cs *codecs) memEnc(c *code, t *value.Type, p string) {
-	switch t.Kind {
-	case value.KindBool:
-		c.line("w_bool(ld8(%s) != 0);", p)
-	case value.KindU8, value.KindS8:
-		c.line("w_byte(ld8(%s));", p)
-	case value.KindU16:
-		c.line("w_uleb(ld16(%s) as u64);", p)
-	case value.KindS16:
-		c.line("w_sleb(ld16(%s) as i16 as i64);", p)
-	case value.KindU32:
-		c.line("w_uleb(ld32(%s) as u64);", p)
-	case value.KindS32:
-		c.line("w_sleb(ld32(%s) as i32 as i64);", p)
-	case value.KindU64:
-		c.line("w_uleb(ld64(%s));", p)
-	case value.KindS64:
-		c.line("w_sleb(ld64(%s) as i64);", p)
-	case value.KindF32:
-		c.line("w_f32(ld32(%s));", p)
-	case value.KindF64:
-		c.line("w_f64(ld64(%s));", p)
-	case value.KindChar:
-		c.line("w_char(ld32(%s));", p)
-	case value.KindEnum:
-		disc, _ := variantLayout(payloads(t))
-		c.line("w_enum(ld%d(%s) as u32, %d);", disc*8, p, len(t.Labels))
-	case value.KindFlags:
-		c.line("w_raw(bytes(%s, %d));", p, (len(t.Labels)+7)/8)
-	case value.KindString:
-		c.call("", "w_string", []string{fmt.Sprintf("ld32(%s) as usize", p), fmt.Sprintf("ld32(%s + 4) as usize", p)}, ";")
-	case value.KindList:
-		if t.Len > 0 {
-			c.line("%s(%s);", cs.enc(t, ""), p)
-			return
-		}
-		fn := "w_string"
-		if !isBytes(t) {
-			fn = cs.enc(t, "")
-		}
-		c.call("", fn, []string{fmt.Sprintf("ld32(%s) as usize", p), fmt.Sprintf("ld32(%s + 4) as usize", p)}, ";")
-	default:
-		c.line("%s(%s);", cs.enc(t, ""), p)
-	}
-}
-
-// memDec writes the statement that decodes a t value into memory at p.
-func (cs *codecs) memDec(c *code, t *value.Type, p string) {
-	switch t.Kind {
-	case value.KindBool:
-		c.line("st8(%s, r.bool()? as u8);", p)
-	case value.KindU8, value.KindS8:
-		c.line("st8(%s, r.byte()?);", p)
-	case value.KindU16:
-		c.line("st16(%s, r.uleb(16)? as u16);", p)
-	case value.KindS16:
-		c.line("st16(%s, r.sleb(16)? as u16);", p)
-	case value.KindU32:
-		c.line("st32(%s, r.uleb(32)? as u32);", p)
-	case value.KindS32:
-		c.line("st32(%s, r.sleb(32)? as u32);", p)
-	case value.KindU64:
-		c.line("st64(%s, r.uleb(64)?);", p)
-	case value.KindS64:
-		c.line("st64(%s, r.sleb(64)? as u64);", p)
-	case value.KindF32:
-		c.line("st32(%s, r.f32()?);", p)
-	case value.KindF64:
-		c.line("st64(%s, r.f64()?);", p)
-	case value.KindChar:
-		c.line("st32(%s, r.char()?);", p)
-	case value.KindEnum:
-		disc, _ := variantLayout(payloads(t))
-		c.line("st%d(%s, r.disc(%d)? as u%d);", disc*8, p, len(t.Labels), disc*8)
-	case value.KindFlags:
-		c.line("r.flags(%d, %s, %d)?;", len(t.Labels), p, canon.Size(t))
-	case value.KindString:
-		c.line("put(%s, r.string()?);", p)
-	case value.KindList:
-		switch {
-		case t.Len > 0:
-			c.line("%s(r, %s)?;", cs.dec(t, ""), p)
-		case isBytes(t):
-			c.line("put(%s, r.bytes()?);", p)
-		default:
-			c.line("put(%s, %s(r)?);", p, cs.dec(t, ""))
-		}
-	default:
-		c.line("%s(r, %s)?;", cs.dec(t, ""), p)
-	}
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/canon"
-	"github.com/wasifill/wasifill/value"
 )
 
 // exportFill writes the export fill: the component's exports as imports,
@@ -66,18 +65,10 @@ func (f *fill) exportFill(ifaces []gen.Interface) error {
 	return nil
 }
 
-func lowerSig(fn *function) canon.Signature {
-	var results []*value.Type
-	if fn.result != nil {
-		results = append(results, fn.result)
-	}
-	return canon.FlattenFunc(fn.params, results, canon.Lower)
-}
-
 // importDecl declares the component's export fn as the fill's import.
 func (f *fill) importDecl(fn *function) {
 	c := &f.body
-	sig := lowerSig(fn)
+	sig := f.signature(fn, canon.Lower)
 	var params []string
 	for i, t := range sig.Params {
 		params = append(params, fmt.Sprintf("p%d: %s", i, rustType(t)))
@@ -95,14 +86,15 @@ func (f *fill) importDecl(fn *function) {
 // to the wire; it returns where the result's bytes start.
 func (f *fill) serveFunc(fn *function) {
 	c := &f.body
-	sig := lowerSig(fn)
+	sig := f.signature(fn, canon.Lower)
 	c.line("")
 	c.line("/// Serves %s#%s.", fn.iface, fn.name)
 	c.head("unsafe fn serve_"+fn.ident, []string{"r: &mut R"}, "Res<usize>")
 	var args []string
 	if sig.ParamsSpilled {
-		t := value.TupleOf(fn.params...)
-		c.line("let a = alloc(%d, %d);", canon.Size(t), canon.Alignment(t))
+		t := f.abi.Tuple(fn.params)
+		l := f.cs.layout(t)
+		c.line("let a = alloc(%d, %d);", l.Size, l.Align)
 		c.line("%s(r, a)?;", f.cs.dec(t, fn.ident+"_params"))
 		args = append(args, "a as i32")
 	} else {
@@ -118,7 +110,7 @@ func (f *fill) serveFunc(fn *function) {
 			c.line("let %s: %s;", s.name, rustType(s.typ))
 		}
 		for _, p := range fn.params {
-			k := len(canon.Flatten(p))
+			k := f.cs.flatLen(p)
 			f.cs.flatDec(c, p, slots[:k])
 			slots = slots[k:]
 		}
@@ -129,15 +121,16 @@ func (f *fill) serveFunc(fn *function) {
 		c.call("", fn.ident, args, ";")
 		c.line("Ok(mark())")
 	case sig.ResultsSpilled:
-		c.line("let ret = alloc(%d, %d);", canon.Size(fn.result), canon.Alignment(fn.result))
+		l := f.cs.layout(*fn.result)
+		c.line("let ret = alloc(%d, %d);", l.Size, l.Align)
 		c.call("", fn.ident, append(args, "ret as i32"), ";")
 		c.line("let w = mark();")
-		f.cs.memEnc(c, fn.result, "ret")
+		f.cs.mem(c, *fn.result, "ret", toWire)
 		c.line("Ok(w)")
 	default:
 		c.call("let v = ", fn.ident, args, ";")
 		c.line("let w = mark();")
-		f.cs.flatEnc(c, fn.result, []slot{{"v", sig.Results[0]}})
+		f.cs.flatEnc(c, *fn.result, []slot{{"v", sig.Results[0]}})
 		c.line("Ok(w)")
 	}
 	c.close("}")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wasifill/wasifill/internal/canon"
-	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // Flat values: a value's flattening is a run of slots. A slot's core type
@@ -14,89 +14,75 @@ import (
 // (ints widen unsigned, floats travel as their bits).
 
 // flatEnc writes the statements that encode the t value held in slots.
-func (cs *codecs) flatEnc(c *code, t *value.Type, s []slot) {
+func (cs *codecs) flatEnc(c *code, t witparse.Type, s []slot) {
+	t = cs.deref(t)
 	x := ""
 	if len(s) > 0 {
 		x = s[0].name
 	}
-	// asInt casts slot x to Rust integer type to, keeping the low bits.
-	asInt := func(to string) string { return x + " as " + to }
-	switch t.Kind {
-	case value.KindBool:
-		c.line("w_bool(%s != 0);", x)
-	case value.KindU8, value.KindS8:
-		c.line("w_byte(%s);", asInt("u8"))
-	case value.KindU16:
-		c.line("w_uleb(%s as u64);", asInt("u16"))
-	case value.KindS16:
-		c.line("w_sleb(%s as i64);", asInt("i16"))
-	case value.KindU32:
-		c.line("w_uleb(%s as u64);", asInt("u32"))
-	case value.KindS32:
+	switch t.Prim {
+	case "s32":
 		if s[0].typ == canon.I32 {
 			c.line("w_sleb(%s as i64);", x)
 		} else {
 			c.line("w_sleb(%s as i32 as i64);", x)
 		}
-	case value.KindU64:
-		c.line("w_uleb(%s);", asInt("u64"))
-	case value.KindS64:
-		c.line("w_sleb(%s);", x)
-	case value.KindF32:
-		if s[0].typ == canon.F32 {
-			c.line("w_f32(%s.to_bits());", x)
+		return
+	case "f32", "f64":
+		if w := map[string]canon.ValType{"f32": canon.F32, "f64": canon.F64}[t.Prim]; s[0].typ == w {
+			c.line("w_%s(%s.to_bits());", t.Prim, x)
 		} else {
-			c.line("w_f32(%s);", asInt("u32"))
+			c.line("w_%s(%s as u%s);", t.Prim, x, t.Prim[1:])
 		}
-	case value.KindF64:
-		if s[0].typ == canon.F64 {
-			c.line("w_f64(%s.to_bits());", x)
-		} else {
-			c.line("w_f64(%s);", asInt("u64"))
-		}
-	case value.KindChar:
-		c.line("w_char(%s);", asInt("u32"))
-	case value.KindEnum:
-		c.line("w_enum(%s, %d);", asInt("u32"), len(t.Labels))
-	case value.KindFlags:
-		n := len(t.Labels)
-		for i := range s {
-			c.line("w_le(%s as u32, %d);", s[i].name, min(4, (n-32*i+7)/8))
-		}
-	case value.KindString:
+		return
+	case "string":
 		c.line("w_string(%s as usize, %s as usize);", x, s[1].name)
-	case value.KindList:
-		if t.Len > 0 {
-			k := len(canon.Flatten(t.Elem))
-			for i := 0; i < int(t.Len); i++ {
-				cs.flatEnc(c, t.Elem, s[i*k:(i+1)*k])
-			}
-			return
+		return
+	case "":
+	default:
+		c.line(primFlat[t.Prim].enc, x)
+		return
+	}
+	d := cs.r.Types[t.ID]
+	switch d.Kind {
+	case witparse.KindEnum:
+		c.line("w_enum(%s as u32, %d);", x, len(d.Labels))
+	case witparse.KindFlags:
+		// Word i holds flags 32i…: its low bytes are theirs on the wire.
+		n := len(d.Labels)
+		for i := range s {
+			c.line("w_le(%s as u32, %d);", s[i].name, flagBytes(min(canon.FlagsPerWord, n-canon.FlagsPerWord*i)))
 		}
+	case witparse.KindFixedList:
+		k := cs.flatLen(d.Elem)
+		for i := 0; i < int(d.Len); i++ {
+			cs.flatEnc(c, d.Elem, s[i*k:(i+1)*k])
+		}
+	case witparse.KindList:
 		fn := "w_string"
-		if !isBytes(t) {
+		if !cs.isBytes(t) {
 			fn = cs.enc(t, "")
 		}
 		c.line("%s(%s as usize, %s as usize);", fn, x, s[1].name)
-	case value.KindRecord, value.KindTuple:
-		for _, f := range fields(t) {
-			k := len(canon.Flatten(f))
+	case witparse.KindRecord, witparse.KindTuple:
+		for _, f := range fields(d) {
+			k := cs.flatLen(f)
 			cs.flatEnc(c, f, s[:k])
 			s = s[k:]
 		}
 	default: // variant, option, result
-		ps := payloads(t)
-		c.line("w_enum(%s, %d);", asInt("u32"), len(ps))
+		ps := payloads(d)
+		c.line("w_enum(%s as u32, %d);", x, len(ps))
 		if len(s) == 1 {
 			return
 		}
-		c.open("match %s {", asInt("u32"))
+		c.open("match %s as u32 {", x)
 		for i, p := range ps {
 			if p == nil {
 				continue
 			}
 			c.open("%d => {", i)
-			cs.flatEnc(c, p, s[1:1+len(canon.Flatten(p))])
+			cs.flatEnc(c, *p, s[1:1+cs.flatLen(*p)])
 			c.close("}")
 		}
 		c.line("_ => {}")
@@ -125,77 +111,64 @@ func decodeTo(s slot, want canon.ValType, v string) string {
 
 // flatDec writes the statements that decode a t value into slots s,
 // assigning every slot exactly once on every path.
-func (cs *codecs) flatDec(c *code, t *value.Type, s []slot) {
-	one := func(v string) { c.line("%s", decodeTo(s[0], canon.Flatten(t)[0], v)) }
-	switch t.Kind {
-	case value.KindBool:
-		one("r.bool()? as i32")
-	case value.KindU8:
-		one("r.byte()? as i32")
-	case value.KindS8:
-		one("r.byte()? as i8 as i32")
-	case value.KindU16:
-		one("r.uleb(16)? as i32")
-	case value.KindS16:
-		one("r.sleb(16)? as i32")
-	case value.KindU32:
-		one("r.uleb(32)? as i32")
-	case value.KindS32:
-		one("r.sleb(32)? as i32")
-	case value.KindU64:
-		one("r.uleb(64)? as i64")
-	case value.KindS64:
-		one("r.sleb(64)?")
-	case value.KindF32:
-		one("r.f32()?")
-	case value.KindF64:
-		one("r.f64()?")
-	case value.KindChar:
-		one("r.char()? as i32")
-	case value.KindEnum:
-		one(fmt.Sprintf("r.disc(%d)? as i32", len(t.Labels)))
-	case value.KindFlags:
-		for i := range s {
-			c.line("%s", decodeTo(s[i], canon.I32, fmt.Sprintf("r.flag_word(%d, %d)?", len(t.Labels), i)))
-		}
-	case value.KindString, value.KindList:
-		if t.Len > 0 {
-			k := len(canon.Flatten(t.Elem))
-			for i := 0; i < int(t.Len); i++ {
-				cs.flatDec(c, t.Elem, s[i*k:(i+1)*k])
-			}
-			return
-		}
-		switch {
-		case t.Kind == value.KindString:
-			c.line("let (q, n) = r.string()?;")
-		case isBytes(t):
-			c.line("let (q, n) = r.bytes()?;")
-		default:
-			c.line("let (q, n) = %s(r)?;", cs.dec(t, ""))
-		}
+func (cs *codecs) flatDec(c *code, t witparse.Type, s []slot) {
+	t = cs.deref(t)
+	one := func(v string) { c.line("%s", decodeTo(s[0], cs.layout(t).Flat[0], v)) }
+	// A string or variable-length list: where its elements are and how
+	// many, from the expression that decodes it.
+	ptrLen := func(decode string) {
+		c.line("let (q, n) = %s;", decode)
 		c.line("%s", decodeTo(s[0], canon.I32, "q as i32"))
 		c.line("%s", decodeTo(s[1], canon.I32, "n as i32"))
-	case value.KindRecord, value.KindTuple:
-		for _, f := range fields(t) {
-			k := len(canon.Flatten(f))
+	}
+	switch t.Prim {
+	case "string":
+		ptrLen("r.string()?")
+		return
+	case "":
+	default:
+		one(primFlat[t.Prim].dec)
+		return
+	}
+	d := cs.r.Types[t.ID]
+	switch d.Kind {
+	case witparse.KindEnum:
+		one(fmt.Sprintf("r.disc(%d)? as i32", len(d.Labels)))
+	case witparse.KindFlags:
+		for i := range s {
+			c.line("%s", decodeTo(s[i], canon.I32, fmt.Sprintf("r.flag_word(%d, %d)?", len(d.Labels), i)))
+		}
+	case witparse.KindFixedList:
+		k := cs.flatLen(d.Elem)
+		for i := 0; i < int(d.Len); i++ {
+			cs.flatDec(c, d.Elem, s[i*k:(i+1)*k])
+		}
+	case witparse.KindList:
+		if cs.isBytes(t) {
+			ptrLen("r.bytes()?")
+		} else {
+			ptrLen(cs.dec(t, "") + "(r)?")
+		}
+	case witparse.KindRecord, witparse.KindTuple:
+		for _, f := range fields(d) {
+			k := cs.flatLen(f)
 			cs.flatDec(c, f, s[:k])
 			s = s[k:]
 		}
 	default:
-		cs.flatDecVariant(c, t, s)
+		cs.flatDecVariant(c, d, s)
 	}
 }
 
 // flatDecVariant decodes a variant (option, result) into slots s: the
 // case index, then the case's payload, then zeros for the unused slots.
-func (cs *codecs) flatDecVariant(c *code, t *value.Type, s []slot) {
-	ps := payloads(t)
+func (cs *codecs) flatDecVariant(c *code, d *witparse.TypeDef, s []slot) {
+	ps := payloads(d)
 	if len(s) == 1 {
-		c.line("%s", decodeTo(s[0], canon.I32, discRead(t, len(ps))+" as i32"))
+		c.line("%s", decodeTo(s[0], canon.I32, discRead(d, len(ps))+" as i32"))
 		return
 	}
-	c.line("let c = %s;", discRead(t, len(ps)))
+	c.line("let c = %s;", discRead(d, len(ps)))
 	c.line("%s", decodeTo(s[0], canon.I32, "c as i32"))
 	// Payload-less cases share the last arm, which zeroes every slot; if
 	// every case has a payload, the last case is that arm.
@@ -206,11 +179,11 @@ func (cs *codecs) flatDecVariant(c *code, t *value.Type, s []slot) {
 		}
 	}
 	c.open("match c {")
-	arm := func(p *value.Type) {
+	arm := func(p *witparse.Type) {
 		n := 0
 		if p != nil {
-			n = len(canon.Flatten(p))
-			cs.flatDec(c, p, s[1:1+n])
+			n = cs.flatLen(*p)
+			cs.flatDec(c, *p, s[1:1+n])
 		}
 		for _, z := range s[1+n:] {
 			c.line("%s = %s;", z.name, zero(z.typ))

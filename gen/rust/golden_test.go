@@ -28,29 +28,36 @@ var goldens = []golden{
 	{"stress-export", "gen/rust/testdata/stress", "user", "export"},
 }
 
-func (g golden) generate(t testing.TB) map[string][]byte {
+// load loads the golden's world.
+func (g golden) load(t testing.TB) (*witparse.Resolve, witparse.WorldID) {
 	t.Helper()
 	r, pkg, err := witparse.Load(filepath.Join(filltest.Root(t), g.wit), witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name != g.world {
-			continue
+		if w.Name == g.world {
+			return r, w.ID
 		}
-		var files map[string][]byte
-		if g.kind == "import" {
-			files, err = rust.GenerateImportFill(r, w.ID)
-		} else {
-			files, err = rust.GenerateExportFill(r, w.ID)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return files
 	}
 	t.Fatalf("%s has no world %s", g.wit, g.world)
-	return nil
+	return nil, 0
+}
+
+func (g golden) generate(t testing.TB) map[string][]byte {
+	t.Helper()
+	r, w := g.load(t)
+	var files map[string][]byte
+	var err error
+	if g.kind == "import" {
+		files, err = rust.GenerateImportFill(r, w)
+	} else {
+		files, err = rust.GenerateExportFill(r, w)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // The committed trees are what the generator writes now (UPDATE=1

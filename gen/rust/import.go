@@ -7,7 +7,7 @@ import (
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/rpcwit"
-	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // importFill writes the import fill's exports, one per function.
@@ -35,35 +35,43 @@ func (f *fill) importFill(ifaces []gen.Interface) error {
 // error gets its case of the same name (with the message when that case
 // takes a string); otherwise the fill traps.
 func (f *fill) errsArg(fn *function) string {
-	t := fn.result
-	if t == nil || t.Kind != value.KindResult || t.Err == nil {
+	if fn.result == nil {
 		return "Errs::Trap"
 	}
-	e := t.Err
-	if e.Kind == value.KindString {
+	res := f.cs.deref(*fn.result)
+	if res.IsPrim() || f.r.Types[res.ID].Kind != witparse.KindResult || f.r.Types[res.ID].Err == nil {
+		return "Errs::Trap"
+	}
+	errType := f.r.Types[res.ID].Err
+	e := f.cs.deref(*errType)
+	if e.Prim == "string" {
 		return "Errs::Str"
+	}
+	if e.IsPrim() {
+		return "Errs::Trap"
 	}
 	type arm struct {
 		own     int
 		message bool
 	}
 	arms := map[int]arm{}
+	d := f.r.Types[e.ID]
 	for i, rc := range rpcwit.ErrorCases {
-		switch e.Kind {
-		case value.KindEnum:
-			for k, l := range e.Labels {
-				if l == rc {
+		switch d.Kind {
+		case witparse.KindEnum:
+			for k, l := range d.Labels {
+				if l.Name == rc {
 					arms[i] = arm{own: k}
 				}
 			}
-		case value.KindVariant:
-			for k, cs := range e.Cases {
+		case witparse.KindVariant:
+			for k, cs := range d.Cases {
 				if cs.Name != rc {
 					continue
 				}
 				if cs.Type == nil {
 					arms[i] = arm{own: k}
-				} else if cs.Type.Kind == value.KindString {
+				} else if f.cs.deref(*cs.Type).Prim == "string" {
 					arms[i] = arm{own: k, message: true}
 				}
 			}
@@ -72,16 +80,17 @@ func (f *fill) errsArg(fn *function) string {
 	if len(arms) == 0 {
 		return "Errs::Trap"
 	}
-	name, ok := f.errFns[key(e)]
+	k, slug := f.cs.key(errType), snake(f.cs.slug(errType))
+	name, ok := f.errFns[k]
 	if !ok {
-		name = "rpc_to_" + snake(slug(e))
+		name = "rpc_to_" + slug
 		for i := 2; f.used[name]; i++ {
-			name = fmt.Sprintf("rpc_to_%s%d", snake(slug(e)), i)
+			name = fmt.Sprintf("rpc_to_%s%d", slug, i)
 		}
-		f.used[name], f.errFns[key(e)] = true, name
+		f.used[name], f.errFns[k] = true, name
 		c := &f.body
 		c.line("")
-		c.line("/// The case of `%s` that an rpc-error case becomes, and whether it", slug(e))
+		c.line("/// The case of `%s` that an rpc-error case becomes, and whether it", f.cs.slug(errType))
 		c.line("/// carries the message.")
 		c.open("fn %s(c: u32) -> Option<(u32, bool)> {", name)
 		c.open("match c {")
@@ -100,11 +109,7 @@ func (f *fill) errsArg(fn *function) string {
 // importFunc writes the export of one function, its result decoder and
 // its post-return.
 func (f *fill) importFunc(fn *function, konst string) {
-	var results []*value.Type
-	if fn.result != nil {
-		results = append(results, fn.result)
-	}
-	sig := canon.FlattenFunc(fn.params, results, canon.Lift)
+	sig := f.signature(fn, canon.Lift)
 	errs := f.errsArg(fn)
 	c := &f.body
 	var params []string
@@ -126,10 +131,10 @@ func (f *fill) importFunc(fn *function, konst string) {
 	c.indent++
 	c.line("let w = mark();")
 	if sig.ParamsSpilled {
-		c.line("%s(p0 as usize);", f.cs.enc(value.TupleOf(fn.params...), fn.ident+"_params"))
+		c.line("%s(p0 as usize);", f.cs.enc(f.abi.Tuple(fn.params), fn.ident+"_params"))
 	} else {
 		for _, p := range fn.params {
-			k := len(canon.Flatten(p))
+			k := f.cs.flatLen(p)
 			f.cs.flatEnc(c, p, slots[:k])
 			slots = slots[k:]
 		}
@@ -171,15 +176,16 @@ func (f *fill) importFunc(fn *function, konst string) {
 	c.line("/// Decodes the result of `%s`.", fn.name)
 	if sig.ResultsSpilled {
 		c.head("unsafe fn result_"+fn.ident, []string{"r: &mut R"}, "Res<usize>")
-		c.line("let ret = alloc(%d, %d);", canon.Size(fn.result), canon.Alignment(fn.result))
-		f.cs.memDec(c, fn.result, "ret")
+		l := f.cs.layout(*fn.result)
+		c.line("let ret = alloc(%d, %d);", l.Size, l.Align)
+		f.cs.mem(c, *fn.result, "ret", fromWire)
 		c.line("r.end()?;")
 		c.line("Ok(ret)")
 	} else {
 		t := rustType(sig.Results[0])
 		c.head("unsafe fn result_"+fn.ident, []string{"r: &mut R"}, "Res<"+t+">")
 		c.line("let v: %s;", t)
-		f.cs.flatDec(c, fn.result, []slot{{"v", sig.Results[0]}})
+		f.cs.flatDec(c, *fn.result, []slot{{"v", sig.Results[0]}})
 		c.line("r.end()?;")
 		c.line("Ok(v)")
 	}

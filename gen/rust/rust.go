@@ -9,8 +9,11 @@
 // go straight between the canonical ABI (flat values and linear memory)
 // and the wire encoding through code emitted per type, with no
 // intermediate Rust types. The output is formatted as rustfmt formats it
-// and is deterministic. Resources and async functions are refused with an
-// *UnsupportedError naming the item.
+// and is deterministic. Types are read in witparse's resolved model and
+// laid out by internal/canon (through gen/internal/abi). Resources, async
+// functions, maps, futures, streams and error-context are refused with an
+// *UnsupportedError naming the item (docs/gen.md lists what each
+// generator covers).
 package rust
 
 import (
@@ -24,8 +27,9 @@ import (
 	"text/template"
 
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/gen/internal/abi"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/guard"
-	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -38,14 +42,18 @@ var templates = sync.OnceValue(func() *template.Template {
 	return template.Must(template.ParseFS(files, "lib.rs.tmpl", "Cargo.toml.tmpl"))
 })
 
-// UnsupportedError is a WIT construct the generator does not handle yet.
-type UnsupportedError struct {
-	Item string // e.g. "acme:kv/store@1.0.0: function watch"
-	What string // e.g. "resources"
-}
+// UnsupportedError is a WIT construct the generator does not handle yet
+// (Generator "gen rust").
+type UnsupportedError = gen.UnsupportedError
 
-func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("gen rust: %s: %s are not supported yet", e.Item, e.What)
+// unsupported is the error for what in item; fills say why they refuse
+// resources.
+func unsupported(item, what string) *UnsupportedError {
+	e := &UnsupportedError{Generator: "gen rust", Item: item, What: what}
+	if what == "resources" {
+		e.Why = gen.NoHandlesOverRPC
+	}
+	return e
 }
 
 // GenerateImportFill writes the import fill of world: lib.rs, its modules
@@ -54,7 +62,7 @@ func (e *UnsupportedError) Error() string {
 // imports wasifill:rpc/transport; its exports are filled).
 func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
 	defer guard.Recover("gen rust: import fill", &err)
-	return generate(r, world, "import")
+	return generate(r, world, importFill)
 }
 
 // GenerateExportFill writes the export fill of world: lib.rs, its modules
@@ -63,10 +71,32 @@ func GenerateImportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[stri
 // exports wasifill:rpc/handler; its imports are served).
 func GenerateExportFill(r *witparse.Resolve, world witparse.WorldID) (_ map[string][]byte, err error) {
 	defer guard.Recover("gen rust: export fill", &err)
-	return generate(r, world, "export")
+	return generate(r, world, exportFill)
 }
 
-func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[string][]byte, error) {
+// mode is which fill is generated.
+type mode uint8
+
+const (
+	importFill mode = iota + 1 // forwards the world's imports to wasifill:rpc/transport
+	exportFill                 // serves wasifill:rpc/handler with the world's exports
+)
+
+func (m mode) String() string { return map[mode]string{importFill: "import", exportFill: "export"}[m] }
+
+// export reports whether m is the export fill (gen's fill functions'
+// flag).
+func (m mode) export() bool { return m == exportFill }
+
+// runtime is the fixed Rust the fill's crate carries beside lib.rs.
+func (m mode) runtime() []string {
+	if m == exportFill {
+		return []string{"rt.rs", "handle.rs"}
+	}
+	return []string{"rt.rs", "invoke.rs"}
+}
+
+func generate(r *witparse.Resolve, world witparse.WorldID, m mode) (map[string][]byte, error) {
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
 		return nil, fmt.Errorf("gen rust: no world %d", world)
 	}
@@ -74,25 +104,32 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 		return nil, fmt.Errorf("gen rust: %w", err)
 	}
 	w := r.Worlds[world]
-	ifaces := gen.FillInterfaces(r, world, kind == "export")
-	n := 0
-	for _, ifc := range ifaces {
-		n += len(r.Interfaces[ifc.ID].Functions)
+	// An interface with no functions (one whose types another uses) is
+	// in the fill's world but has nothing in its code.
+	var ifaces []gen.Interface
+	for _, ifc := range gen.FillInterfaces(r, world, m.export()) {
+		if len(r.Interfaces[ifc.ID].Functions) > 0 {
+			ifaces = append(ifaces, ifc)
+		}
 	}
-	if n == 0 {
-		return nil, fmt.Errorf("gen rust: %w", &gen.NothingToFillError{World: w.Name, Export: kind == "export"})
+	if len(ifaces) == 0 {
+		return nil, fmt.Errorf("gen rust: %w", &gen.NothingToFillError{World: w.Name, Export: m.export()})
 	}
-	f := &fill{r: r, cs: newCodecs(typeDocs(r, ifaces)), used: map[string]bool{}, errFns: map[string]string{}, fnNames: map[string]int{}}
+	a := abi.New(r)
+	f := &fill{r: a.Resolve(), abi: a, cs: newCodecs(a), used: map[string]bool{}, errFns: map[string]string{}, fnNames: map[string]int{}}
 	for _, ifc := range ifaces {
 		for _, fun := range r.Interfaces[ifc.ID].Functions {
 			f.fnNames[fun.Name]++
 		}
 	}
 	var err error
-	if kind == "import" {
+	if m == importFill {
 		err = f.importFill(ifaces)
 	} else {
 		err = f.exportFill(ifaces)
+	}
+	if err == nil {
+		err = f.cs.err
 	}
 	if err != nil {
 		return nil, err
@@ -101,12 +138,12 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	if codecs := f.cs.out.b.String(); codecs != "" {
 		body += "\n// Wire codecs.\n\n" + codecs
 	}
-	crate := w.Name + "-" + kind + "-fill"
+	crate := w.Name + "-" + m.String() + "-fill"
 	if strings.HasSuffix(w.Name, "fill") { // the fill's own world
 		crate = w.Name
 	}
 	data := map[string]string{
-		"Kind":  kind,
+		"Kind":  m.String(),
 		"World": w.Name,
 		"Body":  strings.TrimRight(body, "\n"),
 		"Crate": crate,
@@ -119,18 +156,14 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 		}
 		out[t.file] = b.Bytes()
 	}
-	static := []string{"rt.rs", "invoke.rs"}
-	if kind == "export" {
-		static = []string{"rt.rs", "handle.rs"}
-	}
-	for _, name := range static {
+	for _, name := range m.runtime() {
 		b, err := files.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("gen rust: %w", err)
 		}
 		out[name] = b
 	}
-	wit, err := gen.FillWorld(r, world, kind == "export")
+	wit, err := gen.FillWorld(r, world, m.export())
 	if err != nil {
 		return nil, fmt.Errorf("gen rust: %w", err)
 	}
@@ -138,22 +171,10 @@ func generate(r *witparse.Resolve, world witparse.WorldID, kind string) (map[str
 	return out, nil
 }
 
-// typeDocs maps the named types of ifaces to their WIT docs.
-func typeDocs(r *witparse.Resolve, ifaces []gen.Interface) map[string]string {
-	docs := map[string]string{}
-	for _, ifc := range ifaces {
-		for _, t := range r.Interfaces[ifc.ID].Types {
-			if _, ok := docs[t.Name]; !ok {
-				docs[t.Name] = r.Types[t.ID].Docs
-			}
-		}
-	}
-	return docs
-}
-
 // fill is one fill being generated.
 type fill struct {
-	r       *witparse.Resolve
+	r       *witparse.Resolve // abi's resolve
+	abi     *abi.Types
 	cs      *codecs
 	body    code
 	used    map[string]bool   // Rust names taken by interfaces and error mappings
@@ -210,98 +231,93 @@ func init() {
 	}
 }
 
-// function is one function of a fill: its value types, checked.
+// function is one function of a fill: its WIT types, checked to be ones
+// the fill carries.
 type function struct {
 	iface, name string // WIT names
 	ident       string // Rust name: <interface>_<function>
 	docs        string
-	params      []*value.Type
-	result      *value.Type // nil: none
+	params      []witparse.Type
+	result      *witparse.Type // nil: none
 }
 
-// function checks fun and converts its types.
+// function checks that the fill can carry fun: a freestanding function
+// whose types all have a value form and a canonical-ABI layout.
 func (f *fill) function(iface, ident string, fun *witparse.Function) (*function, error) {
 	item := iface + ": function " + fun.Name
 	switch fun.Kind {
 	case witparse.Freestanding:
 	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
-		return nil, &UnsupportedError{Item: item, What: "async functions"}
+		return nil, unsupported(item, "async functions")
 	default:
-		return nil, &UnsupportedError{Item: item, What: "resources"}
+		return nil, unsupported(item, "resources")
 	}
-	fn := &function{iface: iface, name: fun.Name, ident: f.fnIdent(ident, fun.Name), docs: fun.Docs}
-	conv := func(t witparse.Type) (*value.Type, error) {
-		if what := f.unsupported(t, 0); what != "" {
-			return nil, &UnsupportedError{Item: item, What: what}
-		}
-		v, err := f.r.ValueType(t)
-		if err != nil {
-			return nil, fmt.Errorf("gen rust: %s: %w", item, err)
-		}
-		return v, nil
-	}
+	fn := &function{iface: iface, name: fun.Name, ident: f.fnIdent(ident, fun.Name), docs: fun.Docs, result: fun.Result}
 	for _, p := range fun.Params {
-		v, err := conv(p.Type)
-		if err != nil {
-			return nil, err
-		}
-		fn.params = append(fn.params, v)
+		fn.params = append(fn.params, p.Type)
 	}
-	if fun.Result != nil {
-		v, err := conv(*fun.Result)
-		if err != nil {
+	check := func(t witparse.Type) error {
+		if what := f.unsupported(t, map[witparse.TypeID]bool{}); what != "" {
+			return unsupported(item, what)
+		}
+		if _, err := f.abi.Value(t); err != nil {
+			return fmt.Errorf("gen rust: %s: %w", item, err)
+		}
+		return nil
+	}
+	for _, p := range fn.params {
+		if err := check(p); err != nil {
 			return nil, err
 		}
-		fn.result = v
+	}
+	if fn.result != nil {
+		if err := check(*fn.result); err != nil {
+			return nil, err
+		}
 	}
 	return fn, nil
 }
 
+// refusedKinds are the type kinds fills cannot carry yet, by what
+// UnsupportedError calls them.
+var refusedKinds = map[witparse.TypeDefKind]string{
+	witparse.KindResource: "resources", witparse.KindHandle: "resources", witparse.KindMap: "maps",
+	witparse.KindStream: "streams", witparse.KindFuture: "futures",
+}
+
 // unsupported names what in t the fills cannot carry yet ("resources",
-// "maps", "streams", "futures", "<prim> values"), or is "".
-func (f *fill) unsupported(t witparse.Type, depth int) string {
+// "maps", "streams", "futures", "<prim> values"), or is "". seen holds
+// the definitions already looked at (each is looked at once).
+func (f *fill) unsupported(t witparse.Type, seen map[witparse.TypeID]bool) string {
 	if t.IsPrim() {
-		switch t.Prim {
-		case "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string":
+		if _, ok := memPrim[t.Prim]; ok {
 			return ""
 		}
 		return t.Prim + " values"
 	}
-	if depth > 100 {
+	if seen[t.ID] {
 		return ""
 	}
+	seen[t.ID] = true
 	d := f.r.Types[t.ID]
-	var parts []witparse.Type
-	switch d.Kind {
-	case witparse.KindResource, witparse.KindHandle:
-		return "resources"
-	case witparse.KindMap:
-		return "maps"
-	case witparse.KindStream:
-		return "streams"
-	case witparse.KindFuture:
-		return "futures"
-	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
-		parts = append(parts, d.Elem)
+	if what, ok := refusedKinds[d.Kind]; ok {
+		return what
 	}
-	parts = append(parts, d.Types...)
-	for _, fl := range d.Fields {
-		parts = append(parts, fl.Type)
-	}
-	for _, c := range d.Cases {
-		if c.Type != nil {
-			parts = append(parts, *c.Type)
-		}
-	}
-	for _, p := range []*witparse.Type{d.Ok, d.Err} {
-		if p != nil {
-			parts = append(parts, *p)
-		}
-	}
-	for _, p := range parts {
-		if what := f.unsupported(p, depth+1); what != "" {
+	for _, p := range abi.Parts(d) {
+		if what := f.unsupported(p, seen); what != "" {
 			return what
 		}
 	}
 	return ""
+}
+
+// signature is fn's core signature for cx (canon.Lift: the import fill's
+// exports; canon.Lower: the export fill's imports). Its types were checked
+// by function; a failure is recorded in the codecs' error.
+func (f *fill) signature(fn *function, cx canon.Context) canon.Signature {
+	sig, err := f.abi.Signature(fn.params, fn.result, cx)
+	if err != nil && f.cs.err == nil {
+		f.cs.err = err
+	}
+	return sig
 }

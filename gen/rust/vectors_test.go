@@ -8,14 +8,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/wasifill/wasifill/gen/internal/abi"
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // vectors is testdata/wire/vectors.json, the contract the runtime codec,
@@ -31,45 +34,31 @@ type vectors struct {
 // enc_<i>(area) encodes that area again; flat_<i>(p, n) decodes into the
 // flat form and encodes from it. The encoders return start<<32 | length
 // (u64::MAX: did not decode).
-func harness(types []*value.Type) map[string][]byte {
-	cs := newCodecs(nil)
+func harness(tb testing.TB, vtypes []*value.Type) map[string][]byte {
+	r, types := witTypes(tb, vtypes)
+	cs := newCodecs(abi.New(r))
 	var c code
 	for i, t := range types {
-		c.line("")
-		c.line("#[no_mangle]")
-		c.open("pub unsafe extern \"C\" fn dec_%d(p: usize, n: usize) -> usize {", i)
-		c.line("let a = alloc(%d, %d);", canon.Size(t), canon.Alignment(t))
-		c.line("let mut r = R { p, end: p + n };")
-		c.open("match dec_in_%d(&mut r, a) {", i)
-		c.line("Ok(()) => a,")
-		c.line("Err(_) => 0,")
-		c.close("}")
-		c.close("}")
+		alloc := fmt.Sprintf("let a = alloc(%d, %d);", canon.Size(vtypes[i]), canon.Alignment(vtypes[i]))
+		entry(&c, fmt.Sprintf("dec_%d", i), "usize", alloc, fmt.Sprintf("dec_in_%d(&mut r, a)", i), "Ok(()) => a", "0")
 		c.line("")
 		c.open("unsafe fn dec_in_%d(r: &mut R, a: usize) -> Res<()> {", i)
-		cs.memDec(&c, t, "a")
+		cs.mem(&c, t, "a", fromWire)
 		c.line("r.end()")
 		c.close("}")
 		c.line("")
 		c.line("#[no_mangle]")
 		c.open("pub unsafe extern \"C\" fn enc_%d(a: usize) -> u64 {", i)
 		c.line("let w = mark();")
-		cs.memEnc(&c, t, "a")
+		cs.mem(&c, t, "a", toWire)
 		c.line("((w as u64) << 32) | (mark() - w) as u64")
 		c.close("}")
-		c.line("")
-		c.line("#[no_mangle]")
-		c.open("pub unsafe extern \"C\" fn flat_%d(p: usize, n: usize) -> u64 {", i)
-		c.line("let mut r = R { p, end: p + n };")
-		c.open("match flat_in_%d(&mut r) {", i)
-		c.line("Ok(w) => ((w as u64) << 32) | (mark() - w) as u64,")
-		c.line("Err(_) => u64::MAX,")
-		c.close("}")
-		c.close("}")
+		entry(&c, fmt.Sprintf("flat_%d", i), "u64", "", fmt.Sprintf("flat_in_%d(&mut r)", i),
+			"Ok(w) => ((w as u64) << 32) | (mark() - w) as u64", "u64::MAX")
 		c.line("")
 		c.open("unsafe fn flat_in_%d(r: &mut R) -> Res<usize> {", i)
 		var slots []slot
-		for k, ft := range canon.Flatten(t) {
+		for k, ft := range canon.Flatten(vtypes[i]) {
 			s := slot{fmt.Sprintf("f%d", k), ft}
 			slots = append(slots, s)
 			c.line("let %s: %s;", s.name, rustType(ft))
@@ -88,7 +77,109 @@ func harness(types []*value.Type) map[string][]byte {
 	c.close("}")
 	rt, _ := files.ReadFile("rt.rs")
 	lib := "#![no_std]\n\nmod rt;\n\nuse rt::*;\n" + c.b.String() + "\n" + cs.out.b.String()
+	if cs.err != nil {
+		tb.Fatal(cs.err)
+	}
 	return map[string][]byte{"lib.rs": []byte(lib), "rt.rs": rt}
+}
+
+// entry writes the export name(p, n) -> ret: after pre, it reads the
+// wire bytes at p..p+n with inner, answering as the ok arm says, or fail
+// when they do not decode.
+func entry(c *code, name, ret, pre, inner, ok, fail string) {
+	c.line("")
+	c.line("#[no_mangle]")
+	c.open("pub unsafe extern \"C\" fn %s(p: usize, n: usize) -> %s {", name, ret)
+	if pre != "" {
+		c.line("%s", pre)
+	}
+	c.line("let mut r = R { p, end: p + n };")
+	c.open("match %s {", inner)
+	c.line("%s,", ok)
+	c.line("Err(_) => %s,", fail)
+	c.close("}")
+	c.close("}")
+}
+
+// witTypes declares the value types as WIT (`type t<i> = …;` in an
+// interface, each record, variant, enum and flags a named type of its
+// own, as WIT wants them) and loads them with witparse.
+func witTypes(tb testing.TB, types []*value.Type) (*witparse.Resolve, []witparse.Type) {
+	tb.Helper()
+	var decls []string
+	var expr func(t *value.Type) string
+	expr = func(t *value.Type) string {
+		if t == nil {
+			return "_"
+		}
+		var parts []string
+		switch t.Kind {
+		case value.KindList:
+			if t.Len > 0 {
+				return fmt.Sprintf("list<%s, %d>", expr(t.Elem), t.Len)
+			}
+			return "list<" + expr(t.Elem) + ">"
+		case value.KindOption:
+			return "option<" + expr(t.Elem) + ">"
+		case value.KindResult:
+			switch {
+			case t.Ok == nil && t.Err == nil:
+				return "result"
+			case t.Err == nil:
+				return "result<" + expr(t.Ok) + ">"
+			}
+			return "result<" + expr(t.Ok) + ", " + expr(t.Err) + ">"
+		case value.KindTuple:
+			for _, e := range t.Elems {
+				parts = append(parts, expr(e))
+			}
+			return "tuple<" + strings.Join(parts, ", ") + ">"
+		case value.KindRecord:
+			for _, f := range t.Fields {
+				parts = append(parts, "%"+f.Name+": "+expr(f.Type))
+			}
+		case value.KindVariant:
+			for _, c := range t.Cases {
+				if c.Type == nil {
+					parts = append(parts, "%"+c.Name)
+				} else {
+					parts = append(parts, "%"+c.Name+"("+expr(c.Type)+")")
+				}
+			}
+		case value.KindEnum, value.KindFlags:
+			for _, l := range t.Labels {
+				parts = append(parts, "%"+l) // f32 is a keyword: %f32 is the label
+			}
+		default:
+			return t.Kind.String()
+		}
+		name := fmt.Sprintf("n%d", len(decls))
+		decls = append(decls, fmt.Sprintf("%s %s { %s }", t.Kind, name, strings.Join(parts, ", ")))
+		return name
+	}
+	for i, t := range types {
+		decls = append(decls, fmt.Sprintf("type t%d = %s;", i, expr(t)))
+	}
+	src := "package test:vectors;\n\ninterface v {\n  " + strings.Join(decls, "\n  ") + "\n}\n"
+	path := filepath.Join(tb.TempDir(), "v.wit")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	r, _, err := witparse.Load(path, witparse.Options{})
+	if err != nil {
+		tb.Fatalf("%v\n%s", err, src)
+	}
+	iface, ok := r.LookupInterface("test:vectors/v")
+	if !ok {
+		tb.Fatal("no interface test:vectors/v")
+	}
+	out := make([]witparse.Type, len(types))
+	for i := range types {
+		if out[i], ok = r.LookupType(iface, fmt.Sprintf("t%d", i)); !ok {
+			tb.Fatalf("no type t%d", i)
+		}
+	}
+	return r, out
 }
 
 // The generated codecs pass every shared wire vector byte for byte, in
@@ -125,7 +216,7 @@ func TestWireVectors(t *testing.T) {
 	for _, v := range vs.Invalid {
 		typeOf(v.Type)
 	}
-	mod := buildHarness(t, harness(types))
+	mod := buildHarness(t, harness(t, types))
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
 	defer r.Close(ctx)

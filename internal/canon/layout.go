@@ -9,6 +9,7 @@
 package canon
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/wasifill/wasifill/value"
@@ -53,6 +54,8 @@ type layout struct {
 	// For variants (and option, result, enum): the discriminant size and
 	// where the payload starts.
 	discSize, payloadOffset uint32
+	// For records and tuples: where each field starts.
+	fieldOffsets []uint32
 }
 
 var layouts sync.Map // *value.Type → *layout
@@ -75,6 +78,39 @@ func Size(t *value.Type) uint32 { return layoutOf(t).size }
 
 // Flatten returns the core value types t flattens to.
 func Flatten(t *value.Type) []ValType { return layoutOf(t).flat }
+
+// Layout is where a type's parts sit in linear memory and what it
+// flattens to (CanonicalABI.md: alignment, elem_size, flatten_type, and
+// the field and case offsets load and store use).
+type Layout struct {
+	Size, Align uint32
+	Flat        []ValType
+	// FieldOffsets, for a record or tuple, is where each field (element)
+	// starts, from the value's start.
+	FieldOffsets []uint32
+	// DiscSize, for a variant, option, result or enum, is the size of its
+	// case index (1, 2 or 4 bytes); PayloadOffset is where every case's
+	// payload starts.
+	DiscSize, PayloadOffset uint32
+}
+
+// LayoutOf returns t's layout. The slices are the caller's own.
+func LayoutOf(t *value.Type) Layout {
+	l := layoutOf(t)
+	return Layout{
+		Size: l.size, Align: l.align, Flat: slices.Clone(l.flat), FieldOffsets: slices.Clone(l.fieldOffsets),
+		DiscSize: l.discSize, PayloadOffset: l.payloadOffset,
+	}
+}
+
+// PointerSize is the size of a pointer or a length in linear memory
+// (wasm32): a string or list is a (pointer, length) pair, its length
+// PointerSize bytes after its pointer.
+const PointerSize = 4
+
+// FlagsPerWord is how many flags one flat i32 (and, past 16 flags, one
+// 32-bit word in memory) holds: flag i is bit i%32 of word i/32.
+const FlagsPerWord = 32
 
 func alignTo(p, align uint32) uint32 { return (p + align - 1) / align * align }
 
@@ -156,7 +192,7 @@ func computeLayout(t *value.Type) *layout {
 		if n <= 16 {
 			l.align = max(l.size, 1)
 		}
-		for i := 0; i < (n+31)/32; i++ {
+		for i := 0; i < (n+FlagsPerWord-1)/FlagsPerWord; i++ {
 			l.flat = append(l.flat, I32)
 		}
 		return l
@@ -182,7 +218,9 @@ func recordLayout(fields []*value.Type) *layout {
 	l := &layout{align: 1}
 	for _, f := range fields {
 		fl := layoutOf(f)
-		l.size = alignTo(l.size, fl.align) + fl.size
+		l.size = alignTo(l.size, fl.align)
+		l.fieldOffsets = append(l.fieldOffsets, l.size)
+		l.size += fl.size
 		l.align = max(l.align, fl.align)
 		l.flat = append(l.flat, fl.flat...)
 	}

@@ -1,6 +1,7 @@
 package canon_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -147,5 +148,76 @@ func TestFlattenFunc(t *testing.T) {
 			got.ParamsSpilled != c.want.ParamsSpilled || got.ResultsSpilled != c.want.ResultsSpilled {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}
+	}
+}
+
+// Field and case offsets, written by hand from CanonicalABI.md (a field
+// starts at the running size aligned to its alignment; a payload starts
+// at the discriminant's size aligned to the largest case alignment).
+func TestLayoutOffsets(t *testing.T) {
+	cases := []struct {
+		typ           string
+		fields        []uint32
+		disc, payload uint32
+	}{
+		{"record { a: u8, b: u32 }", []uint32{0, 4}, 0, 0},
+		{"record { a: u8, b: u64, c: u8 }", []uint32{0, 8, 16}, 0, 0},
+		{"record { a: u8, b: u8, c: u16 }", []uint32{0, 1, 2}, 0, 0},
+		{"tuple<u8, string>", []uint32{0, 4}, 0, 0},
+		{"tuple<u16, list<u8, 3>, f64>", []uint32{0, 2, 8}, 0, 0},
+		{"option<u8>", nil, 1, 1},
+		{"option<u64>", nil, 1, 8},
+		{"result", nil, 1, 1},
+		{"result<string, u16>", nil, 1, 4},
+		{enum(257), nil, 2, 2},
+		{"variant { a(record { x: u8, y: u16 }), b(u8) }", nil, 1, 2},
+		{"u32", nil, 0, 0},
+	}
+	for _, c := range cases {
+		l := canon.LayoutOf(ty(t, c.typ))
+		name := c.typ
+		if len(name) > 40 {
+			name = name[:40]
+		}
+		if !slices.Equal(l.FieldOffsets, c.fields) || l.DiscSize != c.disc || l.PayloadOffset != c.payload {
+			t.Errorf("%s: fields %v disc %d payload@%d, want %v %d %d", name, l.FieldOffsets, l.DiscSize, l.PayloadOffset,
+				c.fields, c.disc, c.payload)
+		}
+		if l.Size != canon.Size(ty(t, c.typ)) || l.Align != canon.Alignment(ty(t, c.typ)) {
+			t.Errorf("%s: LayoutOf disagrees with Size and Alignment", name)
+		}
+	}
+	// The slices are the caller's: changing them changes no later answer.
+	typ := ty(t, "tuple<u8, u32>")
+	l := canon.LayoutOf(typ)
+	l.FieldOffsets[1], l.Flat[0] = 99, canon.F64
+	if again := canon.LayoutOf(typ); again.FieldOffsets[1] != 4 || again.Flat[0] != canon.I32 {
+		t.Errorf("LayoutOf shares its slices: %+v", again)
+	}
+}
+
+// Store puts each field where FieldOffsets says, and a case's payload at
+// PayloadOffset after a DiscSize-byte index: read back byte by byte.
+func TestLayoutOffsetsAgreeWithStore(t *testing.T) {
+	ctx := context.Background()
+	rec := ty(t, "tuple<u8, u64, u16>")
+	m := newMemory(64)
+	if err := canon.Store(ctx, &canon.Options{Memory: m}, rec, []value.Value{uint8(7), uint64(9), uint16(5)}, 8); err != nil {
+		t.Fatal(err)
+	}
+	l := canon.LayoutOf(rec)
+	for i, want := range []byte{7, 9, 5} {
+		if got := m.b[8+l.FieldOffsets[i]]; got != want {
+			t.Errorf("field %d at +%d holds %d, want %d", i, l.FieldOffsets[i], got, want)
+		}
+	}
+	vt := ty(t, "result<u8, u32>")
+	m = newMemory(64)
+	if err := canon.Store(ctx, &canon.Options{Memory: m}, vt, value.Err(uint32(0x0a0b0c0d)), 8); err != nil {
+		t.Fatal(err)
+	}
+	l = canon.LayoutOf(vt)
+	if l.DiscSize != 1 || m.b[8] != 1 || m.b[8+l.PayloadOffset] != 0x0d {
+		t.Errorf("result<u8, u32> error case: disc %d, bytes %v, payload@%d", l.DiscSize, m.b[8:16], l.PayloadOffset)
 	}
 }
