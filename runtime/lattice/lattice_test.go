@@ -192,7 +192,7 @@ func TestThreeHostChain(t *testing.T) {
 	if strings.Join(got, " ") != "app@ b@B c@C" {
 		t.Errorf("chain = %v, want app@ b@B c@C", got)
 	}
-	if len(chain) == 3 && chain[2].DeadlineFrom != "the caller's deadline" {
+	if len(chain) == 3 && chain[2].DeadlineFrom != rpc.OriginCaller {
 		t.Errorf("c's deadline set by %q", chain[2].DeadlineFrom)
 	}
 	// C keeps serving after the interruption.

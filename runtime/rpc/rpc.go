@@ -427,24 +427,24 @@ func (h *Host) admit(inv *invocation) error {
 // and how far extensions may push it.
 type bounds struct {
 	start, deadline, limit time.Time
-	from                   string
+	from                   DeadlineOrigin
 }
 
 // bounds applies the min rule to an invocation of t starting now: the
 // caller's deadline (ctx's), the link and component timeouts, the host
 // default.
 func (h *Host) bounds(ctx context.Context, t *target, linkTimeout time.Duration) bounds {
-	timeout, from := h.cfg.DefaultTimeout, "the host default"
+	timeout, from := h.cfg.DefaultTimeout, OriginHostDefault
 	if linkTimeout > 0 && linkTimeout < timeout {
-		timeout, from = linkTimeout, "the link timeout"
+		timeout, from = linkTimeout, OriginLinkTimeout
 	}
 	if t.timeout > 0 && t.timeout < timeout {
-		timeout, from = t.timeout, "the component timeout"
+		timeout, from = t.timeout, OriginComponentTimeout
 	}
 	b := bounds{start: time.Now(), from: from}
 	b.deadline, b.limit = b.start.Add(timeout), b.start.Add(h.cfg.MaxExecution)
 	if pd, ok := ctx.Deadline(); ok && pd.Before(b.deadline) {
-		b.deadline, b.from = pd, "the caller's deadline" // a nested invocation inherits its caller's
+		b.deadline, b.from = pd, OriginCaller // a nested invocation inherits its caller's
 	}
 	return b
 }
@@ -493,9 +493,9 @@ func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Dur
 	out, err := h.run(inv, t, iface, fn, params)
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 		// The deadline (this one or an enclosing one) ended it.
-		d, from := inv.bound()
+		d, _, _ := inv.bound()
 		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
-			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
+			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.setBy())}
 	}
 	if err != nil {
 		inv.recordFailure(err)

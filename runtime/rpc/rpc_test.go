@@ -302,7 +302,7 @@ func TestChain(t *testing.T) {
 	}
 	for i, w := range want {
 		hop := chain[i]
-		if hop.Depth != i || hop.Target != w.target || hop.Call != w.call || hop.DeadlineFrom != w.from || hop.DeadlineExceeded() != w.exceeded {
+		if hop.Depth != i || hop.Target != w.target || hop.Call != w.call || hop.DeadlineSetBy() != w.from || hop.DeadlineExceeded() != w.exceeded {
 			t.Errorf("hop %d = %+v, want %+v", i, hop, w)
 		}
 	}
@@ -320,7 +320,7 @@ func TestChain(t *testing.T) {
 	defer release()
 	_, _ = h.Invoke(ctx, "a", "next", "f", nil)
 	chain = rpc.Chain(ctx)
-	if len(chain) != 3 || !chain[0].DeadlineExceeded() || chain[2].DeadlineFrom != "the caller's deadline" {
+	if len(chain) != 3 || !chain[0].DeadlineExceeded() || chain[2].DeadlineFrom != rpc.OriginCaller {
 		t.Errorf("chain under a 150ms caller = %+v", chain)
 	}
 	if rpc.Chain(context.Background()) != nil {
