@@ -30,7 +30,7 @@ func TestGeneratedIsGofmtClean(t *testing.T) {
 				"import": func() (map[string][]byte, error) { return golang.GenerateImportFill(r, w.ID) },
 				"export": func() (map[string][]byte, error) { return golang.GenerateExportFill(r, w.ID) },
 				"host": func() (map[string][]byte, error) {
-					return golang.Generate(r, w.ID, golang.Options{Package: "host", Host: true})
+					return golang.GenerateHost(r, w.ID, "host")
 				},
 			}
 			for kind, generate := range outputs {

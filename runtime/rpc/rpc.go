@@ -40,15 +40,6 @@ const (
 	Types     = rpcwit.Types
 )
 
-// The interfaces of version 0.2.0 of the contract (transport.send added);
-// a component may export either version of the handler.
-const (
-	Transport02 = rpcwit.Transport02
-	Handler02   = rpcwit.Handler02
-	Deadline02  = rpcwit.Deadline02
-	Types02     = rpcwit.Types02
-)
-
 // ErrorKind is a case of rpc-error.
 type ErrorKind uint32
 
@@ -251,12 +242,12 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 		},
 	}
 	// Both versions of the contract: 0.2.0 adds transport.send (send.go).
-	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {Types02, Transport02, Deadline02}} {
+	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {rpcwit.Types02, rpcwit.Transport02, rpcwit.Deadline02}} {
 		rt.DefineInstance(v.types, map[string]runtime.HostFunc{})
 		rt.DefineInstance(v.deadline, deadline)
 	}
 	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
-	rt.DefineInstance(Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
+	rt.DefineInstance(rpcwit.Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
 	h.sendSlots = make(chan struct{}, maxSendsPerSlot*cfg.MaxConcurrent)
 	return h
 }
@@ -283,8 +274,8 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 	}
 	t := &target{name: name, compiled: c, timeout: timeout, handle: Handler + "#handle"}
 	for _, e := range c.Type().Exports {
-		if e.Name == Handler02 {
-			t.handle = Handler02 + "#handle"
+		if e.Name == rpcwit.Handler02 {
+			t.handle = rpcwit.Handler02 + "#handle"
 		}
 	}
 	if !h.cfg.NoPreinitialize {
