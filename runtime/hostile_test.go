@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -57,10 +58,7 @@ func TestHostileGuest(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := newRuntime(t)
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := filltest.Compile(ctx, t, rt, b)
 	instantiate := func() *runtime.Instance {
 		t.Helper()
 		inst, err := rt.Instantiate(ctx, c)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -19,17 +20,7 @@ func load(t *testing.T, rt *runtime.Runtime, name string) *runtime.Instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close(ctx) })
-	return inst
+	return filltest.Instantiate(context.Background(), t, rt, b)
 }
 
 func TestEchoSmoke(t *testing.T) {
@@ -60,13 +51,7 @@ func TestEchoSmoke(t *testing.T) {
 
 func newRuntime(t *testing.T, opts ...runtime.Option) *runtime.Runtime {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
-	return rt
+	return filltest.NewRuntime(t, opts...)
 }
 
 func call(t *testing.T, inst *runtime.Instance, name string, args ...value.Value) value.Value {
