@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -53,12 +52,8 @@ func callNoPanic(t *testing.T, inst *runtime.Instance, fn string, args ...value.
 // component answers the good function after every one.
 func TestHostileGuest(t *testing.T) {
 	ctx := context.Background()
-	b, err := os.ReadFile("../testdata/guests/out/hostile.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rt := newRuntime(t)
-	c := filltest.Compile(ctx, t, rt, b)
+	c := filltest.CompileFile(ctx, t, rt, "../testdata/guests/out/hostile.wasm")
 	instantiate := func() *runtime.Instance {
 		t.Helper()
 		inst, err := rt.Instantiate(ctx, c)

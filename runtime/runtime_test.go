@@ -145,15 +145,7 @@ func TestComposedComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt := newRuntime(t)
-	c, err := rt.Compile(ctx, res.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := filltest.Instantiate(ctx, t, newRuntime(t), res.Bytes)
 	if got := call(t, inst, "run", uint32(41)); got != uint32(42) {
 		t.Errorf("run(41) = %v", got)
 	}
@@ -166,15 +158,8 @@ func TestComposedComponent(t *testing.T) {
 func TestHostImplementsImport(t *testing.T) {
 	ctx := context.Background()
 	rt := newRuntime(t)
-	b, err := os.ReadFile("../testdata/guests/out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = rt.Instantiate(ctx, c)
+	c := filltest.CompileFile(ctx, t, rt, "../testdata/guests/out/client.wasm")
+	_, err := rt.Instantiate(ctx, c)
 	var ie *runtime.InstantiateError
 	if !errors.As(err, &ie) || len(ie.Missing) != 1 || ie.Missing[0] != "wasifill:guests/types@0.1.0" {
 		t.Fatalf("instantiating without the import: err = %v", err)

@@ -119,15 +119,7 @@ func TestGoReactor(t *testing.T) {
 	rt := filltest.NewRuntime(t)
 	var stderr bytes.Buffer
 	wasip2.Define(rt, wasip2.Config{Env: [][2]string{{"GREETING", "hi"}}, Stderr: &stderr})
-	c, err := rt.Compile(ctx, app.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst := filltest.Instantiate(ctx, t, rt, app.Bytes)
 	if !strings.Contains(stderr.String(), "go-reactor: starting") {
 		t.Errorf("stderr during _initialize = %q", stderr.String())
 	}
