@@ -36,9 +36,9 @@ const (
 
 // Bounds on what comes from the network.
 const (
-	// MaxDepth bounds a chain's depth across hosts: a deeper request is
+	// maxDepth bounds a chain's depth across hosts: a deeper request is
 	// refused with denied (a loop between hosts ends there).
-	MaxDepth = 64
+	maxDepth = 64
 	// maxHops bounds the hops an error reply carries.
 	maxHops = 32
 	// maxText bounds every string of an error reply.
@@ -146,7 +146,7 @@ func decodeError(code, desc string, body []byte) error {
 		if i == maxHops {
 			break
 		}
-		hop := rpc.Hop{Depth: min(max(h.Depth, 0), MaxDepth), Target: clip(h.Target), Call: clip(h.Call), Host: clip(h.Host),
+		hop := rpc.Hop{Depth: min(max(h.Depth, 0), maxDepth), Target: clip(h.Target), Call: clip(h.Call), Host: clip(h.Host),
 			Deadline: micros(h.DeadlineUs), Elapsed: micros(h.ElapsedUs)}
 		// The wording DeadlineSetBy gives, as hosts have always sent it: a
 		// bound this host does not know is OriginUnknown.
