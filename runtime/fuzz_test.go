@@ -11,10 +11,10 @@ import (
 	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/hostile"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/value/valuetest"
 )
 
 // Per input: the whole of compile → instantiate → calls runs under

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
@@ -22,10 +23,7 @@ func TestPanicBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := newRuntime(t)
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := filltest.Compile(ctx, t, rt, b)
 	const iface = "wasifill:guests/types@0.1.0"
 	rt.DefineInstanceMaker(iface, func(name string, _ *component.Type) runtime.HostFunc {
 		panic("maker of " + name)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -52,15 +52,8 @@ func callNoPanic(t *testing.T, inst *runtime.Instance, fn string, args ...value.
 // component answers the good function after every one.
 func TestHostileGuest(t *testing.T) {
 	ctx := context.Background()
-	b, err := os.ReadFile("../testdata/guests/out/hostile.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
 	rt := newRuntime(t)
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := filltest.CompileFile(ctx, t, rt, "../testdata/guests/out/hostile.wasm")
 	instantiate := func() *runtime.Instance {
 		t.Helper()
 		inst, err := rt.Instantiate(ctx, c)

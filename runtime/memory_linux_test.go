@@ -33,7 +33,7 @@ func rss(t *testing.T) uint64 {
 // Growing a memory by almost 1 GiB does not make the host hold it: pages
 // take RAM only when the guest touches them.
 func TestGrowCommitsNothing(t *testing.T) {
-	rt := memoryRuntime(t)
+	rt := newRuntime(t)
 	inst, err := grower(t, rt, "grower")
 	if err != nil {
 		t.Fatal(err)

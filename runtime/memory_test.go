@@ -33,17 +33,6 @@ func grower(t *testing.T, rt *runtime.Runtime, name string) (*runtime.Instance, 
 	return inst, err
 }
 
-func memoryRuntime(t *testing.T, opts ...runtime.Option) *runtime.Runtime {
-	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
-	return rt
-}
-
 // grow calls grow(pages) and returns memory.grow's result.
 func grow(t *testing.T, ctx context.Context, inst *runtime.Instance, pages uint32) int32 {
 	t.Helper()
@@ -58,7 +47,7 @@ func grow(t *testing.T, ctx context.Context, inst *runtime.Instance, pages uint3
 // (it reserves, it does not commit: with memory zeroed and copied on
 // growth it took seconds), and the memory works at its far end.
 func TestGrowIsLazy(t *testing.T) {
-	rt := memoryRuntime(t)
+	rt := newRuntime(t)
 	inst, err := grower(t, rt, "grower")
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +69,7 @@ func TestGrowIsLazy(t *testing.T) {
 // The memories of one instance tree share its budget: growth past it
 // fails as the spec allows (memory.grow = -1), below it succeeds.
 func TestInstanceMemoryBudget(t *testing.T) {
-	rt := memoryRuntime(t, runtime.WithMemoryBudget(64<<20, 0))
+	rt := newRuntime(t, runtime.WithMemoryBudget(64<<20, 0))
 	inst, err := grower(t, rt, "grower")
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +95,7 @@ func TestInstanceMemoryBudget(t *testing.T) {
 // The memories of all the runtime's instances share the host budget;
 // closing an instance gives its memory back.
 func TestHostMemoryBudget(t *testing.T) {
-	rt := memoryRuntime(t, runtime.WithMemoryBudget(0, 100<<20))
+	rt := newRuntime(t, runtime.WithMemoryBudget(0, 100<<20))
 	ctx := context.Background()
 	a, err := grower(t, rt, "grower")
 	if err != nil {
@@ -162,7 +151,7 @@ func TestMemoriesOfATreeShareItsBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt := memoryRuntime(t, runtime.WithMemoryBudget(64<<20, 0))
+	rt := newRuntime(t, runtime.WithMemoryBudget(64<<20, 0))
 	c, err := rt.Compile(ctx, app.Bytes)
 	if err != nil {
 		t.Fatal(err)

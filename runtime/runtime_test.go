@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -19,17 +20,7 @@ func load(t *testing.T, rt *runtime.Runtime, name string) *runtime.Instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close(ctx) })
-	return inst
+	return filltest.Instantiate(context.Background(), t, rt, b)
 }
 
 func TestEchoSmoke(t *testing.T) {
@@ -60,13 +51,7 @@ func TestEchoSmoke(t *testing.T) {
 
 func newRuntime(t *testing.T, opts ...runtime.Option) *runtime.Runtime {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
-	return rt
+	return filltest.NewRuntime(t, opts...)
 }
 
 func call(t *testing.T, inst *runtime.Instance, name string, args ...value.Value) value.Value {
@@ -160,15 +145,7 @@ func TestComposedComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt := newRuntime(t)
-	c, err := rt.Compile(ctx, res.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := filltest.Instantiate(ctx, t, newRuntime(t), res.Bytes)
 	if got := call(t, inst, "run", uint32(41)); got != uint32(42) {
 		t.Errorf("run(41) = %v", got)
 	}
@@ -181,15 +158,8 @@ func TestComposedComponent(t *testing.T) {
 func TestHostImplementsImport(t *testing.T) {
 	ctx := context.Background()
 	rt := newRuntime(t)
-	b, err := os.ReadFile("../testdata/guests/out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = rt.Instantiate(ctx, c)
+	c := filltest.CompileFile(ctx, t, rt, "../testdata/guests/out/client.wasm")
+	_, err := rt.Instantiate(ctx, c)
 	var ie *runtime.InstantiateError
 	if !errors.As(err, &ie) || len(ie.Missing) != 1 || ie.Missing[0] != "wasifill:guests/types@0.1.0" {
 		t.Fatalf("instantiating without the import: err = %v", err)

@@ -60,9 +60,6 @@ func (k Kind) String() string {
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
-// IsPrimitive reports whether k is a type with no type parameters.
-func (k Kind) IsPrimitive() bool { return k >= KindBool && k <= KindString }
-
 // Type is a WIT value type. Which fields are set depends on Kind; the others
 // are zero. Types are immutable once built and may be shared.
 type Type struct {

@@ -17,10 +17,10 @@ func (f *runFlags) describeCallError(ctx context.Context, fn string, err error) 
 		return describeRunError(ctx, err)
 	}
 	return "deadline exceeded\n" + rpc.FormatChain(chain, func(hop rpc.Hop) string {
-		call, from := hop.Call, hop.DeadlineFrom
+		call, from := hop.Call, hop.DeadlineSetBy()
 		if hop.Depth == 0 {
 			call = fn
-			if from == "the host default" && f.timeoutFrom != "" {
+			if hop.DeadlineFrom == rpc.OriginHostDefault && !hop.DeadlineExtended && f.timeoutFrom != "" {
 				from = f.timeoutFrom
 			}
 		}

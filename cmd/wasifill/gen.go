@@ -96,7 +96,7 @@ func newGenGoCommand() *cobra.Command {
 					files, err = golang.GenerateGuest(r, id, pkg)
 					break
 				}
-				files, err = golang.Generate(r, id, golang.Options{Package: pkg, Host: host})
+				files, err = golang.GenerateHost(r, id, pkg)
 			}
 			if err != nil {
 				return inputError("%v", err)

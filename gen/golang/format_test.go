@@ -30,7 +30,7 @@ func TestGeneratedIsGofmtClean(t *testing.T) {
 				"import": func() (map[string][]byte, error) { return golang.GenerateImportFill(r, w.ID) },
 				"export": func() (map[string][]byte, error) { return golang.GenerateExportFill(r, w.ID) },
 				"host": func() (map[string][]byte, error) {
-					return golang.Generate(r, w.ID, golang.Options{Package: "host", Host: true})
+					return golang.GenerateHost(r, w.ID, "host")
 				},
 			}
 			for kind, generate := range outputs {
@@ -41,11 +41,12 @@ func TestGeneratedIsGofmtClean(t *testing.T) {
 					}
 					continue
 				}
-				written[kind]++
+				goFiles := 0
 				for name, src := range files {
 					if !strings.HasSuffix(name, ".go") {
 						continue // a fill's world (WIT)
 					}
+					goFiles++
 					formatted, err := format.Source(src)
 					if err != nil {
 						t.Errorf("%s world %s, %s: %s does not parse: %v", dir, w.Name, kind, name, err)
@@ -53,6 +54,10 @@ func TestGeneratedIsGofmtClean(t *testing.T) {
 						t.Errorf("%s world %s, %s: %s is not gofmt-clean", dir, w.Name, kind, name)
 					}
 				}
+				if goFiles == 0 {
+					t.Errorf("%s world %s, %s: no error and no Go file", dir, w.Name, kind)
+				}
+				written[kind]++
 			}
 		}
 	}

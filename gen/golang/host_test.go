@@ -35,11 +35,11 @@ func TestGolden(t *testing.T) {
 		if dir == "" {
 			continue
 		}
-		files, err := golang.Generate(r, w.ID, golang.Options{Host: true})
+		files, err := golang.GenerateHost(r, w.ID, "")
 		if err != nil {
 			t.Fatalf("%s: %v", w.Name, err)
 		}
-		again, _ := golang.Generate(r, w.ID, golang.Options{Host: true})
+		again, _ := golang.GenerateHost(r, w.ID, "")
 		path := filepath.Join("internal/golden", dir, "host.go")
 		if !bytes.Equal(files["host.go"], again["host.go"]) {
 			t.Errorf("%s: output is not deterministic", w.Name)
@@ -202,7 +202,7 @@ func TestUnsupported(t *testing.T) {
 				t.Errorf("%s fill of %s: err = %v, want an UnsupportedError about resources naming the function", kind, w.Name, err)
 			}
 		}
-		if _, err := golang.Generate(r, w.ID, golang.Options{Host: true}); err != nil {
+		if _, err := golang.GenerateHost(r, w.ID, ""); err != nil {
 			t.Errorf("host bindings of %s: %v", w.Name, err)
 		}
 	}

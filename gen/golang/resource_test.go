@@ -141,7 +141,7 @@ world w { import host; export api; }`, "a:b/api: function f: borrow<r> handles o
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = golang.Generate(r, r.Packages[pkg].Worlds[0].ID, golang.Options{Host: true})
+		_, err = golang.GenerateHost(r, r.Packages[pkg].Worlds[0].ID, "")
 		var ue *golang.UnsupportedError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("err = %v, want %q", err, c.want)

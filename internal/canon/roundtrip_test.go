@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/value/valuetest"
 )
 
 // sliceMemory is a linear memory over a byte slice with a bump allocator

@@ -111,11 +111,20 @@ func (c *cx) storeUTF16(s string) (uint32, uint32, error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	return c.writeUTF16(ptr, s, worst)
+}
+
+// writeUTF16 writes s as UTF-16 at ptr, where worst bytes are allocated,
+// and shrinks the allocation to what it took: the end of the spec's
+// store_utf8_to_utf16 (and of store_string_to_latin1_or_utf16 past
+// latin1). It returns the pointer and the number of code units.
+func (c *cx) writeUTF16(ptr uint32, s string, worst uint64) (uint32, uint32, error) {
 	b := encodeUTF16(s)
 	if err := c.write(ptr, b, 2); err != nil {
 		return 0, 0, err
 	}
 	if uint64(len(b)) < worst {
+		var err error
 		if ptr, err = c.realloc(ptr, uint32(worst), 2, uint32(len(b))); err != nil {
 			return 0, 0, err
 		}
@@ -149,16 +158,11 @@ func (c *cx) storeLatin1OrUTF16(s string) (uint32, uint32, error) {
 		if ptr, err = c.realloc(ptr, n, 2, uint32(worst)); err != nil {
 			return 0, 0, err
 		}
-		b := encodeUTF16(s)
-		if err := c.write(ptr, b, 2); err != nil {
+		ptr, units, err := c.writeUTF16(ptr, s, worst)
+		if err != nil {
 			return 0, 0, err
 		}
-		if uint64(len(b)) < worst {
-			if ptr, err = c.realloc(ptr, uint32(worst), 2, uint32(len(b))); err != nil {
-				return 0, 0, err
-			}
-		}
-		return ptr, uint32(len(b)/2) | utf16Tag, nil
+		return ptr, units | utf16Tag, nil
 	}
 	if err := c.write(ptr, latin1, 2); err != nil {
 		return 0, 0, err

@@ -3,9 +3,11 @@ package filltest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/runtime"
@@ -58,26 +60,50 @@ func RuntimeConfig(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host) {
 // test ends.
 func WASIRuntime(t testing.TB) *runtime.Runtime {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
+	rt := NewRuntime(t)
 	if err := wasip2.Define(rt, wasip2.Config{}); err != nil {
 		t.Fatal(err)
 	}
 	return rt
 }
 
-// Instantiate compiles and instantiates a component.
-func Instantiate(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *runtime.Instance {
+// NewRuntime returns a runtime made with opts, closed when the test ends.
+func NewRuntime(t testing.TB, opts ...runtime.Option) *runtime.Runtime {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := runtime.New(ctx, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(ctx) })
+	return rt
+}
+
+// Compile compiles a component.
+func Compile(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *runtime.Compiled {
 	t.Helper()
 	c, err := rt.Compile(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst, err := rt.Instantiate(ctx, c)
+	return c
+}
+
+// CompileFile reads and compiles the component at path.
+func CompileFile(ctx context.Context, t testing.TB, rt *runtime.Runtime, path string) *runtime.Compiled {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Compile(ctx, t, rt, b)
+}
+
+// Instantiate compiles and instantiates a component, closed when the test
+// ends.
+func Instantiate(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *runtime.Instance {
+	t.Helper()
+	inst, err := rt.Instantiate(ctx, Compile(ctx, t, rt, b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,4 +305,25 @@ func rpcKind(err error) rpc.ErrorKind {
 		return 255
 	}
 	return re.Kind
+}
+
+// RPCError is err as an *rpc.Error; the test fails when it is not one.
+func RPCError(t testing.TB, err error) *rpc.Error {
+	t.Helper()
+	var re *rpc.Error
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want an *rpc.Error", err)
+	}
+	return re
+}
+
+// Remaining is what the rpc deadline guest's remaining-ms call answers
+// (a little-endian u64 of milliseconds), as a duration.
+func Remaining(t testing.TB, call func() ([]byte, error)) time.Duration {
+	t.Helper()
+	out, err := call()
+	if err != nil || len(out) != 8 {
+		t.Fatalf("remaining-ms: %x, %v", out, err)
+	}
+	return time.Duration(binary.LittleEndian.Uint64(out)) * time.Millisecond
 }

@@ -1,7 +1,9 @@
 // Package filltest holds what the fill generators' tests share: building
 // fills for wasifill:guests/types with the Go and Rust toolchains,
 // componentizing them, and the checks every import and export fill must
-// pass on the runtime behind the rpc host, whatever language it is in.
+// pass on the runtime behind the rpc host, whatever language it is in;
+// and the helpers the runtime's tests share (a runtime closed when the
+// test ends, compile and instantiate, rpc errors, remaining time).
 package filltest
 
 import (

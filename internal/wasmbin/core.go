@@ -40,22 +40,16 @@ func (b *Binary) FuncTypeIndices() ([]uint32, error) {
 	for _, s := range b.coreSections(SecCoreImport) {
 		r := b.sectionReader(s)
 		err := r.vec(3, func() error {
-			if _, err := r.name(); err != nil {
-				return err
-			}
-			if _, err := r.name(); err != nil {
-				return err
-			}
-			kind, err := r.byte()
+			_, _, kind, err := r.importHead()
 			if err != nil {
 				return err
 			}
-			if ExternKind(kind) == ExternFunc {
+			if kind == ExternFunc {
 				idx, err := r.u32()
 				out = append(out, idx)
 				return err
 			}
-			return r.skipImportDesc(ExternKind(kind))
+			return r.skipImportDesc(kind)
 		})
 		if err != nil {
 			return nil, err

@@ -122,17 +122,9 @@ func (b *Binary) CoreImports() ([]CoreImport, error) {
 		}
 		for i := 0; i < n; i++ {
 			var imp CoreImport
-			if imp.Module, err = r.name(); err != nil {
+			if imp.Module, imp.Name, imp.Kind, err = r.importHead(); err != nil {
 				return nil, err
 			}
-			if imp.Name, err = r.name(); err != nil {
-				return nil, err
-			}
-			kind, err := r.byte()
-			if err != nil {
-				return nil, err
-			}
-			imp.Kind = ExternKind(kind)
 			start := r.pos - 1
 			if err := r.skipImportDesc(imp.Kind); err != nil {
 				return nil, err
@@ -142,6 +134,19 @@ func (b *Binary) CoreImports() ([]CoreImport, error) {
 		}
 	}
 	return out, nil
+}
+
+// importHead reads a core import's module and field names and its kind
+// byte (the descriptor that follows is the caller's to read).
+func (r *reader) importHead() (module, name string, kind ExternKind, err error) {
+	if module, err = r.name(); err != nil {
+		return "", "", 0, err
+	}
+	if name, err = r.name(); err != nil {
+		return "", "", 0, err
+	}
+	k, err := r.byte()
+	return module, name, ExternKind(k), err
 }
 
 // skipImportDesc passes over the type part of a core import.

@@ -296,17 +296,11 @@ func (v *coreValidator) index(r *reader, what string, n int) (uint32, error) {
 }
 
 func (v *coreValidator) importEntry(r *reader) error {
-	if _, err := r.name(); err != nil {
-		return err
-	}
-	if _, err := r.name(); err != nil {
-		return err
-	}
-	kind, err := r.byte()
+	_, _, kind, err := r.importHead()
 	if err != nil {
 		return err
 	}
-	switch ExternKind(kind) {
+	switch kind {
 	case ExternFunc:
 		t, err := v.typeIndex(r)
 		v.funcs = append(v.funcs, t)
@@ -326,7 +320,7 @@ func (v *coreValidator) importEntry(r *reader) error {
 		return v.tag(r)
 	}
 	r.pos--
-	return r.fail("unknown import kind 0x%02x", kind)
+	return r.fail("unknown import kind 0x%02x", byte(kind))
 }
 
 // limits reads limits and returns the minimum (u64 for memory64).

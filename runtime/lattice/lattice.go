@@ -167,8 +167,8 @@ func (l *Lattice) Invoke(ctx context.Context, req rpc.RemoteRequest, params []by
 	if !validName(req.Target) {
 		return nil, &rpc.Error{Kind: rpc.NotFound, Msg: fmt.Sprintf("target %q cannot be on the lattice (names are letters, digits, - and _)", clip(req.Target))}
 	}
-	if req.Depth > MaxDepth {
-		return nil, &rpc.Error{Kind: rpc.Denied, Msg: fmt.Sprintf("a chain deeper than %d hops", MaxDepth)}
+	if req.Depth > maxDepth {
+		return nil, &rpc.Error{Kind: rpc.Denied, Msg: fmt.Sprintf("a chain deeper than %d hops", maxDepth)}
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -335,8 +335,8 @@ func (l *Lattice) serveRequest(received time.Time, req rpc.RemoteRequest, h micr
 		return fail(rpc.Decode, "%v", err)
 	}
 	depth, err := strconv.Atoi(h.Get(hdrDepth))
-	if err != nil || depth < 0 || depth > MaxDepth {
-		return fail(rpc.Denied, "%s %q: want a depth of 0 to %d", hdrDepth, clip(h.Get(hdrDepth)), MaxDepth)
+	if err != nil || depth < 0 || depth > maxDepth {
+		return fail(rpc.Denied, "%s %q: want a depth of 0 to %d", hdrDepth, clip(h.Get(hdrDepth)), maxDepth)
 	}
 	req.Depth = depth
 	path := h.Get(hdrChain)

@@ -3,8 +3,6 @@ package lattice_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/lattice"
 	"github.com/wasifill/wasifill/runtime/rpc"
@@ -79,23 +78,7 @@ func (hh *host) serve(t testing.TB, name, guest string, timeout time.Duration) {
 	}
 }
 
-func rpcError(t *testing.T, err error) *rpc.Error {
-	t.Helper()
-	var re *rpc.Error
-	if !errors.As(err, &re) {
-		t.Fatalf("err = %v, want an *rpc.Error", err)
-	}
-	return re
-}
-
-func remainingOf(t *testing.T, call func() ([]byte, error)) time.Duration {
-	t.Helper()
-	out, err := call()
-	if err != nil || len(out) != 8 {
-		t.Fatalf("remaining-ms: %x, %v", out, err)
-	}
-	return time.Duration(binary.LittleEndian.Uint64(out)) * time.Millisecond
-}
+func rpcError(t *testing.T, err error) *rpc.Error { t.Helper(); return filltest.RPCError(t, err) }
 
 // A relay on host A reaches echo and deadline on host B; the remaining
 // time crosses with the request and the min rule holds on both sides.
@@ -124,15 +107,15 @@ func TestTwoHosts(t *testing.T) {
 	a.h.Link("app", "next", "clock", 0)
 	cctx, cancel := context.WithTimeout(ctx, 800*time.Millisecond)
 	defer cancel()
-	left := remainingOf(t, func() ([]byte, error) { return a.h.Call(cctx, "app", "i", "f", []byte{0}) })
+	left := filltest.Remaining(t, func() ([]byte, error) { return a.h.Call(cctx, "app", "i", "f", []byte{0}) })
 	if left > 800*time.Millisecond || left < 200*time.Millisecond {
 		t.Errorf("B sees %v of the caller's 800 ms", left)
 	}
 	// A link timeout on A (200 ms) and a component timeout on B (150 ms).
-	if left := remainingOf(t, func() ([]byte, error) { return a.h.Call(ctx, "app-linked", "i", "f", []byte{0}) }); left > 200*time.Millisecond || left < 20*time.Millisecond {
+	if left := filltest.Remaining(t, func() ([]byte, error) { return a.h.Call(ctx, "app-linked", "i", "f", []byte{0}) }); left > 200*time.Millisecond || left < 20*time.Millisecond {
 		t.Errorf("behind a 200 ms link B sees %v", left)
 	}
-	if left := remainingOf(t, func() ([]byte, error) { return a.h.Call(ctx, "app-short", "i", "f", []byte{0}) }); left > 150*time.Millisecond || left < 20*time.Millisecond {
+	if left := filltest.Remaining(t, func() ([]byte, error) { return a.h.Call(ctx, "app-short", "i", "f", []byte{0}) }); left > 150*time.Millisecond || left < 20*time.Millisecond {
 		t.Errorf("a 150 ms component on B sees %v", left)
 	}
 
@@ -192,7 +175,7 @@ func TestThreeHostChain(t *testing.T) {
 	if strings.Join(got, " ") != "app@ b@B c@C" {
 		t.Errorf("chain = %v, want app@ b@B c@C", got)
 	}
-	if len(chain) == 3 && chain[2].DeadlineFrom != "the caller's deadline" {
+	if len(chain) == 3 && chain[2].DeadlineFrom != rpc.OriginCaller {
 		t.Errorf("c's deadline set by %q", chain[2].DeadlineFrom)
 	}
 	// C keeps serving after the interruption.

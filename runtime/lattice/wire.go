@@ -36,9 +36,9 @@ const (
 
 // Bounds on what comes from the network.
 const (
-	// MaxDepth bounds a chain's depth across hosts: a deeper request is
+	// maxDepth bounds a chain's depth across hosts: a deeper request is
 	// refused with denied (a loop between hosts ends there).
-	MaxDepth = 64
+	maxDepth = 64
 	// maxHops bounds the hops an error reply carries.
 	maxHops = 32
 	// maxText bounds every string of an error reply.
@@ -117,7 +117,7 @@ func encodeError(err *rpc.RemoteError) []byte {
 			break
 		}
 		wh := wireHop{Depth: h.Depth, Target: clip(h.Target), Call: clip(h.Call), Host: clip(h.Host),
-			DeadlineUs: h.Deadline.Microseconds(), DeadlineFrom: clip(h.DeadlineFrom), ElapsedUs: h.Elapsed.Microseconds()}
+			DeadlineUs: h.Deadline.Microseconds(), DeadlineFrom: h.DeadlineSetBy(), ElapsedUs: h.Elapsed.Microseconds()}
 		if re := asRPC(h.Err); re != nil {
 			wh.Kind, wh.Msg = kindName(re.Kind), clip(re.Msg)
 		}
@@ -146,8 +146,11 @@ func decodeError(code, desc string, body []byte) error {
 		if i == maxHops {
 			break
 		}
-		hop := rpc.Hop{Depth: min(max(h.Depth, 0), MaxDepth), Target: clip(h.Target), Call: clip(h.Call), Host: clip(h.Host),
-			Deadline: micros(h.DeadlineUs), DeadlineFrom: clip(h.DeadlineFrom), Elapsed: micros(h.ElapsedUs)}
+		hop := rpc.Hop{Depth: min(max(h.Depth, 0), maxDepth), Target: clip(h.Target), Call: clip(h.Call), Host: clip(h.Host),
+			Deadline: micros(h.DeadlineUs), Elapsed: micros(h.ElapsedUs)}
+		// The wording DeadlineSetBy gives, as hosts have always sent it: a
+		// bound this host does not know is OriginUnknown.
+		hop.DeadlineFrom, hop.DeadlineExtended = rpc.ParseDeadlineSetBy(h.DeadlineFrom)
 		if hk, ok := kinds[h.Kind]; ok {
 			hop.Err = &rpc.Error{Kind: hk, Msg: clip(h.Msg)}
 		}

@@ -25,15 +25,7 @@ func TestHostInstanceBudget(t *testing.T) {
 		}
 		h.Link(n, "next", "probe", 0)
 	}
-	var running, peak atomic.Int64
-	h.AddProvider("probe", func(ctx context.Context, iface, fn string, params []byte) ([]byte, error) {
-		n := running.Add(1)
-		defer running.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
-		time.Sleep(time.Millisecond)
-		return params, nil
-	}, 0)
+	peak := addProbe(h)
 	var wg sync.WaitGroup
 	for i := range 300 {
 		wg.Go(func() {
@@ -78,4 +70,19 @@ func TestHostInstanceBudget(t *testing.T) {
 	if n := rt.OpenInstances(); n != 0 {
 		t.Errorf("%d instances open after the spins were interrupted", n)
 	}
+}
+
+// addProbe adds provider "probe": it echoes after 1 ms and counts how many
+// of its calls ran at once at most (the returned peak).
+func addProbe(h *rpc.Host) *atomic.Int64 {
+	var running, peak atomic.Int64
+	h.AddProvider("probe", func(ctx context.Context, iface, fn string, params []byte) ([]byte, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		time.Sleep(time.Millisecond)
+		return params, nil
+	}, 0)
+	return &peak
 }

@@ -24,10 +24,11 @@ type Hop struct {
 	Call string
 	// Deadline is the time the invocation had, from its start.
 	Deadline time.Duration
-	// DeadlineFrom says which bound set it: "the caller's deadline",
-	// "the link timeout", "the component timeout" or "the host default",
-	// followed by " + extend() to N ms" when the guest extended it.
-	DeadlineFrom string
+	// DeadlineFrom says which bound set it (DeadlineSetBy words it).
+	DeadlineFrom DeadlineOrigin
+	// DeadlineExtended is true when the guest extended that bound
+	// (wasifill:rpc/deadline.extend) to Deadline.
+	DeadlineExtended bool
 	// Elapsed is how long it ran (so far, for an entry still running).
 	Elapsed time.Duration
 	// Err is how it ended (nil for an entry that has not failed).
@@ -56,9 +57,9 @@ func Chain(ctx context.Context) []Hop {
 		return nil
 	}
 	root := inv.root
-	d, from := root.bound()
+	d, from, extended := root.bound()
 	entry := Hop{Target: root.target, Call: root.call, Deadline: d.Sub(root.start), DeadlineFrom: from,
-		Elapsed: time.Since(root.start)}
+		DeadlineExtended: extended, Elapsed: time.Since(root.start)}
 	if err := root.Err(); err != nil && err != context.Canceled {
 		entry.Err = err
 	}
@@ -75,9 +76,9 @@ const maxFailedHops = 32
 
 // recordFailure adds inv's failure to its chain.
 func (inv *invocation) recordFailure(err error) {
-	d, from := inv.bound()
+	d, from, extended := inv.bound()
 	hop := Hop{Depth: inv.depth, Target: inv.target, Call: inv.call, Deadline: d.Sub(inv.start),
-		DeadlineFrom: from, Elapsed: time.Since(inv.start), Err: err}
+		DeadlineFrom: from, DeadlineExtended: extended, Elapsed: time.Since(inv.start), Err: err}
 	r := inv.root
 	r.mu.Lock()
 	defer r.mu.Unlock()

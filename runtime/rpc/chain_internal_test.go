@@ -14,12 +14,12 @@ import (
 func TestLongChain(t *testing.T) {
 	const hops = 1000
 	now := time.Now()
-	root := &invocation{target: "a", start: now, from: "the host default", deadline: now.Add(time.Second),
+	root := &invocation{target: "a", start: now, from: OriginHostDefault, deadline: now.Add(time.Second),
 		done: make(chan struct{})}
 	root.root = root
 	for d := hops; d >= 1; d-- { // the deepest fails first
 		inv := &invocation{root: root, depth: d, target: []string{"a", "b"}[d%2], call: "next#f", start: now,
-			from: "the caller's deadline", deadline: now.Add(time.Second)}
+			from: OriginCaller, deadline: now.Add(time.Second)}
 		inv.recordFailure(context.DeadlineExceeded)
 	}
 	chain := Chain(root)

@@ -3,7 +3,6 @@ package rpc
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -28,8 +27,9 @@ type invocation struct {
 
 	mu       sync.Mutex
 	deadline time.Time
-	from     string    // which bound set the deadline (see Hop)
-	limit    time.Time // the host maximum: extensions may not go past it
+	from     DeadlineOrigin // which bound set the deadline
+	extended bool           // the guest extended it
+	limit    time.Time      // the host maximum: extensions may not go past it
 	done     chan struct{}
 	err      error
 	timer    *time.Timer
@@ -73,11 +73,18 @@ func (inv *invocation) Deadline() (time.Time, bool) {
 	return inv.deadline, true
 }
 
-// bound is the invocation's deadline and which bound set it.
-func (inv *invocation) bound() (time.Time, string) {
+// bound is the invocation's deadline, which bound set it and whether
+// the guest extended it.
+func (inv *invocation) bound() (time.Time, DeadlineOrigin, bool) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	return inv.deadline, inv.from
+	return inv.deadline, inv.from, inv.extended
+}
+
+// setBy words what set the invocation's deadline (see Hop.DeadlineSetBy).
+func (inv *invocation) setBy() string {
+	d, from, extended := inv.bound()
+	return setBy(from, extended, d.Sub(inv.start).Milliseconds())
 }
 
 func (inv *invocation) Done() <-chan struct{} { return inv.done }
@@ -115,10 +122,7 @@ func (inv *invocation) extend(d time.Duration) (time.Duration, string) {
 			pd.Sub(inv.start).Milliseconds())
 	}
 	if d > 0 {
-		if base, _, extended := strings.Cut(inv.from, " + "); extended {
-			inv.from = base
-		}
-		inv.from += fmt.Sprintf(" + extend() to %d ms", at.Sub(inv.start).Milliseconds())
+		inv.extended = true
 	}
 	inv.deadline = at
 	inv.timer.Reset(time.Until(at))

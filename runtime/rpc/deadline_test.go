@@ -82,7 +82,7 @@ func TestExtendMovesOnlyTheCalleesOwnBound(t *testing.T) {
 		t.Errorf("extend(300) then spin: %v after %v", err, took)
 	}
 	chain := rpc.Chain(inv)
-	if len(chain) != 2 || chain[1].DeadlineFrom != "the link timeout + extend() to 500 ms" || chain[1].Deadline != 500*time.Millisecond {
+	if len(chain) != 2 || chain[1].DeadlineSetBy() != "the link timeout + extend() to 500 ms" || chain[1].DeadlineFrom != rpc.OriginLinkTimeout || chain[1].Deadline != 500*time.Millisecond {
 		t.Errorf("chain = %+v", chain)
 	}
 }

@@ -33,15 +33,7 @@ func TestMaxInstancesBound(t *testing.T) {
 	if err := h.AddComponentLifecycle("a", c["relay"], 0, rpc.Lifecycle{MaxInstances: bound}); err != nil {
 		t.Fatal(err)
 	}
-	var running, peak atomic.Int64
-	h.AddProvider("probe", func(ctx context.Context, iface, fn string, params []byte) ([]byte, error) {
-		n := running.Add(1)
-		defer running.Add(-1)
-		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-		}
-		time.Sleep(time.Millisecond)
-		return params, nil
-	}, 0)
+	peak := addProbe(h)
 	h.Link("a", "next", "probe", 0)
 	var wg sync.WaitGroup
 	var failed atomic.Int64

@@ -45,7 +45,7 @@ func (h *Host) logDone(ctx context.Context, inv *invocation, iface, fn string, e
 	chain := make([]logHop, 0, len(failed))
 	for _, hop := range failed {
 		lh := logHop{Depth: hop.Depth, Target: hop.Target, Host: hop.Host, Call: hop.Call, ElapsedMS: hop.Elapsed.Milliseconds(),
-			DeadlineMS: hop.Deadline.Milliseconds(), From: hop.DeadlineFrom}
+			DeadlineMS: hop.Deadline.Milliseconds(), From: hop.DeadlineSetBy()}
 		if hop.Err != nil {
 			lh.Err = hop.Err.Error()
 		}

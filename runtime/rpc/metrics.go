@@ -22,22 +22,22 @@ const (
 	metricSlow        = "wasifill_invocation_slow_total"
 )
 
-// OutcomeOK and OutcomeQueuedOut are the outcome label of an invocation
+// outcomeOK and outcomeQueuedOut are the outcome label of an invocation
 // that succeeded and of one that found no instance before its deadline;
 // the others are the rpc-error cases (deadline-exceeded, not-found, …).
 const (
-	OutcomeOK        = "ok"
-	OutcomeQueuedOut = "queued-out"
+	outcomeOK        = "ok"
+	outcomeQueuedOut = "queued-out"
 )
 
 // maxCallSeries bounds the interface/function label pairs of one
 // component: interface and function names come from guests and from the
-// lattice, so past this many they are counted as OtherLabel.
+// lattice, so past this many they are counted as otherLabel.
 const maxCallSeries = 256
 
-// OtherLabel stands for the interface and function of invocations past a
+// otherLabel stands for the interface and function of invocations past a
 // component's maxCallSeries distinct ones.
-const OtherLabel = "_other"
+const otherLabel = "_other"
 
 // metrics are one host's metrics, in a registry of its own.
 type metrics struct {
@@ -148,14 +148,14 @@ func (m *metrics) call(component, iface, fn string) *callMetrics {
 		return c
 	}
 	if cm.calls >= maxCallSeries {
-		k.iface, k.fn = OtherLabel, OtherLabel
+		k.iface, k.fn = otherLabel, otherLabel
 		if c = m.calls[k]; c != nil {
 			return c
 		}
 	}
 	cm.calls++
 	c = &callMetrics{key: k,
-		ok:       m.invocations.WithLabelValues(k.component, k.iface, k.fn, OutcomeOK),
+		ok:       m.invocations.WithLabelValues(k.component, k.iface, k.fn, outcomeOK),
 		duration: m.duration.WithLabelValues(k.component, k.iface, k.fn),
 		slow:     m.slow.WithLabelValues(k.component, k.iface, k.fn)}
 	m.calls[k] = c
@@ -179,7 +179,7 @@ func outcome(err error) string {
 		return rpcwit.ErrorCases[Trap]
 	}
 	if re.queuedOut {
-		return OutcomeQueuedOut
+		return outcomeQueuedOut
 	}
 	if int(re.Kind) < len(rpcwit.ErrorCases) {
 		return rpcwit.ErrorCases[re.Kind]

@@ -140,9 +140,9 @@ func (h *Host) serveRemote(ctx context.Context, t *target, host string, req Remo
 			return out, nil
 		}
 		if inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
-			d, from := inv.bound()
+			d, _, _ := inv.bound()
 			err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s on host %s serving %s stopped after %d ms (deadline %d ms after it started, set by %s)",
-				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
+				t.name, host, call, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.setBy())}
 		}
 	}
 	inv.recordFailure(err)

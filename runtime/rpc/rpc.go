@@ -40,15 +40,6 @@ const (
 	Types     = rpcwit.Types
 )
 
-// The interfaces of version 0.2.0 of the contract (transport.send added);
-// a component may export either version of the handler.
-const (
-	Transport02 = rpcwit.Transport02
-	Handler02   = rpcwit.Handler02
-	Deadline02  = rpcwit.Deadline02
-	Types02     = rpcwit.Types02
-)
-
 // ErrorKind is a case of rpc-error.
 type ErrorKind uint32
 
@@ -251,12 +242,12 @@ func New(rt *runtime.Runtime, cfg Config) *Host {
 		},
 	}
 	// Both versions of the contract: 0.2.0 adds transport.send (send.go).
-	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {Types02, Transport02, Deadline02}} {
+	for _, v := range []struct{ types, transport, deadline string }{{Types, Transport, Deadline}, {rpcwit.Types02, rpcwit.Transport02, rpcwit.Deadline02}} {
 		rt.DefineInstance(v.types, map[string]runtime.HostFunc{})
 		rt.DefineInstance(v.deadline, deadline)
 	}
 	rt.DefineInstance(Transport, map[string]runtime.HostFunc{"invoke": h.invokeFunc})
-	rt.DefineInstance(Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
+	rt.DefineInstance(rpcwit.Transport02, map[string]runtime.HostFunc{"invoke": h.invokeFunc, "send": h.sendFunc})
 	h.sendSlots = make(chan struct{}, maxSendsPerSlot*cfg.MaxConcurrent)
 	return h
 }
@@ -283,8 +274,8 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 	}
 	t := &target{name: name, compiled: c, timeout: timeout, handle: Handler + "#handle"}
 	for _, e := range c.Type().Exports {
-		if e.Name == Handler02 {
-			t.handle = Handler02 + "#handle"
+		if e.Name == rpcwit.Handler02 {
+			t.handle = rpcwit.Handler02 + "#handle"
 		}
 	}
 	if !h.cfg.NoPreinitialize {
@@ -427,24 +418,24 @@ func (h *Host) admit(inv *invocation) error {
 // and how far extensions may push it.
 type bounds struct {
 	start, deadline, limit time.Time
-	from                   string
+	from                   DeadlineOrigin
 }
 
 // bounds applies the min rule to an invocation of t starting now: the
 // caller's deadline (ctx's), the link and component timeouts, the host
 // default.
 func (h *Host) bounds(ctx context.Context, t *target, linkTimeout time.Duration) bounds {
-	timeout, from := h.cfg.DefaultTimeout, "the host default"
+	timeout, from := h.cfg.DefaultTimeout, OriginHostDefault
 	if linkTimeout > 0 && linkTimeout < timeout {
-		timeout, from = linkTimeout, "the link timeout"
+		timeout, from = linkTimeout, OriginLinkTimeout
 	}
 	if t.timeout > 0 && t.timeout < timeout {
-		timeout, from = t.timeout, "the component timeout"
+		timeout, from = t.timeout, OriginComponentTimeout
 	}
 	b := bounds{start: time.Now(), from: from}
 	b.deadline, b.limit = b.start.Add(timeout), b.start.Add(h.cfg.MaxExecution)
 	if pd, ok := ctx.Deadline(); ok && pd.Before(b.deadline) {
-		b.deadline, b.from = pd, "the caller's deadline" // a nested invocation inherits its caller's
+		b.deadline, b.from = pd, OriginCaller // a nested invocation inherits its caller's
 	}
 	return b
 }
@@ -493,9 +484,9 @@ func (h *Host) serveCounted(ctx context.Context, t *target, linkTimeout time.Dur
 	out, err := h.run(inv, t, iface, fn, params)
 	if err != nil && inv.Err() != nil && inv.Err() != context.Canceled && !isQueuedOut(err) {
 		// The deadline (this one or an enclosing one) ended it.
-		d, from := inv.bound()
+		d, _, _ := inv.bound()
 		err = &Error{Kind: DeadlineExceeded, Msg: fmt.Sprintf("%s serving %s#%s stopped after %d ms (deadline %d ms after it started, set by %s)",
-			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), from)}
+			t.name, iface, fn, time.Since(b.start).Milliseconds(), d.Sub(b.start).Milliseconds(), inv.setBy())}
 	}
 	if err != nil {
 		inv.recordFailure(err)

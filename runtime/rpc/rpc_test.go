@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
@@ -17,34 +18,16 @@ import (
 // ok(params), spin loops, deadline reports and extends its deadline.
 func setup(t testing.TB, cfg rpc.Config) (*runtime.Runtime, *rpc.Host, map[string]*runtime.Compiled) {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
+	rt := filltest.NewRuntime(t)
 	h := rpc.New(rt, cfg)
 	compiled := map[string]*runtime.Compiled{}
 	for _, name := range []string{"relay", "echo", "spin", "deadline"} {
-		b, err := os.ReadFile("../../testdata/guests/rpc/out/" + name + ".wasm")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if compiled[name], err = rt.Compile(ctx, b); err != nil {
-			t.Fatal(err)
-		}
+		compiled[name] = filltest.CompileFile(context.Background(), t, rt, "../../testdata/guests/rpc/out/"+name+".wasm")
 	}
 	return rt, h, compiled
 }
 
-func rpcError(t *testing.T, err error) *rpc.Error {
-	t.Helper()
-	var re *rpc.Error
-	if !errors.As(err, &re) {
-		t.Fatalf("err = %v, want an *rpc.Error", err)
-	}
-	return re
-}
+func rpcError(t *testing.T, err error) *rpc.Error { t.Helper(); return filltest.RPCError(t, err) }
 
 func TestEchoAndRouting(t *testing.T) {
 	_, h, c := setup(t, rpc.Config{})
@@ -72,11 +55,7 @@ func TestEchoAndRouting(t *testing.T) {
 
 func remaining(t *testing.T, call func() ([]byte, error)) time.Duration {
 	t.Helper()
-	out, err := call()
-	if err != nil || len(out) != 8 {
-		t.Fatalf("remaining-ms: %v, %v", out, err)
-	}
-	return time.Duration(binary.LittleEndian.Uint64(out)) * time.Millisecond
+	return filltest.Remaining(t, call)
 }
 
 // a → b → c → d (deadline): d's remaining time is what the outermost
@@ -302,7 +281,7 @@ func TestChain(t *testing.T) {
 	}
 	for i, w := range want {
 		hop := chain[i]
-		if hop.Depth != i || hop.Target != w.target || hop.Call != w.call || hop.DeadlineFrom != w.from || hop.DeadlineExceeded() != w.exceeded {
+		if hop.Depth != i || hop.Target != w.target || hop.Call != w.call || hop.DeadlineSetBy() != w.from || hop.DeadlineExceeded() != w.exceeded {
 			t.Errorf("hop %d = %+v, want %+v", i, hop, w)
 		}
 	}
@@ -320,7 +299,7 @@ func TestChain(t *testing.T) {
 	defer release()
 	_, _ = h.Invoke(ctx, "a", "next", "f", nil)
 	chain = rpc.Chain(ctx)
-	if len(chain) != 3 || !chain[0].DeadlineExceeded() || chain[2].DeadlineFrom != "the caller's deadline" {
+	if len(chain) != 3 || !chain[0].DeadlineExceeded() || chain[2].DeadlineFrom != rpc.OriginCaller {
 		t.Errorf("chain under a 150ms caller = %+v", chain)
 	}
 	if rpc.Chain(context.Background()) != nil {

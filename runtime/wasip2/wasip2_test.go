@@ -12,6 +12,7 @@ import (
 
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -56,25 +57,11 @@ func runWith(t *testing.T, wasm []byte, preopens []wasip2.Preopen, args ...strin
 // with WASI 0.2 as cfg says, and instantiates it; the test closes both.
 func instantiate(t *testing.T, wasm []byte, cfg wasip2.Config) *runtime.Instance {
 	t.Helper()
-	ctx := context.Background()
-	rt, err := runtime.New(ctx, runtime.WithCompilationCache(cache))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(ctx) })
+	rt := filltest.NewRuntime(t, runtime.WithCompilationCache(cache))
 	if err := wasip2.Define(rt, cfg); err != nil {
 		t.Fatal(err)
 	}
-	c, err := rt.Compile(ctx, wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close(ctx) })
-	return inst
+	return filltest.Instantiate(context.Background(), t, rt, wasm)
 }
 
 func TestCommands(t *testing.T) {
@@ -129,22 +116,10 @@ func TestGoReactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
+	rt := filltest.NewRuntime(t)
 	var stderr bytes.Buffer
 	wasip2.Define(rt, wasip2.Config{Env: [][2]string{{"GREETING", "hi"}}, Stderr: &stderr})
-	c, err := rt.Compile(ctx, app.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst := filltest.Instantiate(ctx, t, rt, app.Bytes)
 	if !strings.Contains(stderr.String(), "go-reactor: starting") {
 		t.Errorf("stderr during _initialize = %q", stderr.String())
 	}
@@ -184,11 +159,7 @@ func TestCoreModules(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rt, err := runtime.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
+	rt := filltest.NewRuntime(t)
 	var stderrBuf bytes.Buffer
 	wasip2.Define(rt, wasip2.Config{Stderr: &stderrBuf})
 	var logged, ids uint64

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/value"
-	"github.com/wasifill/wasifill/value/valuetest"
 	"github.com/wasifill/wasifill/value/wave"
 )
 
