@@ -78,7 +78,7 @@ type generator struct {
 }
 
 func goHost(r *witparse.Resolve, w witparse.WorldID) (map[string][]byte, error) {
-	return golang.Generate(r, w, golang.Options{Host: true})
+	return golang.GenerateHost(r, w, "")
 }
 
 func goGuest(r *witparse.Resolve, w witparse.WorldID) (map[string][]byte, error) {
