@@ -79,51 +79,146 @@ func TestChecksPlaced(t *testing.T) {
 	if !found {
 		t.Fatalf("no global %d exported as %q: %v", flag, FlagExport, exports)
 	}
-	funcs, loops := 0, 0
+	orig, err := wasmbin.Decode(mustRead(t, "ops.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	origBodies := bodies(t, orig)
+	got := bodies(t, m)
+	if len(got) != len(origBodies)+2 {
+		t.Fatalf("%d function bodies, want the %d of the module and yield and tick", len(got), len(origBodies))
+	}
+	// ops.wat imports one function: yield is function 1+len(origBodies).
+	mod := &module{flag: flag, budget: flag + 1, yield: uint32(1 + len(origBodies)), tick: uint32(2 + len(origBodies))}
+	for i, want := range [][]byte{mod.yieldBody(), mod.tickBody()} {
+		if body := got[len(origBodies)+i]; string(body) != string(append(append([]byte{0}, want...), opEnd)) {
+			t.Errorf("appended function %d is % x, want % x", i, body, want)
+		}
+	}
+	checked, leaves, loops := 0, 0, 0
+	for i, body := range got[:len(origBodies)] {
+		code, instrs := decodeBody(t, body)
+		_, origInstrs := decodeBody(t, origBodies[i])
+		leaf := true
+		for _, in := range origInstrs {
+			if in.Prefix == 0 && (in.Code == opLoop || (in.Code >= opCall && in.Code <= opReturnCallRef)) {
+				leaf = false
+			}
+		}
+		if leaf {
+			leaves++
+			if string(body) != string(origBodies[i]) {
+				t.Errorf("function %d, a leaf, was changed", i)
+			}
+			continue
+		}
+		checked++
+		if !checkAt(body[code:], instrs, 0, flag) {
+			t.Errorf("function %d does not start with the check", i)
+		}
+		for j, in := range instrs {
+			if in.Prefix != 0 || in.Code != opLoop {
+				continue
+			}
+			loops++
+			// local.get $b; i32.const 1; i32.sub; local.tee $b; i32.eqz;
+			// if; ...; call $tick
+			if j+6 >= len(instrs) || body[code+instrs[j+1].Offset] != opLocalGet || body[code+instrs[j+4].Offset] != opLocalTee ||
+				body[code+instrs[j+6].Offset] != opIf {
+				t.Errorf("function %d: no loop check after the loop at %d", i, in.Offset)
+				continue
+			}
+			found := false
+			for _, x := range instrs[j+7:] {
+				if x.Prefix == 0 && x.Code == opCall && string(body[code+x.Offset:code+x.End]) == string(appendU32([]byte{opCall}, mod.tick)) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("function %d: the loop check at %d does not call tick", i, in.Offset)
+			}
+		}
+	}
+	if checked != 2 || loops != 2 || leaves != 0 {
+		t.Errorf("%d functions and %d loops checked, %d leaves; want 2, 2 and 0", checked, loops, leaves)
+	}
+}
+
+// A leaf (no loop, no call) runs only its own straight code before it
+// returns: it is left as it is. A function that calls is checked.
+func TestLeafUnchanged(t *testing.T) {
+	b := &wasmbin.ModuleBuilder{}
+	leaf := []byte{0x20, 0x00, 0x41, 0x01, 0x6a, 0x1a} // local.get 0; i32.const 1; i32.add; drop
+	b.DefineFunc(wasmbin.CoreFuncType{Params: []byte{0x7f}}, 0, leaf)
+	b.DefineFunc(wasmbin.CoreFuncType{Params: []byte{0x7f}}, 0, []byte{0x20, 0x00, 0x10, 0x00}) // calls the leaf
+	m, err := wasmbin.Decode(b.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := bodies(t, m)
+	if err := AddInterruptChecks(m); err != nil {
+		t.Fatal(err)
+	}
+	after := bodies(t, m)
+	if string(after[0]) != string(before[0]) {
+		t.Errorf("the leaf was changed: % x, was % x", after[0], before[0])
+	}
+	code, instrs := decodeBody(t, after[1])
+	if !checkAt(after[1][code:], instrs, 0, 0) {
+		t.Errorf("the caller does not start with the check: % x", after[1])
+	}
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// bodies returns the function bodies of m's code section.
+func bodies(t *testing.T, m *wasmbin.Binary) [][]byte {
+	t.Helper()
+	var out [][]byte
 	for _, s := range m.Sections {
 		if s.ID != secCode {
 			continue
 		}
 		r := &reader{b: s.Payload}
-		n, _ := r.count(1)
-		for i := range n {
-			size, _ := r.u32()
-			body := s.Payload[r.pos : r.pos+int(size)]
-			r.pos += int(size)
-			if i == n-1 { // the yield function the rewrite appends
-				mod := &module{flag: flag, budget: flag + 1, yield: 3}
-				if want := append(append([]byte{0}, mod.yieldBody()...), opEnd); string(body) != string(want) {
-					t.Errorf("the last function is % x, want the yield function % x", body, want)
-				}
-				continue
-			}
-			br := &reader{b: body}
-			groups, _ := br.count(2)
-			for range groups {
-				br.u32()
-				br.valType()
-			}
-			var instrs []Instr
-			if err := Expr(body, br.pos, func(in Instr) error { instrs = append(instrs, in); return nil }); err != nil {
+		n, err := r.count(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range n {
+			size, err := r.u32()
+			if err != nil {
 				t.Fatal(err)
 			}
-			if !checkAt(body, instrs, 0, flag) {
-				t.Errorf("function %d does not start with the check", funcs)
-			}
-			funcs++
-			for i, in := range instrs {
-				if in.Prefix == 0 && in.Code == opLoop {
-					loops++
-					if !checkAt(body, instrs, i+1, flag) {
-						t.Errorf("function %d: no check after the loop at %d", funcs-1, in.Offset)
-					}
-				}
-			}
+			out = append(out, s.Payload[r.pos:r.pos+int(size)])
+			r.pos += int(size)
 		}
 	}
-	if funcs != 2 || loops != 2 {
-		t.Errorf("%d functions and %d loops checked, want 2 and 2", funcs, loops)
+	return out
+}
+
+// decodeBody returns where a body's code starts and its instructions,
+// with offsets from there.
+func decodeBody(t *testing.T, body []byte) (int, []Instr) {
+	t.Helper()
+	br := &reader{b: body}
+	groups, _ := br.count(2)
+	for range groups {
+		br.u32()
+		br.valType()
 	}
+	var instrs []Instr
+	if err := Expr(body[br.pos:], 0, func(in Instr) error { instrs = append(instrs, in); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return br.pos, instrs
 }
 
 // A module that names the reserved export is refused.
@@ -214,6 +309,36 @@ func TestInterruptOnWazero(t *testing.T) {
 			}
 		case <-time.After(time.Minute):
 			t.Fatalf("%s still runs a minute after the flag was set", call.fn)
+		}
+	}
+}
+
+// Values a loop carries through many calls to tick (every type the
+// rewrite saves, a reference it does not, a loop with parameters) come
+// out as they do from the module as written.
+func TestSavedLocalsKeepValues(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
+	defer rt.Close(ctx)
+	orig, err := rt.Instantiate(ctx, mustRead(t, "saves.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := instrumented(t, "saves.wasm")
+	mod, err := rt.InstantiateWithConfig(ctx, out, wazero.NewModuleConfig().WithName("instrumented"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range []string{"mix", "params"} {
+		for _, n := range []uint64{1, 999, 1000, 1001, 123_457} {
+			want, err := orig.ExportedFunction(fn).Call(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := mod.ExportedFunction(fn).Call(ctx, n)
+			if err != nil || got[0] != want[0] {
+				t.Errorf("%s(%d) = %v, %v; as written: %v", fn, n, got, err, want)
+			}
 		}
 	}
 }
