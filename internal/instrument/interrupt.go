@@ -51,15 +51,17 @@ const (
 
 // module is what the rewrite needs to know of a module.
 type module struct {
-	funcs   uint32   // functions, imported and defined
-	globals uint32   // globals, imported and defined
-	params  [][]byte // the parameter types of each defined function
-	flag    uint32   // the new globals and function
-	budget  uint32
-	yield   uint32
-	tick    uint32
-	types   []wasmbin.CoreFuncType
-	save    [numSaveTypes]uint32 // the first save global of each type
+	funcs    uint32   // functions, imported and defined
+	imported uint32   // imported functions
+	check    uint32   // the check import
+	globals  uint32   // globals, imported and defined
+	params   [][]byte // the parameter types of each defined function
+	flag     uint32   // the new globals and function
+	budget   uint32
+	yield    uint32
+	tick     uint32
+	types    []wasmbin.CoreFuncType
+	save     [numSaveTypes]uint32 // the first save global of each type
 }
 
 // AddInterruptChecks rewrites m in place. It appends, so that no index
@@ -95,6 +97,9 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	if err != nil {
 		return fmt.Errorf("instrument: code section: %w", err)
 	}
+	if err := mod.addCheckImport(m); err != nil {
+		return fmt.Errorf("instrument: %w", err)
+	}
 	// The flag, the budget, then the save globals.
 	globals := []byte{0x7f, 0x01, 0x41, 0x00, opEnd, 0x7f, 0x01, 0x41, 0x00, opEnd}
 	globals, n := mod.saveGlobals(globals, bodies)
@@ -107,10 +112,6 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	export = appendU32(export, mod.flag)
 	if err := appendEntry(m, secExport, export); err != nil {
 		return fmt.Errorf("instrument: export section: %w", err)
-	}
-	// (elem declare func $yield): flags 3, element kind funcref.
-	if err := appendEntry(m, secElem, appendU32([]byte{0x03, 0x00, 0x01}, mod.yield)); err != nil {
-		return fmt.Errorf("instrument: element section: %w", err)
 	}
 	kept := m.Sections[:0]
 	for _, s := range m.Sections {
@@ -143,8 +144,11 @@ func inspect(m *wasmbin.Binary) (*module, error) {
 		if im.Name == FlagExport || im.Module == FlagExport {
 			return nil, fmt.Errorf("the module imports %q, a name the runtime reserves", FlagExport)
 		}
-		if im.Kind == wasmbin.ExternGlobal {
+		switch im.Kind {
+		case wasmbin.ExternGlobal:
 			mod.globals++
+		case wasmbin.ExternFunc:
+			mod.imported++
 		}
 	}
 	for _, s := range m.Sections {
@@ -172,7 +176,10 @@ func inspect(m *wasmbin.Binary) (*module, error) {
 		}
 		mod.params = append(mod.params, types[t].Params)
 	}
-	mod.flag, mod.budget, mod.yield, mod.tick = mod.globals, mod.globals+1, mod.funcs, mod.funcs+1
+	// The check import comes after the other imports; yield and tick
+	// after the module's functions, which all move up by one.
+	mod.flag, mod.budget = mod.globals, mod.globals+1
+	mod.check, mod.yield, mod.tick = mod.imported, mod.funcs+1, mod.funcs+2
 	mod.types = types
 	exports, err := m.CoreExports()
 	if err != nil {
@@ -297,13 +304,12 @@ func (mod *module) tickBody() []byte {
 	return append(out, opEnd)
 }
 
-// yieldBody refills the budget global, calls into Go (ref.func is served
-// there) and checks the flag.
+// yieldBody refills the budget global, calls the check import (Go: the
+// host may set the flag there) and checks the flag.
 func (mod *module) yieldBody() []byte {
 	out := appendI32Const(nil, Budget)
 	out = appendU32(append(out, opGlobalSet), mod.budget)
-	out = appendU32(append(out, opRefFunc), mod.yield)
-	out = append(out, opDrop)
+	out = appendU32(append(out, opCall), mod.check)
 	return mod.flagCheck(out)
 }
 
@@ -332,6 +338,7 @@ type body struct {
 	loopParams []bool // whether each loop has parameters
 	written    []bool // whether each local is the target of a local.set or local.tee
 	calls      bool   // whether it has any call instruction
+	funcRefs   []int  // where each instruction that names a function starts, from start
 }
 
 // plan reads the code section payload: every function body, checked for
@@ -438,8 +445,11 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 		if err != nil || uint64(idx) >= limit {
 			return &DecodeError{Offset: in.Offset, Msg: fmt.Sprintf("instruction 0x%02x refers to an item the module does not define", in.Code)}
 		}
-		if in.Code == opLocalSet || in.Code == opLocalTee {
+		switch in.Code {
+		case opLocalSet, opLocalTee:
 			f.written[idx] = true
+		case opCall, opReturnCall, opRefFunc:
+			f.funcRefs = append(f.funcRefs, in.Offset)
 		}
 		return nil
 	})
@@ -471,29 +481,45 @@ func (mod *module) emit(payload []byte, bodies []body) []byte {
 	return out
 }
 
-// instrumentBody appends to out the function body b with the checks in.
+// instrumentBody appends to out the function body b with the checks in
+// and its function indices renumbered.
 func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
-	if len(f.loops) == 0 && !f.calls {
-		return append(out, b...) // a leaf: it returns after its straight code
-	}
-	if len(f.loops) == 0 {
+	leaf := len(f.loops) == 0 && !f.calls
+	var budget uint32
+	switch {
+	case leaf: // it returns after its straight code: no check
 		out = append(out, b[:f.code]...)
-		return append(mod.entryCheck(out), b[f.code:]...)
+	case len(f.loops) == 0:
+		out = append(out, b[:f.code]...)
+		out = mod.entryCheck(out)
+	default:
+		// One more local: the loop budget, at index len(f.locals).
+		budget = uint32(len(f.locals))
+		out = appendU32(out, uint32(f.groups+1))
+		out = append(out, b[f.groupsAt:f.code]...)
+		out = append(out, 1, 0x7f)
+		out = mod.entryCheck(out)
+		out = appendI32Const(out, LoopBudget)
+		out = appendU32(append(out, opLocalSet), budget)
 	}
-	// One more local: the loop budget, at index len(f.locals).
-	budget := uint32(len(f.locals))
-	out = appendU32(out, uint32(f.groups+1))
-	out = append(out, b[f.groupsAt:f.code]...)
-	out = append(out, 1, 0x7f)
-	out = mod.entryCheck(out)
-	out = appendI32Const(out, LoopBudget)
-	out = appendU32(append(out, opLocalSet), budget)
 	saved := mod.saved(f, len(f.locals), f.written)
-	copied := f.code
-	for i, end := range f.loops {
-		out = append(out, b[copied:end]...)
-		out = mod.loopCheck(out, budget, saved, !f.loopParams[i])
-		copied = end
+	copied, loop, ref := f.code, 0, 0
+	for loop < len(f.loops) || ref < len(f.funcRefs) {
+		if ref == len(f.funcRefs) || (loop < len(f.loops) && f.loops[loop] <= f.funcRefs[ref]) {
+			end := f.loops[loop]
+			out = append(out, b[copied:end]...)
+			out = mod.loopCheck(out, budget, saved, !f.loopParams[loop])
+			copied = end
+			loop++
+			continue
+		}
+		at := f.funcRefs[ref]
+		r := &reader{b: b, pos: at + 1}
+		idx, _ := r.u32() // read before, in readBody
+		out = append(out, b[copied:at]...)
+		out = appendU32(append(out, b[at]), mod.shift(idx))
+		copied = r.pos
+		ref++
 	}
 	return append(out, b[copied:]...)
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,10 +89,12 @@ func TestChecksPlaced(t *testing.T) {
 	if len(got) != len(origBodies)+2 {
 		t.Fatalf("%d function bodies, want the %d of the module and yield and tick", len(got), len(origBodies))
 	}
-	// ops.wat imports one function: yield is function 1+len(origBodies).
-	mod := &module{flag: flag, budget: flag + 1, yield: uint32(1 + len(origBodies)), tick: uint32(2 + len(origBodies))}
+	// ops.wat imports one function: the check import is function 1, the
+	// module's own follow, then yield and tick.
+	mod := &module{flag: flag, budget: flag + 1, check: 1, yield: uint32(2 + len(origBodies)), tick: uint32(3 + len(origBodies))}
 	for i, want := range [][]byte{mod.yieldBody(), mod.tickBody()} {
 		if body := got[len(origBodies)+i]; string(body) != string(append(append([]byte{0}, want...), opEnd)) {
+			want = append(append([]byte{0}, want...), opEnd)
 			t.Errorf("appended function %d is % x, want % x", i, body, want)
 		}
 	}
@@ -265,6 +268,7 @@ func TestInterruptOnWazero(t *testing.T) {
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
 	defer rt.Close(ctx)
+	checks := instantiateCheck(t, rt)
 	mod, err := rt.Instantiate(ctx, instrumented(t, "loops.wasm"))
 	if err != nil {
 		t.Fatal(err)
@@ -301,6 +305,9 @@ func TestInterruptOnWazero(t *testing.T) {
 		case <-time.After(time.Minute):
 			t.Fatalf("%s: a garbage collection still waits for the guest after a minute", call.fn)
 		}
+		if checks.Load() == 0 {
+			t.Errorf("%s: the check import was never called", call.fn)
+		}
 		flag.Set(1)
 		select {
 		case err := <-done:
@@ -320,6 +327,7 @@ func TestSavedLocalsKeepValues(t *testing.T) {
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
 	defer rt.Close(ctx)
+	instantiateCheck(t, rt)
 	orig, err := rt.Instantiate(ctx, mustRead(t, "saves.wasm"))
 	if err != nil {
 		t.Fatal(err)
@@ -339,6 +347,78 @@ func TestSavedLocalsKeepValues(t *testing.T) {
 			if err != nil || got[0] != want[0] {
 				t.Errorf("%s(%d) = %v, %v; as written: %v", fn, n, got, err, want)
 			}
+		}
+	}
+}
+
+// instantiateCheck instantiates the module the rewritten modules import
+// the check from, counting its calls.
+func instantiateCheck(t *testing.T, rt wazero.Runtime) *atomic.Int64 {
+	t.Helper()
+	n := &atomic.Int64{}
+	_, err := rt.NewHostModuleBuilder(CheckModule).NewFunctionBuilder().
+		WithFunc(func(context.Context, api.Module) { n.Add(1) }).Export(CheckFunc).
+		Instantiate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The check import moves every defined function up by one: the module
+// still calls, exports, starts with and fills its table with the same
+// functions (compared with the module as written), and its name section
+// still names them.
+func TestRenumbering(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
+	defer rt.Close(ctx)
+	instantiateCheck(t, rt)
+	_, err := rt.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithFunc(func(x uint32) uint32 { return 2 * x }).Export("twice").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := rt.InstantiateWithConfig(ctx, mustRead(t, "renum.wasm"), wazero.NewModuleConfig().WithName("orig"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := instrumented(t, "renum.wasm")
+	mod, err := rt.InstantiateWithConfig(ctx, out, wazero.NewModuleConfig().WithName("instrumented"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := [][]uint64{{0, 5}, {1, 5}, {2, 5}, {4, 5}, {5, 5}, {6, 5}, {7, 5}}
+	for _, c := range calls {
+		want, err := orig.ExportedFunction("run").Call(ctx, c...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := mod.ExportedFunction("run").Call(ctx, c...); err != nil || got[0] != want[0] {
+			t.Errorf("run(%v) = %v, %v; as written: %v", c, got, err, want)
+		}
+	}
+	for _, fn := range []string{"add1", "tail"} {
+		want, _ := orig.ExportedFunction(fn).Call(ctx, 7)
+		if got, err := mod.ExportedFunction(fn).Call(ctx, 7); err != nil || got[0] != want[0] {
+			t.Errorf("%s(7) = %v, %v; as written: %v", fn, got, err, want)
+		}
+	}
+	// The name section: function 1 (the first defined) was "add1" and
+	// is now function 2; the import keeps index 0.
+	m, err := wasmbin.Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []byte
+	for _, s := range m.Sections {
+		if s.ID == wasmbin.SecCustom && s.Name == "name" {
+			names = s.Data
+		}
+	}
+	for _, want := range []string{"\x00\x05twice", "\x02\x04add1", "\x05\x04tail"} {
+		if !strings.Contains(string(names), want) {
+			t.Errorf("the name section lacks %q: % x", want, names)
 		}
 	}
 }

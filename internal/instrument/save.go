@@ -17,8 +17,11 @@ package instrument
 // the rest alive across the call (correct, only slower).
 const maxSaved = 64
 
-// The value types a save global can hold, in the order of their globals.
-var saveTypes = [...]byte{0x7f, 0x7e, 0x7d, 0x7c, 0x7b} // i32 i64 f32 f64 v128
+// The value types a save global can hold, in the order of their globals:
+// the numeric types. Vectors and references stay alive across the call
+// (correct, only slower): a mutable global of those types would keep the
+// runtime from taking snapshots of the instance.
+var saveTypes = [...]byte{0x7f, 0x7e, 0x7d, 0x7c} // i32 i64 f32 f64
 
 const numSaveTypes = len(saveTypes)
 
@@ -94,9 +97,6 @@ func (mod *module) saveGlobals(globals []byte, bodies []body) ([]byte, uint32) {
 				globals = append(globals, 0x43, 0, 0, 0, 0)
 			case 0x7c:
 				globals = append(globals, 0x44, 0, 0, 0, 0, 0, 0, 0, 0)
-			case 0x7b:
-				globals = append(globals, 0xfd, 0x0c)
-				globals = append(globals, make([]byte, 16)...)
 			}
 			globals = append(globals, opEnd)
 			n++

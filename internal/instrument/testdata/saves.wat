@@ -1,5 +1,5 @@
 ;; Loops that carry values of every type the rewrite saves around its call
-;; to tick (i32, i64, f32, f64, v128), a reference it does not save, and a
+;; to tick (i32, i64, f32, f64), a vector and a reference it does not save, and a
 ;; loop with parameters (whose check falls through instead of starting the
 ;; loop over). Each runs past many ticks; the test compares the results
 ;; with the module as written. Built with wat2wasm.
