@@ -1,21 +1,22 @@
 // Package instrument rewrites core WebAssembly modules so that a host can
-// interrupt them: every function entry and every loop header reads an
-// interrupt flag, a global the module's own code never names, and traps
-// when it is set.
+// interrupt them: function entries and loops read an interrupt flag, a
+// global the module's own code never names, and trap when it is set.
 //
 // Checks sit where Wasmtime places its epoch checks: at the start of every
-// function body (so recursion without loops is caught) and right after
-// every loop instruction (so every back-edge passes one). Straight code
-// between checks is bounded by the size of one function body.
+// function body that loops or calls (so recursion without loops is
+// caught; a leaf runs only its own straight code) and right after every
+// loop instruction (so every back-edge passes one). At a loop header the
+// check counts a local down and reads the flag (in tick) every LoopBudget
+// iterations: on wazero, a flag read and a counter together cost more
+// than either alone, and the counter is needed anyway.
 //
 // A guest must also leave native code now and then: Go cannot preempt
 // machine code wazero generated, so a guest spinning without ever calling
 // into Go would hold off a garbage collection's stop-the-world, and with
 // it every other goroutine, including the timer that sets the flag. So
-// each check also counts down a budget (a new local in functions with
-// loops, a new global at function entries); at zero it calls a new
-// function that refills the budget and executes ref.func, which wazero
-// serves in Go: a preemption point every Budget checks.
+// checks also count down a budget global; at zero they call yield, which
+// calls the check import (CheckModule, CheckFunc): Go, where the
+// scheduler may stop the goroutine and where the host may set the flag.
 package instrument
 
 import (
