@@ -422,3 +422,36 @@ func TestRenumbering(t *testing.T) {
 		}
 	}
 }
+
+// An element segment, a global initializer or a start section naming the
+// function one past the module's own (invalid as written; once renumbered
+// it would be yield) is refused.
+func TestRenumberingRefusesNewItems(t *testing.T) {
+	// (module (func) (elem declare func 1)), (global funcref (ref.func 1)),
+	// (start 1), each with the index patched past the one function.
+	for name, wasm := range map[string][]byte{
+		"element segment": append(moduleHead()[:len(moduleHead())-6],
+			0x09, 0x05, 0x01, 0x03, 0x00, 0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+		"global initializer": append(moduleHead()[:len(moduleHead())-6],
+			0x06, 0x06, 0x01, 0x70, 0x00, 0xd2, 0x01, 0x0b, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+		"start section": append(moduleHead()[:len(moduleHead())-6], 0x08, 0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+	} {
+		m, err := wasmbin.Decode(wasm)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		err = AddInterruptChecks(m)
+		t.Logf("%s: %v", name, err)
+		if err == nil || !strings.Contains(err.Error(), "function 1, which the module does not define") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+// moduleHead is (module (func)) ending with its code section (6 bytes).
+func moduleHead() []byte {
+	return []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type () -> ()
+		0x03, 0x02, 0x01, 0x00, // one function of type 0
+		0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b} // its body
+}

@@ -38,6 +38,16 @@ func (mod *module) shift(f uint32) uint32 {
 	return f + 1
 }
 
+// shiftOwn is shift for an index the module names outside its code: one
+// past its own functions (invalid as written, but it would name yield or
+// tick once renumbered) is refused.
+func (mod *module) shiftOwn(f uint32) (uint32, error) {
+	if f >= mod.funcs {
+		return 0, fmt.Errorf("function %d, which the module does not define", f)
+	}
+	return mod.shift(f), nil
+}
+
 // addCheckImport adds the check import after the module's other imports
 // and renumbers the defined functions everywhere outside the code section
 // (instrumentBody renumbers code).
@@ -67,7 +77,9 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 			r := &reader{b: s.Payload}
 			var f uint32
 			if f, err = r.u32(); err == nil {
-				s.Payload = appendU32(nil, mod.shift(f))
+				if f, err = mod.shiftOwn(f); err == nil {
+					s.Payload = appendU32(nil, f)
+				}
 			}
 		case s.ID == secElem:
 			s.Payload, err = mod.renumberElems(s.Payload)
@@ -159,7 +171,10 @@ func (mod *module) renumberExpr(out []byte, r *reader) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = appendU32(append(out, opRefFunc), mod.shift(f))
+			if f, err = mod.shiftOwn(f); err != nil {
+				return nil, err
+			}
+			out = appendU32(append(out, opRefFunc), f)
 		} else {
 			out = append(out, r.b[in.Offset:in.End]...)
 		}
@@ -246,7 +261,9 @@ func (mod *module) renumberElems(p []byte) ([]byte, error) {
 			} else {
 				var f uint32
 				if f, err = r.u32(); err == nil {
-					out = appendU32(out, mod.shift(f))
+					if f, err = mod.shiftOwn(f); err == nil {
+						out = appendU32(out, f)
+					}
 				}
 			}
 			if err != nil {
