@@ -102,7 +102,8 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 		return fmt.Errorf("instrument: %w", err)
 	}
 	// The flag, the budget, then the save globals.
-	globals := []byte{0x7f, 0x01, 0x41, 0x00, opEnd, 0x7f, 0x01, 0x41, 0x00, opEnd}
+	globals := []byte{0x7f, 0x01, 0x41, 0x00, opEnd, 0x7f, 0x01}
+	globals = append(appendI32Const(globals, Budget), opEnd)
 	globals, n := mod.saveGlobals(globals, bodies)
 	if err := appendEntries(m, secGlobal, 2+n, globals); err != nil {
 		return fmt.Errorf("instrument: global section: %w", err)
@@ -257,15 +258,15 @@ func (mod *module) flagCheck(out []byte) []byte {
 	return append(out, opIf, emptyBlock, opUnreachable, opEnd)
 }
 
-// entryCheck is the flag check, then one off the budget global, calling
-// yield at zero (tick leaves the budget positive, so entries reach zero).
+// entryCheck is the flag check, then one off the budget global (which
+// starts at Budget), calling yield when it is no longer positive.
 func (mod *module) entryCheck(out []byte) []byte {
 	out = mod.flagCheck(out)
 	out = appendU32(append(out, opGlobalGet), mod.budget)
 	out = append(out, opI32Const, 1, opI32Sub, opGlobalSet)
 	out = appendU32(out, mod.budget)
 	out = appendU32(append(out, opGlobalGet), mod.budget)
-	out = append(out, opI32Eqz, opIf, emptyBlock, opCall)
+	out = append(out, opI32Const, 0, opI32LeS, opIf, emptyBlock, opCall)
 	out = appendU32(out, mod.yield)
 	return append(out, opEnd)
 }
