@@ -299,9 +299,15 @@ func TestInterruptOnWazero(t *testing.T) {
 		// A collection stops the world, which waits for the spinning
 		// guest to call into Go: without the yields it never returns.
 		gc := make(chan struct{})
+		start := time.Now()
 		go func() { goruntime.GC(); close(gc) }()
 		select {
 		case <-gc:
+			// Not a speed assertion: without the calls into Go the
+			// collection waits as long as the guest spins.
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("%s: a garbage collection waited %v for the guest", call.fn, took)
+			}
 		case <-time.After(time.Minute):
 			t.Fatalf("%s: a garbage collection still waits for the guest after a minute", call.fn)
 		}
