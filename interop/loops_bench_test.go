@@ -3,6 +3,7 @@ package interop_test
 import (
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,12 +43,16 @@ func loopsComponent(b *testing.B) []byte {
 	return comp
 }
 
-// BenchmarkLoops: the same component's long loops in wasifill (its
-// interruption on: checks at function entries and loop headers) and in
-// Wasmtime 39 (epoch interruption on), side by side, each call under a
-// deadline: a tight arithmetic loop of 10⁸ iterations (squares), a memory
-// walk (walk: 1,000 rounds over 64 KiB, 6.6·10⁷ loads) and call-heavy
-// recursion (fib(32): 7·10⁶ calls, no loop).
+// BenchmarkLoops: the same component's long loops in wasifill with its
+// interruption on (checks at function entries and loop headers) and off
+// (the trusted mode), and in Wasmtime 39 (epoch interruption on), each
+// call under a deadline: a tight arithmetic loop of 10⁸ iterations
+// (squares), a memory walk (walk: 1,000 rounds over 64 KiB, 6.6·10⁷
+// loads) and call-heavy recursion (fib(32): 7·10⁶ calls, no loop).
+//
+// Each iteration calls all three once, in an order that rotates, so that
+// they see the same machine: the metrics are the median per-iteration
+// ratios (on/wasmtime, off/wasmtime, on/off) beside the mean times.
 func BenchmarkLoops(b *testing.B) {
 	const loops = "wasifill:interrupt-test/loops#"
 	shapes := []struct {
@@ -62,61 +67,85 @@ func BenchmarkLoops(b *testing.B) {
 	comp := loopsComponent(b)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	rt, err := wfrt.New(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	c, err := rt.Compile(ctx, comp)
-	if err != nil {
-		b.Fatal(err)
+	var calls [3]func(fn string, arg value.Value) (uint64, error) // on, off, wasmtime
+	for i, on := range []bool{true, false} {
+		rt, err := wfrt.New(ctx, wfrt.WithInterruption(on))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rt.Close(ctx)
+		c, err := rt.Compile(ctx, comp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inst, err := rt.Instantiate(ctx, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer inst.Close(ctx)
+		calls[i] = func(fn string, arg value.Value) (uint64, error) {
+			out, err := inst.Call(ctx, loops+fn, arg)
+			if err != nil {
+				return 0, err
+			}
+			got, _ := out[0].(uint64)
+			return got, nil
+		}
 	}
 	wc, err := wasmtime.Compile(comp)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer wc.Close()
-	for _, s := range shapes {
-		results := map[string]uint64{}
-		check := func(b *testing.B, who string, out []value.Value) {
-			got, ok := out[0].(uint64)
-			if !ok {
-				b.Fatalf("%s: result %T", who, out[0])
-			}
-			if s.want != 0 && got != s.want {
-				b.Fatalf("%s: %s = %d, want %d", who, s.fn, got, s.want)
-			}
-			results[who] = got
-			if w, ok := results["wasifill"]; ok && who == "wasmtime" && w != got {
-				b.Fatalf("wasifill and wasmtime disagree on %s: %d vs %d", s.fn, w, got)
-			}
+	wi, err := wc.Instantiate(ctx, &wasmtime.Options{DiscardOutput: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer wi.Close()
+	calls[2] = func(fn string, arg value.Value) (uint64, error) {
+		out, err := wi.Call(ctx, loops+fn, arg)
+		if err != nil {
+			return 0, err
 		}
-		b.Run(s.name+"/wasifill", func(b *testing.B) {
-			inst, err := rt.Instantiate(ctx, c)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer inst.Close(ctx)
+		got, _ := out[0].(uint64)
+		return got, nil
+	}
+	names := [3]string{"wasifill-on", "wasifill-off", "wasmtime"}
+	for _, s := range shapes {
+		b.Run(s.name, func(b *testing.B) {
+			var total [3]time.Duration
+			var ratios [3][]float64 // on/wasmtime, off/wasmtime, on/off
+			n := 0
 			for b.Loop() {
-				out, err := inst.Call(ctx, loops+s.fn, s.arg)
-				if err != nil {
-					b.Fatal(err)
+				var took [3]time.Duration
+				var got [3]uint64
+				for k := range 3 {
+					i := (n + k) % 3
+					start := time.Now()
+					v, err := calls[i](s.fn, s.arg)
+					took[i] = time.Since(start)
+					if err != nil {
+						b.Fatalf("%s: %v", names[i], err)
+					}
+					got[i] = v
 				}
-				check(b, "wasifill", out)
-			}
-		})
-		b.Run(s.name+"/wasmtime", func(b *testing.B) {
-			inst, err := wc.Instantiate(ctx, &wasmtime.Options{DiscardOutput: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer inst.Close()
-			for b.Loop() {
-				out, err := inst.Call(ctx, loops+s.fn, s.arg)
-				if err != nil {
-					b.Fatal(err)
+				if got[0] != got[2] || got[1] != got[2] || (s.want != 0 && got[2] != s.want) {
+					b.Fatalf("%s: results %v disagree (want %d)", s.fn, got, s.want)
 				}
-				check(b, "wasmtime", out)
+				for i := range 3 {
+					total[i] += took[i]
+				}
+				ratios[0] = append(ratios[0], float64(took[0])/float64(took[2]))
+				ratios[1] = append(ratios[1], float64(took[1])/float64(took[2]))
+				ratios[2] = append(ratios[2], float64(took[0])/float64(took[1]))
+				n++
+			}
+			for i, name := range names {
+				b.ReportMetric(float64(total[i].Nanoseconds())/float64(n), "ns-"+name+"/op")
+			}
+			for i, unit := range []string{"on/wasmtime", "off/wasmtime", "on/off"} {
+				slices.Sort(ratios[i])
+				b.ReportMetric(ratios[i][len(ratios[i])/2], unit)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
+	"github.com/wasifill/wasifill/internal/instrument"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
@@ -97,8 +98,11 @@ var internalInstanceConfig = internalModuleConfig.WithName("").WithStartFunction
 // (others are looked up by name) and cfg (nil: no WASI context).
 func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, providers map[string]api.Module, cfg wazero.ModuleConfig) (api.Module, error) {
 	rctx := experimental.WithImportResolver(ctx, func(name string) api.Module {
-		if name == emptyModuleName {
+		switch name {
+		case emptyModuleName:
 			name = ""
+		case instrument.CheckModule:
+			return nil // never a component's: found by name, the runtime's own
 		}
 		return providers[name]
 	})

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasifill/wasifill/internal/instrument"
@@ -86,10 +88,13 @@ func (f *interruptFlags) guard(ctx context.Context, what string, call func() err
 	}
 	stop := context.AfterFunc(ctx, f.set)
 	err := call()
-	if !stop() {
-		// The context ended during the call: its instance is spent (the
-		// flags are set), and a result that came after the deadline
-		// (the guest returned before it reached a check) is not one.
+	if !stop() || (err != nil && contextOver(ctx)) {
+		// The context ended during the call (its timer set the flags, or
+		// the guest's own check found the deadline passed before the
+		// timer ran): its instance is spent, and a result that came after
+		// the deadline (the guest returned before it reached a check) is
+		// not one.
+		f.set()
 		if err == nil {
 			err = fmt.Errorf("%s returned after its context ended", what)
 		}
@@ -98,10 +103,57 @@ func (f *interruptFlags) guard(ctx context.Context, what string, call func() err
 	return err
 }
 
+// contextOver reports whether ctx has ended or its deadline has passed
+// (its timer may not have run yet: on a busy machine a timer goroutine
+// can wait milliseconds for a CPU, while the guest is running).
+func contextOver(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
+}
+
+// contextCause is why ctx is over: its error, or DeadlineExceeded when
+// its deadline passed before its timer ran.
+func contextCause(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return context.DeadlineExceeded
+}
+
+// checkInterrupt is the check import of instrumented modules
+// (instrument.CheckModule, instrument.CheckFunc): the guest calls it
+// every instrument.Budget function entries and every
+// instrument.Budget/instrument.LoopWeight·instrument.LoopBudget loop
+// iterations, and checks its flag right after. Being Go, it is where the
+// Go scheduler can stop a guest that never calls out (a garbage
+// collection waits for every goroutine); and it sets the calling
+// module's flag when the call's context is over, so that a guest stops
+// at its deadline even when the timer that sets the flags has not had a
+// CPU yet.
+func checkInterrupt(ctx context.Context, mod api.Module, _ []uint64) {
+	if !contextOver(ctx) {
+		return
+	}
+	if g, ok := mod.ExportedGlobal(instrument.FlagExport).(api.MutableGlobal); ok {
+		g.Set(1)
+	}
+}
+
+// instantiateCheck instantiates, on wz, the host module instrumented
+// modules import checkInterrupt from.
+func instantiateCheck(ctx context.Context, wz wazero.Runtime) (api.Module, error) {
+	return wz.NewHostModuleBuilder(instrument.CheckModule).NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(checkInterrupt), nil, nil).
+		Export(instrument.CheckFunc).Instantiate(ctx)
+}
+
 // interrupted makes err, the failure of a call whose context ended, an
 // InterruptedError, keeping where it happened.
 func interrupted(ctx context.Context, err error) error {
-	cause := &InterruptedError{Cause: ctx.Err()}
+	cause := &InterruptedError{Cause: contextCause(ctx)}
 	var trap *TrapError
 	if errors.As(err, &trap) {
 		return &TrapError{Component: trap.Component, Func: trap.Func, Err: cause}

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/wasifill/wasifill/internal/instrument"
 )
 
 // A call whose context ends while it runs fails with an InterruptedError
@@ -32,5 +36,55 @@ func TestGuardResultAfterDeadline(t *testing.T) {
 	defer cancel2()
 	if err := g.guard(ctx2, "in time", func() error { return nil }); err != nil {
 		t.Errorf("a call in time: %v", err)
+	}
+}
+
+// pastDeadline is a context whose deadline has passed but whose timer
+// has not run: Err is still nil (as on a machine where the timer waits
+// for a CPU).
+type pastDeadline struct{ context.Context }
+
+func (pastDeadline) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+
+// flagModule exports a mutable i32 global under the flag's name:
+// (module (global (export "wasifill:interrupt") (mut i32) (i32.const 0))).
+var flagModule = []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x06, 0x06, 0x01, 0x7f,
+	0x01, 0x41, 0x00, 0x0b, 0x07, 0x16, 0x01, 0x12, 0x77, 0x61, 0x73, 0x69,
+	0x66, 0x69, 0x6c, 0x6c, 0x3a, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x72, 0x75,
+	0x70, 0x74, 0x03, 0x00}
+
+// The check import sets the caller's flag once its call's deadline has
+// passed, though the context's timer has not run, and not before; a
+// call that fails past its deadline is an InterruptedError for the
+// deadline and spends the instance.
+func TestCheckFindsDeadlinePassed(t *testing.T) {
+	ctx := context.Background()
+	wz := wazero.NewRuntime(ctx)
+	defer wz.Close(ctx)
+	mod, err := wz.Instantiate(ctx, flagModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag := mod.ExportedGlobal(instrument.FlagExport)
+	live, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	checkInterrupt(live, mod, nil)
+	if flag.Get() != 0 {
+		t.Fatal("the check set the flag before the deadline")
+	}
+	checkInterrupt(pastDeadline{ctx}, mod, nil)
+	if flag.Get() != 1 {
+		t.Fatal("the check left the flag clear after the deadline")
+	}
+	f := &interruptFlags{}
+	cctx, cancelC := context.WithCancel(ctx)
+	defer cancelC()
+	err = f.guard(pastDeadline{cctx}, "spin", func() error { return errors.New("unreachable") })
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a failure past the deadline: %v, want an InterruptedError for the deadline", err)
+	}
+	if !f.tripped.Load() {
+		t.Error("the instance is not spent")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,66 @@ func TestInterruptFlagIsReserved(t *testing.T) {
 	var ce *runtime.CompileError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "reserves") {
 		t.Errorf("err = %v, want a CompileError about the reserved name", err)
+	}
+}
+
+// A guest spinning with no deadline does not hold off Go's garbage
+// collector: while each loop shape runs, another goroutine completes
+// collection after collection (each stops the world, which must wait for
+// the guest to call into Go). The guests are then cancelled. With
+// WASIFILL_TEST_CPU_HOG=1 a CPU-bound process runs beside it.
+func TestSpinningGuestLetsGCRun(t *testing.T) {
+	testenv.CPUHog(t)
+	rt := newRuntime(t)
+	c := loopsGuests(t, rt)["component"]
+	for _, tc := range []struct {
+		fn  string
+		arg value.Value
+	}{{"fib", uint64(55)}, {"squares", uint32(4_000_000_000)}, {"walk", uint32(4_000_000_000)}} {
+		inst := instantiate(t, rt, c)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := inst.Call(ctx, loops+tc.fn, tc.arg)
+			done <- err
+		}()
+		time.Sleep(20 * time.Millisecond) // the guest is spinning
+		gcs := make(chan int, 1)
+		var longest time.Duration
+		go func() {
+			n := 0
+			for start := time.Now(); time.Since(start) < 200*time.Millisecond; n++ {
+				s := time.Now()
+				goruntime.GC()
+				longest = max(longest, time.Since(s))
+			}
+			gcs <- n
+		}()
+		select {
+		case n := <-gcs:
+			t.Logf("%s: %d collections completed while it spun, the longest in %v", tc.fn, n, longest)
+			// Not a speed assertion: a guest that does not let the
+			// collector through holds it for as long as it spins (tens
+			// of seconds), and this bound only tells the two apart.
+			if longest > 10*time.Second {
+				t.Errorf("%s: a collection waited %v for the spinning guest", tc.fn, longest)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: a garbage collection still waits for the guest after a minute", tc.fn)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("%s returned before it was cancelled: %v", tc.fn, err)
+		default:
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%s: err = %v, want context.Canceled", tc.fn, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%s still runs a minute after its context was cancelled", tc.fn)
+		}
 	}
 }

@@ -138,8 +138,16 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	if cfg.cache != nil {
 		wc = wc.WithCompilationCache(cfg.cache)
 	}
+	wz := wazero.NewRuntimeWithConfig(ctx, wc)
+	if cfg.interrupt {
+		// What instrumented modules import their check from, by name.
+		if _, err := instantiateCheck(ctx, wz); err != nil {
+			wz.Close(ctx)
+			return nil, fmt.Errorf("runtime: the interrupt check module: %w", err)
+		}
+	}
 	return &Runtime{
-		wz:        wazero.NewRuntimeWithConfig(ctx, wc),
+		wz:        wz,
 		cfg:       cfg,
 		instances: map[string]map[string]HostFunc{},
 		makers:    map[string]HostFuncMaker{},

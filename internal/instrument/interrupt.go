@@ -1,21 +1,22 @@
 // Package instrument rewrites core WebAssembly modules so that a host can
-// interrupt them: every function entry and every loop header reads an
-// interrupt flag, a global the module's own code never names, and traps
-// when it is set.
+// interrupt them: function entries and loops read an interrupt flag, a
+// global the module's own code never names, and trap when it is set.
 //
 // Checks sit where Wasmtime places its epoch checks: at the start of every
-// function body (so recursion without loops is caught) and right after
-// every loop instruction (so every back-edge passes one). Straight code
-// between checks is bounded by the size of one function body.
+// function body that loops or calls (so recursion without loops is
+// caught; a leaf runs only its own straight code) and right after every
+// loop instruction (so every back-edge passes one). At a loop header the
+// check counts a local down and reads the flag (in tick) every LoopBudget
+// iterations: on wazero, a flag read and a counter together cost more
+// than either alone, and the counter is needed anyway.
 //
 // A guest must also leave native code now and then: Go cannot preempt
 // machine code wazero generated, so a guest spinning without ever calling
 // into Go would hold off a garbage collection's stop-the-world, and with
 // it every other goroutine, including the timer that sets the flag. So
-// each check also counts down a budget (a new local in functions with
-// loops, a new global at function entries); at zero it calls a new
-// function that refills the budget and executes ref.func, which wazero
-// serves in Go: a preemption point every Budget checks.
+// checks also count down a budget global; at zero they call yield, which
+// calls the check import (CheckModule, CheckFunc): Go, where the
+// scheduler may stop the goroutine and where the host may set the flag.
 package instrument
 
 import (
@@ -30,8 +31,16 @@ import (
 // imports or exports it is refused.
 const FlagExport = "wasifill:interrupt"
 
-// Budget is how many checks pass between two calls into Go.
+// Budget is how many function entries pass between two calls into Go.
 const Budget = 10000
+
+// LoopBudget is how many iterations of a loop pass between two checks of
+// the flag; each such check counts LoopWeight against Budget, so a loop
+// calls into Go every Budget/LoopWeight·LoopBudget iterations (100,000).
+const (
+	LoopBudget = 1000
+	LoopWeight = 100
+)
 
 // Core module section ids.
 const (
@@ -43,12 +52,17 @@ const (
 
 // module is what the rewrite needs to know of a module.
 type module struct {
-	funcs   uint32   // functions, imported and defined
-	globals uint32   // globals, imported and defined
-	params  []uint32 // the parameter count of each defined function
-	flag    uint32   // the new globals and function
-	budget  uint32
-	yield   uint32
+	funcs    uint32   // functions, imported and defined
+	imported uint32   // imported functions
+	check    uint32   // the check import
+	globals  uint32   // globals, imported and defined
+	params   [][]byte // the parameter types of each defined function
+	flag     uint32   // the new globals and function
+	budget   uint32
+	yield    uint32
+	tick     uint32
+	types    []wasmbin.CoreFuncType
+	save     [numSaveTypes]uint32 // the first save global of each type
 }
 
 // AddInterruptChecks rewrites m in place. It appends, so that no index
@@ -71,11 +85,28 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	if len(mod.params) == 0 {
 		return nil // no code: nothing can run
 	}
-	mutI32Zero := []byte{0x7f, 0x01, 0x41, 0x00, opEnd} // (mut i32) (i32.const 0)
-	for range 2 {                                       // the flag, then the budget
-		if err := appendEntry(m, secGlobal, mutI32Zero); err != nil {
-			return fmt.Errorf("instrument: global section: %w", err)
+	var code *wasmbin.Section
+	for _, s := range m.Sections {
+		if s.ID == secCode {
+			code = s
 		}
+	}
+	if code == nil {
+		return fmt.Errorf("instrument: %d functions without a code section", len(mod.params))
+	}
+	bodies, err := mod.plan(code.Payload)
+	if err != nil {
+		return fmt.Errorf("instrument: code section: %w", err)
+	}
+	if err := mod.addCheckImport(m); err != nil {
+		return fmt.Errorf("instrument: %w", err)
+	}
+	// The flag, the budget, then the save globals.
+	globals := []byte{0x7f, 0x01, 0x41, 0x00, opEnd, 0x7f, 0x01}
+	globals = append(appendI32Const(globals, Budget), opEnd)
+	globals, n := mod.saveGlobals(globals, bodies)
+	if err := appendEntries(m, secGlobal, 2+n, globals); err != nil {
+		return fmt.Errorf("instrument: global section: %w", err)
 	}
 	export := appendU32(nil, uint32(len(FlagExport)))
 	export = append(export, FlagExport...)
@@ -84,27 +115,21 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	if err := appendEntry(m, secExport, export); err != nil {
 		return fmt.Errorf("instrument: export section: %w", err)
 	}
-	// (elem declare func $yield): flags 3, element kind funcref.
-	if err := appendEntry(m, secElem, appendU32([]byte{0x03, 0x00, 0x01}, mod.yield)); err != nil {
-		return fmt.Errorf("instrument: element section: %w", err)
-	}
 	kept := m.Sections[:0]
 	for _, s := range m.Sections {
 		switch {
 		case s.ID == wasmbin.SecCustom && strings.HasPrefix(s.Name, ".debug_"):
 			continue
-		case s.ID == secCode:
-			p, err := mod.instrumentCode(s.Payload)
-			if err != nil {
-				return fmt.Errorf("instrument: code section: %w", err)
-			}
-			s.Payload, s.SizeBytes = p, nil
+		case s == code:
+			s.Payload, s.SizeBytes = mod.emit(s.Payload, bodies), nil
 		}
 		kept = append(kept, s)
 	}
 	m.Sections = kept
-	if _, err := m.AppendFunc(wasmbin.CoreFuncType{}, 0, mod.yieldBody()); err != nil {
-		return fmt.Errorf("instrument: %w", err)
+	for _, b := range [][]byte{mod.yieldBody(), mod.tickBody()} {
+		if _, err := m.AppendFunc(wasmbin.CoreFuncType{}, 0, b); err != nil {
+			return fmt.Errorf("instrument: %w", err)
+		}
 	}
 	return nil
 }
@@ -121,8 +146,11 @@ func inspect(m *wasmbin.Binary) (*module, error) {
 		if im.Name == FlagExport || im.Module == FlagExport {
 			return nil, fmt.Errorf("the module imports %q, a name the runtime reserves", FlagExport)
 		}
-		if im.Kind == wasmbin.ExternGlobal {
+		switch im.Kind {
+		case wasmbin.ExternGlobal:
 			mod.globals++
+		case wasmbin.ExternFunc:
+			mod.imported++
 		}
 	}
 	for _, s := range m.Sections {
@@ -148,9 +176,13 @@ func inspect(m *wasmbin.Binary) (*module, error) {
 		if int(t) >= len(types) {
 			return nil, fmt.Errorf("function of type %d, which is not defined", t)
 		}
-		mod.params = append(mod.params, uint32(len(types[t].Params)))
+		mod.params = append(mod.params, types[t].Params)
 	}
-	mod.flag, mod.budget, mod.yield = mod.globals, mod.globals+1, mod.funcs
+	// The check import comes after the other imports; yield and tick
+	// after the module's functions, which all move up by one.
+	mod.flag, mod.budget = mod.globals, mod.globals+1
+	mod.check, mod.yield, mod.tick = mod.imported, mod.funcs+1, mod.funcs+2
+	mod.types = types
 	exports, err := m.CoreExports()
 	if err != nil {
 		return nil, err
@@ -182,24 +214,30 @@ func definedFuncs(m *wasmbin.Binary, n int) int {
 // appendEntry adds an encoded entry to the vector section id, making the
 // section if there is none.
 func appendEntry(m *wasmbin.Binary, id byte, entry []byte) error {
+	return appendEntries(m, id, 1, entry)
+}
+
+// appendEntries adds n encoded entries to the vector section id, making
+// the section if there is none.
+func appendEntries(m *wasmbin.Binary, id byte, n uint32, entries []byte) error {
 	for _, s := range m.Sections {
 		if s.ID != id {
 			continue
 		}
 		r := &reader{b: s.Payload}
-		n, err := r.u32()
+		have, err := r.u32()
 		if err != nil {
 			return err
 		}
-		if n == 1<<32-1 {
+		if uint64(have)+uint64(n) >= 1<<32 {
 			return fmt.Errorf("section %d is full", id)
 		}
-		p := appendU32(make([]byte, 0, len(s.Payload)+len(entry)+5), n+1)
+		p := appendU32(make([]byte, 0, len(s.Payload)+len(entries)+5), have+n)
 		p = append(p, s.Payload[r.pos:]...)
-		s.Payload, s.SizeBytes = append(p, entry...), nil
+		s.Payload, s.SizeBytes = append(p, entries...), nil
 		return nil
 	}
-	s := &wasmbin.Section{ID: id, Payload: append([]byte{1}, entry...)}
+	s := &wasmbin.Section{ID: id, Payload: append(appendU32(nil, n), entries...)}
 	// Known sections go in module order: global (6) before export (7),
 	// export and element (9) before data count (12), code (10) and
 	// data (11); tags (13) come before globals.
@@ -220,40 +258,60 @@ func (mod *module) flagCheck(out []byte) []byte {
 	return append(out, opIf, emptyBlock, opUnreachable, opEnd)
 }
 
-// entryCheck is the flag check, then one off the budget global, calling
-// yield at zero.
+// entryCheck is the flag check, then one off the budget global (which
+// starts at Budget), calling yield when it is no longer positive.
 func (mod *module) entryCheck(out []byte) []byte {
 	out = mod.flagCheck(out)
 	out = appendU32(append(out, opGlobalGet), mod.budget)
 	out = append(out, opI32Const, 1, opI32Sub, opGlobalSet)
 	out = appendU32(out, mod.budget)
 	out = appendU32(append(out, opGlobalGet), mod.budget)
-	out = append(out, opI32Eqz, opIf, emptyBlock, opCall)
+	out = append(out, opI32Const, 0, opI32LeS, opIf, emptyBlock, opCall)
 	out = appendU32(out, mod.yield)
 	return append(out, opEnd)
 }
 
-// loopCheck is the flag check, then one off the budget local, calling
-// yield and refilling it at zero.
-func (mod *module) loopCheck(out []byte, local uint32) []byte {
-	out = mod.flagCheck(out)
+// loopCheck is one off the budget local; at zero, tick is called with the
+// locals in saved going through save globals, the budget local is
+// refilled, and (with again) the loop starts over: "br 1" from the if to
+// the loop, so that the rarely taken branch does not join the loop body
+// again (for wazero, a join costs more than the check). A loop with
+// parameters cannot start over from inside the if (they would be gone),
+// so its check falls through instead.
+func (mod *module) loopCheck(out []byte, local uint32, saved []slot, again bool) []byte {
 	out = appendU32(append(out, opLocalGet), local)
 	out = append(out, opI32Const, 1, opI32Sub, opLocalTee)
 	out = appendU32(out, local)
-	out = append(out, opI32Eqz, opIf, emptyBlock, opCall)
-	out = appendU32(out, mod.yield)
-	out = appendI32Const(out, Budget)
+	out = append(out, opI32Eqz, opIf, emptyBlock)
+	out = mod.callSaving(out, mod.tick, saved)
+	out = appendI32Const(out, LoopBudget)
 	out = appendU32(append(out, opLocalSet), local)
+	if again {
+		out = append(out, opBr, 1)
+	}
 	return append(out, opEnd)
 }
 
-// yieldBody refills the budget global, calls into Go (ref.func is served
-// there) and checks the flag.
+// tickBody is the flag check, then LoopWeight off the budget global,
+// calling yield when it is no longer positive.
+func (mod *module) tickBody() []byte {
+	out := mod.flagCheck(nil)
+	out = appendU32(append(out, opGlobalGet), mod.budget)
+	out = appendI32Const(out, LoopWeight)
+	out = append(out, opI32Sub, opGlobalSet)
+	out = appendU32(out, mod.budget)
+	out = appendU32(append(out, opGlobalGet), mod.budget)
+	out = append(out, opI32Const, 0, opI32LeS, opIf, emptyBlock, opCall)
+	out = appendU32(out, mod.yield)
+	return append(out, opEnd)
+}
+
+// yieldBody refills the budget global, calls the check import (Go: the
+// host may set the flag there) and checks the flag.
 func (mod *module) yieldBody() []byte {
 	out := appendI32Const(nil, Budget)
 	out = appendU32(append(out, opGlobalSet), mod.budget)
-	out = appendU32(append(out, opRefFunc), mod.yield)
-	out = append(out, opDrop)
+	out = appendU32(append(out, opCall), mod.check)
 	return mod.flagCheck(out)
 }
 
@@ -269,8 +327,25 @@ func appendI32Const(out []byte, v int32) []byte {
 	}
 }
 
-// instrumentCode returns the code section payload with the checks in.
-func (mod *module) instrumentCode(payload []byte) ([]byte, error) {
+// body is what the rewrite knows of one function body: where its parts
+// are in the code section, the types of its locals (parameters first),
+// where each of its loop instructions ends, and which locals it writes.
+type body struct {
+	start, end int    // the body (after its size) in the code section
+	groupsAt   int    // the first local group, from start
+	code       int    // the first instruction, from start
+	groups     int    // local groups
+	locals     []byte // the value type of each local; 0 for a reference type
+	loops      []int  // where each loop instruction ends, from start
+	loopParams []bool // whether each loop has parameters
+	written    []bool // whether each local is the target of a local.set or local.tee
+	calls      bool   // whether it has any call instruction
+	funcRefs   []int  // where each instruction that names a function starts, from start
+}
+
+// plan reads the code section payload: every function body, checked for
+// references to the items the rewrite adds.
+func (mod *module) plan(payload []byte) ([]body, error) {
 	r := &reader{b: payload}
 	n, err := r.count(1)
 	if err != nil {
@@ -279,9 +354,8 @@ func (mod *module) instrumentCode(payload []byte) ([]byte, error) {
 	if n != len(mod.params) {
 		return nil, r.fail("%d function bodies for %d functions", n, len(mod.params))
 	}
-	out := appendU32(make([]byte, 0, len(payload)+len(payload)/4+64*n), uint32(n))
-	var body []byte
-	for i := 0; i < n; i++ {
+	bodies := make([]body, n)
+	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
 			return nil, err
@@ -290,58 +364,77 @@ func (mod *module) instrumentCode(payload []byte) ([]byte, error) {
 		if err := r.skip(int(size)); err != nil {
 			return nil, err
 		}
-		if body, err = mod.instrumentBody(body[:0], payload[start:r.pos], mod.params[i]); err != nil {
+		bodies[i] = body{start: start, end: r.pos}
+		if err := mod.readBody(&bodies[i], payload[start:r.pos], mod.params[i]); err != nil {
 			return nil, fmt.Errorf("function body %d: %w", i, err)
 		}
-		out = appendU32(out, uint32(len(body)))
-		out = append(out, body...)
 	}
 	if r.pos != len(payload) {
 		return nil, r.fail("%d bytes after the last function body", len(payload)-r.pos)
 	}
-	return out, nil
+	return bodies, nil
 }
 
 // maxLocals bounds a function's locals (wazero's own limit is lower).
 const maxLocals = 1 << 20
 
-// instrumentBody appends to out the function body b, of a function with
-// params parameters, with the checks in.
-func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) {
+// readBody fills in f from the function body b, of a function with the
+// given parameter types.
+func (mod *module) readBody(f *body, b []byte, params []byte) error {
 	r := &reader{b: b}
 	groups, err := r.count(2)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	groupsAt := r.pos
-	locals := uint64(params)
+	f.groups, f.groupsAt = groups, r.pos
+	f.locals = append(f.locals, params...)
 	for i := 0; i < groups; i++ {
 		n, err := r.u32()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if locals += uint64(n); locals > maxLocals {
-			return nil, r.fail("more than %d locals", maxLocals)
+		if uint64(len(f.locals))+uint64(n) > maxLocals {
+			return r.fail("more than %d locals", maxLocals)
 		}
+		t := r.b[min(r.pos, len(r.b)-1)]
 		if err := r.valType(); err != nil {
-			return nil, err
+			return err
+		}
+		if t == refNull || t == ref || saveType(t) < 0 {
+			t = 0
+		}
+		for range n {
+			f.locals = append(f.locals, t)
 		}
 	}
-	code := r.pos
+	for i, t := range f.locals[:len(params)] {
+		if saveType(t) < 0 {
+			f.locals[i] = 0
+		}
+	}
+	f.code = r.pos
+	f.written = make([]bool, len(f.locals))
 	// Refuse references to the new items; note where each loop
-	// instruction ends.
-	var loops []int
-	err = Expr(b, code, func(in Instr) error {
+	// instruction ends and which locals are written.
+	return Expr(b, f.code, func(in Instr) error {
 		if in.Prefix != 0 {
 			return nil
 		}
 		var limit uint64
+		if in.Code >= opCall && in.Code <= opReturnCallRef {
+			f.calls = true
+		}
 		switch in.Code {
 		case opLoop:
-			loops = append(loops, in.End)
+			p, err := mod.blockParams(b, in.Offset+1)
+			if err != nil {
+				return err
+			}
+			f.loops = append(f.loops, in.End)
+			f.loopParams = append(f.loopParams, p)
 			return nil
 		case opLocalGet, opLocalSet, opLocalTee:
-			limit = locals
+			limit = uint64(len(f.locals))
 		case opGlobalGet, opGlobalSet:
 			limit = uint64(mod.globals)
 		case opCall, opReturnCall, opRefFunc:
@@ -350,30 +443,85 @@ func (mod *module) instrumentBody(out, b []byte, params uint32) ([]byte, error) 
 			return nil
 		}
 		ir := &reader{b: b, pos: in.Offset + 1}
-		if idx, err := ir.u32(); err != nil || uint64(idx) >= limit {
+		idx, err := ir.u32()
+		if err != nil || uint64(idx) >= limit {
 			return &DecodeError{Offset: in.Offset, Msg: fmt.Sprintf("instruction 0x%02x refers to an item the module does not define", in.Code)}
+		}
+		switch in.Code {
+		case opLocalSet, opLocalTee:
+			f.written[idx] = true
+		case opCall, opReturnCall, opRefFunc:
+			f.funcRefs = append(f.funcRefs, in.Offset)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
+}
+
+// blockParams reports whether the block type at pos in b has parameters.
+func (mod *module) blockParams(b []byte, pos int) (bool, error) {
+	r := &reader{b: b, pos: pos}
+	if pos < len(b) && b[pos] >= 0x40 && b[pos] < 0x80 {
+		return false, nil // empty, or one value type (negative as an s33)
 	}
-	if len(loops) == 0 {
-		out = append(out, b[:code]...)
-		return append(mod.entryCheck(out), b[code:]...), nil
+	t, err := r.sleb(33)
+	if err != nil || t < 0 || t >= int64(len(mod.types)) {
+		return false, &DecodeError{Offset: pos, Msg: "a loop of a type the module does not define"}
 	}
-	// One more local: the loop budget, at index locals.
-	out = appendU32(out, uint32(groups+1))
-	out = append(out, b[groupsAt:code]...)
-	out = append(out, 1, 0x7f)
-	out = mod.entryCheck(out)
-	out = appendI32Const(out, Budget)
-	out = appendU32(append(out, opLocalSet), uint32(locals))
-	copied := code
-	for _, end := range loops {
-		out = append(out, b[copied:end]...)
-		out = mod.loopCheck(out, uint32(locals))
-		copied = end
+	return len(mod.types[t].Params) > 0, nil
+}
+
+// emit returns the code section payload with the checks in.
+func (mod *module) emit(payload []byte, bodies []body) []byte {
+	out := appendU32(make([]byte, 0, len(payload)+len(payload)/4+64*len(bodies)), uint32(len(bodies)))
+	var buf []byte
+	for i := range bodies {
+		f := &bodies[i]
+		buf = mod.instrumentBody(buf[:0], payload[f.start:f.end], f)
+		out = appendU32(out, uint32(len(buf)))
+		out = append(out, buf...)
 	}
-	return append(out, b[copied:]...), nil
+	return out
+}
+
+// instrumentBody appends to out the function body b with the checks in
+// and its function indices renumbered.
+func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
+	leaf := len(f.loops) == 0 && !f.calls
+	var budget uint32
+	switch {
+	case leaf: // it returns after its straight code: no check
+		out = append(out, b[:f.code]...)
+	case len(f.loops) == 0:
+		out = append(out, b[:f.code]...)
+		out = mod.entryCheck(out)
+	default:
+		// One more local: the loop budget, at index len(f.locals).
+		budget = uint32(len(f.locals))
+		out = appendU32(out, uint32(f.groups+1))
+		out = append(out, b[f.groupsAt:f.code]...)
+		out = append(out, 1, 0x7f)
+		out = mod.entryCheck(out)
+		out = appendI32Const(out, LoopBudget)
+		out = appendU32(append(out, opLocalSet), budget)
+	}
+	saved := mod.saved(f, len(f.locals), f.written)
+	copied, loop, ref := f.code, 0, 0
+	for loop < len(f.loops) || ref < len(f.funcRefs) {
+		if ref == len(f.funcRefs) || (loop < len(f.loops) && f.loops[loop] <= f.funcRefs[ref]) {
+			end := f.loops[loop]
+			out = append(out, b[copied:end]...)
+			out = mod.loopCheck(out, budget, saved, !f.loopParams[loop])
+			copied = end
+			loop++
+			continue
+		}
+		at := f.funcRefs[ref]
+		r := &reader{b: b, pos: at + 1}
+		idx, _ := r.u32() // read before, in readBody
+		out = append(out, b[copied:at]...)
+		out = appendU32(append(out, b[at]), mod.shift(idx))
+		copied = r.pos
+		ref++
+	}
+	return append(out, b[copied:]...)
 }

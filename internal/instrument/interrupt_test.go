@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,51 +80,148 @@ func TestChecksPlaced(t *testing.T) {
 	if !found {
 		t.Fatalf("no global %d exported as %q: %v", flag, FlagExport, exports)
 	}
-	funcs, loops := 0, 0
+	orig, err := wasmbin.Decode(mustRead(t, "ops.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	origBodies := bodies(t, orig)
+	got := bodies(t, m)
+	if len(got) != len(origBodies)+2 {
+		t.Fatalf("%d function bodies, want the %d of the module and yield and tick", len(got), len(origBodies))
+	}
+	// ops.wat imports one function: the check import is function 1, the
+	// module's own follow, then yield and tick.
+	mod := &module{flag: flag, budget: flag + 1, check: 1, yield: uint32(2 + len(origBodies)), tick: uint32(3 + len(origBodies))}
+	for i, want := range [][]byte{mod.yieldBody(), mod.tickBody()} {
+		if body := got[len(origBodies)+i]; string(body) != string(append(append([]byte{0}, want...), opEnd)) {
+			want = append(append([]byte{0}, want...), opEnd)
+			t.Errorf("appended function %d is % x, want % x", i, body, want)
+		}
+	}
+	checked, leaves, loops := 0, 0, 0
+	for i, body := range got[:len(origBodies)] {
+		code, instrs := decodeBody(t, body)
+		_, origInstrs := decodeBody(t, origBodies[i])
+		leaf := true
+		for _, in := range origInstrs {
+			if in.Prefix == 0 && (in.Code == opLoop || (in.Code >= opCall && in.Code <= opReturnCallRef)) {
+				leaf = false
+			}
+		}
+		if leaf {
+			leaves++
+			if string(body) != string(origBodies[i]) {
+				t.Errorf("function %d, a leaf, was changed", i)
+			}
+			continue
+		}
+		checked++
+		if !checkAt(body[code:], instrs, 0, flag) {
+			t.Errorf("function %d does not start with the check", i)
+		}
+		for j, in := range instrs {
+			if in.Prefix != 0 || in.Code != opLoop {
+				continue
+			}
+			loops++
+			// local.get $b; i32.const 1; i32.sub; local.tee $b; i32.eqz;
+			// if; ...; call $tick
+			if j+6 >= len(instrs) || body[code+instrs[j+1].Offset] != opLocalGet || body[code+instrs[j+4].Offset] != opLocalTee ||
+				body[code+instrs[j+6].Offset] != opIf {
+				t.Errorf("function %d: no loop check after the loop at %d", i, in.Offset)
+				continue
+			}
+			found := false
+			for _, x := range instrs[j+7:] {
+				if x.Prefix == 0 && x.Code == opCall && string(body[code+x.Offset:code+x.End]) == string(appendU32([]byte{opCall}, mod.tick)) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("function %d: the loop check at %d does not call tick", i, in.Offset)
+			}
+		}
+	}
+	if checked != 2 || loops != 2 || leaves != 0 {
+		t.Errorf("%d functions and %d loops checked, %d leaves; want 2, 2 and 0", checked, loops, leaves)
+	}
+}
+
+// A leaf (no loop, no call) runs only its own straight code before it
+// returns: it is left as it is. A function that calls is checked.
+func TestLeafUnchanged(t *testing.T) {
+	b := &wasmbin.ModuleBuilder{}
+	leaf := []byte{0x20, 0x00, 0x41, 0x01, 0x6a, 0x1a} // local.get 0; i32.const 1; i32.add; drop
+	b.DefineFunc(wasmbin.CoreFuncType{Params: []byte{0x7f}}, 0, leaf)
+	b.DefineFunc(wasmbin.CoreFuncType{Params: []byte{0x7f}}, 0, []byte{0x20, 0x00, 0x10, 0x00}) // calls the leaf
+	m, err := wasmbin.Decode(b.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := bodies(t, m)
+	if err := AddInterruptChecks(m); err != nil {
+		t.Fatal(err)
+	}
+	after := bodies(t, m)
+	if string(after[0]) != string(before[0]) {
+		t.Errorf("the leaf was changed: % x, was % x", after[0], before[0])
+	}
+	code, instrs := decodeBody(t, after[1])
+	if !checkAt(after[1][code:], instrs, 0, 0) {
+		t.Errorf("the caller does not start with the check: % x", after[1])
+	}
+}
+
+func mustRead(t testing.TB, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// bodies returns the function bodies of m's code section.
+func bodies(t *testing.T, m *wasmbin.Binary) [][]byte {
+	t.Helper()
+	var out [][]byte
 	for _, s := range m.Sections {
 		if s.ID != secCode {
 			continue
 		}
 		r := &reader{b: s.Payload}
-		n, _ := r.count(1)
-		for i := range n {
-			size, _ := r.u32()
-			body := s.Payload[r.pos : r.pos+int(size)]
-			r.pos += int(size)
-			if i == n-1 { // the yield function the rewrite appends
-				mod := &module{flag: flag, budget: flag + 1, yield: 3}
-				if want := append(append([]byte{0}, mod.yieldBody()...), opEnd); string(body) != string(want) {
-					t.Errorf("the last function is % x, want the yield function % x", body, want)
-				}
-				continue
-			}
-			br := &reader{b: body}
-			groups, _ := br.count(2)
-			for range groups {
-				br.u32()
-				br.valType()
-			}
-			var instrs []Instr
-			if err := Expr(body, br.pos, func(in Instr) error { instrs = append(instrs, in); return nil }); err != nil {
+		n, err := r.count(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range n {
+			size, err := r.u32()
+			if err != nil {
 				t.Fatal(err)
 			}
-			if !checkAt(body, instrs, 0, flag) {
-				t.Errorf("function %d does not start with the check", funcs)
-			}
-			funcs++
-			for i, in := range instrs {
-				if in.Prefix == 0 && in.Code == opLoop {
-					loops++
-					if !checkAt(body, instrs, i+1, flag) {
-						t.Errorf("function %d: no check after the loop at %d", funcs-1, in.Offset)
-					}
-				}
-			}
+			out = append(out, s.Payload[r.pos:r.pos+int(size)])
+			r.pos += int(size)
 		}
 	}
-	if funcs != 2 || loops != 2 {
-		t.Errorf("%d functions and %d loops checked, want 2 and 2", funcs, loops)
+	return out
+}
+
+// decodeBody returns where a body's code starts and its instructions,
+// with offsets from there.
+func decodeBody(t *testing.T, body []byte) (int, []Instr) {
+	t.Helper()
+	br := &reader{b: body}
+	groups, _ := br.count(2)
+	for range groups {
+		br.u32()
+		br.valType()
 	}
+	var instrs []Instr
+	if err := Expr(body[br.pos:], 0, func(in Instr) error { instrs = append(instrs, in); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return br.pos, instrs
 }
 
 // A module that names the reserved export is refused.
@@ -170,6 +268,7 @@ func TestInterruptOnWazero(t *testing.T) {
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
 	defer rt.Close(ctx)
+	checks := instantiateCheck(t, rt)
 	mod, err := rt.Instantiate(ctx, instrumented(t, "loops.wasm"))
 	if err != nil {
 		t.Fatal(err)
@@ -200,11 +299,20 @@ func TestInterruptOnWazero(t *testing.T) {
 		// A collection stops the world, which waits for the spinning
 		// guest to call into Go: without the yields it never returns.
 		gc := make(chan struct{})
+		start := time.Now()
 		go func() { goruntime.GC(); close(gc) }()
 		select {
 		case <-gc:
+			// Not a speed assertion: without the calls into Go the
+			// collection waits as long as the guest spins.
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("%s: a garbage collection waited %v for the guest", call.fn, took)
+			}
 		case <-time.After(time.Minute):
 			t.Fatalf("%s: a garbage collection still waits for the guest after a minute", call.fn)
+		}
+		if checks.Load() == 0 {
+			t.Errorf("%s: the check import was never called", call.fn)
 		}
 		flag.Set(1)
 		select {
@@ -216,4 +324,140 @@ func TestInterruptOnWazero(t *testing.T) {
 			t.Fatalf("%s still runs a minute after the flag was set", call.fn)
 		}
 	}
+}
+
+// Values a loop carries through many calls to tick (every type the
+// rewrite saves, a reference it does not, a loop with parameters) come
+// out as they do from the module as written.
+func TestSavedLocalsKeepValues(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
+	defer rt.Close(ctx)
+	instantiateCheck(t, rt)
+	orig, err := rt.Instantiate(ctx, mustRead(t, "saves.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := instrumented(t, "saves.wasm")
+	mod, err := rt.InstantiateWithConfig(ctx, out, wazero.NewModuleConfig().WithName("instrumented"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range []string{"mix", "params"} {
+		for _, n := range []uint64{1, 999, 1000, 1001, 123_457} {
+			want, err := orig.ExportedFunction(fn).Call(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := mod.ExportedFunction(fn).Call(ctx, n)
+			if err != nil || got[0] != want[0] {
+				t.Errorf("%s(%d) = %v, %v; as written: %v", fn, n, got, err, want)
+			}
+		}
+	}
+}
+
+// instantiateCheck instantiates the module the rewritten modules import
+// the check from, counting its calls.
+func instantiateCheck(t *testing.T, rt wazero.Runtime) *atomic.Int64 {
+	t.Helper()
+	n := &atomic.Int64{}
+	_, err := rt.NewHostModuleBuilder(CheckModule).NewFunctionBuilder().
+		WithFunc(func(context.Context, api.Module) { n.Add(1) }).Export(CheckFunc).
+		Instantiate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The check import moves every defined function up by one: the module
+// still calls, exports, starts with and fills its table with the same
+// functions (compared with the module as written), and its name section
+// still names them.
+func TestRenumbering(t *testing.T) {
+	ctx := context.Background()
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(false))
+	defer rt.Close(ctx)
+	instantiateCheck(t, rt)
+	_, err := rt.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithFunc(func(x uint32) uint32 { return 2 * x }).Export("twice").Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := rt.InstantiateWithConfig(ctx, mustRead(t, "renum.wasm"), wazero.NewModuleConfig().WithName("orig"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := instrumented(t, "renum.wasm")
+	mod, err := rt.InstantiateWithConfig(ctx, out, wazero.NewModuleConfig().WithName("instrumented"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := [][]uint64{{0, 5}, {1, 5}, {2, 5}, {4, 5}, {5, 5}, {6, 5}, {7, 5}}
+	for _, c := range calls {
+		want, err := orig.ExportedFunction("run").Call(ctx, c...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := mod.ExportedFunction("run").Call(ctx, c...); err != nil || got[0] != want[0] {
+			t.Errorf("run(%v) = %v, %v; as written: %v", c, got, err, want)
+		}
+	}
+	for _, fn := range []string{"add1", "tail"} {
+		want, _ := orig.ExportedFunction(fn).Call(ctx, 7)
+		if got, err := mod.ExportedFunction(fn).Call(ctx, 7); err != nil || got[0] != want[0] {
+			t.Errorf("%s(7) = %v, %v; as written: %v", fn, got, err, want)
+		}
+	}
+	// The name section: function 1 (the first defined) was "add1" and
+	// is now function 2; the import keeps index 0.
+	m, err := wasmbin.Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []byte
+	for _, s := range m.Sections {
+		if s.ID == wasmbin.SecCustom && s.Name == "name" {
+			names = s.Data
+		}
+	}
+	for _, want := range []string{"\x00\x05twice", "\x02\x04add1", "\x05\x04tail"} {
+		if !strings.Contains(string(names), want) {
+			t.Errorf("the name section lacks %q: % x", want, names)
+		}
+	}
+}
+
+// An element segment, a global initializer or a start section naming the
+// function one past the module's own (invalid as written; once renumbered
+// it would be yield) is refused.
+func TestRenumberingRefusesNewItems(t *testing.T) {
+	// (module (func) (elem declare func 1)), (global funcref (ref.func 1)),
+	// (start 1), each with the index patched past the one function.
+	for name, wasm := range map[string][]byte{
+		"element segment": append(moduleHead()[:len(moduleHead())-6],
+			0x09, 0x05, 0x01, 0x03, 0x00, 0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+		"global initializer": append(moduleHead()[:len(moduleHead())-6],
+			0x06, 0x06, 0x01, 0x70, 0x00, 0xd2, 0x01, 0x0b, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+		"start section": append(moduleHead()[:len(moduleHead())-6], 0x08, 0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b),
+	} {
+		m, err := wasmbin.Decode(wasm)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		err = AddInterruptChecks(m)
+		t.Logf("%s: %v", name, err)
+		if err == nil || !strings.Contains(err.Error(), "function 1, which the module does not define") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+// moduleHead is (module (func)) ending with its code section (6 bytes).
+func moduleHead() []byte {
+	return []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type () -> ()
+		0x03, 0x02, 0x01, 0x00, // one function of type 0
+		0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b} // its body
 }

@@ -16,23 +16,26 @@ type Instr struct {
 
 // Opcodes the instrumentation cares about.
 const (
-	opUnreachable = 0x00
-	opLoop        = 0x03
-	opIf          = 0x04
-	opEnd         = 0x0b
-	opDrop        = 0x1a
-	opCall        = 0x10
-	opReturnCall  = 0x12
-	opLocalGet    = 0x20
-	opLocalSet    = 0x21
-	opLocalTee    = 0x22
-	opGlobalGet   = 0x23
-	opGlobalSet   = 0x24
-	opI32Const    = 0x41
-	opI32Eqz      = 0x45
-	opI32Sub      = 0x6b
-	opRefFunc     = 0xd2
-	emptyBlock    = 0x40
+	opUnreachable   = 0x00
+	opLoop          = 0x03
+	opIf            = 0x04
+	opEnd           = 0x0b
+	opDrop          = 0x1a
+	opCall          = 0x10
+	opReturnCall    = 0x12
+	opReturnCallRef = 0x15 // the last of the calls, from call (0x10)
+	opLocalGet      = 0x20
+	opLocalSet      = 0x21
+	opLocalTee      = 0x22
+	opGlobalGet     = 0x23
+	opGlobalSet     = 0x24
+	opI32Const      = 0x41
+	opI32Eqz        = 0x45
+	opI32LeS        = 0x4c
+	opBr            = 0x0c
+	opI32Sub        = 0x6b
+	opRefFunc       = 0xd2
+	emptyBlock      = 0x40
 )
 
 // Expr walks the instructions of an expression starting at pos in b

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
 
@@ -13,7 +14,9 @@ import (
 // spin, 20 ms link): how long after its own deadline the spinning
 // invocation ended with deadline-exceeded, as its hop in the chain records
 // it (instantiating a and b before it started is not lateness), p50 and
-// p99.
+// p99; beside it, how late a plain 1 ms Go timer fires in the same run
+// (timer-late: the machine's scheduling latency, a floor for both). With
+// WASIFILL_TEST_CPU_HOG=1 a CPU-bound process runs beside it.
 func BenchmarkLateness(b *testing.B) {
 	_, h, c := setup(b, rpc.Config{})
 	h.AddComponent("a", c["relay"], 0)
@@ -21,8 +24,10 @@ func BenchmarkLateness(b *testing.B) {
 	h.AddComponent("spin", c["spin"], 0)
 	h.Link("a", "next", "b", 0)
 	h.Link("b", "next", "spin", 20*time.Millisecond)
-	var late []time.Duration
+	testenv.CPUHog(b)
+	var late, floor []time.Duration
 	for b.Loop() {
+		floor = append(floor, timerLateness())
 		ctx, release, err := h.Enter(context.Background(), "a")
 		if err != nil {
 			b.Fatal(err)
@@ -43,6 +48,16 @@ func BenchmarkLateness(b *testing.B) {
 		}
 	}
 	reportPercentiles(b, late, "late")
+	reportPercentiles(b, floor, "timer-late")
+}
+
+// timerLateness is how late a plain Go timer of 1 ms fires: the floor
+// of any deadline's lateness on the machine as it is at the moment
+// (scheduling latency), measured beside the guests' in BenchmarkLateness.
+func timerLateness() time.Duration {
+	d := time.Now().Add(time.Millisecond)
+	<-time.After(time.Until(d))
+	return time.Since(d)
 }
 
 // BenchmarkCallThroughHost: one invocation routed by the host (a relay

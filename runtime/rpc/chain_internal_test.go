@@ -61,3 +61,25 @@ func TestLongChain(t *testing.T) {
 		t.Errorf("%d lines, want %d", lines, len(chain)+1)
 	}
 }
+
+// An invocation whose deadline has passed is over at once, even before
+// its timer runs: Err says so and Done is closed.
+func TestInvocationErrAtDeadline(t *testing.T) {
+	now := time.Now()
+	inv := newInvocation(context.Background(), "a", "", bounds{start: now, deadline: now.Add(time.Hour), limit: now.Add(time.Hour), from: "test"})
+	defer inv.release()
+	if err := inv.Err(); err != nil {
+		t.Fatalf("Err before the deadline = %v", err)
+	}
+	inv.mu.Lock()
+	inv.deadline = time.Now().Add(-time.Millisecond) // passed; the timer is an hour away
+	inv.mu.Unlock()
+	if err := inv.Err(); err != context.DeadlineExceeded {
+		t.Errorf("Err after the deadline = %v, want context.DeadlineExceeded", err)
+	}
+	select {
+	case <-inv.Done():
+	default:
+		t.Error("Done is open after Err reported the deadline")
+	}
+}

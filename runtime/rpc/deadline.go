@@ -89,10 +89,21 @@ func (inv *invocation) setBy() string {
 
 func (inv *invocation) Done() <-chan struct{} { return inv.done }
 
+// Err is also the deadline's error as soon as the deadline has passed,
+// before its timer runs (on a busy machine a timer can wait milliseconds
+// for a CPU, while the guest that found the deadline passed is running):
+// it then ends the invocation itself.
 func (inv *invocation) Err() error {
 	inv.mu.Lock()
-	defer inv.mu.Unlock()
-	return inv.err
+	err, passed := inv.err, !time.Now().Before(inv.deadline)
+	inv.mu.Unlock()
+	if err == nil && passed {
+		inv.cancel(context.DeadlineExceeded)
+		inv.mu.Lock()
+		err = inv.err
+		inv.mu.Unlock()
+	}
+	return err
 }
 
 func (inv *invocation) Value(key any) any {
