@@ -66,7 +66,7 @@ func TestLongChain(t *testing.T) {
 // its timer runs: Err says so and Done is closed.
 func TestInvocationErrAtDeadline(t *testing.T) {
 	now := time.Now()
-	inv := newInvocation(context.Background(), "a", "", bounds{start: now, deadline: now.Add(time.Hour), limit: now.Add(time.Hour), from: "test"})
+	inv := newInvocation(context.Background(), "a", "", bounds{start: now, deadline: now.Add(time.Hour), limit: now.Add(time.Hour), from: OriginHostDefault})
 	defer inv.release()
 	if err := inv.Err(); err != nil {
 		t.Fatalf("Err before the deadline = %v", err)
