@@ -30,9 +30,9 @@ import (
 // (which holds machine code the process runs): both are the user's own.
 // What is checked is integrity, so that a truncated, corrupted or
 // foreign file costs a recompilation and nothing else: a checksum over
-// the key and the contents, a bounded parse, the prepared module validated
-// again before wazero reads it, and the snapshot layout checked against
-// the module's exports. Writes go to a temporary file renamed into place,
+// the key and the contents, a bounded parse, and the snapshot layout
+// checked against the module's exports (wazero then validates the module
+// as it compiles it). Writes go to a temporary file renamed into place,
 // and the directory is kept under preparedCacheMaxBytes by removing the
 // oldest entries.
 
@@ -101,10 +101,32 @@ func (r *Runtime) preparedKey(m *wasmbin.Binary) [sha256.Size]byte {
 		opts[4] = 1
 	}
 	h.Write(opts[:])
-	h.Write(m.Encode())
+	writeEncoded(h, m)
 	var k [sha256.Size]byte
 	h.Sum(k[:0])
 	return k
+}
+
+// writeEncoded writes to w the bytes m.Encode returns, without building
+// them in one buffer first.
+func writeEncoded(w io.Writer, m *wasmbin.Binary) {
+	w.Write([]byte("\x00asm"))
+	w.Write(m.Version[:])
+	var head []byte
+	for _, s := range m.Sections {
+		payload := s.Payload
+		if s.Nested != nil && s.SizeBytes == nil {
+			payload = s.Nested.Encode()
+		}
+		head = append(head[:0], s.ID)
+		if s.SizeBytes != nil && len(payload) == len(s.Payload) {
+			head = append(head, s.SizeBytes...)
+		} else {
+			head = binary.AppendUvarint(head, uint64(len(payload)))
+		}
+		w.Write(head)
+		w.Write(payload)
+	}
 }
 
 // An entry: preparedMagic, a flags byte (memory, start, data), the
@@ -201,14 +223,17 @@ func decodePrepared(key [sha256.Size]byte, b []byte) ([]byte, *snapLayout, error
 	return wasm, l, nil
 }
 
-// checkPrepared validates a cached module as compiling would have, and
-// that every export the layout names is there, of its kind.
+// checkPrepared checks that a cached module is a core module and that
+// every export the layout names is there, of its kind. It does not
+// validate the module again: the entry's checksum covers the key and the
+// bytes, so they are the ones prepareNow validated and wrote (a file that
+// passes the checksum yet differs was written on purpose by someone who
+// can write wazero's cache of machine code beside it, which this process
+// runs anyway), and wazero validates what it compiles. That second
+// validation cost as much as the rest of a cache hit.
 func checkPrepared(wasm []byte, l *snapLayout) error {
 	bin, err := wasmbin.Decode(wasm)
 	if err != nil || bin.Kind != wasmbin.KindCoreModule {
-		return errPrepared
-	}
-	if err := wasmbin.Validate(bin); err != nil {
 		return errPrepared
 	}
 	exports, err := bin.CoreExports()

@@ -120,3 +120,36 @@ func TestTrimPrepared(t *testing.T) {
 		t.Fatalf("left %v, want the two newest [c d]", left)
 	}
 }
+
+// TestPreparedKeyBytes: the key hashes the bytes Encode gives, written
+// section by section (a component's core modules and components, and a
+// core module).
+func TestPreparedKeyBytes(t *testing.T) {
+	for _, path := range []string{"testdata/snapshot.wasm", "../docs/examples/kv/build/kv.wasm"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin, err := wasmbin.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bins := []*wasmbin.Binary{bin}
+		for _, s := range bin.Sections {
+			if s.Nested != nil {
+				bins = append(bins, s.Nested)
+			}
+		}
+		for i, m := range bins {
+			var got appendWriter
+			writeEncoded(&got, m)
+			if !slices.Equal(got, m.Encode()) {
+				t.Errorf("%s, binary %d: the bytes written differ from Encode's", path, i)
+			}
+		}
+	}
+}
+
+type appendWriter []byte
+
+func (w *appendWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }

@@ -103,6 +103,9 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		// initialization and a snapshot each) costs more than it saves.
 		// One warm instance per target is enough, and still instantiates
 		// (and initializes) each before the call, outside its deadline.
+		// Only what the call can reach is compiled; the called component
+		// is instantiated below, so it needs no warm instance.
+		fc.Entry = path
 		hc := f.hostConfig(fc.HostConfig(rpc.Config{}))
 		hc.NoPreinitialize = true
 		hc.Warm, hc.PoolSize = true, max(hc.PoolSize, 1)

@@ -278,6 +278,12 @@ func (h *Host) AddComponent(name string, c *runtime.Compiled, timeout time.Durat
 // lifecycle (lifecycle.go); with MinInstances, they are started here. It
 // fails, adding nothing, when lc is out of range.
 func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout time.Duration, lc Lifecycle) error {
+	return h.addComponent(name, c, timeout, lc, true)
+}
+
+// addComponent is AddComponentLifecycle; warm false leaves the pool
+// empty whatever Config.Warm says.
+func (h *Host) addComponent(name string, c *runtime.Compiled, timeout time.Duration, lc Lifecycle, warm bool) error {
 	if err := lc.validate(); err != nil {
 		return fmt.Errorf("component %s: %w", name, err)
 	}
@@ -298,6 +304,9 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 		}
 	}
 	t.pool = newPool(h, name, t.compiled, lc)
+	if !warm {
+		t.pool.warmIdle = 0
+	}
 	t.pool.fill(h.cfg.MaxExecution)
 	h.mu.Lock()
 	old := h.targets[name]
