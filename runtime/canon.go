@@ -202,7 +202,21 @@ var errCoreFuncGone = errors.New("runtime: the core function is not exported")
 // on first use: wazero gives each api.Function a call stack of its own,
 // so an instance makes only those of the functions that are called.
 func lazyExport(mod api.Module, name string) func() api.Function {
-	return sync.OnceValue(func() api.Function { return mod.ExportedFunction(name) })
+	return (&lazyFunc{mod: mod, name: name}).get
+}
+
+// lazyFunc is lazyExport's state: one allocation (sync.OnceValue takes
+// several, and an instance makes one per lifted function and option).
+type lazyFunc struct {
+	once sync.Once
+	mod  api.Module
+	name string
+	fn   api.Function
+}
+
+func (l *lazyFunc) get() api.Function {
+	l.once.Do(func() { l.fn = l.mod.ExportedFunction(l.name) })
+	return l.fn
 }
 
 // liftFunc makes a component function of core function core.
