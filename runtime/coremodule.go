@@ -320,7 +320,6 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		if _, ok := defs[coreName]; !ok {
 			return nil, s.fail("the world exports %s, but the module exports no function %q", coreName, coreName)
 		}
-		core := lazyExport(guest, coreName)
 		params, results, err := s.vt.Func(ft)
 		if err != nil {
 			return nil, s.fail("%s: %v", coreName, err)
@@ -330,7 +329,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		if _, ok := defs["cabi_post_"+coreName]; ok {
 			o.postReturn = lazyExport(guest, "cabi_post_"+coreName)
 		}
-		return s.liftFunc(coreName, core, ft, params, results, &o), nil
+		return s.liftFunc(coreName, guest, coreName, ft, params, results, &o), nil
 	}
 	exports := map[string]item{}
 	for _, e := range world.Exports {

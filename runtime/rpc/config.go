@@ -194,8 +194,7 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 //
 // With Entry set, Apply prepares for calls into that component alone:
 // components no chain of links from it reaches are left out (unless
-// RemoteTargets, when the lattice may call any of them), and the entry
-// gets no warm instance (its caller instantiates it).
+// RemoteTargets, when the lattice may call any of them).
 func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (map[string]*runtime.Compiled, error) {
 	names := c.needed()
 	compiled := make([]*runtime.Compiled, len(names))
@@ -227,7 +226,7 @@ func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (m
 	for i, n := range names {
 		cc := c.Components[n]
 		wg.Go(func() {
-			errs[i] = h.addComponent(n, compiled[i], time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle), n != c.Entry)
+			errs[i] = h.AddComponentLifecycle(n, compiled[i], time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle))
 		})
 	}
 	wg.Wait()

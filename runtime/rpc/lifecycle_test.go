@@ -191,8 +191,8 @@ func TestLifecycleConfig(t *testing.T) {
 }
 
 // With Entry set, Apply compiles only what links reach from the entry
-// (a broken component no link reaches is not read at all), and keeps no
-// warm instance of the entry itself, whatever Config.Warm says.
+// (a broken component no link reaches is not compiled at all); TakeIdle
+// hands the entry's warm instance to a caller that calls it itself.
 func TestApplyEntry(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"relay", "echo"} {
@@ -235,10 +235,28 @@ func TestApplyEntry(t *testing.T) {
 	if _, ok := all["broken"]; ok || all["relay"] == nil || all["echo"] == nil || len(all) != 2 {
 		t.Fatalf("compiled %v, want relay and echo", slices.Sorted(maps.Keys(all)))
 	}
-	if got := h.Instances("relay"); got.Idle != 0 {
-		t.Errorf("the entry has warm instances: %+v", got)
+	for _, n := range []string{"relay", "echo"} {
+		if got := h.Instances(n); got.Idle != 1 {
+			t.Errorf("%s is not warm: %+v", n, got)
+		}
 	}
-	if got := h.Instances("echo"); got.Idle != 1 {
-		t.Errorf("the link target is not warm: %+v", got)
+	// The CLI takes the entry's warm instance and calls it itself.
+	inst, release := h.TakeIdle("relay")
+	if inst == nil {
+		t.Fatal("TakeIdle gave no instance")
+	}
+	if got := h.Instances("relay"); got.Idle != 0 || got.Busy != 1 {
+		t.Errorf("after TakeIdle: %+v, want 0 idle, 1 busy", got)
+	}
+	if again, _ := h.TakeIdle("relay"); again != nil {
+		t.Error("TakeIdle gave the same pool's instance twice")
+	}
+	release()
+	release() // twice is once
+	if got := h.Instances("relay"); got.Idle != 0 || got.Busy != 0 {
+		t.Errorf("after release: %+v, want none", got)
+	}
+	if inst, _ := h.TakeIdle("nothing"); inst != nil {
+		t.Error("TakeIdle of no target gave an instance")
 	}
 }
