@@ -181,7 +181,6 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if it.kind != wasmbin.ExternFunc {
 		return s.fail("canon lift of %q, which is not a function", it.name)
 	}
-	core := lazyExport(it.mod, it.name)
 	ft, params, results, err := s.funcType(c.Type)
 	if err != nil {
 		return err
@@ -190,7 +189,7 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	s.funcs = append(s.funcs, s.liftFunc(it.name, core, ft, params, results, opts))
+	s.funcs = append(s.funcs, s.liftFunc(it.name, it.mod, it.name, ft, params, results, opts))
 	return nil
 }
 
@@ -202,45 +201,72 @@ var errCoreFuncGone = errors.New("runtime: the core function is not exported")
 // on first use: wazero gives each api.Function a call stack of its own,
 // so an instance makes only those of the functions that are called.
 func lazyExport(mod api.Module, name string) func() api.Function {
-	return sync.OnceValue(func() api.Function { return mod.ExportedFunction(name) })
+	return (&lazyFunc{mod: mod, name: name}).get
 }
 
-// liftFunc makes a component function of core function core.
-func (s *state) liftFunc(name string, core func() api.Function, ft *component.Type, params, results []*value.Type, opts *options) *Func {
-	comp := s.name
-	f := &Func{name: name, typ: ft, params: params, results: results, flags: s.flags}
-	f.call = func(ctx context.Context, args []value.Value) ([]value.Value, error) {
-		handles := s.callHandles()
-		defer handles.done()
-		co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
-		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatParams, params, args, nil)
-		if err != nil {
-			return nil, callError(comp, name, err)
-		}
-		fn := core()
-		if fn == nil {
-			return nil, &TrapError{Component: comp, Func: name, Err: errCoreFuncGone}
-		}
-		res, err := fn.Call(ctx, flat...)
-		if err != nil {
-			return nil, &TrapError{Component: comp, Func: name, Err: err}
-		}
-		out, err := canon.LiftValues(ctx, co, canon.MaxFlatResults, results, res)
-		if err != nil {
-			return nil, callError(comp, name, err)
-		}
-		if opts.postReturn != nil {
-			post := opts.postReturn()
-			if post == nil {
-				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
-			}
-			if _, err := post.Call(ctx, res...); err != nil {
-				return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: err}
-			}
-		}
-		return out, nil
+// lazyFunc is lazyExport's state: one allocation (sync.OnceValue takes
+// several, and an instance makes one per lifted function and option).
+type lazyFunc struct {
+	once sync.Once
+	mod  api.Module
+	name string
+	fn   api.Function
+}
+
+func (l *lazyFunc) get() api.Function {
+	l.once.Do(func() { l.fn = l.mod.ExportedFunction(l.name) })
+	return l.fn
+}
+
+// liftFunc makes a component function of core function coreName, an
+// export of mod looked up on the first call.
+func (s *state) liftFunc(name string, mod api.Module, coreName string, ft *component.Type, params, results []*value.Type, opts *options) *Func {
+	// One allocation for the function and its state, and one for the
+	// method value: an instance makes one per lifted function.
+	l := &liftedFunc{s: s, opts: opts, core: lazyFunc{mod: mod, name: coreName}}
+	l.f = Func{name: name, typ: ft, params: params, results: results, flags: s.flags, call: l.call}
+	return &l.f
+}
+
+// liftedFunc is a lifted function with what its calls need.
+type liftedFunc struct {
+	f    Func
+	s    *state
+	opts *options
+	core lazyFunc
+}
+
+func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	s, opts, comp, name := l.s, l.opts, l.s.name, l.f.name
+	handles := s.callHandles()
+	defer handles.done()
+	co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
+	flat, err := canon.LowerValues(ctx, co, canon.MaxFlatParams, l.f.params, args, nil)
+	if err != nil {
+		return nil, callError(comp, name, err)
 	}
-	return f
+	fn := l.core.get()
+	if fn == nil {
+		return nil, &TrapError{Component: comp, Func: name, Err: errCoreFuncGone}
+	}
+	res, err := fn.Call(ctx, flat...)
+	if err != nil {
+		return nil, &TrapError{Component: comp, Func: name, Err: err}
+	}
+	out, err := canon.LiftValues(ctx, co, canon.MaxFlatResults, l.f.results, res)
+	if err != nil {
+		return nil, callError(comp, name, err)
+	}
+	if opts.postReturn != nil {
+		post := opts.postReturn()
+		if post == nil {
+			return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
+		}
+		if _, err := post.Call(ctx, res...); err != nil {
+			return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: err}
+		}
+	}
+	return out, nil
 }
 
 // callError wraps what the canonical ABI refused: hostile pointers,

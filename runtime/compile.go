@@ -22,6 +22,7 @@ type Compiled struct {
 	index   *component.Index
 	modules map[*wasmbin.Binary]*compiledModule
 	core    *coreProgram // set for a core module (CompileCore)
+	vt      *valueTypes  // shared by its instances (valuetypes.go)
 }
 
 type compiledModule struct {
@@ -68,7 +69,7 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	if err := checkReservedNames(comp); err != nil {
 		return nil, &CompileError{err}
 	}
-	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}}
+	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}, vt: newValueTypes()}
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err
 	}

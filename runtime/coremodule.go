@@ -68,7 +68,7 @@ func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component
 	if err != nil {
 		return nil, &CompileError{fmt.Errorf("core module: %w", err)}
 	}
-	return &Compiled{index: &component.Index{Type: world}, core: &coreProgram{compiled: cm, imports: imports, world: world, layout: layout}}, nil
+	return &Compiled{index: &component.Index{Type: world}, vt: newValueTypes(), core: &coreProgram{compiled: cm, imports: imports, world: world, layout: layout}}, nil
 }
 
 // SetCoreModuleConfig sets the wazero module configuration core modules
@@ -99,7 +99,7 @@ func worldImport(world *component.Type, module string) (component.Extern, bool) 
 func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRecorder) (*Instance, error) {
 	p := c.core
 	var owned []api.Module
-	s := &state{rt: r, compiled: c, name: "root", vt: component.NewValueTypes(), handles: newHandleTable(),
+	s := &state{rt: r, compiled: c, name: "root", vt: c.valueTypes(), handles: newHandleTable(),
 		resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, core: map[wasmbin.Sort][]coreItem{}, flags: r.newInterruptFlags()}
 	s.recordTable()
 	fail := func(err error) (*Instance, error) {
@@ -320,7 +320,6 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		if _, ok := defs[coreName]; !ok {
 			return nil, s.fail("the world exports %s, but the module exports no function %q", coreName, coreName)
 		}
-		core := lazyExport(guest, coreName)
 		params, results, err := s.vt.Func(ft)
 		if err != nil {
 			return nil, s.fail("%s: %v", coreName, err)
@@ -330,7 +329,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		if _, ok := defs["cabi_post_"+coreName]; ok {
 			o.postReturn = lazyExport(guest, "cabi_post_"+coreName)
 		}
-		return s.liftFunc(coreName, core, ft, params, results, &o), nil
+		return s.liftFunc(coreName, guest, coreName, ft, params, results, &o), nil
 	}
 	exports := map[string]item{}
 	for _, e := range world.Exports {

@@ -67,7 +67,7 @@ type state struct {
 	compiled *Compiled
 	index    *component.Index
 	parent   *state
-	vt       *component.ValueTypes
+	vt       *valueTypes
 	name     string // for errors: the component's path
 
 	coreModules   []*wasmbin.Binary
@@ -144,7 +144,7 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorde
 		return nil, &InstantiateError{Missing: missing}
 	}
 	var owned []api.Module
-	s := &state{rt: r, compiled: c, index: c.index, vt: component.NewValueTypes(), name: "root",
+	s := &state{rt: r, compiled: c, index: c.index, vt: c.valueTypes(), name: "root",
 		handles: newHandleTable(), resTypes: map[*component.Resource]*resourceType{}, owned: &owned, snap: rec, flags: r.newInterruptFlags()}
 	s.recordTable()
 	if err := s.run(ctx, c.comp, args); err != nil {

@@ -30,9 +30,10 @@ import (
 // (which holds machine code the process runs): both are the user's own.
 // What is checked is integrity, so that a truncated, corrupted or
 // foreign file costs a recompilation and nothing else: a checksum over
-// the key and the contents, a bounded parse, the prepared module validated
-// again before wazero reads it, and the snapshot layout checked against
-// the module's exports. Writes go to a temporary file renamed into place,
+// the key and the contents, a bounded parse, the snapshot layout checked
+// against the module's exports, and, for an entry someone other than the
+// user could have written, the module validated again before wazero
+// reads it (checkPrepared). Writes go to a temporary file renamed into place,
 // and the directory is kept under preparedCacheMaxBytes by removing the
 // oldest entries.
 
@@ -101,10 +102,32 @@ func (r *Runtime) preparedKey(m *wasmbin.Binary) [sha256.Size]byte {
 		opts[4] = 1
 	}
 	h.Write(opts[:])
-	h.Write(m.Encode())
+	writeEncoded(h, m)
 	var k [sha256.Size]byte
 	h.Sum(k[:0])
 	return k
+}
+
+// writeEncoded writes to w the bytes m.Encode returns, without building
+// them in one buffer first.
+func writeEncoded(w io.Writer, m *wasmbin.Binary) {
+	w.Write([]byte("\x00asm"))
+	w.Write(m.Version[:])
+	var head []byte
+	for _, s := range m.Sections {
+		payload := s.Payload
+		if s.Nested != nil && s.SizeBytes == nil {
+			payload = s.Nested.Encode()
+		}
+		head = append(head[:0], s.ID)
+		if s.SizeBytes != nil && len(payload) == len(s.Payload) {
+			head = append(head, s.SizeBytes...)
+		} else {
+			head = binary.AppendUvarint(head, uint64(len(payload)))
+		}
+		w.Write(head)
+		w.Write(payload)
+	}
 }
 
 // An entry: preparedMagic, a flags byte (memory, start, data), the
@@ -156,7 +179,7 @@ var errPrepared = errors.New("runtime: prepared cache entry unusable")
 
 // decodePrepared parses an entry, checking its checksum, every length and
 // the layout against the module's exports.
-func decodePrepared(key [sha256.Size]byte, b []byte) ([]byte, *snapLayout, error) {
+func decodePrepared(key [sha256.Size]byte, b []byte, trusted bool) ([]byte, *snapLayout, error) {
 	if len(b) < len(preparedMagic)+1+sha256.Size || !bytes.HasPrefix(b, []byte(preparedMagic)) {
 		return nil, nil, errPrepared
 	}
@@ -195,21 +218,30 @@ func decodePrepared(key [sha256.Size]byte, b []byte) ([]byte, *snapLayout, error
 		return nil, nil, errPrepared
 	}
 	wasm := body[len(body)-rd.Len():]
-	if err := checkPrepared(wasm, l); err != nil {
+	if err := checkPrepared(wasm, l, trusted); err != nil {
 		return nil, nil, err
 	}
 	return wasm, l, nil
 }
 
-// checkPrepared validates a cached module as compiling would have, and
-// that every export the layout names is there, of its kind.
-func checkPrepared(wasm []byte, l *snapLayout) error {
+// checkPrepared checks that a cached module is a core module and that
+// every export the layout names is there, of its kind; unless trusted,
+// it validates the module as compiling would have. A trusted entry (the
+// user's own file, in the user's own directory, that no one else may
+// write: privateEntry) is not validated a second time: its checksum makes
+// its bytes the ones the runtime validated when it wrote the entry, only
+// the user can have changed it (who can as well change wazero's machine
+// code beside it, which this process runs), and wazero validates what it
+// compiles. That second validation cost as much as the rest of a hit.
+func checkPrepared(wasm []byte, l *snapLayout, trusted bool) error {
 	bin, err := wasmbin.Decode(wasm)
 	if err != nil || bin.Kind != wasmbin.KindCoreModule {
 		return errPrepared
 	}
-	if err := wasmbin.Validate(bin); err != nil {
-		return errPrepared
+	if !trusted {
+		if err := wasmbin.Validate(bin); err != nil {
+			return errPrepared
+		}
 	}
 	exports, err := bin.CoreExports()
 	if err != nil {
@@ -244,7 +276,7 @@ func readPrepared(path string, key [sha256.Size]byte) ([]byte, *snapLayout, erro
 	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, nil, errPrepared
 	}
-	return decodePrepared(key, b)
+	return decodePrepared(key, b, privateEntry(fi, filepath.Dir(path)))
 }
 
 // writePrepared stores an entry atomically (a temporary file renamed into

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -88,6 +89,88 @@ func TestPreparedCache(t *testing.T) {
 	}
 }
 
+// TestPreparedCacheTrust: an entry whose checksum holds but whose module
+// is not valid is used as it is when only the user can have written it
+// (wazero then refuses it with a CompileError, never a crash), and is
+// validated, refused and rewritten when others may write the file.
+func TestPreparedCacheTrust(t *testing.T) {
+	ctx := context.Background()
+	wasm, err := os.ReadFile("testdata/snapshot.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := wasmbin.Decode(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "prepared")
+	newRT := func() *Runtime {
+		r, err := New(ctx, WithPreparedCache(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(ctx) })
+		return r
+	}
+	r := newRT()
+	good, layout, err := r.prepare(bin) // writes the entry
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := r.preparedKey(bin)
+	entry := filepath.Join(dir, filepathKey(key))
+	// A start section after the code section: decodes, exports intact,
+	// invalid (sections out of order, function 127 out of range).
+	invalid := append(slices.Clone(good), 8, 1, 127)
+	if wasmbin.Validate(mustDecode(t, invalid)) == nil {
+		t.Fatal("the doctored module is valid")
+	}
+	writeFile(t, entry, encodePrepared(key, invalid, layout))
+	if !privateEntry(mustStat(t, entry), dir) {
+		t.Fatalf("%s is not private to this user", entry)
+	}
+	got, _, err := newRT().prepare(bin)
+	if err != nil || !slices.Equal(got, invalid) {
+		t.Fatalf("a private entry was validated again (err %v)", err)
+	}
+	var ce *CompileError
+	if _, err := newRT().CompileCore(ctx, wasm, nil); !errors.As(err, &ce) {
+		t.Fatalf("compiling from the invalid entry: %v, want a CompileError", err)
+	}
+	writeFile(t, entry, encodePrepared(key, invalid, layout))
+	if err := os.Chmod(entry, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if privateEntry(mustStat(t, entry), dir) {
+		t.Fatal("a file others may write is private")
+	}
+	got, _, err = newRT().prepare(bin)
+	if err != nil || !slices.Equal(got, good) {
+		t.Fatalf("an entry others may write was used without validation (err %v)", err)
+	}
+	if again, _ := os.ReadFile(entry); !slices.Equal(again, encodePrepared(key, good, layout)) {
+		t.Fatal("the refused entry was not rewritten")
+	}
+}
+
+func mustDecode(t *testing.T, b []byte) *wasmbin.Binary {
+	t.Helper()
+	bin, err := wasmbin.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func mustStat(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
+}
+
 func filepathKey(k [32]byte) string { return hex.EncodeToString(k[:]) }
 
 func writeFile(t *testing.T, path string, b []byte) {
@@ -120,3 +203,36 @@ func TestTrimPrepared(t *testing.T) {
 		t.Fatalf("left %v, want the two newest [c d]", left)
 	}
 }
+
+// TestPreparedKeyBytes: the key hashes the bytes Encode gives, written
+// section by section (a component's core modules and components, and a
+// core module).
+func TestPreparedKeyBytes(t *testing.T) {
+	for _, path := range []string{"testdata/snapshot.wasm", "../docs/examples/kv/build/kv.wasm"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin, err := wasmbin.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bins := []*wasmbin.Binary{bin}
+		for _, s := range bin.Sections {
+			if s.Nested != nil {
+				bins = append(bins, s.Nested)
+			}
+		}
+		for i, m := range bins {
+			var got appendWriter
+			writeEncoded(&got, m)
+			if !slices.Equal(got, m.Encode()) {
+				t.Errorf("%s, binary %d: the bytes written differ from Encode's", path, i)
+			}
+		}
+	}
+}
+
+type appendWriter []byte
+
+func (w *appendWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }

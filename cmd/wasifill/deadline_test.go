@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,5 +36,42 @@ func TestTimeoutFlagIsHard(t *testing.T) {
 	code, out, errOut := runCLI(t, "call", "--config", cfg, "--timeout", "200ms", "d", strings.Replace(handle, "[2,", "[1,", 1))
 	if code != 0 || !strings.Contains(out, "extension refused: an invocation may run at most 200 ms (the host maximum)") {
 		t.Errorf("extend(10000) under --timeout 200ms: exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+// A call that returns after its deadline fails even when the context's
+// timer has not run yet; one in time, or without a deadline, does not.
+func TestLateResult(t *testing.T) {
+	late := lateCtx{deadline: time.Now().Add(-time.Millisecond), done: make(chan struct{})}
+	go func() { time.Sleep(20 * time.Millisecond); close(late.done) }() // the timer, running late
+	if err := lateResult(late); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("after the deadline: %v, want deadline exceeded", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if err := lateResult(ctx); err != nil {
+		t.Errorf("in time: %v", err)
+	}
+	if err := lateResult(context.Background()); err != nil {
+		t.Errorf("without a deadline: %v", err)
+	}
+}
+
+// lateCtx is a context whose deadline has passed but whose Done closes
+// only when its (late) timer runs.
+type lateCtx struct {
+	context.Context
+	deadline time.Time
+	done     chan struct{}
+}
+
+func (c lateCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c lateCtx) Done() <-chan struct{}       { return c.done }
+func (c lateCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }

@@ -73,7 +73,9 @@ func (f *runFlags) add(cmd *cobra.Command, timeoutDefault time.Duration) {
 //
 // Compiling is not part of the call: the deadline (--timeout, or the
 // host's) starts once the code is compiled, and bounds instantiation
-// (_initialize included) and the call.
+// (_initialize included) and the call. With --config, the called
+// component's instance is the warm one the host made before the call,
+// outside its deadline, as it does for every link target.
 func (f *runFlags) instantiate(ctx context.Context, path string, args []string) (*runtime.Runtime, *runtime.Instance, context.Context, error) {
 	if err := checkEnv(); err != nil {
 		return nil, nil, nil, err
@@ -103,6 +105,8 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		// initialization and a snapshot each) costs more than it saves.
 		// One warm instance per target is enough, and still instantiates
 		// (and initializes) each before the call, outside its deadline.
+		// Only what the call can reach is compiled.
+		fc.Entry = path
 		hc := f.hostConfig(fc.HostConfig(rpc.Config{}))
 		hc.NoPreinitialize = true
 		hc.Warm, hc.PoolSize = true, max(hc.PoolSize, 1)
@@ -123,6 +127,10 @@ func (f *runFlags) instantiate(ctx context.Context, path string, args []string) 
 		}
 		f.release = release
 		callCtx = inv
+		if inst, done := h.TakeIdle(path); inst != nil {
+			f.release = func() { done(); release() }
+			return rt, inst, callCtx, nil
+		}
 	} else {
 		wasm, err := safeio.ReadFile(path, safeio.Wasm)
 		if err != nil {
@@ -361,6 +369,9 @@ func newCallCommand() *cobra.Command {
 				return inputError("call: arguments of %s: %v", name, err)
 			}
 			out, err := fn.Call(callCtx, vals...)
+			if err == nil {
+				err = lateResult(callCtx)
+			}
 			if err != nil {
 				return &exitError{code: 1, msg: "wasifill call: " + f.describeCallError(callCtx, name, err)}
 			}
@@ -377,6 +388,21 @@ func newCallCommand() *cobra.Command {
 	f.add(cmd, envTimeout())
 	f.nats.add(cmd, false)
 	return cmd
+}
+
+// lateResult fails a call that returned normally after its deadline: a
+// late result is not a result. On a busy machine the timer that ends the
+// invocation may not have run yet when the guest returns (a callee whose
+// deadline was the same instant can end first and answer in time for
+// the caller to return), so the clock decides; then it waits for that
+// timer, so that the error describes the ended invocation.
+func lateResult(ctx context.Context) error {
+	d, ok := ctx.Deadline()
+	if !ok || time.Now().Before(d) {
+		return nil
+	}
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 // describeRunError says what stopped a guest, naming a missed deadline.

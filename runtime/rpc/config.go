@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -37,6 +38,9 @@ type FileConfig struct {
 	// RemoteTargets lets links name targets the file does not define:
 	// they are served on the lattice (set by the CLI with --nats).
 	RemoteTargets bool `yaml:"-"`
+	// Entry, when set, is the one component calls enter by (the CLI's
+	// call and run): see Apply.
+	Entry string `yaml:"-"`
 
 	dir string
 }
@@ -185,35 +189,89 @@ func (c *FileConfig) HostConfig(defaults Config) Config {
 
 // Apply compiles the file's components into h (as targets) and adds its
 // links; it returns the compiled components by name, as the host runs
-// them (pre-initialized when they could be).
+// them (pre-initialized when they could be). Components compile
+// concurrently (each one's core modules too).
+//
+// With Entry set, Apply prepares for calls into that component alone:
+// components no chain of links from it reaches are left out (unless
+// RemoteTargets, when the lattice may call any of them).
 func (c *FileConfig) Apply(ctx context.Context, rt *runtime.Runtime, h *Host) (map[string]*runtime.Compiled, error) {
-	names := make([]string, 0, len(c.Components))
-	for n := range c.Components {
-		names = append(names, n)
+	names := c.needed()
+	compiled := make([]*runtime.Compiled, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Go(func() {
+			p := c.Components[n].Path
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(c.dir, p)
+			}
+			b, err := safeio.ReadFile(p, safeio.Wasm)
+			if err == nil {
+				compiled[i], err = rt.Compile(ctx, b)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("component %s: %w", n, err)
+			}
+		})
 	}
-	sort.Strings(names)
-	out := map[string]*runtime.Compiled{}
-	for _, n := range names {
-		cc := c.Components[n]
-		p := cc.Path
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(c.dir, p)
-		}
-		b, err := safeio.ReadFile(p, safeio.Wasm)
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("component %s: %w", n, err)
-		}
-		compiled, err := rt.Compile(ctx, b)
-		if err != nil {
-			return nil, fmt.Errorf("component %s: %w", n, err)
-		}
-		if err := h.AddComponentLifecycle(n, compiled, time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle)); err != nil {
 			return nil, err
+		}
+	}
+	// Adding a target instantiates its warm instances (Config.Warm) or
+	// pre-initializes it: concurrently too.
+	for i, n := range names {
+		cc := c.Components[n]
+		wg.Go(func() {
+			errs[i] = h.AddComponentLifecycle(n, compiled[i], time.Duration(cc.Timeout), cc.lifecycle(h.cfg.Lifecycle))
+		})
+	}
+	wg.Wait()
+	out := map[string]*runtime.Compiled{}
+	for i, n := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		out[n] = h.compiledOf(n) // pre-initialized, when it could be
 	}
 	for _, l := range c.Links {
-		h.Link(l.Caller, l.Interface, l.Target, time.Duration(l.Timeout))
+		if _, ok := out[l.Caller]; ok {
+			h.Link(l.Caller, l.Interface, l.Target, time.Duration(l.Timeout))
+		}
 	}
 	return out, nil
+}
+
+// needed lists, sorted, the components Apply compiles: all of them, or
+// with Entry set (and no RemoteTargets) those the links reach from it.
+func (c *FileConfig) needed() []string {
+	var names []string
+	if c.Entry == "" || c.RemoteTargets {
+		for n := range c.Components {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return names
+	}
+	seen := map[string]bool{}
+	queue := []string{c.Entry}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if _, ok := c.Components[n]; !ok || seen[n] {
+			continue
+		}
+		seen[n] = true
+		names = append(names, n)
+		for _, l := range c.Links {
+			if l.Caller == n {
+				queue = append(queue, l.Target)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
 }

@@ -379,6 +379,24 @@ func isQueuedOut(err error) bool {
 
 // closeInstance closes one of the pool's instances and gives its place in
 // the host budget back.
+// retire closes an instance taken out of the pool (TakeIdle) and frees its
+// slot, without refilling the pool.
+func (p *pool) retire(inst *runtime.Instance) {
+	p.mu.Lock()
+	p.busy--
+	p.live--
+	if !p.closed {
+		if w := p.popWaiter(); w != nil {
+			p.live++
+			p.busy++
+			w.ch <- nil
+		}
+	}
+	p.mu.Unlock()
+	p.m.gauges(p)
+	p.closeInstance(context.Background(), inst)
+}
+
 func (p *pool) closeInstance(ctx context.Context, inst *runtime.Instance) {
 	inst.Close(ctx)
 	p.budget.put()

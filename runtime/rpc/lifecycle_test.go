@@ -2,14 +2,17 @@ package rpc_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
 
@@ -176,5 +179,76 @@ func TestLifecycleConfig(t *testing.T) {
 	c := &rpc.FileConfig{Components: map[string]rpc.ComponentConfig{"x": {Path: "a", MaxInstances: 1, MinInstances: 2}}}
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "min-instances 2 is above max-instances 1") {
 		t.Errorf("min above max: %v", err)
+	}
+}
+
+// With Entry set, Apply compiles only what links reach from the entry
+// (a broken component no link reaches is not compiled at all); TakeIdle
+// hands the entry's warm instance to a caller that calls it itself.
+func TestApplyEntry(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"relay", "echo"} {
+		b, err := os.ReadFile("../../testdata/guests/rpc/out/" + name + ".wasm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".wasm"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.wasm"), []byte("\x00asm\x0d\x00\x01\x00\xff"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	yml := filepath.Join(dir, "wasifill.yaml")
+	err := os.WriteFile(yml, []byte("components:\n  relay: {path: relay.wasm}\n  echo: {path: echo.wasm}\n  broken: {path: broken.wasm}\n"+
+		"links:\n  - {caller: relay, interface: wasifill:rpc-test/echo, target: echo}\n  - {caller: broken, interface: wasifill:rpc-test/echo, target: echo}\n"), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	apply := func(entry string) (*rpc.Host, map[string]*runtime.Compiled, error) {
+		fc, err := rpc.LoadConfig(yml)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc.Entry = entry
+		rt, h, _ := setup(t, rpc.Config{Warm: true, PoolSize: 1})
+		t.Cleanup(func() { h.Close(ctx) })
+		all, err := fc.Apply(ctx, rt, h)
+		return h, all, err
+	}
+	if _, _, err := apply(""); err == nil || !strings.Contains(err.Error(), "component broken") {
+		t.Fatalf("without an entry the broken component is compiled: %v", err)
+	}
+	h, all, err := apply("relay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := all["broken"]; ok || all["relay"] == nil || all["echo"] == nil || len(all) != 2 {
+		t.Fatalf("compiled %v, want relay and echo", slices.Sorted(maps.Keys(all)))
+	}
+	for _, n := range []string{"relay", "echo"} {
+		if got := h.Instances(n); got.Idle != 1 {
+			t.Errorf("%s is not warm: %+v", n, got)
+		}
+	}
+	// The CLI takes the entry's warm instance and calls it itself.
+	inst, release := h.TakeIdle("relay")
+	if inst == nil {
+		t.Fatal("TakeIdle gave no instance")
+	}
+	if got := h.Instances("relay"); got.Idle != 0 || got.Busy != 1 {
+		t.Errorf("after TakeIdle: %+v, want 0 idle, 1 busy", got)
+	}
+	if again, _ := h.TakeIdle("relay"); again != nil {
+		t.Error("TakeIdle gave the same pool's instance twice")
+	}
+	release()
+	release() // twice is once
+	if got := h.Instances("relay"); got.Idle != 0 || got.Busy != 0 {
+		t.Errorf("after release: %+v, want none", got)
+	}
+	if inst, _ := h.TakeIdle("nothing"); inst != nil {
+		t.Error("TakeIdle of no target gave an instance")
 	}
 }

@@ -304,6 +304,36 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 	return nil
 }
 
+// TakeIdle takes an idle instance of component target name out of its
+// pool, for a caller that calls the instance's exports itself (the CLI's
+// call of a component's own export, under an invocation from Enter): nil
+// when the pool has none. release closes the instance and frees its place
+// in the pool; it is never put back, and the pool is not refilled for it
+// (Config.Warm): its taker is done with the host.
+func (h *Host) TakeIdle(name string) (inst *runtime.Instance, release func()) {
+	h.mu.Lock()
+	t := h.targets[name]
+	h.mu.Unlock()
+	if t == nil || t.pool == nil {
+		return nil, nil
+	}
+	p := t.pool
+	p.mu.Lock()
+	n := len(p.idle)
+	if n == 0 || p.closed {
+		p.mu.Unlock()
+		return nil, nil
+	}
+	inst = p.idle[n-1].inst
+	p.idle[n-1] = idleInstance{}
+	p.idle = p.idle[:n-1]
+	p.busy++
+	p.mu.Unlock()
+	p.m.gauges(p)
+	var once sync.Once
+	return inst, func() { once.Do(func() { p.retire(inst) }) }
+}
+
 // PreinitializeError reports why component target name runs without a
 // snapshot (nil: it has one, or it is not a component target).
 func (h *Host) PreinitializeError(name string) error {
