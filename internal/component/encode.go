@@ -102,7 +102,7 @@ func (e *Encoder) Import(ext Extern) (uint32, error) {
 // instanceType writes the instance type of ext and returns its type index.
 func (e *Encoder) instanceType(ext Extern) (uint32, error) {
 	b := &declBuilder{enc: e, local: map[*Type]uint32{}, localRes: map[*Resource]uint32{}}
-	for _, x := range ext.Type.Exports {
+	for _, x := range dependencyOrder(ext.Type.Exports) {
 		if err := b.export(x); err != nil {
 			return 0, fmt.Errorf("import %s: %s %s: %w", ext.Name, x.Kind, x.Name, err)
 		}
@@ -111,6 +111,72 @@ func (e *Encoder) instanceType(ext Extern) (uint32, error) {
 	e.defs = append(e.defs, &wasmbin.TypeDefs{Types: []wasmbin.Type{t}})
 	e.types++
 	return e.types - 1, nil
+}
+
+// dependencyOrder puts every export after the type exports its type refers
+// to: an exported type must refer to the exported (named) form of each
+// named type inside it — a variant to its payload record's export, not to
+// a bare copy of the record — or the instance type is not valid as an
+// import. The order is otherwise kept.
+func dependencyOrder(exports []Extern) []Extern {
+	named := map[*Type]int{}
+	res := map[*Resource]int{}
+	for i, x := range exports {
+		if x.Kind != ExternType {
+			continue
+		}
+		if x.Type.Kind == KindResource {
+			if _, ok := res[x.Type.Resource]; !ok {
+				res[x.Type.Resource] = i
+			}
+		} else {
+			named[x.Type] = i
+		}
+	}
+	out := make([]Extern, 0, len(exports))
+	done := make([]bool, len(exports))
+	walked := map[*Type]bool{}
+	var visit func(i int)
+	var walk func(t *Type, top bool)
+	walk = func(t *Type, top bool) {
+		if t == nil || walked[t] {
+			return
+		}
+		if j, ok := named[t]; ok && !top {
+			visit(j)
+			return
+		}
+		walked[t] = true
+		if t.Resource != nil && t.Kind != KindResource {
+			if j, ok := res[t.Resource]; ok {
+				visit(j)
+			}
+		}
+		for _, f := range t.Fields {
+			walk(f.Type, false)
+		}
+		for _, c := range t.Cases {
+			walk(c.Type, false)
+		}
+		for _, e := range t.Elems {
+			walk(e, false)
+		}
+		for _, p := range []*Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
+			walk(p, false)
+		}
+	}
+	visit = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		walk(exports[i].Type, true)
+		out = append(out, exports[i])
+	}
+	for i := range exports {
+		visit(i)
+	}
+	return out
 }
 
 // declBuilder writes the declarators of one instance type (or, with
@@ -142,6 +208,15 @@ func (b *declBuilder) export(x Extern) error {
 		var bound wasmbin.ExternType
 		if x.Type.Kind == KindResource {
 			r := b.enc.canonical(x.Type.Resource)
+			if idx, ok := b.localRes[r]; ok {
+				// Another name of a resource this instance exported already
+				// (`type headers = fields`): equal to it, and the resource's
+				// functions keep referring to its first export.
+				b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclExport, Name: wasmbin.PlainName(x.Name),
+					Extern: wasmbin.ExternType{Kind: wasmbin.ExternTypeType, Bound: 0x00, Index: idx}})
+				b.n++
+				return nil
+			}
 			if outerIdx, ok := b.enc.resources[r]; ok {
 				a := wasmbin.Alias{Sort: wasmbin.SortType, Target: wasmbin.AliasOuter, Count: 1, Index: outerIdx}
 				b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclAlias, Alias: &a})
