@@ -238,8 +238,12 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 		res  []uint8
 	}
 	var stubs []stub
+	what := strings.TrimSuffix(prefix, "#")
+	if what == "" {
+		what = "the world's exported functions"
+	}
 	for _, fun := range funcs {
-		ts.item = prefix + fun.Name
+		ts.item = what + ": function " + fun.Name
 		switch fun.Kind {
 		case witparse.Freestanding, witparse.Constructor, witparse.Static:
 			m, err := guestMethod(ts, fun, guestExportName(ts, fun))
@@ -261,10 +265,6 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 		}
 		stubs = append(stubs, stub{*n, fun, flat, res})
 		*n++
-	}
-	what := strings.TrimSuffix(prefix, "#")
-	if what == "" {
-		what = "the world's exported functions"
 	}
 	f.Comment(fmt.Sprintf("%s is what the component implements for %s.", goName, what))
 	f.Type().Id(goName).Interface(methods...)

@@ -49,6 +49,18 @@ func (ts *types) toWire(t witparse.Type, b, x jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(&d.Elem)
 		return jen.Id("listToWire").Call(b, x, f), err
+	case witparse.KindFixedList: // the elements, no count
+		arr, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		fn := jen.Func().Params(jen.Id("b").Index().Byte(), jen.Id("x").Add(arr)).Index().Byte()
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return fn.Block(jen.Return(jen.Append(jen.Id("b"), jen.Id("x").Index(jen.Op(":")).Op("...")))).Call(b, x), nil
+		}
+		elem, err := ts.toWire(d.Elem, jen.Id("b"), jen.Id("e"))
+		return fn.Block(jen.For(jen.List(jen.Id("_"), jen.Id("e")).Op(":=").Range().Id("x")).Block(jen.Id("b").Op("=").Add(elem)),
+			jen.Return(jen.Id("b"))).Call(b, x), err
 	case witparse.KindOption:
 		f, err := conv(&d.Elem)
 		return jen.Id("optionToWire").Call(b, x, f), err
@@ -105,6 +117,18 @@ func (ts *types) fromWire(t witparse.Type, w jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(&d.Elem)
 		return jen.Id("listFromWire").Call(w, f), err
+	case witparse.KindFixedList:
+		arr, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		fn := jen.Func().Params(jen.Id("w").Op("*").Id("wire")).Params(jen.Id("x").Add(arr))
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return fn.Block(jen.Copy(jen.Id("x").Index(jen.Op(":")), jen.Id("w").Dot("take").Call(jen.Lit(int(d.Len)))), jen.Return()).Call(w), nil
+		}
+		elem, err := ts.fromWire(d.Elem, jen.Id("w"))
+		return fn.Block(jen.For(jen.Id("i").Op(":=").Range().Id("x")).Block(jen.Id("x").Index(jen.Id("i")).Op("=").Add(elem)),
+			jen.Return()).Call(w), err
 	case witparse.KindOption:
 		f, err := conv(&d.Elem)
 		return jen.Id("optionFromWire").Call(w, f), err
@@ -201,7 +225,7 @@ func (ts *types) emitNamedWire(f *jen.File, id witparse.TypeID) error {
 		f.Func().Id(fromW).Params(jen.Id("w").Add(wireT)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("rCase").Call(jen.Id("w"), jen.Lit(len(d.Labels))))))
 	case witparse.KindFlags:
 		if len(d.Labels) > 64 {
-			return ts.unsupported(fmt.Sprintf("flags with more than 64 labels (%s)", d.Name))
+			return &UnsupportedError{Item: ts.item, What: fmt.Sprintf("flags with more than 64 labels (%s)", d.Name), Why: "Go flags are one uint64"}
 		}
 		f.Type().Id(name).Uint64()
 		var consts []jen.Code

@@ -9,12 +9,13 @@
 // payload); enums are typed uint32 constants with String; flags are
 // uint64 bit sets (at most 64 flags); option, result and tuples are the
 // generic Option, Result and TupleN types emitted into the package; list<u8>
-// is []byte and list<T> is []T. Resources are Go interfaces on the side
-// that implements them and handle types with methods and Drop on the side
-// that uses them (see resource.go and guestresource.go); fills refuse
-// them, since handles do not cross wasifill:rpc yet. Maps, fixed-length
-// lists, streams, futures and async functions are refused with an error
-// naming the item.
+// is []byte, list<T> is []T and a fixed-length list<T, N> is the array
+// [N]T (in bindings and fills alike). Resources are Go interfaces on the
+// side that implements them and handle types with methods and Drop on the
+// side that uses them (see resource.go and guestresource.go); fills refuse
+// them, since handles do not cross wasifill:rpc yet. Maps, stream<T>,
+// future<T> and async functions are refused with an *UnsupportedError
+// naming the interface, the function or type, and why.
 package golang
 
 import (
@@ -67,7 +68,19 @@ var prims = map[string]string{
 	"char": "rune", "string": "string",
 }
 
-func (ts *types) unsupported(what string) error { return &UnsupportedError{Item: ts.item, What: what} }
+// unsupported is the error for what, in the item being generated, with
+// the reason when there is a known one.
+func (ts *types) unsupported(what string) error {
+	return &UnsupportedError{Item: ts.item, What: what, Why: refusalWhy[what]}
+}
+
+// refusalWhy says why the generator refuses a kind of WIT construct.
+var refusalWhy = map[string]string{
+	"async functions": "the component model's async ABI is not generated for Go yet",
+	"streams":         "stream<T> belongs to the component model's async ABI, not generated for Go yet (WASI 0.2 streams are wasi:io resources, which are)",
+	"futures":         "future<T> belongs to the component model's async ABI, not generated for Go yet",
+	"maps":            "map<K, V> is a gated WIT feature the Go generator does not write yet",
+}
 
 // resolveAlias follows type aliases (`type x = y`, `use`) to a definition
 // or primitive.
@@ -106,6 +119,9 @@ func (ts *types) goType(t witparse.Type) (jen.Code, error) {
 		}
 		elem, err := ts.goType(d.Elem)
 		return jen.Index().Add(elem), err
+	case witparse.KindFixedList: // an array: its length is the type's
+		elem, err := ts.goType(d.Elem)
+		return jen.Index(jen.Lit(int(d.Len))).Add(elem), err
 	case witparse.KindOption:
 		elem, err := ts.goType(d.Elem)
 		return jen.Id("Option").Types(elem), err
@@ -182,6 +198,18 @@ func (ts *types) toValue(t witparse.Type, x jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(d.Elem)
 		return jen.Id("listToValue").Call(x, f), err
+	case witparse.KindFixedList: // as a list's value (N elements)
+		arr, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Func().Params(jen.Id("x").Add(arr)).Qual(valuePkg, "Value").Block(
+				jen.Return(jen.Append(jen.Index().Byte().Parens(jen.Nil()), jen.Id("x").Index(jen.Op(":")).Op("...")))).Call(x), nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Id("listToValue").Call(jen.Func().Params(jen.Id("x").Add(arr)).Index().Add(mustGo(ts, d.Elem)).Block(
+			jen.Return(jen.Id("x").Index(jen.Op(":")))).Call(x), f), err
 	case witparse.KindOption:
 		f, err := conv(d.Elem)
 		return jen.Id("optionToValue").Call(x, f), err
@@ -245,6 +273,14 @@ func (ts *types) fromValue(t witparse.Type, v jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(d.Elem)
 		return jen.Id("listFromValue").Call(v, f), err
+	case witparse.KindFixedList: // the runtime checked the length
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Func().Params().Params(jen.Id("x").Add(g)).Block(
+				jen.Copy(jen.Id("x").Index(jen.Op(":")), jen.Add(v).Assert(jen.Index().Byte())), jen.Return()).Call(), nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Func().Params().Params(jen.Id("x").Add(g)).Block(
+			jen.Copy(jen.Id("x").Index(jen.Op(":")), jen.Id("listFromValue").Call(v, f)), jen.Return()).Call(), err
 	case witparse.KindOption:
 		f, err := conv(d.Elem)
 		return jen.Id("optionFromValue").Call(v, f), err
@@ -280,6 +316,16 @@ func (ts *types) optConvFrom(t *witparse.Type, conv func(witparse.Type) (jen.Cod
 		return jen.Parens(jen.Func().Params(jen.Qual(valuePkg, "Value")).Struct()).Parens(jen.Nil()), nil
 	}
 	return conv(*t)
+}
+
+// mustGo is the Go type of t, which the caller converted before (so it
+// has one).
+func mustGo(ts *types, t witparse.Type) jen.Code {
+	g, err := ts.goType(t)
+	if err != nil {
+		panic(err)
+	}
+	return g
 }
 
 func lowerFirst(s string) string {
@@ -363,7 +409,7 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("v").Assert(jen.Qual(valuePkg, "Enum")))))
 	case witparse.KindFlags:
 		if len(d.Labels) > 64 {
-			return ts.unsupported(fmt.Sprintf("flags with more than 64 labels (%s)", d.Name))
+			return &UnsupportedError{Item: ts.item, What: fmt.Sprintf("flags with more than 64 labels (%s)", d.Name), Why: "Go flags are one uint64"}
 		}
 		f.Type().Id(name).Uint64()
 		var consts []jen.Code
