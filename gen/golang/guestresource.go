@@ -10,7 +10,7 @@ import (
 )
 
 // Resources in guest bindings. A handle is a u32 in the canonical ABI, so
-// the descriptors describe it as one (descExpr with ts.guest) and the
+// the descriptors describe it as one (desc, in modeGuest) and the
 // typed side converts:
 //
 //   - a resource of an imported interface is a handle type (type R

@@ -39,8 +39,7 @@ func Generate(r *witparse.Resolve, world witparse.WorldID, opts Options) (_ map[
 	if !opts.Host {
 		return nil, fmt.Errorf("gen go: only host bindings (--host) are generated yet")
 	}
-	ts := &types{r: r, names: map[witparse.TypeID]string{}, tuples: map[int]bool{}, emitted: map[witparse.TypeID]bool{},
-		repsUsed: map[witparse.TypeID]bool{}}
+	ts := newTypes(r, modeHost)
 	ifaces := worldInterfaces(r, w)
 	nameTypes(ts, ifaces)
 	collectResources(ts, ifaces)

@@ -44,10 +44,34 @@ func (e *UnsupportedError) Error() string {
 	return msg
 }
 
+// mode is what a generator writes: it decides how handles convert and
+// which conversions named types get. Each generator gives its mode to
+// newTypes; nothing changes it later.
+type mode uint8
+
+const (
+	modeHost  mode = iota // host bindings: value.Value conversions
+	modeGuest             // guest bindings: wire conversions, handles as u32
+	modeFill              // fills: descriptors only, no handles
+)
+
+// newTypes returns the type writer of generator m for r.
+func newTypes(r *witparse.Resolve, m mode) *types {
+	ts := &types{r: r, mode: m, names: map[witparse.TypeID]string{}, tuples: map[int]bool{},
+		emitted: map[witparse.TypeID]bool{}, repsUsed: map[witparse.TypeID]bool{}}
+	if m == modeGuest {
+		// Guests keep their handle tables in package variables, so handles
+		// convert anywhere, inside records and variants too.
+		ts.scope = scopeGuest
+	}
+	return ts
+}
+
 // types knows the Go names of a world's named types and writes Go types
 // and their conversions to and from the value model.
 type types struct {
 	r       *witparse.Resolve
+	mode    mode
 	names   map[witparse.TypeID]string
 	item    string // what is being generated, for errors
 	tuples  map[int]bool
@@ -57,7 +81,6 @@ type types struct {
 	scope         handleScope                   // which handles conversions may write
 	repsUsed      map[witparse.TypeID]bool      // rep tables the provider being written uses
 	hostReps      bool                          // some provider uses rep tables
-	guest         bool                          // guest bindings: handles are u32 descriptors
 	clientHandles bool                          // a client handle type was written
 	guestReps     bool                          // an exported resource uses the guest rep table
 }

@@ -27,11 +27,8 @@ func (self Counter) Drop() {
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(II)"),
+	result: descOf("L"),
 }
 
 // wasmimport1 is wasifill:guests/counters@0.1.0#total as the component model passes it.
@@ -51,11 +48,8 @@ func CountersTotal(a Counter, b_ Counter) uint64 {
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport2 is wasifill:guests/counters@0.1.0#live as the component model passes it.
@@ -76,11 +70,8 @@ func CountersLive() uint32 {
 }
 
 var gfn3 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(L)"),
+	result: descOf("I"),
 }
 
 // wasmimport3 is wasifill:guests/counters@0.1.0#[constructor]counter as the component model passes it.
@@ -99,11 +90,8 @@ func NewCounter(start uint64) Counter {
 }
 
 var gfn4 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("L"),
 }
 
 // wasmimport4 is wasifill:guests/counters@0.1.0#[method]counter.add as the component model passes it.
@@ -123,11 +111,8 @@ func (self Counter) Add(n uint64) uint64 {
 }
 
 var gfn5 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(I)"),
+	result: descOf("L"),
 }
 
 // wasmimport5 is wasifill:guests/counters@0.1.0#[method]counter.get as the component model passes it.
@@ -146,11 +131,8 @@ func (self Counter) Get() uint64 {
 }
 
 var gfn6 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport6 is wasifill:guests/counters@0.1.0#[static]counter.zero as the component model passes it.
@@ -246,17 +228,8 @@ func RegisterTallies(impl Tallies) {
 }
 
 var gfn7 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU32}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kList,
-	}).prep(),
+	params: descOf("(*I)"),
+	result: descOf("*L"),
 }
 
 // wasmexport7 serves wasifill:guests/tallies@0.1.0#sums.
@@ -279,11 +252,8 @@ func post7(uint32) {
 }
 
 var gfn8 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmexport8 serves wasifill:guests/tallies@0.1.0#live-tallies.
@@ -296,11 +266,8 @@ func wasmexport8() uint32 {
 }
 
 var gfn9 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(s)"),
+	result: descOf("I"),
 }
 
 // wasmexport9 serves wasifill:guests/tallies@0.1.0#[constructor]tally.
@@ -314,11 +281,8 @@ func wasmexport9(p0 uint32, p1 uint32) uint32 {
 }
 
 var gfn10 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("L"),
 }
 
 // wasmexport10 serves wasifill:guests/tallies@0.1.0#[method]tally.add.
@@ -333,11 +297,8 @@ func wasmexport10(p0 uint32, p1 uint64) uint64 {
 }
 
 var gfn11 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kString}).prep(),
+	params: descOf("(I)"),
+	result: descOf("s"),
 }
 
 // wasmexport11 serves wasifill:guests/tallies@0.1.0#[method]tally.name.
@@ -356,11 +317,8 @@ func post11(uint32) {
 }
 
 var gfn12 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(II)"),
+	result: descOf("I"),
 }
 
 // wasmexport12 serves wasifill:guests/tallies@0.1.0#[static]tally.join.

@@ -639,17 +639,8 @@ func (self Pollable) Drop() {
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU32}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kList,
-	}).prep(),
+	params: descOf("(*I)"),
+	result: descOf("*I"),
 }
 
 // wasmimport1 is wasi:io/poll@0.2.12#poll as the component model passes it.
@@ -673,11 +664,8 @@ func PollPoll(in []Pollable) []uint32 {
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kBool}).prep(),
+	params: descOf("(I)"),
+	result: descOf("z"),
 }
 
 // wasmimport2 is wasi:io/poll@0.2.12#[method]pollable.ready as the component model passes it.
@@ -696,10 +684,7 @@ func (self Pollable) Ready() bool {
 }
 
 var gfn3 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
+	params: descOf("(I)"),
 	result: nil,
 }
 
@@ -719,11 +704,8 @@ func (self Pollable) Block() {
 }
 
 var gfn4 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("()"),
+	result: descOf("L"),
 }
 
 // wasmimport4 is wasi:clocks/monotonic-clock@0.2.12#now as the component model passes it.
@@ -741,11 +723,8 @@ func MonotonicClockNow() uint64 {
 }
 
 var gfn5 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("()"),
+	result: descOf("L"),
 }
 
 // wasmimport5 is wasi:clocks/monotonic-clock@0.2.12#resolution as the component model passes it.
@@ -763,11 +742,8 @@ func MonotonicClockResolution() uint64 {
 }
 
 var gfn6 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(L)"),
+	result: descOf("I"),
 }
 
 // wasmimport6 is wasi:clocks/monotonic-clock@0.2.12#subscribe-instant as the component model passes it.
@@ -786,11 +762,8 @@ func MonotonicClockSubscribeInstant(when uint64) Pollable {
 }
 
 var gfn7 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(L)"),
+	result: descOf("I"),
 }
 
 // wasmimport7 is wasi:clocks/monotonic-clock@0.2.12#subscribe-duration as the component model passes it.
@@ -809,14 +782,8 @@ func MonotonicClockSubscribeDuration(when uint64) Pollable {
 }
 
 var gfn8 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
+	params: descOf("()"),
+	result: descOf("(LI)"),
 }
 
 // wasmimport8 is wasi:clocks/wall-clock@0.2.12#now as the component model passes it.
@@ -835,14 +802,8 @@ func WallClockNow() Datetime {
 }
 
 var gfn9 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
+	params: descOf("()"),
+	result: descOf("(LI)"),
 }
 
 // wasmimport9 is wasi:clocks/wall-clock@0.2.12#resolution as the component model passes it.
@@ -861,14 +822,8 @@ func WallClockResolution() Datetime {
 }
 
 var gfn10 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU8}},
-		kind:  kList,
-	}).prep(),
+	params: descOf("(L)"),
+	result: descOf("*A"),
 }
 
 // wasmimport10 is wasi:random/random@0.2.12#get-random-bytes as the component model passes it.
@@ -888,11 +843,8 @@ func RandomGetRandomBytes(len_ uint64) []byte {
 }
 
 var gfn11 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("()"),
+	result: descOf("L"),
 }
 
 // wasmimport11 is wasi:random/random@0.2.12#get-random-u64 as the component model passes it.
@@ -927,11 +879,8 @@ func (self Error) Drop() {
 }
 
 var gfn13 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kString}).prep(),
+	params: descOf("(I)"),
+	result: descOf("s"),
 }
 
 // wasmimport13 is wasi:io/error@0.2.12#[method]error.to-debug-string as the component model passes it.
@@ -985,20 +934,8 @@ func (self OutputStream) Drop() {
 }
 
 var gfn16 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<*A<I_>>"),
 }
 
 // wasmimport16 is wasi:io/streams@0.2.12#[method]input-stream.read as the component model passes it.
@@ -1023,20 +960,8 @@ func (self InputStream) Read(len_ uint64) Result[[]byte, StreamError] {
 }
 
 var gfn17 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<*A<I_>>"),
 }
 
 // wasmimport17 is wasi:io/streams@0.2.12#[method]input-stream.blocking-read as the component model passes it.
@@ -1061,17 +986,8 @@ func (self InputStream) BlockingRead(len_ uint64) Result[[]byte, StreamError] {
 }
 
 var gfn18 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<L<I_>>"),
 }
 
 // wasmimport18 is wasi:io/streams@0.2.12#[method]input-stream.skip as the component model passes it.
@@ -1096,17 +1012,8 @@ func (self InputStream) Skip(len_ uint64) Result[uint64, StreamError] {
 }
 
 var gfn19 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<L<I_>>"),
 }
 
 // wasmimport19 is wasi:io/streams@0.2.12#[method]input-stream.blocking-skip as the component model passes it.
@@ -1131,11 +1038,8 @@ func (self InputStream) BlockingSkip(len_ uint64) Result[uint64, StreamError] {
 }
 
 var gfn20 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport20 is wasi:io/streams@0.2.12#[method]input-stream.subscribe as the component model passes it.
@@ -1154,17 +1058,8 @@ func (self InputStream) Subscribe() Pollable {
 }
 
 var gfn21 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<L<I_>>"),
 }
 
 // wasmimport21 is wasi:io/streams@0.2.12#[method]output-stream.check-write as the component model passes it.
@@ -1188,20 +1083,8 @@ func (self OutputStream) CheckWrite() Result[uint64, StreamError] {
 }
 
 var gfn22 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I*A)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport22 is wasi:io/streams@0.2.12#[method]output-stream.write as the component model passes it.
@@ -1224,20 +1107,8 @@ func (self OutputStream) Write(contents []byte) Result[struct{}, StreamError] {
 }
 
 var gfn23 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I*A)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport23 is wasi:io/streams@0.2.12#[method]output-stream.blocking-write-and-flush as the component model passes it.
@@ -1260,17 +1131,8 @@ func (self OutputStream) BlockingWriteAndFlush(contents []byte) Result[struct{},
 }
 
 var gfn24 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport24 is wasi:io/streams@0.2.12#[method]output-stream.flush as the component model passes it.
@@ -1292,17 +1154,8 @@ func (self OutputStream) Flush() Result[struct{}, StreamError] {
 }
 
 var gfn25 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport25 is wasi:io/streams@0.2.12#[method]output-stream.blocking-flush as the component model passes it.
@@ -1324,11 +1177,8 @@ func (self OutputStream) BlockingFlush() Result[struct{}, StreamError] {
 }
 
 var gfn26 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport26 is wasi:io/streams@0.2.12#[method]output-stream.subscribe as the component model passes it.
@@ -1347,17 +1197,8 @@ func (self OutputStream) Subscribe() Pollable {
 }
 
 var gfn27 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport27 is wasi:io/streams@0.2.12#[method]output-stream.write-zeroes as the component model passes it.
@@ -1380,17 +1221,8 @@ func (self OutputStream) WriteZeroes(len_ uint64) Result[struct{}, StreamError] 
 }
 
 var gfn28 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("<_<I_>>"),
 }
 
 // wasmimport28 is wasi:io/streams@0.2.12#[method]output-stream.blocking-write-zeroes-and-flush as the component model passes it.
@@ -1413,17 +1245,8 @@ func (self OutputStream) BlockingWriteZeroesAndFlush(len_ uint64) Result[struct{
 }
 
 var gfn29 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IIL)"),
+	result: descOf("<L<I_>>"),
 }
 
 // wasmimport29 is wasi:io/streams@0.2.12#[method]output-stream.splice as the component model passes it.
@@ -1449,17 +1272,8 @@ func (self OutputStream) Splice(src InputStream, len_ uint64) Result[uint64, Str
 }
 
 var gfn30 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}, &desc{
-			elems: []*desc{&desc{kind: kU32}, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(IIL)"),
+	result: descOf("<L<I_>>"),
 }
 
 // wasmimport30 is wasi:io/streams@0.2.12#[method]output-stream.blocking-splice as the component model passes it.
@@ -1485,11 +1299,8 @@ func (self OutputStream) BlockingSplice(src InputStream, len_ uint64) Result[uin
 }
 
 var gfn31 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport31 is wasi:cli/stdout@0.2.12#get-stdout as the component model passes it.
@@ -1507,11 +1318,8 @@ func StdoutGetStdout() OutputStream {
 }
 
 var gfn32 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport32 is wasi:cli/stderr@0.2.12#get-stderr as the component model passes it.
@@ -1529,11 +1337,8 @@ func StderrGetStderr() OutputStream {
 }
 
 var gfn33 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport33 is wasi:cli/stdin@0.2.12#get-stdin as the component model passes it.
@@ -1738,101 +1543,8 @@ func (self FutureIncomingResponse) Drop() {
 }
 
 var gfn45 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU16}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kU8}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}},
-				kind: kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}},
-			kind: kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>"),
 }
 
 // wasmimport45 is wasi:http/types@0.2.12#http-error-code as the component model passes it.
@@ -1854,11 +1566,8 @@ func TypesHTTPErrorCode(err_ Error) Option[ErrorCode] {
 }
 
 var gfn46 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport46 is wasi:http/types@0.2.12#[constructor]fields as the component model passes it.
@@ -1876,26 +1585,8 @@ func NewFields() Fields {
 }
 
 var gfn47 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{
-				elems: []*desc{&desc{kind: kString}, &desc{
-					elems: []*desc{&desc{kind: kU8}},
-					kind:  kList,
-				}},
-				kind: kRecord,
-			}},
-			kind: kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, nil, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(*(s*A))"),
+	result: descOf("<I<___>>"),
 }
 
 // wasmimport47 is wasi:http/types@0.2.12#[static]fields.from-list as the component model passes it.
@@ -1925,17 +1616,8 @@ func FieldsFromList(entries []Tuple2[string, []byte]) Result[Fields, HeaderError
 }
 
 var gfn48 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kList,
-	}).prep(),
+	params: descOf("(Is)"),
+	result: descOf("**A"),
 }
 
 // wasmimport48 is wasi:http/types@0.2.12#[method]fields.get as the component model passes it.
@@ -1958,11 +1640,8 @@ func (self Fields) Get(name string) [][]byte {
 }
 
 var gfn49 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kBool}).prep(),
+	params: descOf("(Is)"),
+	result: descOf("z"),
 }
 
 // wasmimport49 is wasi:http/types@0.2.12#[method]fields.has as the component model passes it.
@@ -1982,23 +1661,8 @@ func (self Fields) Has(name string) bool {
 }
 
 var gfn50 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kString}, &desc{
-			elems: []*desc{&desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, nil, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(Is**A)"),
+	result: descOf("<_<___>>"),
 }
 
 // wasmimport50 is wasi:http/types@0.2.12#[method]fields.set as the component model passes it.
@@ -2024,17 +1688,8 @@ func (self Fields) Set(name string, value_ [][]byte) Result[struct{}, HeaderErro
 }
 
 var gfn51 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, nil, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(Is)"),
+	result: descOf("<_<___>>"),
 }
 
 // wasmimport51 is wasi:http/types@0.2.12#[method]fields.delete as the component model passes it.
@@ -2057,20 +1712,8 @@ func (self Fields) Delete(name string) Result[struct{}, HeaderError] {
 }
 
 var gfn52 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kString}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, nil, nil},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(Is*A)"),
+	result: descOf("<_<___>>"),
 }
 
 // wasmimport52 is wasi:http/types@0.2.12#[method]fields.append as the component model passes it.
@@ -2094,20 +1737,8 @@ func (self Fields) Append(name string, value_ []byte) Result[struct{}, HeaderErr
 }
 
 var gfn53 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kString}, &desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kRecord,
-		}},
-		kind: kList,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("*(s*A)"),
 }
 
 // wasmimport53 is wasi:http/types@0.2.12#[method]fields.entries as the component model passes it.
@@ -2134,11 +1765,8 @@ func (self Fields) Entries() []Tuple2[string, []byte] {
 }
 
 var gfn54 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport54 is wasi:http/types@0.2.12#[method]fields.clone as the component model passes it.
@@ -2157,14 +1785,8 @@ func (self Fields) Clone() Fields {
 }
 
 var gfn55 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_________s>"),
 }
 
 // wasmimport55 is wasi:http/types@0.2.12#[method]incoming-request.method as the component model passes it.
@@ -2184,14 +1806,8 @@ func (self IncomingRequest) Method() Method {
 }
 
 var gfn56 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_s>"),
 }
 
 // wasmimport56 is wasi:http/types@0.2.12#[method]incoming-request.path-with-query as the component model passes it.
@@ -2213,17 +1829,8 @@ func (self IncomingRequest) PathWithQuery() Option[string] {
 }
 
 var gfn57 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<__s>>"),
 }
 
 // wasmimport57 is wasi:http/types@0.2.12#[method]incoming-request.scheme as the component model passes it.
@@ -2245,14 +1852,8 @@ func (self IncomingRequest) Scheme() Option[Scheme] {
 }
 
 var gfn58 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_s>"),
 }
 
 // wasmimport58 is wasi:http/types@0.2.12#[method]incoming-request.authority as the component model passes it.
@@ -2274,11 +1875,8 @@ func (self IncomingRequest) Authority() Option[string] {
 }
 
 var gfn59 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport59 is wasi:http/types@0.2.12#[method]incoming-request.headers as the component model passes it.
@@ -2297,14 +1895,8 @@ func (self IncomingRequest) Headers() Fields {
 }
 
 var gfn60 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport60 is wasi:http/types@0.2.12#[method]incoming-request.consume as the component model passes it.
@@ -2326,11 +1918,8 @@ func (self IncomingRequest) Consume() Result[IncomingBody, struct{}] {
 }
 
 var gfn61 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport61 is wasi:http/types@0.2.12#[constructor]outgoing-request as the component model passes it.
@@ -2349,14 +1938,8 @@ func NewOutgoingRequest(headers Fields) OutgoingRequest {
 }
 
 var gfn62 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport62 is wasi:http/types@0.2.12#[method]outgoing-request.body as the component model passes it.
@@ -2378,14 +1961,8 @@ func (self OutgoingRequest) Body() Result[OutgoingBody, struct{}] {
 }
 
 var gfn63 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_________s>"),
 }
 
 // wasmimport63 is wasi:http/types@0.2.12#[method]outgoing-request.method as the component model passes it.
@@ -2405,17 +1982,8 @@ func (self OutgoingRequest) Method() Method {
 }
 
 var gfn64 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_________s>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport64 is wasi:http/types@0.2.12#[method]outgoing-request.set-method as the component model passes it.
@@ -2435,14 +2003,8 @@ func (self OutgoingRequest) SetMethod(method Method) Result[struct{}, struct{}] 
 }
 
 var gfn65 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_s>"),
 }
 
 // wasmimport65 is wasi:http/types@0.2.12#[method]outgoing-request.path-with-query as the component model passes it.
@@ -2464,17 +2026,8 @@ func (self OutgoingRequest) PathWithQuery() Option[string] {
 }
 
 var gfn66 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_s>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport66 is wasi:http/types@0.2.12#[method]outgoing-request.set-path-with-query as the component model passes it.
@@ -2496,17 +2049,8 @@ func (self OutgoingRequest) SetPathWithQuery(pathWithQuery Option[string]) Resul
 }
 
 var gfn67 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<__s>>"),
 }
 
 // wasmimport67 is wasi:http/types@0.2.12#[method]outgoing-request.scheme as the component model passes it.
@@ -2528,20 +2072,8 @@ func (self OutgoingRequest) Scheme() Option[Scheme] {
 }
 
 var gfn68 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{nil, nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}},
-			kind: kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_<__s>>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport68 is wasi:http/types@0.2.12#[method]outgoing-request.set-scheme as the component model passes it.
@@ -2563,14 +2095,8 @@ func (self OutgoingRequest) SetScheme(scheme Option[Scheme]) Result[struct{}, st
 }
 
 var gfn69 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kString}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_s>"),
 }
 
 // wasmimport69 is wasi:http/types@0.2.12#[method]outgoing-request.authority as the component model passes it.
@@ -2592,17 +2118,8 @@ func (self OutgoingRequest) Authority() Option[string] {
 }
 
 var gfn70 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_s>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport70 is wasi:http/types@0.2.12#[method]outgoing-request.set-authority as the component model passes it.
@@ -2624,11 +2141,8 @@ func (self OutgoingRequest) SetAuthority(authority Option[string]) Result[struct
 }
 
 var gfn71 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport71 is wasi:http/types@0.2.12#[method]outgoing-request.headers as the component model passes it.
@@ -2647,11 +2161,8 @@ func (self OutgoingRequest) Headers() Fields {
 }
 
 var gfn72 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport72 is wasi:http/types@0.2.12#[constructor]request-options as the component model passes it.
@@ -2669,14 +2180,8 @@ func NewRequestOptions() RequestOptions {
 }
 
 var gfn73 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kU64}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_L>"),
 }
 
 // wasmimport73 is wasi:http/types@0.2.12#[method]request-options.connect-timeout as the component model passes it.
@@ -2698,17 +2203,8 @@ func (self RequestOptions) ConnectTimeout() Option[uint64] {
 }
 
 var gfn74 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kU64}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_L>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport74 is wasi:http/types@0.2.12#[method]request-options.set-connect-timeout as the component model passes it.
@@ -2730,14 +2226,8 @@ func (self RequestOptions) SetConnectTimeout(duration Option[uint64]) Result[str
 }
 
 var gfn75 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kU64}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_L>"),
 }
 
 // wasmimport75 is wasi:http/types@0.2.12#[method]request-options.first-byte-timeout as the component model passes it.
@@ -2759,17 +2249,8 @@ func (self RequestOptions) FirstByteTimeout() Option[uint64] {
 }
 
 var gfn76 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kU64}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_L>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport76 is wasi:http/types@0.2.12#[method]request-options.set-first-byte-timeout as the component model passes it.
@@ -2791,14 +2272,8 @@ func (self RequestOptions) SetFirstByteTimeout(duration Option[uint64]) Result[s
 }
 
 var gfn77 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{kind: kU64}},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_L>"),
 }
 
 // wasmimport77 is wasi:http/types@0.2.12#[method]request-options.between-bytes-timeout as the component model passes it.
@@ -2820,17 +2295,8 @@ func (self RequestOptions) BetweenBytesTimeout() Option[uint64] {
 }
 
 var gfn78 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kU64}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I<_L>)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport78 is wasi:http/types@0.2.12#[method]request-options.set-between-bytes-timeout as the component model passes it.
@@ -2852,100 +2318,7 @@ func (self RequestOptions) SetBetweenBytesTimeout(duration Option[uint64]) Resul
 }
 
 var gfn79 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{&desc{kind: kU32}, &desc{
-				elems: []*desc{nil, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU16}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kU8}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}, nil, nil, &desc{
-					elems: []*desc{nil, &desc{kind: kU64}},
-					kind:  kVariant,
-				}, nil, nil, nil, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}},
-					kind: kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}, nil, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU64}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, nil, nil, nil, nil, nil, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}},
-				kind: kVariant,
-			}},
-			kind: kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
+	params: descOf("(I<I<_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>)"),
 	result: nil,
 }
 
@@ -2970,11 +2343,8 @@ func ResponseOutparamSet(param ResponseOutparam, response Result[OutgoingRespons
 }
 
 var gfn80 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU16}).prep(),
+	params: descOf("(I)"),
+	result: descOf("H"),
 }
 
 // wasmimport80 is wasi:http/types@0.2.12#[method]incoming-response.status as the component model passes it.
@@ -2993,11 +2363,8 @@ func (self IncomingResponse) Status() uint16 {
 }
 
 var gfn81 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport81 is wasi:http/types@0.2.12#[method]incoming-response.headers as the component model passes it.
@@ -3016,14 +2383,8 @@ func (self IncomingResponse) Headers() Fields {
 }
 
 var gfn82 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport82 is wasi:http/types@0.2.12#[method]incoming-response.consume as the component model passes it.
@@ -3045,14 +2406,8 @@ func (self IncomingResponse) Consume() Result[IncomingBody, struct{}] {
 }
 
 var gfn83 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport83 is wasi:http/types@0.2.12#[method]incoming-body.stream as the component model passes it.
@@ -3074,11 +2429,8 @@ func (self IncomingBody) Stream() Result[InputStream, struct{}] {
 }
 
 var gfn84 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport84 is wasi:http/types@0.2.12#[static]incoming-body.finish as the component model passes it.
@@ -3097,11 +2449,8 @@ func IncomingBodyFinish(this IncomingBody) FutureTrailers {
 }
 
 var gfn85 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport85 is wasi:http/types@0.2.12#[method]future-trailers.subscribe as the component model passes it.
@@ -3120,110 +2469,8 @@ func (self FutureTrailers) Subscribe() Pollable {
 }
 
 var gfn86 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU16}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kU8}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU64}},
-						kind:  kVariant,
-					}, nil, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{
-							elems: []*desc{&desc{
-								elems: []*desc{nil, &desc{kind: kString}},
-								kind:  kVariant,
-							}, &desc{
-								elems: []*desc{nil, &desc{kind: kU32}},
-								kind:  kVariant,
-							}},
-							kind: kRecord,
-						}},
-						kind: kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU64}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, nil, nil, nil, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}},
-					kind: kVariant,
-				}},
-				kind: kVariant,
-			}, nil},
-			kind: kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<<<_I><_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>_>>"),
 }
 
 // wasmimport86 is wasi:http/types@0.2.12#[method]future-trailers.get as the component model passes it.
@@ -3253,11 +2500,8 @@ func (self FutureTrailers) Get() Option[Result[Result[Option[Fields], ErrorCode]
 }
 
 var gfn87 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport87 is wasi:http/types@0.2.12#[constructor]outgoing-response as the component model passes it.
@@ -3276,11 +2520,8 @@ func NewOutgoingResponse(headers Fields) OutgoingResponse {
 }
 
 var gfn88 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU16}).prep(),
+	params: descOf("(I)"),
+	result: descOf("H"),
 }
 
 // wasmimport88 is wasi:http/types@0.2.12#[method]outgoing-response.status-code as the component model passes it.
@@ -3299,14 +2540,8 @@ func (self OutgoingResponse) StatusCode() uint16 {
 }
 
 var gfn89 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU16}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(IH)"),
+	result: descOf("<__>"),
 }
 
 // wasmimport89 is wasi:http/types@0.2.12#[method]outgoing-response.set-status-code as the component model passes it.
@@ -3326,11 +2561,8 @@ func (self OutgoingResponse) SetStatusCode(statusCode uint16) Result[struct{}, s
 }
 
 var gfn90 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport90 is wasi:http/types@0.2.12#[method]outgoing-response.headers as the component model passes it.
@@ -3349,14 +2581,8 @@ func (self OutgoingResponse) Headers() Fields {
 }
 
 var gfn91 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport91 is wasi:http/types@0.2.12#[method]outgoing-response.body as the component model passes it.
@@ -3378,14 +2604,8 @@ func (self OutgoingResponse) Body() Result[OutgoingBody, struct{}] {
 }
 
 var gfn92 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, nil},
-		kind:  kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<I_>"),
 }
 
 // wasmimport92 is wasi:http/types@0.2.12#[method]outgoing-body.write as the component model passes it.
@@ -3407,104 +2627,8 @@ func (self OutgoingBody) Write() Result[OutputStream, struct{}] {
 }
 
 var gfn93 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kU32}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU16}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kU8}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}},
-				kind: kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}},
-			kind: kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I<_I>)"),
+	result: descOf("<_<_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>"),
 }
 
 // wasmimport93 is wasi:http/types@0.2.12#[static]outgoing-body.finish as the component model passes it.
@@ -3529,11 +2653,8 @@ func OutgoingBodyFinish(this OutgoingBody, trailers Option[Fields]) Result[struc
 }
 
 var gfn94 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(I)"),
+	result: descOf("I"),
 }
 
 // wasmimport94 is wasi:http/types@0.2.12#[method]future-incoming-response.subscribe as the component model passes it.
@@ -3552,107 +2673,8 @@ func (self FutureIncomingResponse) Subscribe() Pollable {
 }
 
 var gfn95 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{
-				elems: []*desc{&desc{kind: kU32}, &desc{
-					elems: []*desc{nil, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU16}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kU8}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU64}},
-						kind:  kVariant,
-					}, nil, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{
-							elems: []*desc{&desc{
-								elems: []*desc{nil, &desc{kind: kString}},
-								kind:  kVariant,
-							}, &desc{
-								elems: []*desc{nil, &desc{kind: kU32}},
-								kind:  kVariant,
-							}},
-							kind: kRecord,
-						}},
-						kind: kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU64}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{&desc{
-							elems: []*desc{nil, &desc{kind: kString}},
-							kind:  kVariant,
-						}, &desc{
-							elems: []*desc{nil, &desc{kind: kU32}},
-							kind:  kVariant,
-						}},
-						kind: kRecord,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, nil, nil, nil, nil, nil, &desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}},
-					kind: kVariant,
-				}},
-				kind: kVariant,
-			}, nil},
-			kind: kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I)"),
+	result: descOf("<_<<I<_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>_>>"),
 }
 
 // wasmimport95 is wasi:http/types@0.2.12#[method]future-incoming-response.get as the component model passes it.
@@ -3680,104 +2702,8 @@ func (self FutureIncomingResponse) Get() Option[Result[Result[IncomingResponse, 
 }
 
 var gfn96 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{kind: kU32}},
-			kind:  kVariant,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU16}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kU8}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{
-					elems: []*desc{&desc{
-						elems: []*desc{nil, &desc{kind: kString}},
-						kind:  kVariant,
-					}, &desc{
-						elems: []*desc{nil, &desc{kind: kU32}},
-						kind:  kVariant,
-					}},
-					kind: kRecord,
-				}},
-				kind: kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU64}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kU32}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{&desc{
-					elems: []*desc{nil, &desc{kind: kString}},
-					kind:  kVariant,
-				}, &desc{
-					elems: []*desc{nil, &desc{kind: kU32}},
-					kind:  kVariant,
-				}},
-				kind: kRecord,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}, nil, nil, nil, nil, nil, &desc{
-				elems: []*desc{nil, &desc{kind: kString}},
-				kind:  kVariant,
-			}},
-			kind: kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(I<_I>)"),
+	result: descOf("<I<_(<_s><_H>)____________(<_A><_s>)__<_L>___<_I><_(<_s><_I>)><_I>(<_s><_I>)_<_I>(<_s><_I>)<_L><_I>(<_s><_I>)<_s><_s>_____<_s>>>"),
 }
 
 // wasmimport96 is wasi:http/outgoing-handler@0.2.12#handle as the component model passes it.
@@ -3816,10 +2742,7 @@ func RegisterIncomingHandler(impl IncomingHandler) {
 }
 
 var gfn97 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
+	params: descOf("(II)"),
 	result: nil,
 }
 
