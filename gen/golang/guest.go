@@ -82,6 +82,9 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 			return nil, err
 		}
 	}
+	for _, d := range ts.wire.decls {
+		f.Add(d).Line()
+	}
 	emitGuestResourceSupport(f, ts)
 	emitGuestSupport(f, ts)
 	var buf bytes.Buffer
@@ -133,27 +136,27 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 		gv, imp := fmt.Sprintf("gfn%d", k), fmt.Sprintf("wasmimport%d", k)
 		f.Var().Id(gv).Op("=").Add(g)
 		// The core import, lower-direction signature (a trailing return
-		// pointer when the result spills).
+		// pointer when the result spills), called with the lowered params.
 		var decl, args []jen.Code
 		for i, t := range sig.Params {
 			gt, _, out := flatGo(uint8(t))
 			decl = append(decl, jen.Id(fmt.Sprintf("p%d", i)).Add(gt))
 			if sig.ResultsSpilled && i == len(sig.Params)-1 {
-				args = append(args, jen.Id("ret"))
+				args = append(args, jen.Id("c").Dot("ret"))
 			} else {
-				args = append(args, out(jen.Id("flat").Index(jen.Lit(i))))
+				args = append(args, out(jen.Id("c").Dot("flat").Index(jen.Lit(i))))
 			}
 		}
 		f.Comment(fmt.Sprintf("%s is %s#%s as the component model passes it.", imp, in.name, fun.Name))
 		f.Comment("//go:wasmimport " + in.name + " " + fun.Name)
-		closure := jen.Func().Params(jen.Id("flat").Index().Uint64(), jen.Id("ret").Uint32()).Uint64()
+		var call []jen.Code // the call, then w: its result as wire
 		if len(sig.Results) == 1 {
-			gt, in, _ := flatGo(uint8(sig.Results[0]))
+			gt, toU64, _ := flatGo(uint8(sig.Results[0]))
 			f.Func().Id(imp).Params(decl...).Add(gt)
-			closure = closure.Block(jen.Return(in(jen.Id(imp).Call(args...))))
+			call = []jen.Code{jen.Id("w").Op(":=").Id("c").Dot("lift").Call(toU64(jen.Id(imp).Call(args...)))}
 		} else {
 			f.Func().Id(imp).Params(decl...)
-			closure = closure.Block(jen.Id(imp).Call(args...), jen.Return(jen.Lit(0)))
+			call = []jen.Code{jen.Id(imp).Call(args...), jen.Id("w").Op(":=").Id("c").Dot("lift").Call(jen.Lit(0))}
 		}
 		// The typed function.
 		var params []jen.Code
@@ -180,8 +183,10 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 			doc = goDoc(name, fun.Docs)
 		}
 		f.Comment(doc)
+		body = append(body, jen.Id("c").Op(":=").Id("lowerImport").Call(jen.Id(gv), jen.Id("b")))
+		body = append(body, call...)
 		if fun.Result == nil {
-			body = append(body, jen.Id("callImport").Call(jen.Id(gv), jen.Id("b"), closure))
+			body[len(body)-1] = jen.Id("c").Dot("lift").Call(jen.Lit(0))
 			f.Func().Add(recv...).Id(name).Params(params...).Block(body...)
 			continue
 		}
@@ -193,7 +198,7 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 		if err != nil {
 			return err
 		}
-		body = append(body, jen.Id("w").Op(":=").Id("callImport").Call(jen.Id(gv), jen.Id("b"), closure), jen.Return(fw))
+		body = append(body, jen.Return(fw))
 		f.Func().Add(recv...).Id(name).Params(params...).Add(rt).Block(body...)
 	}
 	return nil
@@ -204,7 +209,7 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 func importLocal(name string) string {
 	l := gen.GoLocal(name)
 	switch l {
-	case "b", "w", "self", "flat", "ret":
+	case "b", "c", "w", "self":
 		return l + "_"
 	}
 	return l

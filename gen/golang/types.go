@@ -83,6 +83,7 @@ type types struct {
 	hostReps      bool                          // some provider uses rep tables
 	clientHandles bool                          // a client handle type was written
 	guestReps     bool                          // an exported resource uses the guest rep table
+	wire          wireHelpers                   // guest bindings: conversions of anonymous types
 }
 
 var prims = map[string]string{

@@ -41,9 +41,8 @@ func CountersTotal(a Counter, b_ Counter) uint64 {
 	var b []byte
 	b = wU32(b, uint32(a))
 	b = wU32(b, uint32(b_))
-	w := callImport(gfn1, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport1(uint32(flat[0]), uint32(flat[1]))
-	})
+	c := lowerImport(gfn1, b)
+	w := c.lift(wasmimport1(uint32(c.flat[0]), uint32(c.flat[1])))
 	return rU64(w)
 }
 
@@ -63,9 +62,8 @@ destructors run.
 */
 func CountersLive() uint32 {
 	var b []byte
-	w := callImport(gfn2, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport2())
-	})
+	c := lowerImport(gfn2, b)
+	w := c.lift(uint64(wasmimport2()))
 	return rU32(w)
 }
 
@@ -83,9 +81,8 @@ func wasmimport3(p0 uint64) uint32
 func NewCounter(start uint64) Counter {
 	var b []byte
 	b = wU64(b, start)
-	w := callImport(gfn3, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport3(flat[0]))
-	})
+	c := lowerImport(gfn3, b)
+	w := c.lift(uint64(wasmimport3(c.flat[0])))
 	return Counter(rU32(w))
 }
 
@@ -104,9 +101,8 @@ func (self Counter) Add(n uint64) uint64 {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, n)
-	w := callImport(gfn4, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport4(uint32(flat[0]), flat[1])
-	})
+	c := lowerImport(gfn4, b)
+	w := c.lift(wasmimport4(uint32(c.flat[0]), c.flat[1]))
 	return rU64(w)
 }
 
@@ -124,9 +120,8 @@ func wasmimport5(p0 uint32) uint64
 func (self Counter) Get() uint64 {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn5, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport5(uint32(flat[0]))
-	})
+	c := lowerImport(gfn5, b)
+	w := c.lift(wasmimport5(uint32(c.flat[0])))
 	return rU64(w)
 }
 
@@ -143,9 +138,8 @@ func wasmimport6() uint32
 // CounterZero is a new counter at zero.
 func CounterZero() Counter {
 	var b []byte
-	w := callImport(gfn6, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport6())
-	})
+	c := lowerImport(gfn6, b)
+	w := c.lift(uint64(wasmimport6()))
 	return Counter(rU32(w))
 }
 
@@ -237,13 +231,9 @@ var gfn7 = &gfn{
 //go:wasmexport wasifill:guests/tallies@0.1.0#sums
 func wasmexport7(p0 uint32, p1 uint32) uint32 {
 	w := exportParams(gfn7, []uint64{uint64(p0), uint64(p1)})
-	a0 := listFromWire(w, func(w *wire) Tally {
-		return tallyReps.get(rU32(w))
-	})
+	a0 := fromWire0(w)
 	r := talliesImpl.Sums(a0)
-	return uint32(exportResult(gfn7, listToWire(nil, r, func(b []byte, x uint64) []byte {
-		return wU64(b, x)
-	})))
+	return uint32(exportResult(gfn7, toWire2(nil, r)))
 }
 
 //go:wasmexport cabi_post_wasifill:guests/tallies@0.1.0#sums
@@ -330,6 +320,17 @@ func wasmexport12(p0 uint32, p1 uint32) uint32 {
 	a1 := tallyTake(rU32(w))
 	r := talliesImpl.TallyJoin(a0, a1)
 	return uint32(exportResult(gfn12, wU32(nil, tallyNew(r))))
+}
+func fromWire1(w *wire) (x Tally) {
+	return tallyReps.get(rU32(w))
+}
+
+func fromWire0(w *wire) (x []Tally) {
+	return listFromWire(w, fromWire1)
+}
+
+func toWire2(b []byte, x []uint64) []byte {
+	return listToWire(b, x, wU64)
 }
 
 /*

@@ -307,9 +307,7 @@ func errorCodeToWire(b []byte, x ErrorCode) []byte {
 		b = putUvarint(b, 16)
 	case ErrorCodeCaseHTTPRequestBodySize:
 		b = putUvarint(b, 17)
-		b = optionToWire(b, x.HTTPRequestBodySize, func(b []byte, x uint64) []byte {
-			return wU64(b, x)
-		})
+		b = toWire0(b, x.HTTPRequestBodySize)
 	case ErrorCodeCaseHTTPRequestMethodInvalid:
 		b = putUvarint(b, 18)
 	case ErrorCodeCaseHTTPRequestURIInvalid:
@@ -318,19 +316,13 @@ func errorCodeToWire(b []byte, x ErrorCode) []byte {
 		b = putUvarint(b, 20)
 	case ErrorCodeCaseHTTPRequestHeaderSectionSize:
 		b = putUvarint(b, 21)
-		b = optionToWire(b, x.HTTPRequestHeaderSectionSize, func(b []byte, x uint32) []byte {
-			return wU32(b, x)
-		})
+		b = toWire2(b, x.HTTPRequestHeaderSectionSize)
 	case ErrorCodeCaseHTTPRequestHeaderSize:
 		b = putUvarint(b, 22)
-		b = optionToWire(b, x.HTTPRequestHeaderSize, func(b []byte, x FieldSizePayload) []byte {
-			return fieldSizePayloadToWire(b, x)
-		})
+		b = toWire4(b, x.HTTPRequestHeaderSize)
 	case ErrorCodeCaseHTTPRequestTrailerSectionSize:
 		b = putUvarint(b, 23)
-		b = optionToWire(b, x.HTTPRequestTrailerSectionSize, func(b []byte, x uint32) []byte {
-			return wU32(b, x)
-		})
+		b = toWire2(b, x.HTTPRequestTrailerSectionSize)
 	case ErrorCodeCaseHTTPRequestTrailerSize:
 		b = putUvarint(b, 24)
 		b = fieldSizePayloadToWire(b, x.HTTPRequestTrailerSize)
@@ -338,35 +330,25 @@ func errorCodeToWire(b []byte, x ErrorCode) []byte {
 		b = putUvarint(b, 25)
 	case ErrorCodeCaseHTTPResponseHeaderSectionSize:
 		b = putUvarint(b, 26)
-		b = optionToWire(b, x.HTTPResponseHeaderSectionSize, func(b []byte, x uint32) []byte {
-			return wU32(b, x)
-		})
+		b = toWire2(b, x.HTTPResponseHeaderSectionSize)
 	case ErrorCodeCaseHTTPResponseHeaderSize:
 		b = putUvarint(b, 27)
 		b = fieldSizePayloadToWire(b, x.HTTPResponseHeaderSize)
 	case ErrorCodeCaseHTTPResponseBodySize:
 		b = putUvarint(b, 28)
-		b = optionToWire(b, x.HTTPResponseBodySize, func(b []byte, x uint64) []byte {
-			return wU64(b, x)
-		})
+		b = toWire0(b, x.HTTPResponseBodySize)
 	case ErrorCodeCaseHTTPResponseTrailerSectionSize:
 		b = putUvarint(b, 29)
-		b = optionToWire(b, x.HTTPResponseTrailerSectionSize, func(b []byte, x uint32) []byte {
-			return wU32(b, x)
-		})
+		b = toWire2(b, x.HTTPResponseTrailerSectionSize)
 	case ErrorCodeCaseHTTPResponseTrailerSize:
 		b = putUvarint(b, 30)
 		b = fieldSizePayloadToWire(b, x.HTTPResponseTrailerSize)
 	case ErrorCodeCaseHTTPResponseTransferCoding:
 		b = putUvarint(b, 31)
-		b = optionToWire(b, x.HTTPResponseTransferCoding, func(b []byte, x string) []byte {
-			return wString(b, x)
-		})
+		b = toWire6(b, x.HTTPResponseTransferCoding)
 	case ErrorCodeCaseHTTPResponseContentCoding:
 		b = putUvarint(b, 32)
-		b = optionToWire(b, x.HTTPResponseContentCoding, func(b []byte, x string) []byte {
-			return wString(b, x)
-		})
+		b = toWire6(b, x.HTTPResponseContentCoding)
 	case ErrorCodeCaseHTTPResponseTimeout:
 		b = putUvarint(b, 33)
 	case ErrorCodeCaseHTTPUpgradeFailed:
@@ -379,9 +361,7 @@ func errorCodeToWire(b []byte, x ErrorCode) []byte {
 		b = putUvarint(b, 37)
 	case ErrorCodeCaseInternalError:
 		b = putUvarint(b, 38)
-		b = optionToWire(b, x.InternalError, func(b []byte, x string) []byte {
-			return wString(b, x)
-		})
+		b = toWire6(b, x.InternalError)
 	default:
 		fail("ErrorCode with an unknown case")
 	}
@@ -427,9 +407,7 @@ func errorCodeFromWire(w *wire) (x ErrorCode) {
 		x.Case = ErrorCodeCaseHTTPRequestLengthRequired
 	case 17:
 		x.Case = ErrorCodeCaseHTTPRequestBodySize
-		x.HTTPRequestBodySize = optionFromWire(w, func(w *wire) uint64 {
-			return rU64(w)
-		})
+		x.HTTPRequestBodySize = fromWire1(w)
 	case 18:
 		x.Case = ErrorCodeCaseHTTPRequestMethodInvalid
 	case 19:
@@ -438,19 +416,13 @@ func errorCodeFromWire(w *wire) (x ErrorCode) {
 		x.Case = ErrorCodeCaseHTTPRequestURITooLong
 	case 21:
 		x.Case = ErrorCodeCaseHTTPRequestHeaderSectionSize
-		x.HTTPRequestHeaderSectionSize = optionFromWire(w, func(w *wire) uint32 {
-			return rU32(w)
-		})
+		x.HTTPRequestHeaderSectionSize = fromWire3(w)
 	case 22:
 		x.Case = ErrorCodeCaseHTTPRequestHeaderSize
-		x.HTTPRequestHeaderSize = optionFromWire(w, func(w *wire) FieldSizePayload {
-			return fieldSizePayloadFromWire(w)
-		})
+		x.HTTPRequestHeaderSize = fromWire5(w)
 	case 23:
 		x.Case = ErrorCodeCaseHTTPRequestTrailerSectionSize
-		x.HTTPRequestTrailerSectionSize = optionFromWire(w, func(w *wire) uint32 {
-			return rU32(w)
-		})
+		x.HTTPRequestTrailerSectionSize = fromWire3(w)
 	case 24:
 		x.Case = ErrorCodeCaseHTTPRequestTrailerSize
 		x.HTTPRequestTrailerSize = fieldSizePayloadFromWire(w)
@@ -458,35 +430,25 @@ func errorCodeFromWire(w *wire) (x ErrorCode) {
 		x.Case = ErrorCodeCaseHTTPResponseIncomplete
 	case 26:
 		x.Case = ErrorCodeCaseHTTPResponseHeaderSectionSize
-		x.HTTPResponseHeaderSectionSize = optionFromWire(w, func(w *wire) uint32 {
-			return rU32(w)
-		})
+		x.HTTPResponseHeaderSectionSize = fromWire3(w)
 	case 27:
 		x.Case = ErrorCodeCaseHTTPResponseHeaderSize
 		x.HTTPResponseHeaderSize = fieldSizePayloadFromWire(w)
 	case 28:
 		x.Case = ErrorCodeCaseHTTPResponseBodySize
-		x.HTTPResponseBodySize = optionFromWire(w, func(w *wire) uint64 {
-			return rU64(w)
-		})
+		x.HTTPResponseBodySize = fromWire1(w)
 	case 29:
 		x.Case = ErrorCodeCaseHTTPResponseTrailerSectionSize
-		x.HTTPResponseTrailerSectionSize = optionFromWire(w, func(w *wire) uint32 {
-			return rU32(w)
-		})
+		x.HTTPResponseTrailerSectionSize = fromWire3(w)
 	case 30:
 		x.Case = ErrorCodeCaseHTTPResponseTrailerSize
 		x.HTTPResponseTrailerSize = fieldSizePayloadFromWire(w)
 	case 31:
 		x.Case = ErrorCodeCaseHTTPResponseTransferCoding
-		x.HTTPResponseTransferCoding = optionFromWire(w, func(w *wire) string {
-			return rString(w)
-		})
+		x.HTTPResponseTransferCoding = fromWire7(w)
 	case 32:
 		x.Case = ErrorCodeCaseHTTPResponseContentCoding
-		x.HTTPResponseContentCoding = optionFromWire(w, func(w *wire) string {
-			return rString(w)
-		})
+		x.HTTPResponseContentCoding = fromWire7(w)
 	case 33:
 		x.Case = ErrorCodeCaseHTTPResponseTimeout
 	case 34:
@@ -499,9 +461,7 @@ func errorCodeFromWire(w *wire) (x ErrorCode) {
 		x.Case = ErrorCodeCaseConfigurationError
 	case 38:
 		x.Case = ErrorCodeCaseInternalError
-		x.InternalError = optionFromWire(w, func(w *wire) string {
-			return rString(w)
-		})
+		x.InternalError = fromWire7(w)
 	}
 	return
 }
@@ -513,21 +473,13 @@ type DNSErrorPayload struct {
 }
 
 func dNSErrorPayloadToWire(b []byte, x DNSErrorPayload) []byte {
-	b = optionToWire(b, x.Rcode, func(b []byte, x string) []byte {
-		return wString(b, x)
-	})
-	b = optionToWire(b, x.InfoCode, func(b []byte, x uint16) []byte {
-		return wU16(b, x)
-	})
+	b = toWire6(b, x.Rcode)
+	b = toWire8(b, x.InfoCode)
 	return b
 }
 func dNSErrorPayloadFromWire(w *wire) (x DNSErrorPayload) {
-	x.Rcode = optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
-	x.InfoCode = optionFromWire(w, func(w *wire) uint16 {
-		return rU16(w)
-	})
+	x.Rcode = fromWire7(w)
+	x.InfoCode = fromWire9(w)
 	return
 }
 
@@ -538,21 +490,13 @@ type TLSAlertReceivedPayload struct {
 }
 
 func tLSAlertReceivedPayloadToWire(b []byte, x TLSAlertReceivedPayload) []byte {
-	b = optionToWire(b, x.AlertID, func(b []byte, x uint8) []byte {
-		return wU8(b, x)
-	})
-	b = optionToWire(b, x.AlertMessage, func(b []byte, x string) []byte {
-		return wString(b, x)
-	})
+	b = toWire10(b, x.AlertID)
+	b = toWire6(b, x.AlertMessage)
 	return b
 }
 func tLSAlertReceivedPayloadFromWire(w *wire) (x TLSAlertReceivedPayload) {
-	x.AlertID = optionFromWire(w, func(w *wire) uint8 {
-		return rU8(w)
-	})
-	x.AlertMessage = optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
+	x.AlertID = fromWire11(w)
+	x.AlertMessage = fromWire7(w)
 	return
 }
 
@@ -563,21 +507,13 @@ type FieldSizePayload struct {
 }
 
 func fieldSizePayloadToWire(b []byte, x FieldSizePayload) []byte {
-	b = optionToWire(b, x.FieldName, func(b []byte, x string) []byte {
-		return wString(b, x)
-	})
-	b = optionToWire(b, x.FieldSize, func(b []byte, x uint32) []byte {
-		return wU32(b, x)
-	})
+	b = toWire6(b, x.FieldName)
+	b = toWire2(b, x.FieldSize)
 	return b
 }
 func fieldSizePayloadFromWire(w *wire) (x FieldSizePayload) {
-	x.FieldName = optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
-	x.FieldSize = optionFromWire(w, func(w *wire) uint32 {
-		return rU32(w)
-	})
+	x.FieldName = fromWire7(w)
+	x.FieldSize = fromWire3(w)
 	return
 }
 
@@ -651,16 +587,11 @@ func wasmimport1(p0 uint32, p1 uint32, p2 uint32)
 // PollPoll calls wasi:io/poll@0.2.12#poll.
 func PollPoll(in []Pollable) []uint32 {
 	var b []byte
-	b = listToWire(b, in, func(b []byte, x Pollable) []byte {
-		return wU32(b, uint32(x))
-	})
-	w := callImport(gfn1, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport1(uint32(flat[0]), uint32(flat[1]), ret)
-		return 0
-	})
-	return listFromWire(w, func(w *wire) uint32 {
-		return rU32(w)
-	})
+	b = toWire12(b, in)
+	c := lowerImport(gfn1, b)
+	wasmimport1(uint32(c.flat[0]), uint32(c.flat[1]), c.ret)
+	w := c.lift(0)
+	return fromWire14(w)
 }
 
 var gfn2 = &gfn{
@@ -677,9 +608,8 @@ func wasmimport2(p0 uint32) uint32
 func (self Pollable) Ready() bool {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn2, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport2(uint32(flat[0])))
-	})
+	c := lowerImport(gfn2, b)
+	w := c.lift(uint64(wasmimport2(uint32(c.flat[0]))))
 	return rBool(w)
 }
 
@@ -697,10 +627,9 @@ func wasmimport3(p0 uint32)
 func (self Pollable) Block() {
 	var b []byte
 	b = wU32(b, uint32(self))
-	callImport(gfn3, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport3(uint32(flat[0]))
-		return 0
-	})
+	c := lowerImport(gfn3, b)
+	wasmimport3(uint32(c.flat[0]))
+	c.lift(0)
 }
 
 var gfn4 = &gfn{
@@ -716,9 +645,8 @@ func wasmimport4() uint64
 // MonotonicClockNow calls wasi:clocks/monotonic-clock@0.2.12#now.
 func MonotonicClockNow() uint64 {
 	var b []byte
-	w := callImport(gfn4, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport4()
-	})
+	c := lowerImport(gfn4, b)
+	w := c.lift(wasmimport4())
 	return rU64(w)
 }
 
@@ -735,9 +663,8 @@ func wasmimport5() uint64
 // MonotonicClockResolution calls wasi:clocks/monotonic-clock@0.2.12#resolution.
 func MonotonicClockResolution() uint64 {
 	var b []byte
-	w := callImport(gfn5, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport5()
-	})
+	c := lowerImport(gfn5, b)
+	w := c.lift(wasmimport5())
 	return rU64(w)
 }
 
@@ -755,9 +682,8 @@ func wasmimport6(p0 uint64) uint32
 func MonotonicClockSubscribeInstant(when uint64) Pollable {
 	var b []byte
 	b = wU64(b, when)
-	w := callImport(gfn6, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport6(flat[0]))
-	})
+	c := lowerImport(gfn6, b)
+	w := c.lift(uint64(wasmimport6(c.flat[0])))
 	return Pollable(rU32(w))
 }
 
@@ -775,9 +701,8 @@ func wasmimport7(p0 uint64) uint32
 func MonotonicClockSubscribeDuration(when uint64) Pollable {
 	var b []byte
 	b = wU64(b, when)
-	w := callImport(gfn7, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport7(flat[0]))
-	})
+	c := lowerImport(gfn7, b)
+	w := c.lift(uint64(wasmimport7(c.flat[0])))
 	return Pollable(rU32(w))
 }
 
@@ -794,10 +719,9 @@ func wasmimport8(p0 uint32)
 // WallClockNow calls wasi:clocks/wall-clock@0.2.12#now.
 func WallClockNow() Datetime {
 	var b []byte
-	w := callImport(gfn8, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport8(ret)
-		return 0
-	})
+	c := lowerImport(gfn8, b)
+	wasmimport8(c.ret)
+	w := c.lift(0)
 	return datetimeFromWire(w)
 }
 
@@ -814,10 +738,9 @@ func wasmimport9(p0 uint32)
 // WallClockResolution calls wasi:clocks/wall-clock@0.2.12#resolution.
 func WallClockResolution() Datetime {
 	var b []byte
-	w := callImport(gfn9, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport9(ret)
-		return 0
-	})
+	c := lowerImport(gfn9, b)
+	wasmimport9(c.ret)
+	w := c.lift(0)
 	return datetimeFromWire(w)
 }
 
@@ -835,11 +758,10 @@ func wasmimport10(p0 uint64, p1 uint32)
 func RandomGetRandomBytes(len_ uint64) []byte {
 	var b []byte
 	b = wU64(b, len_)
-	w := callImport(gfn10, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport10(flat[0], ret)
-		return 0
-	})
-	return rBytes(w)
+	c := lowerImport(gfn10, b)
+	wasmimport10(c.flat[0], c.ret)
+	w := c.lift(0)
+	return fromWire15(w)
 }
 
 var gfn11 = &gfn{
@@ -855,9 +777,8 @@ func wasmimport11() uint64
 // RandomGetRandomU64 calls wasi:random/random@0.2.12#get-random-u64.
 func RandomGetRandomU64() uint64 {
 	var b []byte
-	w := callImport(gfn11, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport11()
-	})
+	c := lowerImport(gfn11, b)
+	w := c.lift(wasmimport11())
 	return rU64(w)
 }
 
@@ -892,10 +813,9 @@ func wasmimport13(p0 uint32, p1 uint32)
 func (self Error) ToDebugString() string {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn13, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport13(uint32(flat[0]), ret)
-		return 0
-	})
+	c := lowerImport(gfn13, b)
+	wasmimport13(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
 	return rString(w)
 }
 
@@ -948,15 +868,10 @@ func (self InputStream) Read(len_ uint64) Result[[]byte, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn16, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport16(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) []byte {
-		return rBytes(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn16, b)
+	wasmimport16(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire16(w)
 }
 
 var gfn17 = &gfn{
@@ -974,15 +889,10 @@ func (self InputStream) BlockingRead(len_ uint64) Result[[]byte, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn17, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport17(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) []byte {
-		return rBytes(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn17, b)
+	wasmimport17(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire16(w)
 }
 
 var gfn18 = &gfn{
@@ -1000,15 +910,10 @@ func (self InputStream) Skip(len_ uint64) Result[uint64, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn18, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport18(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn18, b)
+	wasmimport18(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire17(w)
 }
 
 var gfn19 = &gfn{
@@ -1026,15 +931,10 @@ func (self InputStream) BlockingSkip(len_ uint64) Result[uint64, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn19, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport19(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn19, b)
+	wasmimport19(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire17(w)
 }
 
 var gfn20 = &gfn{
@@ -1051,9 +951,8 @@ func wasmimport20(p0 uint32) uint32
 func (self InputStream) Subscribe() Pollable {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn20, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport20(uint32(flat[0])))
-	})
+	c := lowerImport(gfn20, b)
+	w := c.lift(uint64(wasmimport20(uint32(c.flat[0]))))
 	return Pollable(rU32(w))
 }
 
@@ -1071,15 +970,10 @@ func wasmimport21(p0 uint32, p1 uint32)
 func (self OutputStream) CheckWrite() Result[uint64, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn21, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport21(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn21, b)
+	wasmimport21(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire17(w)
 }
 
 var gfn22 = &gfn{
@@ -1096,14 +990,11 @@ func wasmimport22(p0 uint32, p1 uint32, p2 uint32, p3 uint32)
 func (self OutputStream) Write(contents []byte) Result[struct{}, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = wBytes(b, contents)
-	w := callImport(gfn22, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport22(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	b = toWire18(b, contents)
+	c := lowerImport(gfn22, b)
+	wasmimport22(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn23 = &gfn{
@@ -1120,14 +1011,11 @@ func wasmimport23(p0 uint32, p1 uint32, p2 uint32, p3 uint32)
 func (self OutputStream) BlockingWriteAndFlush(contents []byte) Result[struct{}, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = wBytes(b, contents)
-	w := callImport(gfn23, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport23(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	b = toWire18(b, contents)
+	c := lowerImport(gfn23, b)
+	wasmimport23(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn24 = &gfn{
@@ -1144,13 +1032,10 @@ func wasmimport24(p0 uint32, p1 uint32)
 func (self OutputStream) Flush() Result[struct{}, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn24, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport24(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn24, b)
+	wasmimport24(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn25 = &gfn{
@@ -1167,13 +1052,10 @@ func wasmimport25(p0 uint32, p1 uint32)
 func (self OutputStream) BlockingFlush() Result[struct{}, StreamError] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn25, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport25(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn25, b)
+	wasmimport25(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn26 = &gfn{
@@ -1190,9 +1072,8 @@ func wasmimport26(p0 uint32) uint32
 func (self OutputStream) Subscribe() Pollable {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn26, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport26(uint32(flat[0])))
-	})
+	c := lowerImport(gfn26, b)
+	w := c.lift(uint64(wasmimport26(uint32(c.flat[0]))))
 	return Pollable(rU32(w))
 }
 
@@ -1211,13 +1092,10 @@ func (self OutputStream) WriteZeroes(len_ uint64) Result[struct{}, StreamError] 
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn27, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport27(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn27, b)
+	wasmimport27(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn28 = &gfn{
@@ -1235,13 +1113,10 @@ func (self OutputStream) BlockingWriteZeroesAndFlush(len_ uint64) Result[struct{
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, len_)
-	w := callImport(gfn28, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport28(uint32(flat[0]), flat[1], ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn28, b)
+	wasmimport28(uint32(c.flat[0]), c.flat[1], c.ret)
+	w := c.lift(0)
+	return fromWire19(w)
 }
 
 var gfn29 = &gfn{
@@ -1260,15 +1135,10 @@ func (self OutputStream) Splice(src InputStream, len_ uint64) Result[uint64, Str
 	b = wU32(b, uint32(self))
 	b = wU32(b, uint32(src))
 	b = wU64(b, len_)
-	w := callImport(gfn29, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport29(uint32(flat[0]), uint32(flat[1]), flat[2], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn29, b)
+	wasmimport29(uint32(c.flat[0]), uint32(c.flat[1]), c.flat[2], c.ret)
+	w := c.lift(0)
+	return fromWire17(w)
 }
 
 var gfn30 = &gfn{
@@ -1287,15 +1157,10 @@ func (self OutputStream) BlockingSplice(src InputStream, len_ uint64) Result[uin
 	b = wU32(b, uint32(self))
 	b = wU32(b, uint32(src))
 	b = wU64(b, len_)
-	w := callImport(gfn30, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport30(uint32(flat[0]), uint32(flat[1]), flat[2], ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	}, func(w *wire) StreamError {
-		return streamErrorFromWire(w)
-	})
+	c := lowerImport(gfn30, b)
+	wasmimport30(uint32(c.flat[0]), uint32(c.flat[1]), c.flat[2], c.ret)
+	w := c.lift(0)
+	return fromWire17(w)
 }
 
 var gfn31 = &gfn{
@@ -1311,9 +1176,8 @@ func wasmimport31() uint32
 // StdoutGetStdout calls wasi:cli/stdout@0.2.12#get-stdout.
 func StdoutGetStdout() OutputStream {
 	var b []byte
-	w := callImport(gfn31, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport31())
-	})
+	c := lowerImport(gfn31, b)
+	w := c.lift(uint64(wasmimport31()))
 	return OutputStream(rU32(w))
 }
 
@@ -1330,9 +1194,8 @@ func wasmimport32() uint32
 // StderrGetStderr calls wasi:cli/stderr@0.2.12#get-stderr.
 func StderrGetStderr() OutputStream {
 	var b []byte
-	w := callImport(gfn32, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport32())
-	})
+	c := lowerImport(gfn32, b)
+	w := c.lift(uint64(wasmimport32()))
 	return OutputStream(rU32(w))
 }
 
@@ -1349,9 +1212,8 @@ func wasmimport33() uint32
 // StdinGetStdin calls wasi:cli/stdin@0.2.12#get-stdin.
 func StdinGetStdin() InputStream {
 	var b []byte
-	w := callImport(gfn33, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport33())
-	})
+	c := lowerImport(gfn33, b)
+	w := c.lift(uint64(wasmimport33()))
 	return InputStream(rU32(w))
 }
 
@@ -1556,13 +1418,10 @@ func wasmimport45(p0 uint32, p1 uint32)
 func TypesHTTPErrorCode(err_ Error) Option[ErrorCode] {
 	var b []byte
 	b = wU32(b, uint32(err_))
-	w := callImport(gfn45, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport45(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) ErrorCode {
-		return errorCodeFromWire(w)
-	})
+	c := lowerImport(gfn45, b)
+	wasmimport45(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire20(w)
 }
 
 var gfn46 = &gfn{
@@ -1578,9 +1437,8 @@ func wasmimport46() uint32
 // NewFields calls wasi:http/types@0.2.12#[constructor]fields.
 func NewFields() Fields {
 	var b []byte
-	w := callImport(gfn46, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport46())
-	})
+	c := lowerImport(gfn46, b)
+	w := c.lift(uint64(wasmimport46()))
 	return Fields(rU32(w))
 }
 
@@ -1597,22 +1455,11 @@ func wasmimport47(p0 uint32, p1 uint32, p2 uint32)
 // FieldsFromList calls wasi:http/types@0.2.12#[static]fields.from-list.
 func FieldsFromList(entries []Tuple2[string, []byte]) Result[Fields, HeaderError] {
 	var b []byte
-	b = listToWire(b, entries, func(b []byte, x Tuple2[string, []byte]) []byte {
-		return func(b []byte) []byte {
-			b = wString(b, x.F0)
-			b = wBytes(b, x.F1)
-			return b
-		}(b)
-	})
-	w := callImport(gfn47, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport47(uint32(flat[0]), uint32(flat[1]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) Fields {
-		return Fields(rU32(w))
-	}, func(w *wire) HeaderError {
-		return headerErrorFromWire(w)
-	})
+	b = toWire21(b, entries)
+	c := lowerImport(gfn47, b)
+	wasmimport47(uint32(c.flat[0]), uint32(c.flat[1]), c.ret)
+	w := c.lift(0)
+	return fromWire23(w)
 }
 
 var gfn48 = &gfn{
@@ -1630,13 +1477,10 @@ func (self Fields) Get(name string) [][]byte {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wString(b, name)
-	w := callImport(gfn48, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport48(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return listFromWire(w, func(w *wire) []byte {
-		return rBytes(w)
-	})
+	c := lowerImport(gfn48, b)
+	wasmimport48(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire25(w)
 }
 
 var gfn49 = &gfn{
@@ -1654,9 +1498,8 @@ func (self Fields) Has(name string) bool {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wString(b, name)
-	w := callImport(gfn49, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport49(uint32(flat[0]), uint32(flat[1]), uint32(flat[2])))
-	})
+	c := lowerImport(gfn49, b)
+	w := c.lift(uint64(wasmimport49(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]))))
 	return rBool(w)
 }
 
@@ -1675,16 +1518,11 @@ func (self Fields) Set(name string, value_ [][]byte) Result[struct{}, HeaderErro
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wString(b, name)
-	b = listToWire(b, value_, func(b []byte, x []byte) []byte {
-		return wBytes(b, x)
-	})
-	w := callImport(gfn50, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport50(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3]), uint32(flat[4]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) HeaderError {
-		return headerErrorFromWire(w)
-	})
+	b = toWire26(b, value_)
+	c := lowerImport(gfn50, b)
+	wasmimport50(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]), uint32(c.flat[4]), c.ret)
+	w := c.lift(0)
+	return fromWire27(w)
 }
 
 var gfn51 = &gfn{
@@ -1702,13 +1540,10 @@ func (self Fields) Delete(name string) Result[struct{}, HeaderError] {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wString(b, name)
-	w := callImport(gfn51, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport51(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) HeaderError {
-		return headerErrorFromWire(w)
-	})
+	c := lowerImport(gfn51, b)
+	wasmimport51(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire27(w)
 }
 
 var gfn52 = &gfn{
@@ -1726,14 +1561,11 @@ func (self Fields) Append(name string, value_ []byte) Result[struct{}, HeaderErr
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wString(b, name)
-	b = wBytes(b, value_)
-	w := callImport(gfn52, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport52(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3]), uint32(flat[4]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) HeaderError {
-		return headerErrorFromWire(w)
-	})
+	b = toWire18(b, value_)
+	c := lowerImport(gfn52, b)
+	wasmimport52(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]), uint32(c.flat[4]), c.ret)
+	w := c.lift(0)
+	return fromWire27(w)
 }
 
 var gfn53 = &gfn{
@@ -1750,18 +1582,10 @@ func wasmimport53(p0 uint32, p1 uint32)
 func (self Fields) Entries() []Tuple2[string, []byte] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn53, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport53(uint32(flat[0]), ret)
-		return 0
-	})
-	return listFromWire(w, func(w *wire) Tuple2[string, []byte] {
-		return func(w *wire) Tuple2[string, []byte] {
-			var x Tuple2[string, []byte]
-			x.F0 = rString(w)
-			x.F1 = rBytes(w)
-			return x
-		}(w)
-	})
+	c := lowerImport(gfn53, b)
+	wasmimport53(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire28(w)
 }
 
 var gfn54 = &gfn{
@@ -1778,9 +1602,8 @@ func wasmimport54(p0 uint32) uint32
 func (self Fields) Clone() Fields {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn54, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport54(uint32(flat[0])))
-	})
+	c := lowerImport(gfn54, b)
+	w := c.lift(uint64(wasmimport54(uint32(c.flat[0]))))
 	return Fields(rU32(w))
 }
 
@@ -1798,10 +1621,9 @@ func wasmimport55(p0 uint32, p1 uint32)
 func (self IncomingRequest) Method() Method {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn55, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport55(uint32(flat[0]), ret)
-		return 0
-	})
+	c := lowerImport(gfn55, b)
+	wasmimport55(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
 	return methodFromWire(w)
 }
 
@@ -1819,13 +1641,10 @@ func wasmimport56(p0 uint32, p1 uint32)
 func (self IncomingRequest) PathWithQuery() Option[string] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn56, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport56(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
+	c := lowerImport(gfn56, b)
+	wasmimport56(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire7(w)
 }
 
 var gfn57 = &gfn{
@@ -1842,13 +1661,10 @@ func wasmimport57(p0 uint32, p1 uint32)
 func (self IncomingRequest) Scheme() Option[Scheme] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn57, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport57(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) Scheme {
-		return schemeFromWire(w)
-	})
+	c := lowerImport(gfn57, b)
+	wasmimport57(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire30(w)
 }
 
 var gfn58 = &gfn{
@@ -1865,13 +1681,10 @@ func wasmimport58(p0 uint32, p1 uint32)
 func (self IncomingRequest) Authority() Option[string] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn58, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport58(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
+	c := lowerImport(gfn58, b)
+	wasmimport58(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire7(w)
 }
 
 var gfn59 = &gfn{
@@ -1888,9 +1701,8 @@ func wasmimport59(p0 uint32) uint32
 func (self IncomingRequest) Headers() Fields {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn59, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport59(uint32(flat[0])))
-	})
+	c := lowerImport(gfn59, b)
+	w := c.lift(uint64(wasmimport59(uint32(c.flat[0]))))
 	return Fields(rU32(w))
 }
 
@@ -1908,13 +1720,10 @@ func wasmimport60(p0 uint32, p1 uint32)
 func (self IncomingRequest) Consume() Result[IncomingBody, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn60, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport60(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) IncomingBody {
-		return IncomingBody(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn60, b)
+	wasmimport60(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire31(w)
 }
 
 var gfn61 = &gfn{
@@ -1931,9 +1740,8 @@ func wasmimport61(p0 uint32) uint32
 func NewOutgoingRequest(headers Fields) OutgoingRequest {
 	var b []byte
 	b = wU32(b, uint32(headers))
-	w := callImport(gfn61, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport61(uint32(flat[0])))
-	})
+	c := lowerImport(gfn61, b)
+	w := c.lift(uint64(wasmimport61(uint32(c.flat[0]))))
 	return OutgoingRequest(rU32(w))
 }
 
@@ -1951,13 +1759,10 @@ func wasmimport62(p0 uint32, p1 uint32)
 func (self OutgoingRequest) Body() Result[OutgoingBody, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn62, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport62(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) OutgoingBody {
-		return OutgoingBody(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn62, b)
+	wasmimport62(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire33(w)
 }
 
 var gfn63 = &gfn{
@@ -1974,10 +1779,9 @@ func wasmimport63(p0 uint32, p1 uint32)
 func (self OutgoingRequest) Method() Method {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn63, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport63(uint32(flat[0]), ret)
-		return 0
-	})
+	c := lowerImport(gfn63, b)
+	wasmimport63(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
 	return methodFromWire(w)
 }
 
@@ -1996,10 +1800,9 @@ func (self OutgoingRequest) SetMethod(method Method) Result[struct{}, struct{}] 
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = methodToWire(b, method)
-	w := callImport(gfn64, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport64(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3])))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	c := lowerImport(gfn64, b)
+	w := c.lift(uint64(wasmimport64(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]))))
+	return fromWire35(w)
 }
 
 var gfn65 = &gfn{
@@ -2016,13 +1819,10 @@ func wasmimport65(p0 uint32, p1 uint32)
 func (self OutgoingRequest) PathWithQuery() Option[string] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn65, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport65(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
+	c := lowerImport(gfn65, b)
+	wasmimport65(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire7(w)
 }
 
 var gfn66 = &gfn{
@@ -2039,13 +1839,10 @@ func wasmimport66(p0 uint32, p1 uint32, p2 uint32, p3 uint32) uint32
 func (self OutgoingRequest) SetPathWithQuery(pathWithQuery Option[string]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, pathWithQuery, func(b []byte, x string) []byte {
-		return wString(b, x)
-	})
-	w := callImport(gfn66, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport66(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3])))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire6(b, pathWithQuery)
+	c := lowerImport(gfn66, b)
+	w := c.lift(uint64(wasmimport66(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]))))
+	return fromWire35(w)
 }
 
 var gfn67 = &gfn{
@@ -2062,13 +1859,10 @@ func wasmimport67(p0 uint32, p1 uint32)
 func (self OutgoingRequest) Scheme() Option[Scheme] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn67, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport67(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) Scheme {
-		return schemeFromWire(w)
-	})
+	c := lowerImport(gfn67, b)
+	wasmimport67(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire30(w)
 }
 
 var gfn68 = &gfn{
@@ -2085,13 +1879,10 @@ func wasmimport68(p0 uint32, p1 uint32, p2 uint32, p3 uint32, p4 uint32) uint32
 func (self OutgoingRequest) SetScheme(scheme Option[Scheme]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, scheme, func(b []byte, x Scheme) []byte {
-		return schemeToWire(b, x)
-	})
-	w := callImport(gfn68, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport68(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3]), uint32(flat[4])))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire36(b, scheme)
+	c := lowerImport(gfn68, b)
+	w := c.lift(uint64(wasmimport68(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]), uint32(c.flat[4]))))
+	return fromWire35(w)
 }
 
 var gfn69 = &gfn{
@@ -2108,13 +1899,10 @@ func wasmimport69(p0 uint32, p1 uint32)
 func (self OutgoingRequest) Authority() Option[string] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn69, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport69(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) string {
-		return rString(w)
-	})
+	c := lowerImport(gfn69, b)
+	wasmimport69(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire7(w)
 }
 
 var gfn70 = &gfn{
@@ -2131,13 +1919,10 @@ func wasmimport70(p0 uint32, p1 uint32, p2 uint32, p3 uint32) uint32
 func (self OutgoingRequest) SetAuthority(authority Option[string]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, authority, func(b []byte, x string) []byte {
-		return wString(b, x)
-	})
-	w := callImport(gfn70, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport70(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3])))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire6(b, authority)
+	c := lowerImport(gfn70, b)
+	w := c.lift(uint64(wasmimport70(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]))))
+	return fromWire35(w)
 }
 
 var gfn71 = &gfn{
@@ -2154,9 +1939,8 @@ func wasmimport71(p0 uint32) uint32
 func (self OutgoingRequest) Headers() Fields {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn71, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport71(uint32(flat[0])))
-	})
+	c := lowerImport(gfn71, b)
+	w := c.lift(uint64(wasmimport71(uint32(c.flat[0]))))
 	return Fields(rU32(w))
 }
 
@@ -2173,9 +1957,8 @@ func wasmimport72() uint32
 // NewRequestOptions calls wasi:http/types@0.2.12#[constructor]request-options.
 func NewRequestOptions() RequestOptions {
 	var b []byte
-	w := callImport(gfn72, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport72())
-	})
+	c := lowerImport(gfn72, b)
+	w := c.lift(uint64(wasmimport72()))
 	return RequestOptions(rU32(w))
 }
 
@@ -2193,13 +1976,10 @@ func wasmimport73(p0 uint32, p1 uint32)
 func (self RequestOptions) ConnectTimeout() Option[uint64] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn73, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport73(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	})
+	c := lowerImport(gfn73, b)
+	wasmimport73(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire1(w)
 }
 
 var gfn74 = &gfn{
@@ -2216,13 +1996,10 @@ func wasmimport74(p0 uint32, p1 uint32, p2 uint64) uint32
 func (self RequestOptions) SetConnectTimeout(duration Option[uint64]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, duration, func(b []byte, x uint64) []byte {
-		return wU64(b, x)
-	})
-	w := callImport(gfn74, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport74(uint32(flat[0]), uint32(flat[1]), flat[2]))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire0(b, duration)
+	c := lowerImport(gfn74, b)
+	w := c.lift(uint64(wasmimport74(uint32(c.flat[0]), uint32(c.flat[1]), c.flat[2])))
+	return fromWire35(w)
 }
 
 var gfn75 = &gfn{
@@ -2239,13 +2016,10 @@ func wasmimport75(p0 uint32, p1 uint32)
 func (self RequestOptions) FirstByteTimeout() Option[uint64] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn75, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport75(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	})
+	c := lowerImport(gfn75, b)
+	wasmimport75(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire1(w)
 }
 
 var gfn76 = &gfn{
@@ -2262,13 +2036,10 @@ func wasmimport76(p0 uint32, p1 uint32, p2 uint64) uint32
 func (self RequestOptions) SetFirstByteTimeout(duration Option[uint64]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, duration, func(b []byte, x uint64) []byte {
-		return wU64(b, x)
-	})
-	w := callImport(gfn76, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport76(uint32(flat[0]), uint32(flat[1]), flat[2]))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire0(b, duration)
+	c := lowerImport(gfn76, b)
+	w := c.lift(uint64(wasmimport76(uint32(c.flat[0]), uint32(c.flat[1]), c.flat[2])))
+	return fromWire35(w)
 }
 
 var gfn77 = &gfn{
@@ -2285,13 +2056,10 @@ func wasmimport77(p0 uint32, p1 uint32)
 func (self RequestOptions) BetweenBytesTimeout() Option[uint64] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn77, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport77(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) uint64 {
-		return rU64(w)
-	})
+	c := lowerImport(gfn77, b)
+	wasmimport77(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire1(w)
 }
 
 var gfn78 = &gfn{
@@ -2308,13 +2076,10 @@ func wasmimport78(p0 uint32, p1 uint32, p2 uint64) uint32
 func (self RequestOptions) SetBetweenBytesTimeout(duration Option[uint64]) Result[struct{}, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	b = optionToWire(b, duration, func(b []byte, x uint64) []byte {
-		return wU64(b, x)
-	})
-	w := callImport(gfn78, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport78(uint32(flat[0]), uint32(flat[1]), flat[2]))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	b = toWire0(b, duration)
+	c := lowerImport(gfn78, b)
+	w := c.lift(uint64(wasmimport78(uint32(c.flat[0]), uint32(c.flat[1]), c.flat[2])))
+	return fromWire35(w)
 }
 
 var gfn79 = &gfn{
@@ -2331,15 +2096,10 @@ func wasmimport79(p0 uint32, p1 uint32, p2 uint32, p3 uint32, p4 uint64, p5 uint
 func ResponseOutparamSet(param ResponseOutparam, response Result[OutgoingResponse, ErrorCode]) {
 	var b []byte
 	b = wU32(b, uint32(param))
-	b = resultToWire(b, response, func(b []byte, x OutgoingResponse) []byte {
-		return wU32(b, uint32(x))
-	}, func(b []byte, x ErrorCode) []byte {
-		return errorCodeToWire(b, x)
-	})
-	callImport(gfn79, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport79(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3]), flat[4], uint32(flat[5]), uint32(flat[6]), uint32(flat[7]), uint32(flat[8]))
-		return 0
-	})
+	b = toWire37(b, response)
+	c := lowerImport(gfn79, b)
+	wasmimport79(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]), c.flat[4], uint32(c.flat[5]), uint32(c.flat[6]), uint32(c.flat[7]), uint32(c.flat[8]))
+	c.lift(0)
 }
 
 var gfn80 = &gfn{
@@ -2356,9 +2116,8 @@ func wasmimport80(p0 uint32) uint32
 func (self IncomingResponse) Status() uint16 {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn80, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport80(uint32(flat[0])))
-	})
+	c := lowerImport(gfn80, b)
+	w := c.lift(uint64(wasmimport80(uint32(c.flat[0]))))
 	return rU16(w)
 }
 
@@ -2376,9 +2135,8 @@ func wasmimport81(p0 uint32) uint32
 func (self IncomingResponse) Headers() Fields {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn81, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport81(uint32(flat[0])))
-	})
+	c := lowerImport(gfn81, b)
+	w := c.lift(uint64(wasmimport81(uint32(c.flat[0]))))
 	return Fields(rU32(w))
 }
 
@@ -2396,13 +2154,10 @@ func wasmimport82(p0 uint32, p1 uint32)
 func (self IncomingResponse) Consume() Result[IncomingBody, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn82, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport82(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) IncomingBody {
-		return IncomingBody(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn82, b)
+	wasmimport82(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire31(w)
 }
 
 var gfn83 = &gfn{
@@ -2419,13 +2174,10 @@ func wasmimport83(p0 uint32, p1 uint32)
 func (self IncomingBody) Stream() Result[InputStream, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn83, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport83(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) InputStream {
-		return InputStream(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn83, b)
+	wasmimport83(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire39(w)
 }
 
 var gfn84 = &gfn{
@@ -2442,9 +2194,8 @@ func wasmimport84(p0 uint32) uint32
 func IncomingBodyFinish(this IncomingBody) FutureTrailers {
 	var b []byte
 	b = wU32(b, uint32(this))
-	w := callImport(gfn84, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport84(uint32(flat[0])))
-	})
+	c := lowerImport(gfn84, b)
+	w := c.lift(uint64(wasmimport84(uint32(c.flat[0]))))
 	return FutureTrailers(rU32(w))
 }
 
@@ -2462,9 +2213,8 @@ func wasmimport85(p0 uint32) uint32
 func (self FutureTrailers) Subscribe() Pollable {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn85, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport85(uint32(flat[0])))
-	})
+	c := lowerImport(gfn85, b)
+	w := c.lift(uint64(wasmimport85(uint32(c.flat[0]))))
 	return Pollable(rU32(w))
 }
 
@@ -2482,21 +2232,10 @@ func wasmimport86(p0 uint32, p1 uint32)
 func (self FutureTrailers) Get() Option[Result[Result[Option[Fields], ErrorCode], struct{}]] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn86, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport86(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) Result[Result[Option[Fields], ErrorCode], struct{}] {
-		return resultFromWire(w, func(w *wire) Result[Option[Fields], ErrorCode] {
-			return resultFromWire(w, func(w *wire) Option[Fields] {
-				return optionFromWire(w, func(w *wire) Fields {
-					return Fields(rU32(w))
-				})
-			}, func(w *wire) ErrorCode {
-				return errorCodeFromWire(w)
-			})
-		}, (func(*wire) struct{})(nil))
-	})
+	c := lowerImport(gfn86, b)
+	wasmimport86(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire41(w)
 }
 
 var gfn87 = &gfn{
@@ -2513,9 +2252,8 @@ func wasmimport87(p0 uint32) uint32
 func NewOutgoingResponse(headers Fields) OutgoingResponse {
 	var b []byte
 	b = wU32(b, uint32(headers))
-	w := callImport(gfn87, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport87(uint32(flat[0])))
-	})
+	c := lowerImport(gfn87, b)
+	w := c.lift(uint64(wasmimport87(uint32(c.flat[0]))))
 	return OutgoingResponse(rU32(w))
 }
 
@@ -2533,9 +2271,8 @@ func wasmimport88(p0 uint32) uint32
 func (self OutgoingResponse) StatusCode() uint16 {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn88, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport88(uint32(flat[0])))
-	})
+	c := lowerImport(gfn88, b)
+	w := c.lift(uint64(wasmimport88(uint32(c.flat[0]))))
 	return rU16(w)
 }
 
@@ -2554,10 +2291,9 @@ func (self OutgoingResponse) SetStatusCode(statusCode uint16) Result[struct{}, s
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU16(b, statusCode)
-	w := callImport(gfn89, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport89(uint32(flat[0]), uint32(flat[1])))
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+	c := lowerImport(gfn89, b)
+	w := c.lift(uint64(wasmimport89(uint32(c.flat[0]), uint32(c.flat[1]))))
+	return fromWire35(w)
 }
 
 var gfn90 = &gfn{
@@ -2574,9 +2310,8 @@ func wasmimport90(p0 uint32) uint32
 func (self OutgoingResponse) Headers() Fields {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn90, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport90(uint32(flat[0])))
-	})
+	c := lowerImport(gfn90, b)
+	w := c.lift(uint64(wasmimport90(uint32(c.flat[0]))))
 	return Fields(rU32(w))
 }
 
@@ -2594,13 +2329,10 @@ func wasmimport91(p0 uint32, p1 uint32)
 func (self OutgoingResponse) Body() Result[OutgoingBody, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn91, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport91(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) OutgoingBody {
-		return OutgoingBody(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn91, b)
+	wasmimport91(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire33(w)
 }
 
 var gfn92 = &gfn{
@@ -2617,13 +2349,10 @@ func wasmimport92(p0 uint32, p1 uint32)
 func (self OutgoingBody) Write() Result[OutputStream, struct{}] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn92, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport92(uint32(flat[0]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) OutputStream {
-		return OutputStream(rU32(w))
-	}, (func(*wire) struct{})(nil))
+	c := lowerImport(gfn92, b)
+	wasmimport92(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire45(w)
 }
 
 var gfn93 = &gfn{
@@ -2640,16 +2369,11 @@ func wasmimport93(p0 uint32, p1 uint32, p2 uint32, p3 uint32)
 func OutgoingBodyFinish(this OutgoingBody, trailers Option[Fields]) Result[struct{}, ErrorCode] {
 	var b []byte
 	b = wU32(b, uint32(this))
-	b = optionToWire(b, trailers, func(b []byte, x Fields) []byte {
-		return wU32(b, uint32(x))
-	})
-	w := callImport(gfn93, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport93(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) ErrorCode {
-		return errorCodeFromWire(w)
-	})
+	b = toWire47(b, trailers)
+	c := lowerImport(gfn93, b)
+	wasmimport93(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire49(w)
 }
 
 var gfn94 = &gfn{
@@ -2666,9 +2390,8 @@ func wasmimport94(p0 uint32) uint32
 func (self FutureIncomingResponse) Subscribe() Pollable {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn94, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport94(uint32(flat[0])))
-	})
+	c := lowerImport(gfn94, b)
+	w := c.lift(uint64(wasmimport94(uint32(c.flat[0]))))
 	return Pollable(rU32(w))
 }
 
@@ -2686,19 +2409,10 @@ func wasmimport95(p0 uint32, p1 uint32)
 func (self FutureIncomingResponse) Get() Option[Result[Result[IncomingResponse, ErrorCode], struct{}]] {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn95, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport95(uint32(flat[0]), ret)
-		return 0
-	})
-	return optionFromWire(w, func(w *wire) Result[Result[IncomingResponse, ErrorCode], struct{}] {
-		return resultFromWire(w, func(w *wire) Result[IncomingResponse, ErrorCode] {
-			return resultFromWire(w, func(w *wire) IncomingResponse {
-				return IncomingResponse(rU32(w))
-			}, func(w *wire) ErrorCode {
-				return errorCodeFromWire(w)
-			})
-		}, (func(*wire) struct{})(nil))
-	})
+	c := lowerImport(gfn95, b)
+	wasmimport95(uint32(c.flat[0]), c.ret)
+	w := c.lift(0)
+	return fromWire50(w)
 }
 
 var gfn96 = &gfn{
@@ -2715,18 +2429,11 @@ func wasmimport96(p0 uint32, p1 uint32, p2 uint32, p3 uint32)
 func OutgoingHandlerHandle(request OutgoingRequest, options Option[RequestOptions]) Result[FutureIncomingResponse, ErrorCode] {
 	var b []byte
 	b = wU32(b, uint32(request))
-	b = optionToWire(b, options, func(b []byte, x RequestOptions) []byte {
-		return wU32(b, uint32(x))
-	})
-	w := callImport(gfn96, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport96(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) FutureIncomingResponse {
-		return FutureIncomingResponse(rU32(w))
-	}, func(w *wire) ErrorCode {
-		return errorCodeFromWire(w)
-	})
+	b = toWire54(b, options)
+	c := lowerImport(gfn96, b)
+	wasmimport96(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), c.ret)
+	w := c.lift(0)
+	return fromWire56(w)
 }
 
 // IncomingHandler is what the component implements for wasi:http/incoming-handler@0.2.12.
@@ -2754,6 +2461,241 @@ func wasmexport97(p0 uint32, p1 uint32) {
 	a0 := IncomingRequest(rU32(w))
 	a1 := ResponseOutparam(rU32(w))
 	incomingHandlerImpl.Handle(a0, a1)
+}
+func toWire0(b []byte, x Option[uint64]) []byte {
+	return optionToWire(b, x, wU64)
+}
+
+func fromWire1(w *wire) (x Option[uint64]) {
+	return optionFromWire(w, rU64)
+}
+
+func toWire2(b []byte, x Option[uint32]) []byte {
+	return optionToWire(b, x, wU32)
+}
+
+func fromWire3(w *wire) (x Option[uint32]) {
+	return optionFromWire(w, rU32)
+}
+
+func toWire4(b []byte, x Option[FieldSizePayload]) []byte {
+	return optionToWire(b, x, fieldSizePayloadToWire)
+}
+
+func fromWire5(w *wire) (x Option[FieldSizePayload]) {
+	return optionFromWire(w, fieldSizePayloadFromWire)
+}
+
+func toWire6(b []byte, x Option[string]) []byte {
+	return optionToWire(b, x, wString)
+}
+
+func fromWire7(w *wire) (x Option[string]) {
+	return optionFromWire(w, rString)
+}
+
+func toWire8(b []byte, x Option[uint16]) []byte {
+	return optionToWire(b, x, wU16)
+}
+
+func fromWire9(w *wire) (x Option[uint16]) {
+	return optionFromWire(w, rU16)
+}
+
+func toWire10(b []byte, x Option[uint8]) []byte {
+	return optionToWire(b, x, wU8)
+}
+
+func fromWire11(w *wire) (x Option[uint8]) {
+	return optionFromWire(w, rU8)
+}
+
+func toWire13(b []byte, x Pollable) []byte {
+	return wU32(b, uint32(x))
+}
+
+func toWire12(b []byte, x []Pollable) []byte {
+	return listToWire(b, x, toWire13)
+}
+
+func fromWire14(w *wire) (x []uint32) {
+	return listFromWire(w, rU32)
+}
+
+func fromWire15(w *wire) (x []byte) {
+	return rBytes(w)
+}
+
+func fromWire16(w *wire) (x Result[[]byte, StreamError]) {
+	return resultFromWire(w, fromWire15, streamErrorFromWire)
+}
+
+func fromWire17(w *wire) (x Result[uint64, StreamError]) {
+	return resultFromWire(w, rU64, streamErrorFromWire)
+}
+
+func toWire18(b []byte, x []byte) []byte {
+	return wBytes(b, x)
+}
+
+func fromWire19(w *wire) (x Result[struct{}, StreamError]) {
+	return resultFromWire(w, (func(*wire) struct{})(nil), streamErrorFromWire)
+}
+
+func fromWire20(w *wire) (x Option[ErrorCode]) {
+	return optionFromWire(w, errorCodeFromWire)
+}
+
+func toWire22(b []byte, x Tuple2[string, []byte]) []byte {
+	b = wString(b, x.F0)
+	b = toWire18(b, x.F1)
+	return b
+}
+
+func toWire21(b []byte, x []Tuple2[string, []byte]) []byte {
+	return listToWire(b, x, toWire22)
+}
+
+func fromWire24(w *wire) (x Fields) {
+	return Fields(rU32(w))
+}
+
+func fromWire23(w *wire) (x Result[Fields, HeaderError]) {
+	return resultFromWire(w, fromWire24, headerErrorFromWire)
+}
+
+func fromWire25(w *wire) (x [][]byte) {
+	return listFromWire(w, fromWire15)
+}
+
+func toWire26(b []byte, x [][]byte) []byte {
+	return listToWire(b, x, toWire18)
+}
+
+func fromWire27(w *wire) (x Result[struct{}, HeaderError]) {
+	return resultFromWire(w, (func(*wire) struct{})(nil), headerErrorFromWire)
+}
+
+func fromWire29(w *wire) (x Tuple2[string, []byte]) {
+	x.F0 = rString(w)
+	x.F1 = fromWire15(w)
+	return
+}
+
+func fromWire28(w *wire) (x []Tuple2[string, []byte]) {
+	return listFromWire(w, fromWire29)
+}
+
+func fromWire30(w *wire) (x Option[Scheme]) {
+	return optionFromWire(w, schemeFromWire)
+}
+
+func fromWire32(w *wire) (x IncomingBody) {
+	return IncomingBody(rU32(w))
+}
+
+func fromWire31(w *wire) (x Result[IncomingBody, struct{}]) {
+	return resultFromWire(w, fromWire32, (func(*wire) struct{})(nil))
+}
+
+func fromWire34(w *wire) (x OutgoingBody) {
+	return OutgoingBody(rU32(w))
+}
+
+func fromWire33(w *wire) (x Result[OutgoingBody, struct{}]) {
+	return resultFromWire(w, fromWire34, (func(*wire) struct{})(nil))
+}
+
+func fromWire35(w *wire) (x Result[struct{}, struct{}]) {
+	return resultFromWire(w, (func(*wire) struct{})(nil), (func(*wire) struct{})(nil))
+}
+
+func toWire36(b []byte, x Option[Scheme]) []byte {
+	return optionToWire(b, x, schemeToWire)
+}
+
+func toWire38(b []byte, x OutgoingResponse) []byte {
+	return wU32(b, uint32(x))
+}
+
+func toWire37(b []byte, x Result[OutgoingResponse, ErrorCode]) []byte {
+	return resultToWire(b, x, toWire38, errorCodeToWire)
+}
+
+func fromWire40(w *wire) (x InputStream) {
+	return InputStream(rU32(w))
+}
+
+func fromWire39(w *wire) (x Result[InputStream, struct{}]) {
+	return resultFromWire(w, fromWire40, (func(*wire) struct{})(nil))
+}
+
+func fromWire44(w *wire) (x Option[Fields]) {
+	return optionFromWire(w, fromWire24)
+}
+
+func fromWire43(w *wire) (x Result[Option[Fields], ErrorCode]) {
+	return resultFromWire(w, fromWire44, errorCodeFromWire)
+}
+
+func fromWire42(w *wire) (x Result[Result[Option[Fields], ErrorCode], struct{}]) {
+	return resultFromWire(w, fromWire43, (func(*wire) struct{})(nil))
+}
+
+func fromWire41(w *wire) (x Option[Result[Result[Option[Fields], ErrorCode], struct{}]]) {
+	return optionFromWire(w, fromWire42)
+}
+
+func fromWire46(w *wire) (x OutputStream) {
+	return OutputStream(rU32(w))
+}
+
+func fromWire45(w *wire) (x Result[OutputStream, struct{}]) {
+	return resultFromWire(w, fromWire46, (func(*wire) struct{})(nil))
+}
+
+func toWire48(b []byte, x Fields) []byte {
+	return wU32(b, uint32(x))
+}
+
+func toWire47(b []byte, x Option[Fields]) []byte {
+	return optionToWire(b, x, toWire48)
+}
+
+func fromWire49(w *wire) (x Result[struct{}, ErrorCode]) {
+	return resultFromWire(w, (func(*wire) struct{})(nil), errorCodeFromWire)
+}
+
+func fromWire53(w *wire) (x IncomingResponse) {
+	return IncomingResponse(rU32(w))
+}
+
+func fromWire52(w *wire) (x Result[IncomingResponse, ErrorCode]) {
+	return resultFromWire(w, fromWire53, errorCodeFromWire)
+}
+
+func fromWire51(w *wire) (x Result[Result[IncomingResponse, ErrorCode], struct{}]) {
+	return resultFromWire(w, fromWire52, (func(*wire) struct{})(nil))
+}
+
+func fromWire50(w *wire) (x Option[Result[Result[IncomingResponse, ErrorCode], struct{}]]) {
+	return optionFromWire(w, fromWire51)
+}
+
+func toWire55(b []byte, x RequestOptions) []byte {
+	return wU32(b, uint32(x))
+}
+
+func toWire54(b []byte, x Option[RequestOptions]) []byte {
+	return optionToWire(b, x, toWire55)
+}
+
+func fromWire57(w *wire) (x FutureIncomingResponse) {
+	return FutureIncomingResponse(rU32(w))
+}
+
+func fromWire56(w *wire) (x Result[FutureIncomingResponse, ErrorCode]) {
+	return resultFromWire(w, fromWire57, errorCodeFromWire)
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.
