@@ -45,7 +45,7 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 		for _, nt := range r.Interfaces[in.id].Types {
 			if _, named := ts.names[nt.ID]; named {
 				ts.item = in.name + ": type " + nt.Name
-				if err := ts.emitNamedWire(f, nt.ID); err != nil {
+				if err := ts.emitNamed(f, nt.ID); err != nil {
 					return nil, err
 				}
 			}

@@ -252,38 +252,19 @@ func (ts *types) fromWireBody(t witparse.Type, w, g jen.Code) ([]jen.Code, error
 	return nil, ts.unsupported(kindName(d.Kind))
 }
 
-// emitNamedWire writes named type id (its Go declaration and its wire
-// conversions), once.
-func (ts *types) emitNamedWire(f *jen.File, id witparse.TypeID) error {
-	if ts.emitted[id] {
-		return nil
-	}
-	ts.emitted[id] = true
+// emitWireConv writes the wire conversions of named type id (guest
+// bindings).
+func (ts *types) emitWireConv(f *jen.File, id witparse.TypeID) error {
 	d := ts.r.Types[id]
 	name := ts.names[id]
 	toW, fromW := lowerFirst(name)+"ToWire", lowerFirst(name)+"FromWire"
-	doc := d.Docs
-	if doc == "" {
-		doc = fmt.Sprintf("%s is the WIT %s `%s`.", name, witKind(d.Kind), d.Name)
-	}
-	defer f.Line()
-	f.Comment(goDoc(name, doc))
 	bytesT := jen.Index().Byte()
 	wireT := jen.Op("*").Id("wire")
 	switch d.Kind {
 	case witparse.KindRecord:
-		var fields, to, from []jen.Code
+		var to, from []jen.Code
 		for _, fd := range d.Fields {
-			g, err := ts.goType(fd.Type)
-			if err != nil {
-				return err
-			}
 			fn := gen.GoName(fd.Name)
-			field := jen.Id(fn).Add(g)
-			if fd.Docs != "" {
-				field = jen.Comment(goDoc(fn, fd.Docs)).Line().Add(field)
-			}
-			fields = append(fields, field)
 			tw, err := ts.toWire(fd.Type, jen.Id("b"), jen.Id("x").Dot(fn))
 			if err != nil {
 				return err
@@ -295,64 +276,23 @@ func (ts *types) emitNamedWire(f *jen.File, id witparse.TypeID) error {
 			}
 			from = append(from, jen.Id("x").Dot(fn).Op("=").Add(fw))
 		}
-		f.Type().Id(name).Struct(fields...)
 		f.Func().Id(toW).Params(jen.Id("b").Add(bytesT), jen.Id("x").Id(name)).Add(bytesT).Block(append(to, jen.Return(jen.Id("b")))...)
 		f.Func().Id(fromW).Params(jen.Id("w").Add(wireT)).Params(jen.Id("x").Id(name)).Block(append(from, jen.Return())...)
 	case witparse.KindEnum:
-		f.Type().Id(name).Uint32()
-		var consts, labels []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Iota()
-			}
-			consts = append(consts, c)
-			labels = append(labels, jen.Lit(l.Name))
-		}
-		f.Const().Defs(consts...)
-		f.Comment("String returns the WIT name of the case.")
-		f.Func().Params(jen.Id("x").Id(name)).Id("String").Params().String().Block(
-			jen.Id("names").Op(":=").Index().String().Values(labels...),
-			jen.If(jen.Int().Call(jen.Id("x")).Op("<").Len(jen.Id("names"))).Block(jen.Return(jen.Id("names").Index(jen.Id("x")))),
-			jen.Return(jen.Lit(name+"(?)")))
 		f.Func().Id(toW).Params(jen.Id("b").Add(bytesT), jen.Id("x").Id(name)).Add(bytesT).Block(jen.Return(jen.Id("putUvarint").Call(jen.Id("b"), jen.Uint64().Call(jen.Id("x")))))
 		f.Func().Id(fromW).Params(jen.Id("w").Add(wireT)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("rCase").Call(jen.Id("w"), jen.Lit(len(d.Labels))))))
 	case witparse.KindFlags:
-		if len(d.Labels) > 64 {
-			return &UnsupportedError{Item: ts.item, What: fmt.Sprintf("flags with more than 64 labels (%s)", d.Name), Why: "Go flags are one uint64"}
-		}
-		f.Type().Id(name).Uint64()
-		var consts []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Lit(1).Op("<<").Iota()
-			}
-			consts = append(consts, c)
-		}
-		f.Const().Defs(consts...)
 		f.Func().Id(toW).Params(jen.Id("b").Add(bytesT), jen.Id("x").Id(name)).Add(bytesT).Block(jen.Return(jen.Id("wFlags").Call(jen.Id("b"), jen.Uint64().Call(jen.Id("x")), jen.Lit(len(d.Labels)))))
 		f.Func().Id(fromW).Params(jen.Id("w").Add(wireT)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("rFlags").Call(jen.Id("w"), jen.Lit(len(d.Labels))))))
 	case witparse.KindVariant:
 		caseType := name + "Case"
-		fields := []jen.Code{jen.Comment("Case is which case the value is.").Line().Id("Case").Id(caseType)}
-		var consts, toCases, fromCases []jen.Code
+		var toCases, fromCases []jen.Code
 		for i, c := range d.Cases {
 			cn := caseType + gen.GoName(c.Name)
-			cc := jen.Id(cn)
-			if i == 0 {
-				cc = cc.Id(caseType).Op("=").Iota()
-			}
-			consts = append(consts, cc)
 			to := []jen.Code{jen.Id("b").Op("=").Id("putUvarint").Call(jen.Id("b"), jen.Lit(i))}
 			from := []jen.Code{jen.Id("x").Dot("Case").Op("=").Id(cn)}
 			if c.Type != nil {
-				g, err := ts.goType(*c.Type)
-				if err != nil {
-					return err
-				}
 				field := gen.GoName(c.Name)
-				fields = append(fields, jen.Comment(field+" is the payload of case "+c.Name+".").Line().Id(field).Add(g))
 				tw, err := ts.toWire(*c.Type, jen.Id("b"), jen.Id("x").Dot(field))
 				if err != nil {
 					return err
@@ -367,10 +307,6 @@ func (ts *types) emitNamedWire(f *jen.File, id witparse.TypeID) error {
 			toCases = append(toCases, jen.Case(jen.Id(cn)).Block(to...))
 			fromCases = append(fromCases, jen.Case(jen.Lit(i)).Block(from...))
 		}
-		f.Type().Id(name).Struct(fields...)
-		f.Comment(caseType + " says which case a " + name + " is.")
-		f.Type().Id(caseType).Uint32()
-		f.Const().Defs(consts...)
 		toCases = append(toCases, jen.Default().Block(jen.Id("fail").Call(jen.Lit(name+" with an unknown case"))))
 		f.Func().Id(toW).Params(jen.Id("b").Add(bytesT), jen.Id("x").Id(name)).Add(bytesT).Block(
 			jen.Switch(jen.Id("x").Dot("Case")).Block(toCases...), jen.Return(jen.Id("b")))

@@ -359,38 +359,18 @@ func lowerFirst(s string) string {
 	return string(s[0]|0x20) + s[1:]
 }
 
-// emitNamed writes the Go declaration of named type id and its
-// conversions, once.
-func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
-	if ts.emitted[id] {
-		return nil
-	}
-	ts.emitted[id] = true
+// emitValueConv writes the conversions of named type id to and from
+// value.Value (host bindings).
+func (ts *types) emitValueConv(f *jen.File, id witparse.TypeID) error {
 	d := ts.r.Types[id]
 	name := ts.names[id]
 	toV, fromV := lowerFirst(name)+"ToValue", lowerFirst(name)+"FromValue"
 	val := jen.Qual(valuePkg, "Value")
-	doc := d.Docs
-	if doc == "" {
-		doc = fmt.Sprintf("%s is the WIT %s `%s`.", name, witKind(d.Kind), d.Name)
-	}
-	defer f.Line()
-	f.Comment(goDoc(name, doc))
 	switch d.Kind {
 	case witparse.KindRecord:
-		var fields []jen.Code
 		var toVals []jen.Code
 		from := jen.Dict{}
 		for i, fd := range d.Fields {
-			g, err := ts.goType(fd.Type)
-			if err != nil {
-				return err
-			}
-			field := jen.Id(gen.GoName(fd.Name)).Add(g)
-			if fd.Docs != "" {
-				field = jen.Comment(goDoc(gen.GoName(fd.Name), fd.Docs)).Line().Add(field)
-			}
-			fields = append(fields, field)
 			tv, err := ts.toValue(fd.Type, jen.Id("x").Dot(gen.GoName(fd.Name)))
 			if err != nil {
 				return err
@@ -402,7 +382,6 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 			}
 			from[jen.Id(gen.GoName(fd.Name))] = fv
 		}
-		f.Type().Id(name).Struct(fields...)
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Index().Add(val).Values(toVals...)))
 		vs := jen.Id("vs").Op(":=")
 		if len(d.Fields) == 0 { // an empty record: nothing to read
@@ -412,48 +391,13 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 			vs.Id("v").Assert(jen.Index().Add(val)),
 			jen.Return(jen.Id(name).Values(from)))
 	case witparse.KindEnum:
-		f.Type().Id(name).Uint32()
-		var consts []jen.Code
-		var labels []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Iota()
-			}
-			consts = append(consts, c)
-			labels = append(labels, jen.Lit(l.Name))
-		}
-		f.Const().Defs(consts...)
-		f.Comment("String returns the WIT name of the case.")
-		f.Func().Params(jen.Id("x").Id(name)).Id("String").Params().String().Block(
-			jen.Id("names").Op(":=").Index().String().Values(labels...),
-			jen.If(jen.Int().Call(jen.Id("x")).Op("<").Len(jen.Id("names"))).Block(jen.Return(jen.Id("names").Index(jen.Id("x")))),
-			jen.Return(jen.Lit(name+"(?)")))
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Qual(valuePkg, "Enum").Call(jen.Id("x"))))
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("v").Assert(jen.Qual(valuePkg, "Enum")))))
 	case witparse.KindFlags:
-		if len(d.Labels) > 64 {
-			return &UnsupportedError{Item: ts.item, What: fmt.Sprintf("flags with more than 64 labels (%s)", d.Name), Why: "Go flags are one uint64"}
-		}
-		f.Type().Id(name).Uint64()
-		var consts []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Lit(1).Op("<<").Iota()
-			}
-			consts = append(consts, c)
-		}
-		f.Const().Defs(consts...)
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Id("flagsToValue").Call(jen.Uint64().Call(jen.Id("x")), jen.Lit(len(d.Labels)))))
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("flagsFromValue").Call(jen.Id("v")))))
 	case witparse.KindVariant:
-		return ts.emitVariant(f, id, name)
+		return ts.emitVariantValue(f, id, name)
 	}
 	return nil
-}
-
-func witKind(k witparse.TypeDefKind) string {
-	return map[witparse.TypeDefKind]string{witparse.KindRecord: "record", witparse.KindVariant: "variant",
-		witparse.KindEnum: "enum", witparse.KindFlags: "flags"}[k]
 }
