@@ -19,9 +19,12 @@ var guestRuntime []byte
 
 // GenerateGuest writes guest bindings for world: a Go package (standard
 // library only, for GOOS=wasip1) that a component written in plain Go
-// uses — each imported function as a Go function (<Interface><Function>),
-// each exported interface as a Go interface to implement and pass to
-// Register<Interface> (world-level exports: Register<World>).
+// uses — for every interface the world imports or exports, wasi:* and
+// wasifill:rpc included, each imported function as a Go function
+// (<Interface><Function>) or resource method, each exported interface as
+// a Go interface to implement and pass to Register<Interface> (world-level
+// exports: Register<World>). What it cannot write is an
+// *UnsupportedError naming the interface, the function or type, and why.
 func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ map[string][]byte, err error) {
 	defer guard.Recover("gen go: guest", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
