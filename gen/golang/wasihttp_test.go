@@ -137,6 +137,12 @@ func (handler) Handle(req bindings.IncomingRequest, out bindings.ResponseOutpara
 	headers.Drop()
 	body := readBody(req)
 	req.Drop()
+	if path == "/outgoing" { // not requested: it links wasi:http/outgoing-handler in
+		r := bindings.OutgoingHandlerHandle(bindings.NewOutgoingRequest(bindings.NewFields()), bindings.Option[bindings.RequestOptions]{})
+		if !r.IsErr {
+			r.Ok.Drop()
+		}
+	}
 
 	h := bindings.NewFields()
 	if r := h.Append("content-type", []byte("text/plain")); r.IsErr {
@@ -259,7 +265,8 @@ func TestGuestWASIHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wasm-tools refuses the component: %v", err)
 	}
-	for _, want := range []string{"import wasi:http/types@0.2.12;", "import wasi:io/streams@0.2.12;", "export wasi:http/incoming-handler@0.2.12;"} {
+	for _, want := range []string{"import wasi:http/types@0.2.12;", "import wasi:io/streams@0.2.12;",
+		"import wasi:http/outgoing-handler@0.2.12;", "export wasi:http/incoming-handler@0.2.12;"} {
 		if !strings.Contains(wit, want) {
 			t.Errorf("the component's world lacks %q:\n%s", want, wit)
 		}
