@@ -17,10 +17,12 @@ import (
 )
 
 // The worlds both generators write guest bindings for: the all-types
-// world (every kind of value, 25 functions) and the kv example's app.
+// world (every kind of value, 25 functions), the kv example's app and
+// wasi:http/proxy (WASI 0.2.12: 12 interfaces, 15 resources).
 var benchWorlds = []struct{ name, dir, world string }{
 	{"all-types", guests + "wit", "all-types"},
 	{"kv", "../../docs/examples/kv/wit", "app"},
+	{"http-proxy", wasiHTTP, "http-guest"},
 }
 
 // TestMain doubles as the child process of the cold-start benchmark: with

@@ -19,9 +19,12 @@ var guestRuntime []byte
 
 // GenerateGuest writes guest bindings for world: a Go package (standard
 // library only, for GOOS=wasip1) that a component written in plain Go
-// uses — each imported function as a Go function (<Interface><Function>),
-// each exported interface as a Go interface to implement and pass to
-// Register<Interface> (world-level exports: Register<World>).
+// uses — for every interface the world imports or exports, wasi:* and
+// wasifill:rpc included, each imported function as a Go function
+// (<Interface><Function>) or resource method, each exported interface as
+// a Go interface to implement and pass to Register<Interface> (world-level
+// exports: Register<World>). What it cannot write is an
+// *UnsupportedError naming the interface, the function or type, and why.
 func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ map[string][]byte, err error) {
 	defer guard.Recover("gen go: guest", &err)
 	if int(world) < 0 || int(world) >= len(r.Worlds) {
@@ -34,13 +37,8 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 	if pkg == "" {
 		pkg = gen.PackageName(w.Name)
 	}
-	ts := &types{r: r, names: map[witparse.TypeID]string{}, tuples: map[int]bool{}, emitted: map[witparse.TypeID]bool{}, guest: true}
-	var ifaces []iface
-	for _, in := range worldInterfaces(r, w) {
-		if !strings.HasPrefix(in.name, "wasi:") && !strings.HasPrefix(in.name, "wasifill:rpc/") {
-			ifaces = append(ifaces, in)
-		}
-	}
+	ts := newTypes(r, modeGuest)
+	ifaces := worldInterfaces(r, w)
 	nameTypes(ts, ifaces)
 	collectResources(ts, ifaces)
 	f := jen.NewFile(pkg)
@@ -50,13 +48,12 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 		for _, nt := range r.Interfaces[in.id].Types {
 			if _, named := ts.names[nt.ID]; named {
 				ts.item = in.name + ": type " + nt.Name
-				if err := ts.emitNamedWire(f, nt.ID); err != nil {
+				if err := ts.emitNamed(f, nt.ID); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
-	ts.scope = scopeGuest // handles convert outside named types
 	n := 0
 	for _, in := range ifaces {
 		var err error
@@ -88,6 +85,9 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 			return nil, err
 		}
 	}
+	for _, d := range ts.wire.decls {
+		f.Add(d).Line()
+	}
 	emitGuestResourceSupport(f, ts)
 	emitGuestSupport(f, ts)
 	var buf bytes.Buffer
@@ -104,26 +104,11 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 }
 
 func (ts *types) gfnExpr(fun *witparse.Function) (jen.Code, error) {
-	var params []jen.Code
-	for i := range fun.Params {
-		p, err := ts.descExpr(fun.Params[i].Type)
-		if err != nil {
-			return nil, err
-		}
-		params = append(params, p)
+	params, result, err := ts.funcDescs(fun)
+	if err != nil {
+		return nil, err
 	}
-	result := jen.Code(jen.Nil())
-	if fun.Result != nil {
-		r, err := ts.descExpr(*fun.Result)
-		if err != nil {
-			return nil, err
-		}
-		result = jen.Parens(r).Dot("prep").Call()
-	}
-	return jen.Op("&").Id("gfn").Values(jen.Dict{
-		jen.Id("params"): jen.Parens(jen.Op("&").Id("desc").Values(jen.Dict{jen.Id("kind"): jen.Id("kRecord"), jen.Id("elems"): jen.Index().Op("*").Id("desc").Values(params...)})).Dot("prep").Call(),
-		jen.Id("result"): result,
-	}), nil
+	return jen.Op("&").Id("gfn").Values(jen.Dict{jen.Id("params"): params, jen.Id("result"): result}), nil
 }
 
 func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Function, n *int) error {
@@ -154,27 +139,27 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 		gv, imp := fmt.Sprintf("gfn%d", k), fmt.Sprintf("wasmimport%d", k)
 		f.Var().Id(gv).Op("=").Add(g)
 		// The core import, lower-direction signature (a trailing return
-		// pointer when the result spills).
+		// pointer when the result spills), called with the lowered params.
 		var decl, args []jen.Code
 		for i, t := range sig.Params {
 			gt, _, out := flatGo(uint8(t))
 			decl = append(decl, jen.Id(fmt.Sprintf("p%d", i)).Add(gt))
 			if sig.ResultsSpilled && i == len(sig.Params)-1 {
-				args = append(args, jen.Id("ret"))
+				args = append(args, jen.Id("c").Dot("ret"))
 			} else {
-				args = append(args, out(jen.Id("flat").Index(jen.Lit(i))))
+				args = append(args, out(jen.Id("c").Dot("flat").Index(jen.Lit(i))))
 			}
 		}
 		f.Comment(fmt.Sprintf("%s is %s#%s as the component model passes it.", imp, in.name, fun.Name))
 		f.Comment("//go:wasmimport " + in.name + " " + fun.Name)
-		closure := jen.Func().Params(jen.Id("flat").Index().Uint64(), jen.Id("ret").Uint32()).Uint64()
+		var call []jen.Code // the call, then w: its result as wire
 		if len(sig.Results) == 1 {
-			gt, in, _ := flatGo(uint8(sig.Results[0]))
+			gt, toU64, _ := flatGo(uint8(sig.Results[0]))
 			f.Func().Id(imp).Params(decl...).Add(gt)
-			closure = closure.Block(jen.Return(in(jen.Id(imp).Call(args...))))
+			call = []jen.Code{jen.Id("w").Op(":=").Id("c").Dot("lift").Call(toU64(jen.Id(imp).Call(args...)))}
 		} else {
 			f.Func().Id(imp).Params(decl...)
-			closure = closure.Block(jen.Id(imp).Call(args...), jen.Return(jen.Lit(0)))
+			call = []jen.Code{jen.Id(imp).Call(args...), jen.Id("w").Op(":=").Id("c").Dot("lift").Call(jen.Lit(0))}
 		}
 		// The typed function.
 		var params []jen.Code
@@ -201,8 +186,10 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 			doc = goDoc(name, fun.Docs)
 		}
 		f.Comment(doc)
+		body = append(body, jen.Id("c").Op(":=").Id("lowerImport").Call(jen.Id(gv), jen.Id("b")))
+		body = append(body, call...)
 		if fun.Result == nil {
-			body = append(body, jen.Id("callImport").Call(jen.Id(gv), jen.Id("b"), closure))
+			body[len(body)-1] = jen.Id("c").Dot("lift").Call(jen.Lit(0))
 			f.Func().Add(recv...).Id(name).Params(params...).Block(body...)
 			continue
 		}
@@ -214,7 +201,7 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 		if err != nil {
 			return err
 		}
-		body = append(body, jen.Id("w").Op(":=").Id("callImport").Call(jen.Id(gv), jen.Id("b"), closure), jen.Return(fw))
+		body = append(body, jen.Return(fw))
 		f.Func().Add(recv...).Id(name).Params(params...).Add(rt).Block(body...)
 	}
 	return nil
@@ -225,7 +212,7 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 func importLocal(name string) string {
 	l := gen.GoLocal(name)
 	switch l {
-	case "b", "w", "self", "flat", "ret":
+	case "b", "c", "w", "self":
 		return l + "_"
 	}
 	return l
@@ -241,8 +228,12 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 		res  []uint8
 	}
 	var stubs []stub
+	what := strings.TrimSuffix(prefix, "#")
+	if what == "" {
+		what = "the world's exported functions"
+	}
 	for _, fun := range funcs {
-		ts.item = prefix + fun.Name
+		ts.item = what + ": function " + fun.Name
 		switch fun.Kind {
 		case witparse.Freestanding, witparse.Constructor, witparse.Static:
 			m, err := guestMethod(ts, fun, guestExportName(ts, fun))
@@ -264,10 +255,6 @@ func emitGuestExports(f *jen.File, ts *types, goName, prefix string, funcs []*wi
 		}
 		stubs = append(stubs, stub{*n, fun, flat, res})
 		*n++
-	}
-	what := strings.TrimSuffix(prefix, "#")
-	if what == "" {
-		what = "the world's exported functions"
 	}
 	f.Comment(fmt.Sprintf("%s is what the component implements for %s.", goName, what))
 	f.Type().Id(goName).Interface(methods...)

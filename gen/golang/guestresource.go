@@ -10,7 +10,7 @@ import (
 )
 
 // Resources in guest bindings. A handle is a u32 in the canonical ABI, so
-// the descriptors describe it as one (descExpr with ts.guest) and the
+// the descriptors describe it as one (desc, in modeGuest) and the
 // typed side converts:
 //
 //   - a resource of an imported interface is a handle type (type R
@@ -37,7 +37,8 @@ func (ts *types) handleToWire(r *resource, borrow bool, b, x jen.Code) (jen.Code
 	case !borrow:
 		return jen.Id("wU32").Call(b, jen.Id(lowerFirst(r.goName)+"New").Call(x)), nil
 	}
-	return nil, ts.unsupported(fmt.Sprintf("borrow<%s> handles of the component's own resource passed out", r.name))
+	return nil, &UnsupportedError{Item: ts.item, What: fmt.Sprintf("borrow<%s> handles of the component's own resource passed out", r.name),
+		Why: "the guest bindings hand out the component's own resources as own handles only"}
 }
 
 // handleFromWire reads a handle to r from *wire expression w.
@@ -74,7 +75,7 @@ func emitImportedResource(f *jen.File, r *resource, n *int) {
 func emitExportedResource(f *jen.File, ts *types, r *resource) error {
 	var methods []jen.Code
 	for _, fn := range r.methods {
-		ts.item = r.in.name + "#" + fn.Name
+		ts.item = r.in.name + ": function " + fn.Name
 		m, err := guestMethod(ts, fn, gen.GoName(fn.Name))
 		if err != nil {
 			return err

@@ -19,28 +19,38 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-// The guest bindings of the resource worlds are what the generator writes
-// now (UPDATE=1 rewrites them), twice the same; the runtimes they come
-// with are the embedded templates, checked elsewhere.
+// The guest bindings of the resource worlds and of the wasi:http proxy
+// world are what the generator writes now (UPDATE=1 rewrites them), twice
+// the same; the runtimes they come with are the embedded files, checked
+// elsewhere.
 func TestGuestGolden(t *testing.T) {
-	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range r.Packages[pkg].Worlds {
-		dir := map[string]string{"resources": "resources-guest", "go-resources": "goresources-guest"}[w.Name]
-		if dir == "" {
-			continue
-		}
-		files, err := golang.GenerateGuest(r, w.ID, "bindings")
+	for _, g := range []struct{ wit, world, dir string }{
+		{guests + "wit", "resources", "resources-guest"},
+		{guests + "wit", "go-resources", "goresources-guest"},
+		{wasiHTTP, "http-guest", "httpguest-guest"},
+	} {
+		r, pkg, err := witparse.Load(g.wit, witparse.Options{})
 		if err != nil {
-			t.Fatalf("%s: %v", w.Name, err)
+			t.Fatal(err)
 		}
-		again, _ := golang.GenerateGuest(r, w.ID, "bindings")
+		var world witparse.WorldID = -1
+		for _, w := range r.Packages[pkg].Worlds {
+			if w.Name == g.world {
+				world = w.ID
+			}
+		}
+		if world < 0 {
+			t.Fatalf("%s has no world %s", g.wit, g.world)
+		}
+		files, err := golang.GenerateGuest(r, world, "bindings")
+		if err != nil {
+			t.Fatalf("%s: %v", g.world, err)
+		}
+		again, _ := golang.GenerateGuest(r, world, "bindings")
 		if !bytes.Equal(files["bindings.go"], again["bindings.go"]) {
-			t.Errorf("%s: output is not deterministic", w.Name)
+			t.Errorf("%s: output is not deterministic", g.world)
 		}
-		path := filepath.Join("testdata/golden", dir, "bindings.go")
+		path := filepath.Join("testdata/golden", g.dir, "bindings.go")
 		if os.Getenv("UPDATE") == "1" {
 			os.MkdirAll(filepath.Dir(path), 0o755)
 			if err := os.WriteFile(path, files["bindings.go"], 0o644); err != nil {
@@ -50,7 +60,7 @@ func TestGuestGolden(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil || !bytes.Equal(files["bindings.go"], want) {
-			t.Errorf("%s: generated code differs from %s (UPDATE=1 to accept): %v", w.Name, path, err)
+			t.Errorf("%s: generated code differs from %s (UPDATE=1 to accept): %v", g.world, path, err)
 		}
 	}
 }

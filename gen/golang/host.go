@@ -32,8 +32,7 @@ func GenerateHost(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ ma
 	if pkg == "" {
 		pkg = gen.PackageName(w.Name)
 	}
-	ts := &types{r: r, names: map[witparse.TypeID]string{}, tuples: map[int]bool{}, emitted: map[witparse.TypeID]bool{},
-		repsUsed: map[witparse.TypeID]bool{}}
+	ts := newTypes(r, modeHost)
 	ifaces := worldInterfaces(r, w)
 	nameTypes(ts, ifaces)
 	collectResources(ts, ifaces)

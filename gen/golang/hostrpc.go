@@ -49,6 +49,9 @@ func (rt *rpcTypes) expr(t witparse.Type) (jen.Code, error) {
 	case witparse.KindList:
 		e, err := rt.expr(d.Elem)
 		return jen.Qual(valuePkg, "ListOf").Call(e), err
+	case witparse.KindFixedList:
+		e, err := rt.expr(d.Elem)
+		return jen.Qual(valuePkg, "FixedListOf").Call(e, jen.Lit(int(d.Len))), err
 	case witparse.KindOption:
 		e, err := rt.expr(d.Elem)
 		return jen.Qual(valuePkg, "OptionOf").Call(e), err

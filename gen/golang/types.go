@@ -9,12 +9,13 @@
 // payload); enums are typed uint32 constants with String; flags are
 // uint64 bit sets (at most 64 flags); option, result and tuples are the
 // generic Option, Result and TupleN types emitted into the package; list<u8>
-// is []byte and list<T> is []T. Resources are Go interfaces on the side
-// that implements them and handle types with methods and Drop on the side
-// that uses them (see resource.go and guestresource.go); fills refuse
-// them, since handles do not cross wasifill:rpc yet. Maps, fixed-length
-// lists, streams, futures and async functions are refused with an error
-// naming the item.
+// is []byte, list<T> is []T and a fixed-length list<T, N> is the array
+// [N]T (in bindings and fills alike). Resources are Go interfaces on the
+// side that implements them and handle types with methods and Drop on the
+// side that uses them (see resource.go and guestresource.go); fills refuse
+// them, since handles do not cross wasifill:rpc yet. Maps, stream<T>,
+// future<T> and async functions are refused with an *UnsupportedError
+// naming the interface, the function or type, and why.
 package golang
 
 import (
@@ -43,10 +44,34 @@ func (e *UnsupportedError) Error() string {
 	return msg
 }
 
+// mode is what a generator writes: it decides how handles convert and
+// which conversions named types get. Each generator gives its mode to
+// newTypes; nothing changes it later.
+type mode uint8
+
+const (
+	modeHost  mode = iota // host bindings: value.Value conversions
+	modeGuest             // guest bindings: wire conversions, handles as u32
+	modeFill              // fills: descriptors only, no handles
+)
+
+// newTypes returns the type writer of generator m for r.
+func newTypes(r *witparse.Resolve, m mode) *types {
+	ts := &types{r: r, mode: m, names: map[witparse.TypeID]string{}, tuples: map[int]bool{},
+		emitted: map[witparse.TypeID]bool{}, repsUsed: map[witparse.TypeID]bool{}}
+	if m == modeGuest {
+		// Guests keep their handle tables in package variables, so handles
+		// convert anywhere, inside records and variants too.
+		ts.scope = scopeGuest
+	}
+	return ts
+}
+
 // types knows the Go names of a world's named types and writes Go types
 // and their conversions to and from the value model.
 type types struct {
 	r       *witparse.Resolve
+	mode    mode
 	names   map[witparse.TypeID]string
 	item    string // what is being generated, for errors
 	tuples  map[int]bool
@@ -56,9 +81,9 @@ type types struct {
 	scope         handleScope                   // which handles conversions may write
 	repsUsed      map[witparse.TypeID]bool      // rep tables the provider being written uses
 	hostReps      bool                          // some provider uses rep tables
-	guest         bool                          // guest bindings: handles are u32 descriptors
 	clientHandles bool                          // a client handle type was written
 	guestReps     bool                          // an exported resource uses the guest rep table
+	wire          wireHelpers                   // guest bindings: conversions of anonymous types
 }
 
 var prims = map[string]string{
@@ -67,7 +92,19 @@ var prims = map[string]string{
 	"char": "rune", "string": "string",
 }
 
-func (ts *types) unsupported(what string) error { return &UnsupportedError{Item: ts.item, What: what} }
+// unsupported is the error for what, in the item being generated, with
+// the reason when there is a known one.
+func (ts *types) unsupported(what string) error {
+	return &UnsupportedError{Item: ts.item, What: what, Why: refusalWhy[what]}
+}
+
+// refusalWhy says why the generator refuses a kind of WIT construct.
+var refusalWhy = map[string]string{
+	"async functions": "the component model's async ABI is not generated for Go yet",
+	"streams":         "stream<T> belongs to the component model's async ABI, not generated for Go yet (WASI 0.2 streams are wasi:io resources, which are)",
+	"futures":         "future<T> belongs to the component model's async ABI, not generated for Go yet",
+	"maps":            "map<K, V> is a gated WIT feature the Go generator does not write yet",
+}
 
 // resolveAlias follows type aliases (`type x = y`, `use`) to a definition
 // or primitive.
@@ -106,6 +143,9 @@ func (ts *types) goType(t witparse.Type) (jen.Code, error) {
 		}
 		elem, err := ts.goType(d.Elem)
 		return jen.Index().Add(elem), err
+	case witparse.KindFixedList: // an array: its length is the type's
+		elem, err := ts.goType(d.Elem)
+		return jen.Index(jen.Lit(int(d.Len))).Add(elem), err
 	case witparse.KindOption:
 		elem, err := ts.goType(d.Elem)
 		return jen.Id("Option").Types(elem), err
@@ -182,6 +222,18 @@ func (ts *types) toValue(t witparse.Type, x jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(d.Elem)
 		return jen.Id("listToValue").Call(x, f), err
+	case witparse.KindFixedList: // as a list's value (N elements)
+		arr, err := ts.goType(t)
+		if err != nil {
+			return nil, err
+		}
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Func().Params(jen.Id("x").Add(arr)).Qual(valuePkg, "Value").Block(
+				jen.Return(jen.Append(jen.Index().Byte().Parens(jen.Nil()), jen.Id("x").Index(jen.Op(":")).Op("...")))).Call(x), nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Id("listToValue").Call(jen.Func().Params(jen.Id("x").Add(arr)).Index().Add(mustGo(ts, d.Elem)).Block(
+			jen.Return(jen.Id("x").Index(jen.Op(":")))).Call(x), f), err
 	case witparse.KindOption:
 		f, err := conv(d.Elem)
 		return jen.Id("optionToValue").Call(x, f), err
@@ -245,6 +297,14 @@ func (ts *types) fromValue(t witparse.Type, v jen.Code) (jen.Code, error) {
 		}
 		f, err := conv(d.Elem)
 		return jen.Id("listFromValue").Call(v, f), err
+	case witparse.KindFixedList: // the runtime checked the length
+		if e := ts.resolveAlias(d.Elem); e.IsPrim() && e.Prim == "u8" {
+			return jen.Func().Params().Params(jen.Id("x").Add(g)).Block(
+				jen.Copy(jen.Id("x").Index(jen.Op(":")), jen.Add(v).Assert(jen.Index().Byte())), jen.Return()).Call(), nil
+		}
+		f, err := conv(d.Elem)
+		return jen.Func().Params().Params(jen.Id("x").Add(g)).Block(
+			jen.Copy(jen.Id("x").Index(jen.Op(":")), jen.Id("listFromValue").Call(v, f)), jen.Return()).Call(), err
 	case witparse.KindOption:
 		f, err := conv(d.Elem)
 		return jen.Id("optionFromValue").Call(v, f), err
@@ -282,6 +342,16 @@ func (ts *types) optConvFrom(t *witparse.Type, conv func(witparse.Type) (jen.Cod
 	return conv(*t)
 }
 
+// mustGo is the Go type of t, which the caller converted before (so it
+// has one).
+func mustGo(ts *types, t witparse.Type) jen.Code {
+	g, err := ts.goType(t)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
 func lowerFirst(s string) string {
 	if s == "" {
 		return s
@@ -289,38 +359,18 @@ func lowerFirst(s string) string {
 	return string(s[0]|0x20) + s[1:]
 }
 
-// emitNamed writes the Go declaration of named type id and its
-// conversions, once.
-func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
-	if ts.emitted[id] {
-		return nil
-	}
-	ts.emitted[id] = true
+// emitValueConv writes the conversions of named type id to and from
+// value.Value (host bindings).
+func (ts *types) emitValueConv(f *jen.File, id witparse.TypeID) error {
 	d := ts.r.Types[id]
 	name := ts.names[id]
 	toV, fromV := lowerFirst(name)+"ToValue", lowerFirst(name)+"FromValue"
 	val := jen.Qual(valuePkg, "Value")
-	doc := d.Docs
-	if doc == "" {
-		doc = fmt.Sprintf("%s is the WIT %s `%s`.", name, witKind(d.Kind), d.Name)
-	}
-	defer f.Line()
-	f.Comment(goDoc(name, doc))
 	switch d.Kind {
 	case witparse.KindRecord:
-		var fields []jen.Code
 		var toVals []jen.Code
 		from := jen.Dict{}
 		for i, fd := range d.Fields {
-			g, err := ts.goType(fd.Type)
-			if err != nil {
-				return err
-			}
-			field := jen.Id(gen.GoName(fd.Name)).Add(g)
-			if fd.Docs != "" {
-				field = jen.Comment(goDoc(gen.GoName(fd.Name), fd.Docs)).Line().Add(field)
-			}
-			fields = append(fields, field)
 			tv, err := ts.toValue(fd.Type, jen.Id("x").Dot(gen.GoName(fd.Name)))
 			if err != nil {
 				return err
@@ -332,7 +382,6 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 			}
 			from[jen.Id(gen.GoName(fd.Name))] = fv
 		}
-		f.Type().Id(name).Struct(fields...)
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Index().Add(val).Values(toVals...)))
 		vs := jen.Id("vs").Op(":=")
 		if len(d.Fields) == 0 { // an empty record: nothing to read
@@ -342,48 +391,13 @@ func (ts *types) emitNamed(f *jen.File, id witparse.TypeID) error {
 			vs.Id("v").Assert(jen.Index().Add(val)),
 			jen.Return(jen.Id(name).Values(from)))
 	case witparse.KindEnum:
-		f.Type().Id(name).Uint32()
-		var consts []jen.Code
-		var labels []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Iota()
-			}
-			consts = append(consts, c)
-			labels = append(labels, jen.Lit(l.Name))
-		}
-		f.Const().Defs(consts...)
-		f.Comment("String returns the WIT name of the case.")
-		f.Func().Params(jen.Id("x").Id(name)).Id("String").Params().String().Block(
-			jen.Id("names").Op(":=").Index().String().Values(labels...),
-			jen.If(jen.Int().Call(jen.Id("x")).Op("<").Len(jen.Id("names"))).Block(jen.Return(jen.Id("names").Index(jen.Id("x")))),
-			jen.Return(jen.Lit(name+"(?)")))
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Qual(valuePkg, "Enum").Call(jen.Id("x"))))
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("v").Assert(jen.Qual(valuePkg, "Enum")))))
 	case witparse.KindFlags:
-		if len(d.Labels) > 64 {
-			return ts.unsupported(fmt.Sprintf("flags with more than 64 labels (%s)", d.Name))
-		}
-		f.Type().Id(name).Uint64()
-		var consts []jen.Code
-		for i, l := range d.Labels {
-			c := jen.Id(name + gen.GoName(l.Name))
-			if i == 0 {
-				c = c.Id(name).Op("=").Lit(1).Op("<<").Iota()
-			}
-			consts = append(consts, c)
-		}
-		f.Const().Defs(consts...)
 		f.Func().Id(toV).Params(jen.Id("x").Id(name)).Add(val).Block(jen.Return(jen.Id("flagsToValue").Call(jen.Uint64().Call(jen.Id("x")), jen.Lit(len(d.Labels)))))
 		f.Func().Id(fromV).Params(jen.Id("v").Add(val)).Id(name).Block(jen.Return(jen.Id(name).Call(jen.Id("flagsFromValue").Call(jen.Id("v")))))
 	case witparse.KindVariant:
-		return ts.emitVariant(f, id, name)
+		return ts.emitVariantValue(f, id, name)
 	}
 	return nil
-}
-
-func witKind(k witparse.TypeDefKind) string {
-	return map[witparse.TypeDefKind]string{witparse.KindRecord: "record", witparse.KindVariant: "variant",
-		witparse.KindEnum: "enum", witparse.KindFlags: "flags"}[k]
 }

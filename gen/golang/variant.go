@@ -9,34 +9,23 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-// emitVariant writes a variant as a tagged struct: Case says which case
-// is set, one field per case with a payload holds it.
-func (ts *types) emitVariant(f *jen.File, id witparse.TypeID, name string) error {
+// emitVariantValue writes the value.Value conversions of a variant (a
+// tagged struct: Case says which case is set, one field per case with a
+// payload holds it).
+func (ts *types) emitVariantValue(f *jen.File, id witparse.TypeID, name string) error {
 	d := ts.r.Types[id]
 	caseType := name + "Case"
 	val := jen.Qual(valuePkg, "Value")
-	fields := []jen.Code{jen.Comment("Case is which case the value is.").Line().Id("Case").Id(caseType)}
-	var consts []jen.Code
 	var toCases, fromCases []jen.Code
 	for i, c := range d.Cases {
 		cn := caseType + gen.GoName(c.Name)
-		cc := jen.Id(cn)
-		if i == 0 {
-			cc = cc.Id(caseType).Op("=").Iota()
-		}
-		consts = append(consts, cc)
 		if c.Type == nil {
 			toCases = append(toCases, jen.Case(jen.Id(cn)).Block(
 				jen.Return(jen.Qual(valuePkg, "Variant").Values(jen.Dict{jen.Id("Case"): jen.Lit(i)}))))
 			fromCases = append(fromCases, jen.Case(jen.Lit(i)).Block(jen.Id("x").Dot("Case").Op("=").Id(cn)))
 			continue
 		}
-		g, err := ts.goType(*c.Type)
-		if err != nil {
-			return err
-		}
 		field := gen.GoName(c.Name)
-		fields = append(fields, jen.Comment(field+" is the payload of case "+c.Name+".").Line().Id(field).Add(g))
 		tv, err := ts.toValue(*c.Type, jen.Id("x").Dot(field))
 		if err != nil {
 			return err
@@ -51,10 +40,6 @@ func (ts *types) emitVariant(f *jen.File, id witparse.TypeID, name string) error
 			jen.Id("x").Dot("Case").Op("=").Id(cn),
 			jen.Id("x").Dot(field).Op("=").Add(fv)))
 	}
-	f.Type().Id(name).Struct(fields...)
-	f.Comment(caseType + " says which case a " + name + " is.")
-	f.Type().Id(caseType).Uint32()
-	f.Const().Defs(consts...)
 	toCases = append(toCases, jen.Default().Block(jen.Panic(jen.Lit("wasifill: "+name+" with an unknown case"))))
 	f.Func().Id(lowerFirst(name) + "ToValue").Params(jen.Id("x").Id(name)).Add(val).Block(
 		jen.Switch(jen.Id("x").Dot("Case")).Block(toCases...))

@@ -20,6 +20,11 @@ type Encoder struct {
 	resources  map[*Resource]uint32
 	// valueTypes are value types already defined at component level.
 	valueTypes map[*Type]uint32
+	// named are the named value types imported instances export, by
+	// name, and aliased those of them aliased at component level (see
+	// namedAlias).
+	named   map[string][]namedExport
+	aliased map[*Type]uint32
 	// Bindings redirects resources before lookup: a resource of one
 	// component's view that is the same as another's (a shared import).
 	Bindings Bindings
@@ -28,7 +33,8 @@ type Encoder struct {
 // NewEncoder returns an encoder for a component that has no definitions
 // yet.
 func NewEncoder() *Encoder {
-	return &Encoder{resources: map[*Resource]uint32{}, valueTypes: map[*Type]uint32{}, Bindings: Bindings{}}
+	return &Encoder{resources: map[*Resource]uint32{}, valueTypes: map[*Type]uint32{}, Bindings: Bindings{},
+		named: map[string][]namedExport{}, aliased: map[*Type]uint32{}}
 }
 
 // Defs returns the definitions written so far, in order.
@@ -82,6 +88,9 @@ func (e *Encoder) Import(ext Extern) (uint32, error) {
 	// Make the instance's resources available to later imports.
 	var aliases []wasmbin.Alias
 	for _, x := range ext.Type.Exports {
+		if x.Kind == ExternType && x.Type.Kind != KindResource && x.Type.Name != "" {
+			e.named[x.Type.Name] = append(e.named[x.Type.Name], namedExport{t: x.Type, inst: inst, name: x.Name})
+		}
 		if x.Kind != ExternType || x.Type.Kind != KindResource {
 			continue
 		}
@@ -102,7 +111,7 @@ func (e *Encoder) Import(ext Extern) (uint32, error) {
 // instanceType writes the instance type of ext and returns its type index.
 func (e *Encoder) instanceType(ext Extern) (uint32, error) {
 	b := &declBuilder{enc: e, local: map[*Type]uint32{}, localRes: map[*Resource]uint32{}}
-	for _, x := range ext.Type.Exports {
+	for _, x := range dependencyOrder(ext.Type.Exports) {
 		if err := b.export(x); err != nil {
 			return 0, fmt.Errorf("import %s: %s %s: %w", ext.Name, x.Kind, x.Name, err)
 		}
@@ -111,6 +120,133 @@ func (e *Encoder) instanceType(ext Extern) (uint32, error) {
 	e.defs = append(e.defs, &wasmbin.TypeDefs{Types: []wasmbin.Type{t}})
 	e.types++
 	return e.types - 1, nil
+}
+
+// namedExport is a named value type an imported instance exports.
+type namedExport struct {
+	t    *Type
+	inst uint32
+	name string
+}
+
+// namedAlias returns the component-level index of a type equal to t (of
+// its name and structure) that an earlier imported instance exports, when
+// t's structure names other types (a variant of records): aliased from
+// that instance on first use. Other types are written structurally.
+func (e *Encoder) namedAlias(t *Type) (uint32, bool) {
+	if t.Name == "" || !namesOthers(t) {
+		return 0, false
+	}
+	for _, src := range e.named[t.Name] {
+		want, got := Extern{Kind: ExternType, Type: src.t}, Extern{Kind: ExternType, Type: t}
+		if src.t != t && (Satisfies(want, got, e.Bindings) != nil || Satisfies(got, want, e.Bindings) != nil) {
+			continue
+		}
+		if idx, ok := e.aliased[src.t]; ok {
+			return idx, true
+		}
+		e.defs = append(e.defs, &wasmbin.AliasDefs{Aliases: []wasmbin.Alias{{Sort: wasmbin.SortType, Target: wasmbin.AliasExport,
+			Instance: src.inst, Name: src.name}}})
+		e.aliased[src.t] = e.types
+		e.types++
+		return e.types - 1, true
+	}
+	return 0, false
+}
+
+// namesOthers reports whether t's structure refers to a named record,
+// variant, enum or flags type.
+func namesOthers(t *Type) bool {
+	var parts []*Type
+	for _, f := range t.Fields {
+		parts = append(parts, f.Type)
+	}
+	for _, c := range t.Cases {
+		parts = append(parts, c.Type)
+	}
+	parts = append(parts, t.Elems...)
+	parts = append(parts, t.Elem, t.Value, t.Ok, t.Err)
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		switch p.Kind {
+		case KindRecord, KindVariant, KindEnum, KindFlags:
+			if p.Name != "" {
+				return true
+			}
+		}
+		if p.Name == "" && namesOthers(p) { // inside an anonymous list, option, …
+			return true
+		}
+	}
+	return false
+}
+
+// dependencyOrder puts every export after the type exports its type refers
+// to: an exported type must refer to the exported (named) form of each
+// named type inside it — a variant to its payload record's export, not to
+// a bare copy of the record — or the instance type is not valid as an
+// import. The order is otherwise kept.
+func dependencyOrder(exports []Extern) []Extern {
+	named := map[*Type]int{}
+	res := map[*Resource]int{}
+	for i, x := range exports {
+		if x.Kind != ExternType {
+			continue
+		}
+		if x.Type.Kind == KindResource {
+			if _, ok := res[x.Type.Resource]; !ok {
+				res[x.Type.Resource] = i
+			}
+		} else {
+			named[x.Type] = i
+		}
+	}
+	out := make([]Extern, 0, len(exports))
+	done := make([]bool, len(exports))
+	walked := map[*Type]bool{}
+	var visit func(i int)
+	var walk func(t *Type, top bool)
+	walk = func(t *Type, top bool) {
+		if t == nil || walked[t] {
+			return
+		}
+		if j, ok := named[t]; ok && !top {
+			visit(j)
+			return
+		}
+		walked[t] = true
+		if t.Resource != nil && t.Kind != KindResource {
+			if j, ok := res[t.Resource]; ok {
+				visit(j)
+			}
+		}
+		for _, f := range t.Fields {
+			walk(f.Type, false)
+		}
+		for _, c := range t.Cases {
+			walk(c.Type, false)
+		}
+		for _, e := range t.Elems {
+			walk(e, false)
+		}
+		for _, p := range []*Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
+			walk(p, false)
+		}
+	}
+	visit = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		walk(exports[i].Type, true)
+		out = append(out, exports[i])
+	}
+	for i := range exports {
+		visit(i)
+	}
+	return out
 }
 
 // declBuilder writes the declarators of one instance type (or, with
@@ -142,6 +278,15 @@ func (b *declBuilder) export(x Extern) error {
 		var bound wasmbin.ExternType
 		if x.Type.Kind == KindResource {
 			r := b.enc.canonical(x.Type.Resource)
+			if idx, ok := b.localRes[r]; ok {
+				// Another name of a resource this instance exported already
+				// (`type headers = fields`): equal to it, and the resource's
+				// functions keep referring to its first export.
+				b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclExport, Name: wasmbin.PlainName(x.Name),
+					Extern: wasmbin.ExternType{Kind: wasmbin.ExternTypeType, Bound: 0x00, Index: idx}})
+				b.n++
+				return nil
+			}
 			if outerIdx, ok := b.enc.resources[r]; ok {
 				a := wasmbin.Alias{Sort: wasmbin.SortType, Target: wasmbin.AliasOuter, Count: 1, Index: outerIdx}
 				b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclAlias, Alias: &a})
@@ -154,6 +299,18 @@ func (b *declBuilder) export(x Extern) error {
 			b.localRes[x.Type.Resource] = b.n
 			b.localRes[r] = b.n
 			b.n++
+			return nil
+		}
+		if idx, ok := b.enc.namedAlias(x.Type); ok && !b.outer {
+			// A type an earlier import exports (`use`), whose structure
+			// names other types: equal to that export, since a copy of it
+			// would refer to records this instance does not export.
+			a := wasmbin.Alias{Sort: wasmbin.SortType, Target: wasmbin.AliasOuter, Count: 1, Index: idx}
+			b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclAlias, Alias: &a})
+			b.decls = append(b.decls, wasmbin.Decl{Kind: wasmbin.DeclExport, Name: wasmbin.PlainName(x.Name),
+				Extern: wasmbin.ExternType{Kind: wasmbin.ExternTypeType, Bound: 0x00, Index: b.n}})
+			b.local[x.Type] = b.n + 1
+			b.n += 2
 			return nil
 		}
 		v, err := b.structure(x.Type)

@@ -61,23 +61,8 @@ func errorFromWire(w *wire) (x Error) {
 }
 
 var gfn0 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kVariant,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<<_*A><s__s>>"),
 }
 
 // wasmimport0 is acme:kv/store@1.0.0#get as the component model passes it.
@@ -89,34 +74,15 @@ func wasmimport0(p0 uint32, p1 uint32, p2 uint32)
 func StoreGet(key string) Result[Option[[]byte], Error] {
 	var b []byte
 	b = wString(b, key)
-	w := callImport(gfn0, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport0(uint32(flat[0]), uint32(flat[1]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) Option[[]byte] {
-		return optionFromWire(w, func(w *wire) []byte {
-			return rBytes(w)
-		})
-	}, func(w *wire) Error {
-		return errorFromWire(w)
-	})
+	c := lowerImport(gfn0, b)
+	wasmimport0(uint32(c.flat[0]), uint32(c.flat[1]), c.ret)
+	w := c.lift(0)
+	return fromWire0(w)
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s*A)"),
+	result: descOf("<_<s__s>>"),
 }
 
 // wasmimport1 is acme:kv/store@1.0.0#set as the component model passes it.
@@ -128,31 +94,16 @@ func wasmimport1(p0 uint32, p1 uint32, p2 uint32, p3 uint32, p4 uint32)
 func StoreSet(key string, value_ []byte) Result[struct{}, Error] {
 	var b []byte
 	b = wString(b, key)
-	b = wBytes(b, value_)
-	w := callImport(gfn1, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport1(uint32(flat[0]), uint32(flat[1]), uint32(flat[2]), uint32(flat[3]), ret)
-		return 0
-	})
-	return resultFromWire(w, (func(*wire) struct{})(nil), func(w *wire) Error {
-		return errorFromWire(w)
-	})
+	b = toWire3(b, value_)
+	c := lowerImport(gfn1, b)
+	wasmimport1(uint32(c.flat[0]), uint32(c.flat[1]), uint32(c.flat[2]), uint32(c.flat[3]), c.ret)
+	w := c.lift(0)
+	return fromWire4(w)
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kString}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<*s<s__s>>"),
 }
 
 // wasmimport2 is acme:kv/store@1.0.0#keys as the component model passes it.
@@ -164,17 +115,10 @@ func wasmimport2(p0 uint32, p1 uint32, p2 uint32)
 func StoreKeys(prefix string) Result[[]string, Error] {
 	var b []byte
 	b = wString(b, prefix)
-	w := callImport(gfn2, b, func(flat []uint64, ret uint32) uint64 {
-		wasmimport2(uint32(flat[0]), uint32(flat[1]), ret)
-		return 0
-	})
-	return resultFromWire(w, func(w *wire) []string {
-		return listFromWire(w, func(w *wire) string {
-			return rString(w)
-		})
-	}, func(w *wire) Error {
-		return errorFromWire(w)
-	})
+	c := lowerImport(gfn2, b)
+	wasmimport2(uint32(c.flat[0]), uint32(c.flat[1]), c.ret)
+	w := c.lift(0)
+	return fromWire5(w)
 }
 
 // App is what the component implements for the world's exported functions.
@@ -190,11 +134,8 @@ func RegisterApp(impl App) {
 }
 
 var gfn3 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kString}).prep(),
+	params: descOf("(s)"),
+	result: descOf("s"),
 }
 
 // wasmexport3 serves greet.
@@ -210,6 +151,33 @@ func wasmexport3(p0 uint32, p1 uint32) uint32 {
 //go:wasmexport cabi_post_greet
 func post3(uint32) {
 	unpin()
+}
+func fromWire2(w *wire) (x []byte) {
+	return rBytes(w)
+}
+
+func fromWire1(w *wire) (x Option[[]byte]) {
+	return optionFromWire(w, fromWire2)
+}
+
+func fromWire0(w *wire) (x Result[Option[[]byte], Error]) {
+	return resultFromWire(w, fromWire1, errorFromWire)
+}
+
+func toWire3(b []byte, x []byte) []byte {
+	return wBytes(b, x)
+}
+
+func fromWire4(w *wire) (x Result[struct{}, Error]) {
+	return resultFromWire(w, (func(*wire) struct{})(nil), errorFromWire)
+}
+
+func fromWire6(w *wire) (x []string) {
+	return listFromWire(w, rString)
+}
+
+func fromWire5(w *wire) (x Result[[]string, Error]) {
+	return resultFromWire(w, fromWire6, errorFromWire)
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.

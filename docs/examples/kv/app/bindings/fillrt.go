@@ -56,6 +56,81 @@ type desc struct {
 	discSize, payOf uint32
 }
 
+// descOf parses a descriptor string the generator wrote (one character
+// per kind: see gen/golang/desc.go) and computes its layout.
+func descOf(s string) *desc {
+	p := &descParser{s: s}
+	d := p.parse(0)
+	if p.i != len(s) {
+		fail("bad descriptor " + s)
+	}
+	return d.prep()
+}
+
+type descParser struct {
+	s string
+	i int
+}
+
+var descKinds = [128]uint8{'z': kBool + 1, 'a': kS8 + 1, 'A': kU8 + 1, 'h': kS16 + 1, 'H': kU16 + 1, 'i': kS32 + 1,
+	'I': kU32 + 1, 'l': kS64 + 1, 'L': kU64 + 1, 'f': kF32 + 1, 'd': kF64 + 1, 'c': kChar + 1, 's': kString + 1}
+
+func (p *descParser) next() byte {
+	if p.i >= len(p.s) {
+		fail("bad descriptor " + p.s)
+	}
+	p.i++
+	return p.s[p.i-1]
+}
+
+// num reads a decimal number ended by end.
+func (p *descParser) num(end byte) uint32 {
+	var n uint32
+	for c := p.next(); c != end; c = p.next() {
+		if c < '0' || c > '9' || n > 1<<28 {
+			fail("bad descriptor " + p.s)
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n
+}
+
+func (p *descParser) parse(depth int) *desc {
+	if depth > 100 {
+		fail("bad descriptor " + p.s)
+	}
+	c := p.next()
+	switch c {
+	case '*':
+		return &desc{kind: kList, elems: []*desc{p.parse(depth + 1)}}
+	case '[':
+		n := p.num(']')
+		return &desc{kind: kFixedList, n: n, elems: []*desc{p.parse(depth + 1)}}
+	case '(', '<':
+		d := &desc{kind: kRecord}
+		end := byte(')')
+		if c == '<' {
+			d.kind, end = kVariant, '>'
+		}
+		for p.i < len(p.s) && p.s[p.i] != end {
+			if c == '<' && p.s[p.i] == '_' {
+				p.i++
+				d.elems = append(d.elems, nil)
+				continue
+			}
+			d.elems = append(d.elems, p.parse(depth+1))
+		}
+		p.next()
+		return d
+	case '#':
+		return &desc{kind: kFlags, n: p.num(';')}
+	}
+	if c >= 128 || descKinds[c] == 0 {
+		fail("bad descriptor " + p.s)
+	}
+	return &desc{kind: descKinds[c] - 1}
+}
+
 func alignTo(x, a uint32) uint32 { return (x + a - 1) &^ (a - 1) }
 
 func join(a, b uint8) uint8 {

@@ -144,31 +144,47 @@ func resultFromWire[T, E any](w *wire, ok func(*wire) T, fail func(*wire) E) (x 
 // gfn is one imported or exported function of the bindings.
 type gfn struct{ params, result *desc }
 
-// callImport lowers params (wire) to the canonical ABI, calls, and lifts
-// the result back to wire.
-func callImport(f *gfn, params []byte, call func(flat []uint64, ret uint32) uint64) *wire {
+// importCall is one call of an import: its flat params (or the pointer
+// to them), its return area, and what to release once it returned.
+type importCall struct {
+	f         *gfn
+	flat      []uint64
+	ret       uint32
+	pins      int
+	arenaMark uint32
+}
+
+// lowerImport lowers params (wire) to the canonical ABI for a call of f.
+func lowerImport(f *gfn, params []byte) *importCall {
+	c := &importCall{f: f, pins: len(pinned), arenaMark: arenaUsed}
 	w := &wire{b: params}
-	var flat []uint64
 	if len(f.params.flat) > 16 {
 		area := alloc(f.params.size, f.params.align)
 		decodeMem(w, f.params, area)
-		flat = []uint64{uint64(area)}
+		c.flat = []uint64{uint64(area)}
 	} else {
-		flat = decodeFlat(w, f.params, nil)
+		c.flat = decodeFlat(w, f.params, nil)
 	}
-	var ret uint32
-	spilled := f.result != nil && len(f.result.flat) > 1
-	if spilled {
-		ret = alloc(f.result.size, f.result.align)
+	if f.result != nil && len(f.result.flat) > 1 {
+		c.ret = alloc(f.result.size, f.result.align)
 	}
-	r := call(flat, ret)
+	return c
+}
+
+// lift lifts the call's result (r, or what it left in the return area)
+// to wire. What the call needed (the lowered params, the return area,
+// what the host placed through cabi_realloc) is released then: a
+// component may call imports any number of times in one export.
+func (c *importCall) lift(r uint64) *wire {
 	var out []byte
 	switch {
-	case spilled:
-		out = encodeMem(nil, f.result, ret)
-	case f.result != nil:
-		out = encodeFlat(nil, f.result, &flats{v: []uint64{r}})
+	case c.ret != 0:
+		out = encodeMem(nil, c.f.result, c.ret)
+	case c.f.result != nil:
+		out = encodeFlat(nil, c.f.result, &flats{v: []uint64{r}})
 	}
+	clear(pinned[c.pins:])
+	pinned, arenaUsed = pinned[:c.pins], c.arenaMark
 	return &wire{b: out}
 }
 

@@ -13,23 +13,8 @@ func import0(p0 uint32, p1 uint32, ret uint32)
 
 // efn0 serves acme:kv/store@1.0.0#get.
 var efn0 = &efn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kVariant,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<<_*A><s__s>>"),
 }
 
 func init() {
@@ -47,20 +32,8 @@ func import1(p0 uint32, p1 uint32, p2 uint32, p3 uint32, ret uint32)
 
 // efn1 serves acme:kv/store@1.0.0#set.
 var efn1 = &efn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s*A)"),
+	result: descOf("<_<s__s>>"),
 }
 
 func init() {
@@ -78,20 +51,8 @@ func import2(p0 uint32, p1 uint32, ret uint32)
 
 // efn2 serves acme:kv/store@1.0.0#keys.
 var efn2 = &efn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kString}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<*s<s__s>>"),
 }
 
 func init() {

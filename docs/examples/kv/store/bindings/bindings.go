@@ -78,23 +78,8 @@ func RegisterStore(impl Store) {
 }
 
 var gfn0 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kVariant,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<<_*A><s__s>>"),
 }
 
 // wasmexport0 serves acme:kv/store@1.0.0#get.
@@ -104,13 +89,7 @@ func wasmexport0(p0 uint32, p1 uint32) uint32 {
 	w := exportParams(gfn0, []uint64{uint64(p0), uint64(p1)})
 	a0 := rString(w)
 	r := storeImpl.Get(a0)
-	return uint32(exportResult(gfn0, resultToWire(nil, r, func(b []byte, x Option[[]byte]) []byte {
-		return optionToWire(b, x, func(b []byte, x []byte) []byte {
-			return wBytes(b, x)
-		})
-	}, func(b []byte, x Error) []byte {
-		return errorToWire(b, x)
-	})))
+	return uint32(exportResult(gfn0, toWire0(nil, r)))
 }
 
 //go:wasmexport cabi_post_acme:kv/store@1.0.0#get
@@ -119,20 +98,8 @@ func post0(uint32) {
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s*A)"),
+	result: descOf("<_<s__s>>"),
 }
 
 // wasmexport1 serves acme:kv/store@1.0.0#set.
@@ -141,11 +108,9 @@ var gfn1 = &gfn{
 func wasmexport1(p0 uint32, p1 uint32, p2 uint32, p3 uint32) uint32 {
 	w := exportParams(gfn1, []uint64{uint64(p0), uint64(p1), uint64(p2), uint64(p3)})
 	a0 := rString(w)
-	a1 := rBytes(w)
+	a1 := fromWire3(w)
 	r := storeImpl.Set(a0, a1)
-	return uint32(exportResult(gfn1, resultToWire(nil, r, (func([]byte, struct{}) []byte)(nil), func(b []byte, x Error) []byte {
-		return errorToWire(b, x)
-	})))
+	return uint32(exportResult(gfn1, toWire4(nil, r)))
 }
 
 //go:wasmexport cabi_post_acme:kv/store@1.0.0#set
@@ -154,20 +119,8 @@ func post1(uint32) {
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kString}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	params: descOf("(s)"),
+	result: descOf("<*s<s__s>>"),
 }
 
 // wasmexport2 serves acme:kv/store@1.0.0#keys.
@@ -177,18 +130,39 @@ func wasmexport2(p0 uint32, p1 uint32) uint32 {
 	w := exportParams(gfn2, []uint64{uint64(p0), uint64(p1)})
 	a0 := rString(w)
 	r := storeImpl.Keys(a0)
-	return uint32(exportResult(gfn2, resultToWire(nil, r, func(b []byte, x []string) []byte {
-		return listToWire(b, x, func(b []byte, x string) []byte {
-			return wString(b, x)
-		})
-	}, func(b []byte, x Error) []byte {
-		return errorToWire(b, x)
-	})))
+	return uint32(exportResult(gfn2, toWire5(nil, r)))
 }
 
 //go:wasmexport cabi_post_acme:kv/store@1.0.0#keys
 func post2(uint32) {
 	unpin()
+}
+func toWire2(b []byte, x []byte) []byte {
+	return wBytes(b, x)
+}
+
+func toWire1(b []byte, x Option[[]byte]) []byte {
+	return optionToWire(b, x, toWire2)
+}
+
+func toWire0(b []byte, x Result[Option[[]byte], Error]) []byte {
+	return resultToWire(b, x, toWire1, errorToWire)
+}
+
+func fromWire3(w *wire) (x []byte) {
+	return rBytes(w)
+}
+
+func toWire4(b []byte, x Result[struct{}, Error]) []byte {
+	return resultToWire(b, x, (func([]byte, struct{}) []byte)(nil), errorToWire)
+}
+
+func toWire6(b []byte, x []string) []byte {
+	return listToWire(b, x, wString)
+}
+
+func toWire5(b []byte, x Result[[]string, Error]) []byte {
+	return resultToWire(b, x, toWire6, errorToWire)
 }
 
 // Option is a WIT option: Value is meaningful when Some is true.

@@ -27,11 +27,8 @@ func (self Counter) Drop() {
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(II)"),
+	result: descOf("L"),
 }
 
 // wasmimport1 is wasifill:guests/counters@0.1.0#total as the component model passes it.
@@ -44,18 +41,14 @@ func CountersTotal(a Counter, b_ Counter) uint64 {
 	var b []byte
 	b = wU32(b, uint32(a))
 	b = wU32(b, uint32(b_))
-	w := callImport(gfn1, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport1(uint32(flat[0]), uint32(flat[1]))
-	})
+	c := lowerImport(gfn1, b)
+	w := c.lift(wasmimport1(uint32(c.flat[0]), uint32(c.flat[1])))
 	return rU64(w)
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport2 is wasifill:guests/counters@0.1.0#live as the component model passes it.
@@ -69,18 +62,14 @@ destructors run.
 */
 func CountersLive() uint32 {
 	var b []byte
-	w := callImport(gfn2, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport2())
-	})
+	c := lowerImport(gfn2, b)
+	w := c.lift(uint64(wasmimport2()))
 	return rU32(w)
 }
 
 var gfn3 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(L)"),
+	result: descOf("I"),
 }
 
 // wasmimport3 is wasifill:guests/counters@0.1.0#[constructor]counter as the component model passes it.
@@ -92,18 +81,14 @@ func wasmimport3(p0 uint64) uint32
 func NewCounter(start uint64) Counter {
 	var b []byte
 	b = wU64(b, start)
-	w := callImport(gfn3, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport3(flat[0]))
-	})
+	c := lowerImport(gfn3, b)
+	w := c.lift(uint64(wasmimport3(c.flat[0])))
 	return Counter(rU32(w))
 }
 
 var gfn4 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("L"),
 }
 
 // wasmimport4 is wasifill:guests/counters@0.1.0#[method]counter.add as the component model passes it.
@@ -116,18 +101,14 @@ func (self Counter) Add(n uint64) uint64 {
 	var b []byte
 	b = wU32(b, uint32(self))
 	b = wU64(b, n)
-	w := callImport(gfn4, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport4(uint32(flat[0]), flat[1])
-	})
+	c := lowerImport(gfn4, b)
+	w := c.lift(wasmimport4(uint32(c.flat[0]), c.flat[1]))
 	return rU64(w)
 }
 
 var gfn5 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(I)"),
+	result: descOf("L"),
 }
 
 // wasmimport5 is wasifill:guests/counters@0.1.0#[method]counter.get as the component model passes it.
@@ -139,18 +120,14 @@ func wasmimport5(p0 uint32) uint64
 func (self Counter) Get() uint64 {
 	var b []byte
 	b = wU32(b, uint32(self))
-	w := callImport(gfn5, b, func(flat []uint64, ret uint32) uint64 {
-		return wasmimport5(uint32(flat[0]))
-	})
+	c := lowerImport(gfn5, b)
+	w := c.lift(wasmimport5(uint32(c.flat[0])))
 	return rU64(w)
 }
 
 var gfn6 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmimport6 is wasifill:guests/counters@0.1.0#[static]counter.zero as the component model passes it.
@@ -161,9 +138,8 @@ func wasmimport6() uint32
 // CounterZero is a new counter at zero.
 func CounterZero() Counter {
 	var b []byte
-	w := callImport(gfn6, b, func(flat []uint64, ret uint32) uint64 {
-		return uint64(wasmimport6())
-	})
+	c := lowerImport(gfn6, b)
+	w := c.lift(uint64(wasmimport6()))
 	return Counter(rU32(w))
 }
 
@@ -246,17 +222,8 @@ func RegisterTallies(impl Tallies) {
 }
 
 var gfn7 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kU32}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kList,
-	}).prep(),
+	params: descOf("(*I)"),
+	result: descOf("*L"),
 }
 
 // wasmexport7 serves wasifill:guests/tallies@0.1.0#sums.
@@ -264,13 +231,9 @@ var gfn7 = &gfn{
 //go:wasmexport wasifill:guests/tallies@0.1.0#sums
 func wasmexport7(p0 uint32, p1 uint32) uint32 {
 	w := exportParams(gfn7, []uint64{uint64(p0), uint64(p1)})
-	a0 := listFromWire(w, func(w *wire) Tally {
-		return tallyReps.get(rU32(w))
-	})
+	a0 := fromWire0(w)
 	r := talliesImpl.Sums(a0)
-	return uint32(exportResult(gfn7, listToWire(nil, r, func(b []byte, x uint64) []byte {
-		return wU64(b, x)
-	})))
+	return uint32(exportResult(gfn7, toWire2(nil, r)))
 }
 
 //go:wasmexport cabi_post_wasifill:guests/tallies@0.1.0#sums
@@ -279,11 +242,8 @@ func post7(uint32) {
 }
 
 var gfn8 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmexport8 serves wasifill:guests/tallies@0.1.0#live-tallies.
@@ -296,11 +256,8 @@ func wasmexport8() uint32 {
 }
 
 var gfn9 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(s)"),
+	result: descOf("I"),
 }
 
 // wasmexport9 serves wasifill:guests/tallies@0.1.0#[constructor]tally.
@@ -314,11 +271,8 @@ func wasmexport9(p0 uint32, p1 uint32) uint32 {
 }
 
 var gfn10 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("L"),
 }
 
 // wasmexport10 serves wasifill:guests/tallies@0.1.0#[method]tally.add.
@@ -333,11 +287,8 @@ func wasmexport10(p0 uint32, p1 uint64) uint64 {
 }
 
 var gfn11 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kString}).prep(),
+	params: descOf("(I)"),
+	result: descOf("s"),
 }
 
 // wasmexport11 serves wasifill:guests/tallies@0.1.0#[method]tally.name.
@@ -356,11 +307,8 @@ func post11(uint32) {
 }
 
 var gfn12 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(II)"),
+	result: descOf("I"),
 }
 
 // wasmexport12 serves wasifill:guests/tallies@0.1.0#[static]tally.join.
@@ -372,6 +320,17 @@ func wasmexport12(p0 uint32, p1 uint32) uint32 {
 	a1 := tallyTake(rU32(w))
 	r := talliesImpl.TallyJoin(a0, a1)
 	return uint32(exportResult(gfn12, wU32(nil, tallyNew(r))))
+}
+func fromWire1(w *wire) (x Tally) {
+	return tallyReps.get(rU32(w))
+}
+
+func fromWire0(w *wire) (x []Tally) {
+	return listFromWire(w, fromWire1)
+}
+
+func toWire2(b []byte, x []uint64) []byte {
+	return listToWire(b, x, wU64)
 }
 
 /*

@@ -12,25 +12,10 @@ var fn0 = &fn{
 		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
-	iface: "acme:kv/store@1.0.0",
-	name:  "get",
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{nil, &desc{
-				elems: []*desc{&desc{kind: kU8}},
-				kind:  kList,
-			}},
-			kind: kVariant,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	iface:  "acme:kv/store@1.0.0",
+	name:   "get",
+	params: descOf("(s)"),
+	result: descOf("<<_*A><s__s>>"),
 }
 
 // export0 serves acme:kv/store@1.0.0#get through wasifill:rpc.
@@ -51,22 +36,10 @@ var fn1 = &fn{
 		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
-	iface: "acme:kv/store@1.0.0",
-	name:  "set",
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}, &desc{
-			elems: []*desc{&desc{kind: kU8}},
-			kind:  kList,
-		}},
-		kind: kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{nil, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	iface:  "acme:kv/store@1.0.0",
+	name:   "set",
+	params: descOf("(s*A)"),
+	result: descOf("<_<s__s>>"),
 }
 
 // export1 serves acme:kv/store@1.0.0#set through wasifill:rpc.
@@ -87,22 +60,10 @@ var fn2 = &fn{
 		cases:   [6]int32{2, 0, -1, -1, -1, -1},
 		message: [6]bool{false, true, false, false, false, false},
 	},
-	iface: "acme:kv/store@1.0.0",
-	name:  "keys",
-	params: (&desc{
-		elems: []*desc{&desc{kind: kString}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{
-		elems: []*desc{&desc{
-			elems: []*desc{&desc{kind: kString}},
-			kind:  kList,
-		}, &desc{
-			elems: []*desc{&desc{kind: kString}, nil, nil, &desc{kind: kString}},
-			kind:  kVariant,
-		}},
-		kind: kVariant,
-	}).prep(),
+	iface:  "acme:kv/store@1.0.0",
+	name:   "keys",
+	params: descOf("(s)"),
+	result: descOf("<*s<s__s>>"),
 }
 
 // export2 serves acme:kv/store@1.0.0#keys through wasifill:rpc.

@@ -88,11 +88,8 @@ func RegisterCounters(impl Counters) {
 }
 
 var gfn0 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(II)"),
+	result: descOf("L"),
 }
 
 // wasmexport0 serves wasifill:guests/counters@0.1.0#total.
@@ -107,11 +104,8 @@ func wasmexport0(p0 uint32, p1 uint32) uint64 {
 }
 
 var gfn1 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmexport1 serves wasifill:guests/counters@0.1.0#live.
@@ -124,11 +118,8 @@ func wasmexport1() uint32 {
 }
 
 var gfn2 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("(L)"),
+	result: descOf("I"),
 }
 
 // wasmexport2 serves wasifill:guests/counters@0.1.0#[constructor]counter.
@@ -142,11 +133,8 @@ func wasmexport2(p0 uint64) uint32 {
 }
 
 var gfn3 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}, &desc{kind: kU64}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(IL)"),
+	result: descOf("L"),
 }
 
 // wasmexport3 serves wasifill:guests/counters@0.1.0#[method]counter.add.
@@ -161,11 +149,8 @@ func wasmexport3(p0 uint32, p1 uint64) uint64 {
 }
 
 var gfn4 = &gfn{
-	params: (&desc{
-		elems: []*desc{&desc{kind: kU32}},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU64}).prep(),
+	params: descOf("(I)"),
+	result: descOf("L"),
 }
 
 // wasmexport4 serves wasifill:guests/counters@0.1.0#[method]counter.get.
@@ -179,11 +164,8 @@ func wasmexport4(p0 uint32) uint64 {
 }
 
 var gfn5 = &gfn{
-	params: (&desc{
-		elems: []*desc{},
-		kind:  kRecord,
-	}).prep(),
-	result: (&desc{kind: kU32}).prep(),
+	params: descOf("()"),
+	result: descOf("I"),
 }
 
 // wasmexport5 serves wasifill:guests/counters@0.1.0#[static]counter.zero.
