@@ -146,7 +146,8 @@ func pattern(msg, lang string) *regexp.Regexp {
 		}
 		msg = msg[j+1:]
 	}
-	b.WriteString("$")
+	// A generator may add its own reason in parentheses.
+	b.WriteString(`( \(.+\))?$`)
 	return regexp.MustCompile(b.String())
 }
 

@@ -71,7 +71,7 @@ func loadWIT(t *testing.T, src string) (*witparse.Resolve, witparse.WorldID, str
 // list<u8, N> as bytes), through a spilled parameter list.
 func TestFixedLengthLists(t *testing.T) {
 	r, world, dir := loadWIT(t, fixedWIT)
-	if _, err := golang.Generate(r, world, golang.Options{Package: "host", Host: true}); err != nil {
+	if _, err := golang.GenerateHost(r, world, "host"); err != nil {
 		t.Fatalf("host bindings: %v", err)
 	}
 	files, err := golang.GenerateGuest(r, world, "bindings")
