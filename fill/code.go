@@ -119,9 +119,13 @@ func importModule(rt *runtimeModule, fns []*function) (*moduleWriter, error) {
 		w.funcs = append(w.funcs, ti)
 		w.bodies = append(w.bodies, append(c, opEnd))
 		fname := f.iface + "#" + f.name
-		w.exports = append(w.exports,
-			wasmbin.CoreExport{Name: fname, Kind: wasmbin.ExternFunc, Index: next},
-			wasmbin.CoreExport{Name: "cabi_post_" + fname, Kind: wasmbin.ExternFunc, Index: post})
+		w.exports = append(w.exports, wasmbin.CoreExport{Name: fname, Kind: wasmbin.ExternFunc, Index: next})
+		if f.resultMode() == 2 {
+			// A post-return takes the function's core results: here the
+			// return area's pointer. Other functions have emptied the
+			// arena before returning.
+			w.exports = append(w.exports, wasmbin.CoreExport{Name: "cabi_post_" + fname, Kind: wasmbin.ExternFunc, Index: post})
+		}
 		next++
 	}
 	return w, nil

@@ -167,25 +167,32 @@ func unsupportedComponent(t *component.Type, depth int) string {
 
 var (
 	rpcOnce   sync.Once
-	rpcWorlds [2]*component.Type
+	rpcWorlds [3]*component.Type
 	rpcErr    error
 )
 
 // rpcWorld returns the wasifill:rpc side of a fill's world: importing
 // transport (import fill) or exporting handler (export fill).
 func rpcWorld(export bool) (*component.Type, error) {
+	if export {
+		return rpcWorldAt(1)
+	}
+	return rpcWorldAt(0)
+}
+
+// rpcWorldAt returns world i of the contract: import-side, export-side or
+// loopback.
+func rpcWorldAt(i int) (*component.Type, error) {
 	rpcOnce.Do(func() {
-		src := rpcwit.WIT + "\nworld import-side { import transport; }\nworld export-side { export handler; }\n"
+		src := rpcwit.WIT + "\nworld import-side { import transport; }\nworld export-side { export handler; }\n" +
+			"world loopback { import handler; export transport; }\n"
 		r, pkg, err := witparse.LoadSource("rpc.wit", []byte(src), witparse.Options{})
 		if err != nil {
 			rpcErr = fmt.Errorf("fill: the wasifill:rpc contract: %w", err)
 			return
 		}
 		for _, w := range r.Packages[pkg].Worlds {
-			i := 0
-			if w.Name == "export-side" {
-				i = 1
-			}
+			i := map[string]int{"import-side": 0, "export-side": 1, "loopback": 2}[w.Name]
 			if rpcWorlds[i], err = component.FromWorld(r, w.ID); err != nil {
 				rpcErr = fmt.Errorf("fill: the wasifill:rpc contract: %w", err)
 				return
@@ -195,8 +202,5 @@ func rpcWorld(export bool) (*component.Type, error) {
 	if rpcErr != nil {
 		return nil, rpcErr
 	}
-	if export {
-		return rpcWorlds[1], nil
-	}
-	return rpcWorlds[0], nil
+	return rpcWorlds[i], nil
 }
