@@ -25,7 +25,7 @@ func forComponent(t *testing.T, comp []byte, export bool) []byte {
 	return f
 }
 
-func guest(t *testing.T, name string) []byte {
+func guest(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filltest.Guests(t) + "out/" + name + ".wasm")
 	if err != nil {

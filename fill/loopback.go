@@ -23,7 +23,7 @@ func Loopback() ([]byte, error) {
 	w := &moduleWriter{
 		imports: []wasmbin.CoreImport{{Module: rpcwit.Handler, Name: "handle", Kind: wasmbin.ExternFunc, Desc: []byte{0, 0}}},
 	}
-	w.typeIndex(wasmbin.CoreFuncType{Params: []byte{i32, i32, i32, i32, i32, i32, i32}})         // 0: handle, lowered
+	w.typeIndex(wasmbin.CoreFuncType{Params: []byte{i32, i32, i32, i32, i32, i32, i32}}) // 0: handle, lowered
 	invokeT := w.typeIndex(wasmbin.CoreFuncType{Params: []byte{i32, i32, i32, i32, i32, i32}, Results: []byte{i32}})
 	reallocT := w.typeIndex(wasmbin.CoreFuncType{Params: []byte{i32, i32, i32, i32}, Results: []byte{i32}})
 	postT := w.typeIndex(wasmbin.CoreFuncType{Params: []byte{i32}})

@@ -20,7 +20,7 @@ var (
 // generatedFill builds the generated fill for wasifill:guests/types with
 // its toolchain, once per test binary: lang "rust" or "go", kind "import"
 // (of world client) or "export" (of world all-types).
-func generatedFill(t *testing.T, lang, kind string) []byte {
+func generatedFill(t testing.TB, lang, kind string) []byte {
 	t.Helper()
 	generatedMu.Lock()
 	defer generatedMu.Unlock()
@@ -51,18 +51,7 @@ func generatedFill(t *testing.T, lang, kind string) []byte {
 	if lang == "go" {
 		comp = filltest.Componentize(t, filltest.BuildGo(t, files), kind, true)
 	} else {
-		rustc := filltest.Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
-		dir := filltest.WriteFiles(t, files)
-		cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
-			"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("rustc: %v\n%s", err, out)
-		}
-		core, err := os.ReadFile(filepath.Join(dir, "fill.wasm"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		core := rustcBuild(t, files)
 		comp = filltest.Componentize(t, core, kind, false)
 	}
 	generated[lang+kind] = comp
@@ -80,4 +69,23 @@ func TestMixedFills(t *testing.T) {
 			filltest.CheckExportFill(t, emitted(t, "export"), generatedFill(t, lang, "import"))
 		})
 	}
+}
+
+// rustcBuild compiles a generated Rust fill for wasm32-unknown-unknown as
+// docs/gen-rust.md says and returns the core module.
+func rustcBuild(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	rustc := filltest.Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
+	dir := filltest.WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("rustc: %v\n%s", err, out)
+	}
+	core, err := os.ReadFile(filepath.Join(dir, "fill.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return core
 }

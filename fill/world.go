@@ -2,8 +2,7 @@ package fill
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/component"
@@ -11,40 +10,47 @@ import (
 )
 
 // fillWorld returns the component type of the fill's own world, the one
-// `wasifill gen` writes beside a generated fill (gen.FillWorld): resolved
-// from those same WIT files, so a fill from here and a generated one have
-// the same type.
+// `wasifill gen` writes beside a generated fill (gen.FillWorld): the
+// served interfaces with the structural types world gives them, and the
+// wasifill:rpc side (transport imported, or handler exported).
 func fillWorld(r *witparse.Resolve, world witparse.WorldID, export bool) (*component.Type, error) {
-	files, err := gen.FillWorld(r, world, export)
-	if err != nil {
-		return nil, fmt.Errorf("fill: %w", err)
-	}
-	dir, err := os.MkdirTemp("", "wasifill-fill-")
-	if err != nil {
-		return nil, fmt.Errorf("fill: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return nil, fmt.Errorf("fill: %w", err)
+	ifaces := gen.FillInterfaces(r, world, export)
+	want := map[string]bool{}
+	for _, ifc := range ifaces {
+		if !strings.Contains(ifc.Name, "/") {
+			return nil, fmt.Errorf("fill: interface %s is declared inline in world %s; a fill's world can name only interfaces declared in a package", ifc.Name, r.Worlds[world].Name)
 		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return nil, fmt.Errorf("fill: %w", err)
-		}
+		want[ifc.Name] = true
 	}
-	fr, pkg, err := witparse.Load(filepath.Join(dir, "wit"), witparse.Options{AllFeatures: true})
+	wt, err := component.FromWorld(r, world)
 	if err != nil {
-		return nil, fmt.Errorf("fill: the fill's world: %w", err)
+		return nil, fmt.Errorf("fill: world %s: %w", r.Worlds[world].Name, err)
 	}
-	for _, w := range fr.Packages[pkg].Worlds {
-		if w.Name == gen.FillWorldName(export) {
-			ct, err := component.FromWorld(fr, w.ID)
-			if err != nil {
-				return nil, fmt.Errorf("fill: the fill's world: %w", err)
-			}
-			return ct, nil
+	var served []component.Extern
+	for _, e := range append(append([]component.Extern(nil), wt.Imports...), wt.Exports...) {
+		name := e.Name
+		if e.Version != "" {
+			name += "@" + e.Version
+		}
+		if e.Kind == component.ExternInstance && want[name] {
+			served = append(served, e)
+			delete(want, name)
 		}
 	}
-	return nil, fmt.Errorf("fill: the fill's world %s is missing", gen.FillWorldName(export))
+	if len(want) > 0 {
+		return nil, fmt.Errorf("fill: world %s: the served interfaces %v have no component type", r.Worlds[world].Name, want)
+	}
+	rpc, err := rpcWorld(export)
+	if err != nil {
+		return nil, err
+	}
+	ft := &component.Type{Kind: component.KindComponent}
+	if export {
+		ft.Imports = append(append(ft.Imports, rpc.Imports...), served...)
+		ft.Exports = rpc.Exports
+	} else {
+		ft.Imports = rpc.Imports
+		ft.Exports = served
+	}
+	return ft, nil
 }
