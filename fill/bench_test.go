@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
@@ -136,4 +137,50 @@ func TestFillSizes(t *testing.T) {
 	if len(emittedCore) > len(rustCore) {
 		t.Errorf("the emitted fill's core module (%d bytes) is larger than the Rust fill's (%d bytes)", len(emittedCore), len(rustCore))
 	}
+}
+
+// BenchmarkRoundtripRatio interleaves the two pooled round trips of
+// BenchmarkCall (emitted fills, generated Rust fills) in blocks of 50
+// calls, so that a busy machine slows both alike, and reports each one's
+// time per call and their ratio.
+func BenchmarkRoundtripRatio(b *testing.B) {
+	ctx := context.Background()
+	call := map[string]func(){}
+	for _, kind := range []string{"emitted", "rust"} {
+		rt, h := filltest.RuntimeConfig(b, rpc.Config{PoolSize: 2})
+		served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: benchFill(b, kind, "export")},
+			[]compose.Part{{Name: "all-types.wasm", Bytes: guest(b, "all-types")}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc, err := rt.Compile(ctx, served.Bytes)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.AddComponent("types", sc, 0)
+		h.Link("", filltest.Types, "types", 0)
+		inst := filltest.Instantiate(ctx, b, rt, benchFill(b, kind, "import"))
+		f, _ := inst.Func(filltest.Types + "#echo-person")
+		call[kind] = func() {
+			if _, err := f.Call(ctx, person); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	spent := map[string]time.Duration{}
+	n := 0
+	b.ResetTimer()
+	for b.Loop() {
+		for _, kind := range []string{"emitted", "rust"} {
+			start := time.Now()
+			for range 50 {
+				call[kind]()
+			}
+			spent[kind] += time.Since(start)
+		}
+		n += 50
+	}
+	b.ReportMetric(float64(spent["emitted"].Nanoseconds())/float64(n), "emitted-ns/call")
+	b.ReportMetric(float64(spent["rust"].Nanoseconds())/float64(n), "rust-ns/call")
+	b.ReportMetric(float64(spent["emitted"])/float64(spent["rust"]), "emitted/rust")
 }

@@ -10,7 +10,7 @@ out=${1:-$here}
 for kind in import export; do
   def=
   [ "$kind" = import ] && def=-DIMPORT_FILL
-  PATH=/usr/lib/llvm-14/bin /usr/lib/llvm-14/bin/clang -fuse-ld=/usr/lib/llvm-14/bin/wasm-ld --target=wasm32-unknown-unknown -nostdlib -Oz -mbulk-memory -fno-ident -ffile-prefix-map="$here"=. \
+  PATH=/usr/lib/llvm-14/bin /usr/lib/llvm-14/bin/clang -fuse-ld=/usr/lib/llvm-14/bin/wasm-ld --target=wasm32-unknown-unknown -nostdlib -Os -mbulk-memory -fno-ident -ffile-prefix-map="$here"=. \
     -Wall -Wextra -Werror -Wno-unused-parameter $def \
     -Wl,--no-entry -Wl,--strip-all -Wl,--allow-undefined -Wl,-z,stack-size=16384 \
     -o "$out/$kind.wasm" "$here/fillrt.c"

@@ -71,13 +71,19 @@ static u32 mark(void) {
 
 static void reset(void) { top = CFG->arena; }
 
+// have is the memory's size in bytes as last seen (only alloc grows it).
+static u64 have;
+
 static u32 alloc(u64 size, u32 align) {
   u64 p = ((u64)mark() + align - 1) & ~(u64)(align - 1);
   u64 end = p + size;
-  u64 have = (u64)__builtin_wasm_memory_size(0) << 16;
   if (end > have) {
-    if (end > 0xffffffffull) fail();
-    if (__builtin_wasm_memory_grow(0, (end - have + 0xffff) >> 16) == (__SIZE_TYPE__)-1) fail();
+    have = (u64)__builtin_wasm_memory_size(0) << 16;
+    if (end > have) {
+      if (end > 0xffffffffull) fail();
+      if (__builtin_wasm_memory_grow(0, (end - have + 0xffff) >> 16) == (__SIZE_TYPE__)-1) fail();
+      have = (u64)__builtin_wasm_memory_size(0) << 16;
+    }
   }
   top = (u32)end;
   return (u32)p;
