@@ -680,7 +680,7 @@ __attribute__((export_name("wasifill:rpc/handler@0.1.0#handle"))) u32 handle(u32
   const u32 *fn = 0;
   for (; idx < nf; idx++) {
     fn = func(idx);
-    if (same(fn[F_IFACE], fn[F_IFACE_LEN], i, il) && same(fn[F_NAME], fn[F_NAME_LEN], f, fl)) break;
+    if (same(fn[F_NAME], fn[F_NAME_LEN], f, fl) && same(fn[F_IFACE], fn[F_IFACE_LEN], i, il)) break;
   }
   u32 c = 1; // not-found
   if (idx < nf) {
