@@ -132,7 +132,7 @@ func componentFunction(vt *component.ValueTypes, iface string, x component.Exter
 		cx = canon.Lower
 	}
 	f.sig = canon.FlattenFunc(f.params, results, cx)
-	return f, nil
+	return f, f.checkDepth()
 }
 
 // unsupportedComponent is unsupported for a resolved component type.

@@ -2,6 +2,7 @@ package fill
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/value"
@@ -262,4 +263,40 @@ func (bl *blob) fn(f *function, cases []string) uint32 {
 	ws := []uint32{iface, uint32(len(f.iface)), name, uint32(len(f.name)), spilled, f.resultMode(), pt, rt,
 		rsize, ralign, canon.Size(tuple), max(canon.Alignment(tuple), 1), mode}
 	return bl.words(append(ws, table[:]...)...)
+}
+
+// MaxDepth bounds how deeply a fill's types nest: the runtime walks them
+// recursively on a 16 KiB stack.
+const MaxDepth = 100
+
+// depth returns how deeply t nests (a scalar is 1), stopping past limit.
+func depth(t *value.Type, limit int) int {
+	if t == nil || limit < 0 {
+		return 0
+	}
+	parts := append([]*value.Type{t.Elem, t.Ok, t.Err}, t.Elems...)
+	for _, f := range t.Fields {
+		parts = append(parts, f.Type)
+	}
+	for _, c := range t.Cases {
+		parts = append(parts, c.Type)
+	}
+	d := 0
+	for _, p := range parts {
+		d = max(d, depth(p, limit-1))
+		if d > limit {
+			break
+		}
+	}
+	return d + 1
+}
+
+// checkDepth refuses a function whose params or result nest too deeply.
+func (f *function) checkDepth() error {
+	for _, t := range append([]*value.Type{f.result}, f.params...) {
+		if depth(t, MaxDepth) > MaxDepth {
+			return fmt.Errorf("fill: %s: function %s: types nest deeper than %d", f.iface, f.name, MaxDepth)
+		}
+	}
+	return nil
 }

@@ -187,7 +187,7 @@ func newFunction(r *witparse.Resolve, iface string, fun *witparse.Function, expo
 		cx = canon.Lower
 	}
 	f.sig = canon.FlattenFunc(f.params, results, cx)
-	return f, nil
+	return f, f.checkDepth()
 }
 
 // unsupported names what in t fills cannot carry yet ("resources", "maps",

@@ -23,17 +23,6 @@ type runtimeModule struct {
 	exports map[string]wasmbin.CoreExport
 }
 
-// section returns the payloads of the sections with id (in order).
-func payloads(b *wasmbin.Binary, id byte) [][]byte {
-	var out [][]byte
-	for _, s := range b.Sections {
-		if s.ID == id {
-			out = append(out, s.Payload)
-		}
-	}
-	return out
-}
-
 func uleb(b []byte) (uint32, int, error) {
 	var v uint32
 	for i := 0; i < len(b) && i < 5; i++ {
