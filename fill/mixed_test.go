@@ -7,9 +7,15 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/fill"
+	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 var (
@@ -88,4 +94,73 @@ func rustcBuild(t testing.TB, files map[string][]byte) []byte {
 		t.Fatal(err)
 	}
 	return core
+}
+
+// generatedFor builds the generated fill (lang "rust" or "go") of world,
+// componentized for the fill's world that gen writes beside it.
+func generatedFor(t *testing.T, lang string, r *witparse.Resolve, world witparse.WorldID, export bool) []byte {
+	t.Helper()
+	var files map[string][]byte
+	var err error
+	switch {
+	case lang == "rust" && !export:
+		files, err = rust.GenerateImportFill(r, world)
+	case lang == "rust":
+		files, err = rust.GenerateExportFill(r, world)
+	case !export:
+		files, err = golang.GenerateImportFill(r, world)
+	default:
+		files, err = golang.GenerateExportFill(r, world)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filltest.WriteFiles(t, files)
+	fr, pkg, err := witparse.Load(filepath.Join(dir, "wit"), witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := componentize.Options{}
+	for _, w := range fr.Packages[pkg].Worlds {
+		if w.Name == gen.FillWorldName(export) {
+			if opts.World, err = component.FromWorld(fr, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var core []byte
+	if lang == "go" {
+		core = filltest.BuildGo(t, files)
+		opts.Adapters = map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}
+	} else {
+		core = rustcBuild(t, files)
+	}
+	comp, err := componentize.New(core, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return comp
+}
+
+// Every wire vector through emitted fills mixed with generated Rust and
+// Go fills, in both directions.
+func TestVectorsMixed(t *testing.T) {
+	_, types, _ := loadVectors(t)
+	r, w := vectorWorld(t, types)
+	imp, err := fill.Import(r, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := fill.Export(r, w+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"rust", "go"} {
+		t.Run("emitted-export-"+lang+"-import", func(t *testing.T) {
+			checkVectorsThrough(t, exp, generatedFor(t, lang, r, w, false), true)
+		})
+		t.Run(lang+"-export-emitted-import", func(t *testing.T) {
+			checkVectorsThrough(t, generatedFor(t, lang, r, w+1, true), imp, false)
+		})
+	}
 }
