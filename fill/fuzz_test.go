@@ -11,6 +11,7 @@ import (
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wire"
@@ -24,7 +25,7 @@ import (
 // never traps. Through f the params are decoded into flat values, through
 // m (16 u64s appended) into memory.
 func FuzzExportFill(f *testing.F) {
-	vs, types, index := loadVectors(&testing.T{})
+	vs, types, index := loadVectors(f)
 	for _, v := range vs.Vectors {
 		b, _ := hex.DecodeString(v.Hex)
 		f.Add(uint8(index[v.Type]), false, b)
@@ -34,8 +35,7 @@ func FuzzExportFill(f *testing.F) {
 		b, _ := hex.DecodeString(v.Hex)
 		f.Add(uint8(index[v.Type]), false, b)
 	}
-	t := &testing.T{}
-	r, w := vectorWorld(t, types)
+	r, w := vectorWorld(f, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
 		f.Fatal(err)
@@ -108,6 +108,65 @@ func FuzzExportFill(f *testing.F) {
 		}
 		if !bytes.Equal(out, want) {
 			t.Fatalf("%s(% x) = % x, want % x", fn, params, out, want)
+		}
+	})
+}
+
+// FuzzImportFill answers an emitted import fill's invocations with hostile
+// bytes for every vector type and checks it against value/wire: the call
+// returns value/wire's value of the bytes exactly when value/wire decodes
+// them (into a flat result through f, into memory through m), and traps
+// otherwise.
+func FuzzImportFill(f *testing.F) {
+	vs, types, index := loadVectors(f)
+	for _, v := range vs.Vectors {
+		b, _ := hex.DecodeString(v.Hex)
+		f.Add(uint8(index[v.Type]), false, b)
+		f.Add(uint8(index[v.Type]), true, append(b, 1))
+	}
+	for _, v := range vs.Invalid {
+		b, _ := hex.DecodeString(v.Hex)
+		f.Add(uint8(index[v.Type]), false, b)
+	}
+	r, w := vectorWorld(f, types)
+	imp, err := fill.Import(r, w)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, h := filltest.Runtime(f)
+	c, err := rt.Compile(ctx, imp)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var answer []byte
+	h.AddProvider("vec", func(context.Context, string, string, []byte) ([]byte, error) { return answer, nil }, 0)
+	h.Link("", vecIface, "vec", 0)
+	f.Fuzz(func(t *testing.T, which uint8, inMemory bool, b []byte) {
+		i := int(which) % len(types)
+		fn, rtype := fmt.Sprintf("f%d", i), types[i]
+		args := []value.Value{zero(types[i])}
+		if inMemory {
+			fn, rtype = fmt.Sprintf("m%d", i), value.TupleOf(types[i], value.Bool)
+			args = append(args, padValues())
+		}
+		answer = b
+		inst, err := rt.Instantiate(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer inst.Close(ctx)
+		out, err := inst.Call(ctx, vecIface+"#"+fn, args...)
+		want, werr := wire.Decode(rtype, b)
+		if werr != nil {
+			var trap *runtime.TrapError
+			if !errors.As(err, &trap) {
+				t.Fatalf("%s answered % x: value/wire refuses it (%v); the fill returns %v, %v", fn, b, werr, out, err)
+			}
+			return
+		}
+		if err != nil || !value.Equal(rtype, out[0], want) {
+			t.Fatalf("%s answered % x = %v, %v; value/wire decodes %v", fn, b, out, err, want)
 		}
 	})
 }

@@ -93,7 +93,7 @@ const vecIface = "wasifill:vectors/v"
 // vectorWorld writes interface v with, per vector type i, f<i>(x: T) -> T
 // (flat params, flat or memory result) and m<i>(x: T, pad: 16 u64s) ->
 // tuple<T, bool> (params and result in memory), and world w importing it.
-func vectorWorld(t *testing.T, types []*value.Type) (*witparse.Resolve, witparse.WorldID) {
+func vectorWorld(t testing.TB, types []*value.Type) (*witparse.Resolve, witparse.WorldID) {
 	d := &witDecls{}
 	var fns []string
 	pad := "tuple<" + strings.TrimSuffix(strings.Repeat("u64, ", 16), ", ") + ">"
@@ -111,7 +111,7 @@ func vectorWorld(t *testing.T, types []*value.Type) (*witparse.Resolve, witparse
 	return r, r.Packages[pkg].Worlds[0].ID
 }
 
-func loadVectors(t *testing.T) (vectors, []*value.Type, map[string]int) {
+func loadVectors(t testing.TB) (vectors, []*value.Type, map[string]int) {
 	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
 	if err != nil {
 		t.Fatal(err)
