@@ -62,7 +62,11 @@ func TestEmittedFills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"import fill": imp, "export fill": exp, "loopback": loop} {
+	derived, _, err := fill.ForComponent(readGuest(t, "client.wasm"), false) // compose --fill-imports's fill
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"import fill": imp, "export fill": exp, "loopback": loop, "client's own import fill": derived} {
 		if err := wasmtime.Validate(b); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
