@@ -139,48 +139,59 @@ func TestFillSizes(t *testing.T) {
 	}
 }
 
-// BenchmarkRoundtripRatio interleaves the two pooled round trips of
-// BenchmarkCall (emitted fills, generated Rust fills) in blocks of 50
-// calls, so that a busy machine slows both alike, and reports each one's
-// time per call and their ratio.
-func BenchmarkRoundtripRatio(b *testing.B) {
-	ctx := context.Background()
-	call := map[string]func(){}
-	for _, kind := range []string{"emitted", "rust"} {
-		rt, h := filltest.RuntimeConfig(b, rpc.Config{PoolSize: 2})
-		served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: benchFill(b, kind, "export")},
-			[]compose.Part{{Name: "all-types.wasm", Bytes: guest(b, "all-types")}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc, err := rt.Compile(ctx, served.Bytes)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h.AddComponent("types", sc, 0)
-		h.Link("", filltest.Types, "types", 0)
-		inst := filltest.Instantiate(ctx, b, rt, benchFill(b, kind, "import"))
-		f, _ := inst.Func(filltest.Types + "#echo-person")
-		call[kind] = func() {
-			if _, err := f.Call(ctx, person); err != nil {
-				b.Fatal(err)
+// BenchmarkRatio interleaves the emitted and the Rust fills in blocks of
+// 50 calls of echo-person, so that a busy machine slows both alike, and
+// reports each one's time per call and their ratio: "import" is the
+// import fill alone in front of an echoing Go provider, "roundtrip" the
+// pooled path import fill → rpc host → export fill + C all-types.
+func BenchmarkRatio(b *testing.B) {
+	for _, path := range []string{"import", "roundtrip"} {
+		b.Run(path, func(b *testing.B) {
+			ctx := context.Background()
+			call := map[string]func(){}
+			for _, kind := range []string{"emitted", "rust"} {
+				rt, h := filltest.RuntimeConfig(b, rpc.Config{PoolSize: 2})
+				if path == "import" {
+					h.AddProvider("types", func(_ context.Context, _, _ string, params []byte) ([]byte, error) {
+						return params, nil
+					}, 0)
+				} else {
+					served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: benchFill(b, kind, "export")},
+						[]compose.Part{{Name: "all-types.wasm", Bytes: guest(b, "all-types")}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					sc, err := rt.Compile(ctx, served.Bytes)
+					if err != nil {
+						b.Fatal(err)
+					}
+					h.AddComponent("types", sc, 0)
+				}
+				h.Link("", filltest.Types, "types", 0)
+				inst := filltest.Instantiate(ctx, b, rt, benchFill(b, kind, "import"))
+				f, _ := inst.Func(filltest.Types + "#echo-person")
+				call[kind] = func() {
+					if _, err := f.Call(ctx, person); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-		}
-	}
-	spent := map[string]time.Duration{}
-	n := 0
-	b.ResetTimer()
-	for b.Loop() {
-		for _, kind := range []string{"emitted", "rust"} {
-			start := time.Now()
-			for range 50 {
-				call[kind]()
+			spent := map[string]time.Duration{}
+			n := 0
+			b.ResetTimer()
+			for b.Loop() {
+				for _, kind := range []string{"emitted", "rust"} {
+					start := time.Now()
+					for range 50 {
+						call[kind]()
+					}
+					spent[kind] += time.Since(start)
+				}
+				n += 50
 			}
-			spent[kind] += time.Since(start)
-		}
-		n += 50
+			b.ReportMetric(float64(spent["emitted"].Nanoseconds())/float64(n), "emitted-ns/call")
+			b.ReportMetric(float64(spent["rust"].Nanoseconds())/float64(n), "rust-ns/call")
+			b.ReportMetric(float64(spent["emitted"])/float64(spent["rust"]), "emitted/rust")
+		})
 	}
-	b.ReportMetric(float64(spent["emitted"].Nanoseconds())/float64(n), "emitted-ns/call")
-	b.ReportMetric(float64(spent["rust"].Nanoseconds())/float64(n), "rust-ns/call")
-	b.ReportMetric(float64(spent["emitted"])/float64(spent["rust"]), "emitted/rust")
 }
