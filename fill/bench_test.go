@@ -140,7 +140,8 @@ func TestFillSizes(t *testing.T) {
 }
 
 // BenchmarkRatio interleaves the emitted and the Rust fills in blocks of
-// 50 calls of echo-person, so that a busy machine slows both alike, and
+// 50 calls of echo-person, taking turns going first, so that a busy
+// machine slows both alike, and
 // reports each one's time per call and their ratio: "import" is the
 // import fill alone in front of an echoing Go provider, "roundtrip" the
 // pooled path import fill → rpc host → export fill + C all-types.
@@ -179,8 +180,10 @@ func BenchmarkRatio(b *testing.B) {
 			spent := map[string]time.Duration{}
 			n := 0
 			b.ResetTimer()
+			order := []string{"emitted", "rust"}
 			for b.Loop() {
-				for _, kind := range []string{"emitted", "rust"} {
+				order[0], order[1] = order[1], order[0] // neither always goes first
+				for _, kind := range order {
 					start := time.Now()
 					for range 50 {
 						call[kind]()
