@@ -117,7 +117,13 @@ static void st(u32 a, u32 size, u64 v) {
 
 static void w_raw(u32 p, u32 n) { __builtin_memcpy((void *)(uintptr_t)alloc(n, 1), (void *)(uintptr_t)p, n); }
 
-static void w_byte(u32 b) { *(u8 *)(uintptr_t)alloc(1, 1) = (u8)b; }
+static void w_byte(u32 b) {
+  if (top && top < have) { // the common case: room at the top of the arena
+    *(u8 *)(uintptr_t)top++ = (u8)b;
+    return;
+  }
+  *(u8 *)(uintptr_t)alloc(1, 1) = (u8)b;
+}
 
 static void w_uleb(u64 v) {
   do {
