@@ -41,6 +41,7 @@ bench: tools
 fixtures:
 	testdata/guests/build-c-rust.sh
 	testdata/guests/build-go.sh
+	fill/rt/build.sh
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 

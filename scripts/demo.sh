@@ -39,6 +39,29 @@ for f in app kv; do
   $w inspect "$(dirname "$config")/build/$f.wasm" | sed -n '/^imports/,/^wit:/p' | grep -v 'wasi:\|^wit:' | sed 's/^/  /'
 done
 
+step "the one-command path: wasifill fill writes the same fills with no compiler, adapter or network"
+timed $w fill --wit "$kv/wit" --world app --import -o "$tmp/import-fill.wasm"
+timed $w fill --wit "$kv/wit" --world store-impl --export -o "$tmp/export-fill.wasm"
+echo "   (the gen path above: gen + rustc/go build + componentize for each fill, seconds and two toolchains)"
+adapter=.tools/node_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm
+if [ -f "$adapter" ]; then
+  echo "   and from the components themselves: compose --fill-imports / --fill-exports derive the fills from"
+  echo "   the app's and the store's own component types (no WIT file) and plug them"
+  mkdir -p "$tmp/one/build"
+  for part in app:app store:store-impl; do
+    (cd "$kv/${part%%:*}" && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 GOFLAGS=-buildvcs=false \
+      go build -trimpath -ldflags="-s -w" -buildmode=c-shared -o "$tmp/${part%%:*}.core.wasm" .)
+    $w componentize "$tmp/${part%%:*}.core.wasm" --wit "$kv/wit" --world "${part#*:}" \
+      --adapt "wasi_snapshot_preview1=$adapter" -o "$tmp/${part%%:*}.wasm" 2>/dev/null
+  done
+  timed $w compose "$tmp/app.wasm" --fill-imports -o "$tmp/one/build/app.wasm"
+  timed $w compose "$tmp/store.wasm" --fill-exports -o "$tmp/one/build/kv.wasm"
+  grep -v '^#' "$kv/wasifill.yaml" > "$tmp/one/wasifill.yaml"
+  echo "   the same calls through the derived fills:"
+  timed $w call --config "$tmp/one/wasifill.yaml" app 'greet("ann")'
+  timed $w call --config "$tmp/one/wasifill.yaml" app 'greet("slow")'
+fi
+
 step "the host's configuration ($kv/wasifill.yaml): the app reaches the store only through its link; kv has 300 ms"
 grep -v '^#' "$kv/wasifill.yaml"
 

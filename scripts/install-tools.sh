@@ -24,18 +24,20 @@ fi
 # Debian's rustc 1.63 with the wasm32 standard library (the rustup rustc on
 # these machines has no wasm32 target): gen/rust's tests build every
 # generated fill with it, and the kv example builds its Rust import fill.
-# binaryen's wasm-opt measures the fills' optimized sizes. `make demo` skips
+# binaryen's wasm-opt measures the fills' optimized sizes. clang-14 and
+# lld-14 build the emitted fills' runtime (fill/rt; its freshness test). `make demo` skips
 # this (INSTALL_TOOLS_NO_APT=1): without them it uses the committed fill.
 if [ -n "${INSTALL_TOOLS_NO_APT:-}" ]; then
   :
-elif [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] && command -v wasm-opt >/dev/null; then
-  echo "install-tools: Debian rustc (wasm32) and wasm-opt already installed"
+elif [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] && command -v wasm-opt >/dev/null &&
+  [ -x /usr/lib/llvm-14/bin/wasm-ld ]; then
+  echo "install-tools: Debian rustc (wasm32), wasm-opt and clang-14 already installed"
 elif command -v apt-get >/dev/null; then
-  echo "install-tools: apt-get install rustc libstd-rust-dev-wasm32 binaryen"
+  echo "install-tools: apt-get install rustc libstd-rust-dev-wasm32 binaryen clang-14 lld-14"
   sudo=
   [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rustc libstd-rust-dev-wasm32 binaryen >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rustc libstd-rust-dev-wasm32 binaryen clang-14 lld-14 >/dev/null
 else
   echo "install-tools: no apt-get; gen/rust's tests need Debian's rustc and libstd-rust-dev-wasm32" >&2
 fi

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,16 +16,24 @@ import (
 func newComposeCommand() *cobra.Command {
 	var plugs []string
 	var out string
+	var fillImports, fillExports bool
 	cmd := &cobra.Command{
-		Use:   "compose USER.wasm --plug FILL.wasm [--plug ...] -o APP.wasm",
+		Use:   "compose USER.wasm (--plug FILL.wasm [--plug ...] | --fill-imports | --fill-exports) [-o APP.wasm]",
 		Short: "Plug components' exports into a component's imports (like wac plug)",
 		Long: "compose satisfies each import of USER that a plug exports (same interface, semver-compatible\n" +
 			"version) with that plug. The plugs' imports and USER's unmatched imports become imports of\n" +
-			"the result; USER's exports are its exports. Each wired pair is type-checked first.",
+			"the result; USER's exports are its exports. Each wired pair is type-checked first.\n" +
+			"--fill-imports: plug an import fill made from USER's own type for every custom interface it\n" +
+			"imports (all but wasi:* and wasifill:rpc), so the result reaches them over wasifill:rpc.\n" +
+			"--fill-exports: wrap USER's custom exports behind wasifill:rpc/handler with an export fill.\n" +
+			"With a fill flag, -o defaults to USER with .filled.wasm for .wasm.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(plugs) == 0 {
-				return inputError("compose: give at least one --plug")
+			if len(plugs) == 0 && !fillImports && !fillExports {
+				return inputError("compose: give at least one --plug, or --fill-imports or --fill-exports")
+			}
+			if out == "" && (fillImports || fillExports) {
+				out = strings.TrimSuffix(args[0], ".wasm") + ".filled.wasm"
 			}
 			if out == "" {
 				return inputError("compose: give the output file with -o")
@@ -41,9 +50,9 @@ func newComposeCommand() *cobra.Command {
 				}
 				parts = append(parts, part)
 			}
-			res, err := compose.Plug(user, parts)
+			res, err := composeFilled(cmd, user, parts, fillImports, fillExports)
 			if err != nil {
-				return inputError("%v", err)
+				return err
 			}
 			if err := os.WriteFile(out, res.Bytes, 0o644); err != nil {
 				return inputError("compose: %v", err)
@@ -61,6 +70,8 @@ func newComposeCommand() *cobra.Command {
 	}
 	cmd.Flags().StringArrayVar(&plugs, "plug", nil, "a component whose exports satisfy USER's imports (repeatable)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "where to write the composed component")
+	cmd.Flags().BoolVar(&fillImports, "fill-imports", false, "plug an import fill for USER's custom imports, made from its own type")
+	cmd.Flags().BoolVar(&fillExports, "fill-exports", false, "wrap USER's custom exports behind wasifill:rpc/handler with an export fill")
 	return cmd
 }
 

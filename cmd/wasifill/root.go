@@ -25,6 +25,7 @@ func newRootCommand() *cobra.Command {
 		newDecodeCommand(),
 		newGenCommand(),
 		newComposeCommand(),
+		newFillCommand(),
 		newComponentizeCommand(),
 		newInspectCommand(),
 		newRunCommand(),

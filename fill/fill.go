@@ -1,0 +1,275 @@
+// Package fill writes fill components directly, with no compiler: the
+// same adapters `wasifill gen go|rust` produce as source, emitted as a
+// ready component from a WIT world.
+//
+// A fill is a fixed runtime (rt/fillrt.c, built by rt/build.sh into
+// rt/import.wasm and rt/export.wasm and embedded here) that moves values
+// between the canonical ABI and the wire encoding by walking type
+// descriptors, plus what this package emits per fill: one small function
+// per WIT function (an import fill's exports spill their flat params into
+// slots and call the runtime; an export fill's dispatch loads them and
+// calls the component's import), and the descriptors as a data segment.
+// The core module is then componentized for the fill's world.
+package fill
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/canon"
+	"github.com/wasifill/wasifill/internal/guard"
+	"github.com/wasifill/wasifill/internal/rpcwit"
+	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+//go:embed rt/import.wasm
+var importRuntime []byte
+
+//go:embed rt/export.wasm
+var exportRuntime []byte
+
+var (
+	runtimesOnce sync.Once
+	runtimes     [2]*runtimeModule
+	runtimesErr  error
+)
+
+// runtimeFor returns the parsed runtime of an import (export false) or
+// export fill.
+func runtimeFor(export bool) (*runtimeModule, error) {
+	runtimesOnce.Do(func() {
+		for i, b := range [][]byte{importRuntime, exportRuntime} {
+			m, err := parseRuntime(b)
+			if err != nil {
+				runtimesErr = fmt.Errorf("fill: the embedded runtime: %w", err)
+				return
+			}
+			runtimes[i] = m
+		}
+	})
+	if runtimesErr != nil {
+		return nil, runtimesErr
+	}
+	if export {
+		return runtimes[1], nil
+	}
+	return runtimes[0], nil
+}
+
+// UnsupportedError is a WIT construct fills do not carry yet; the same
+// refusals as the generated Go and Rust fills.
+type UnsupportedError struct {
+	Item string // e.g. "acme:kv/store@1.0.0: function watch"
+	What string // e.g. "resources"
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("fill: %s: %s are not supported yet", e.Item, e.What)
+}
+
+// Import returns the import fill component of world: it exports each
+// custom interface world imports (or, for a fill's own world that imports
+// wasifill:rpc/transport, each one it exports) and forwards every call to
+// wasifill:rpc/transport.invoke.
+func Import(r *witparse.Resolve, world witparse.WorldID) (_ []byte, err error) {
+	defer guard.Recover("fill: import fill", &err)
+	return build(r, world, false)
+}
+
+// Export returns the export fill component of world: it exports
+// wasifill:rpc/handler and serves each call by calling the custom
+// interface world exports (or, for a fill's own world that exports
+// wasifill:rpc/handler, each one it imports).
+func Export(r *witparse.Resolve, world witparse.WorldID) (_ []byte, err error) {
+	defer guard.Recover("fill: export fill", &err)
+	return build(r, world, true)
+}
+
+// Core returns the core module of the fill (before componentizing), for
+// measuring and testing.
+func Core(r *witparse.Resolve, world witparse.WorldID, export bool) (_ []byte, err error) {
+	defer guard.Recover("fill: core module", &err)
+	fns, err := functions(r, world, export)
+	if err != nil {
+		return nil, err
+	}
+	return core(fns, export)
+}
+
+func build(r *witparse.Resolve, world witparse.WorldID, export bool) ([]byte, error) {
+	fns, err := functions(r, world, export)
+	if err != nil {
+		return nil, err
+	}
+	mod, err := core(fns, export)
+	if err != nil {
+		return nil, err
+	}
+	ct, err := fillWorld(r, world, export)
+	if err != nil {
+		return nil, err
+	}
+	comp, err := componentize.New(mod, componentize.Options{World: ct})
+	if err != nil {
+		return nil, fmt.Errorf("fill: %w", err)
+	}
+	return comp, nil
+}
+
+// functions lists the functions a fill of world serves, refusing what
+// fills cannot carry.
+func functions(r *witparse.Resolve, world witparse.WorldID, export bool) ([]*function, error) {
+	if r == nil || int(world) < 0 || int(world) >= len(r.Worlds) {
+		return nil, fmt.Errorf("fill: no world %d", world)
+	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("fill: %w", err)
+	}
+	ifaces := gen.FillInterfaces(r, world, export)
+	var fns []*function
+	for _, ifc := range ifaces {
+		for _, fun := range r.Interfaces[ifc.ID].Functions {
+			f, err := newFunction(r, ifc.Name, fun, export)
+			if err != nil {
+				return nil, err
+			}
+			fns = append(fns, f)
+		}
+	}
+	if len(fns) == 0 {
+		return nil, fmt.Errorf("fill: %w", &gen.NothingToFillError{World: r.Worlds[world].Name, Export: export})
+	}
+	return fns, nil
+}
+
+func newFunction(r *witparse.Resolve, iface string, fun *witparse.Function, export bool) (*function, error) {
+	item := iface + ": function " + fun.Name
+	switch fun.Kind {
+	case witparse.Freestanding:
+	case witparse.AsyncFreestanding, witparse.AsyncMethod, witparse.AsyncStatic:
+		return nil, &UnsupportedError{Item: item, What: "async functions"}
+	default:
+		return nil, &UnsupportedError{Item: item, What: "resources"}
+	}
+	f := &function{iface: iface, name: fun.Name}
+	conv := func(t witparse.Type) (*value.Type, error) {
+		if what := unsupported(r, t, 0); what != "" {
+			return nil, &UnsupportedError{Item: item, What: what}
+		}
+		v, err := r.ValueType(t)
+		if err != nil {
+			return nil, fmt.Errorf("fill: %s: %w", item, err)
+		}
+		return v, nil
+	}
+	for _, p := range fun.Params {
+		v, err := conv(p.Type)
+		if err != nil {
+			return nil, err
+		}
+		f.params = append(f.params, v)
+	}
+	var results []*value.Type
+	if fun.Result != nil {
+		v, err := conv(*fun.Result)
+		if err != nil {
+			return nil, err
+		}
+		f.result = v
+		results = []*value.Type{v}
+	}
+	cx := canon.Lift
+	if export {
+		cx = canon.Lower
+	}
+	f.sig = canon.FlattenFunc(f.params, results, cx)
+	return f, f.checkDepth()
+}
+
+// unsupported names what in t fills cannot carry yet ("resources", "maps",
+// "streams", "futures", "<prim> values"), or is "".
+func unsupported(r *witparse.Resolve, t witparse.Type, depth int) string {
+	if t.IsPrim() {
+		switch t.Prim {
+		case "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string":
+			return ""
+		}
+		return t.Prim + " values"
+	}
+	if depth > 100 || int(t.ID) < 0 || int(t.ID) >= len(r.Types) {
+		return ""
+	}
+	d := r.Types[t.ID]
+	switch d.Kind {
+	case witparse.KindResource, witparse.KindHandle:
+		return "resources"
+	case witparse.KindMap:
+		return "maps"
+	case witparse.KindStream:
+		return "streams"
+	case witparse.KindFuture:
+		return "futures"
+	}
+	var parts []witparse.Type
+	switch d.Kind {
+	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
+		parts = append(parts, d.Elem)
+	}
+	parts = append(parts, d.Types...)
+	for _, fl := range d.Fields {
+		parts = append(parts, fl.Type)
+	}
+	for _, c := range d.Cases {
+		if c.Type != nil {
+			parts = append(parts, *c.Type)
+		}
+	}
+	for _, p := range []*witparse.Type{d.Ok, d.Err} {
+		if p != nil {
+			parts = append(parts, *p)
+		}
+	}
+	for _, p := range parts {
+		if what := unsupported(r, p, depth+1); what != "" {
+			return what
+		}
+	}
+	return ""
+}
+
+// core emits the fill's core module: the runtime, the per-function code
+// and the descriptors.
+func core(fns []*function, export bool) ([]byte, error) {
+	rt, err := runtimeFor(export)
+	if err != nil {
+		return nil, err
+	}
+	base := rt.memMin * 65536
+	bl := newBlob(base)
+	addrs := make([]uint32, len(fns))
+	for i, f := range fns {
+		addrs[i] = bl.fn(f, rpcwit.ErrorCases[:])
+	}
+	table := bl.words(addrs...)
+	arena := alignTo(base+uint32(len(bl.b)), 8)
+	pages := (uint64(arena) + 65535) / 65536
+	if pages > 65536 {
+		return nil, fmt.Errorf("fill: the descriptors take %d bytes", len(bl.b))
+	}
+	cfg := newBlob(cfgAddr)
+	cfg.words(table, uint32(len(fns)), arena, 0)
+	var w *moduleWriter
+	if export {
+		w, err = exportModule(rt, fns)
+	} else {
+		w, err = importModule(rt, fns)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w.encode(rt, uint32(pages), [][]byte{activeData(cfgAddr, cfg.b), activeData(base, bl.b)}), nil
+}

@@ -1,0 +1,56 @@
+package fill
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/witparse"
+)
+
+// fillWorld returns the component type of the fill's own world, the one
+// `wasifill gen` writes beside a generated fill (gen.FillWorld): the
+// served interfaces with the structural types world gives them, and the
+// wasifill:rpc side (transport imported, or handler exported).
+func fillWorld(r *witparse.Resolve, world witparse.WorldID, export bool) (*component.Type, error) {
+	ifaces := gen.FillInterfaces(r, world, export)
+	want := map[string]bool{}
+	for _, ifc := range ifaces {
+		if !strings.Contains(ifc.Name, "/") {
+			return nil, fmt.Errorf("fill: interface %s is declared inline in world %s; a fill's world can name only interfaces declared in a package", ifc.Name, r.Worlds[world].Name)
+		}
+		want[ifc.Name] = true
+	}
+	wt, err := component.FromWorld(r, world)
+	if err != nil {
+		return nil, fmt.Errorf("fill: world %s: %w", r.Worlds[world].Name, err)
+	}
+	var served []component.Extern
+	for _, e := range append(append([]component.Extern(nil), wt.Imports...), wt.Exports...) {
+		name := e.Name
+		if e.Version != "" {
+			name += "@" + e.Version
+		}
+		if e.Kind == component.ExternInstance && want[name] {
+			served = append(served, e)
+			delete(want, name)
+		}
+	}
+	if len(want) > 0 {
+		return nil, fmt.Errorf("fill: world %s: the served interfaces %v have no component type", r.Worlds[world].Name, want)
+	}
+	rpc, err := rpcWorld(export)
+	if err != nil {
+		return nil, err
+	}
+	ft := &component.Type{Kind: component.KindComponent}
+	if export {
+		ft.Imports = append(append(ft.Imports, rpc.Imports...), served...)
+		ft.Exports = rpc.Exports
+	} else {
+		ft.Imports = rpc.Imports
+		ft.Exports = served
+	}
+	return ft, nil
+}
