@@ -7,7 +7,6 @@ import (
 
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen"
-	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/rpcwit"
@@ -100,39 +99,21 @@ func componentFunction(vt *component.ValueTypes, iface string, x component.Exter
 	if strings.HasPrefix(x.Name, "[") {
 		return nil, &UnsupportedError{Item: item, What: "resources"}
 	}
-	f := &function{iface: iface, name: x.Name}
-	conv := func(t *component.Type) (*value.Type, error) {
-		if what := unsupportedComponent(t, 0); what != "" {
-			return nil, &UnsupportedError{Item: item, What: what}
-		}
-		v, err := vt.Of(t)
-		if err != nil {
-			return nil, fmt.Errorf("fill: %s: %w", item, err)
-		}
-		return v, nil
+	params := make([]*component.Type, len(ft.Fields))
+	for i, p := range ft.Fields {
+		params[i] = p.Type
 	}
-	for _, p := range ft.Fields {
-		v, err := conv(p.Type)
-		if err != nil {
-			return nil, err
-		}
-		f.params = append(f.params, v)
-	}
-	var results []*value.Type
+	var results []*component.Type
 	if ft.Result != nil {
-		v, err := conv(ft.Result)
-		if err != nil {
-			return nil, err
-		}
-		f.result = v
-		results = []*value.Type{v}
+		results = []*component.Type{ft.Result}
 	}
-	cx := canon.Lift
-	if export {
-		cx = canon.Lower
-	}
-	f.sig = canon.FlattenFunc(f.params, results, cx)
-	return f, f.checkDepth()
+	return buildFunction(iface, x.Name, export, params, results,
+		func(t *component.Type) (*value.Type, error) {
+			if what := unsupportedComponent(t, 0); what != "" {
+				return nil, &UnsupportedError{Item: item, What: what}
+			}
+			return vt.Of(t)
+		})
 }
 
 // unsupportedComponent is unsupported for a resolved component type.

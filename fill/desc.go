@@ -76,24 +76,6 @@ func (bl *blob) str(s string) uint32 {
 
 func alignTo(p, a uint32) uint32 { return (p + a - 1) / a * a }
 
-// variantCases returns t's payload types seen as a variant (option, result
-// and enum are variants to the canonical ABI).
-func variantCases(t *value.Type) []*value.Type {
-	switch t.Kind {
-	case value.KindOption:
-		return []*value.Type{nil, t.Elem}
-	case value.KindResult:
-		return []*value.Type{t.Ok, t.Err}
-	case value.KindEnum:
-		return make([]*value.Type, len(t.Labels))
-	}
-	out := make([]*value.Type, len(t.Cases))
-	for i, c := range t.Cases {
-		out[i] = c.Type
-	}
-	return out
-}
-
 // minWire is the fewest wire bytes a value of t takes (capped), so a
 // decoder can refuse a count the remaining input cannot hold.
 func minWire(t *value.Type) uint32 {
@@ -156,7 +138,7 @@ func (bl *blob) typ(t *value.Type) uint32 {
 		}
 		a = bl.words(ws...)
 	case value.KindVariant, value.KindEnum, value.KindOption, value.KindResult:
-		cs := variantCases(t)
+		cs := canon.Cases(t)
 		disc := uint32(4)
 		switch n := len(cs); {
 		case n <= 1<<8:

@@ -14,6 +14,7 @@ package fill
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -155,27 +156,47 @@ func newFunction(r *witparse.Resolve, iface string, fun *witparse.Function, expo
 	default:
 		return nil, &UnsupportedError{Item: item, What: "resources"}
 	}
-	f := &function{iface: iface, name: fun.Name}
-	conv := func(t witparse.Type) (*value.Type, error) {
-		if what := unsupported(r, t, 0); what != "" {
-			return nil, &UnsupportedError{Item: item, What: what}
-		}
-		v, err := r.ValueType(t)
-		if err != nil {
+	params := make([]witparse.Type, len(fun.Params))
+	for i, p := range fun.Params {
+		params[i] = p.Type
+	}
+	var results []witparse.Type
+	if fun.Result != nil {
+		results = []witparse.Type{*fun.Result}
+	}
+	return buildFunction(iface, fun.Name, export, params, results,
+		func(t witparse.Type) (*value.Type, error) {
+			if what := unsupported(r, t, 0); what != "" {
+				return nil, &UnsupportedError{Item: item, What: what}
+			}
+			return r.ValueType(t)
+		})
+}
+
+// buildFunction makes the function named name of interface iface from the
+// types of its params and of its result (none or one) in either type model:
+// conv refuses what fills cannot carry and turns a type into a value type.
+func buildFunction[T any](iface, name string, export bool, params, result []T, conv func(T) (*value.Type, error)) (*function, error) {
+	item := iface + ": function " + name
+	f := &function{iface: iface, name: name}
+	convert := func(t T) (*value.Type, error) {
+		v, err := conv(t)
+		var unsupported *UnsupportedError
+		if err != nil && !errors.As(err, &unsupported) {
 			return nil, fmt.Errorf("fill: %s: %w", item, err)
 		}
-		return v, nil
+		return v, err
 	}
-	for _, p := range fun.Params {
-		v, err := conv(p.Type)
+	for _, p := range params {
+		v, err := convert(p)
 		if err != nil {
 			return nil, err
 		}
 		f.params = append(f.params, v)
 	}
 	var results []*value.Type
-	if fun.Result != nil {
-		v, err := conv(*fun.Result)
+	for _, t := range result {
+		v, err := convert(t)
 		if err != nil {
 			return nil, err
 		}

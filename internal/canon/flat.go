@@ -99,7 +99,7 @@ func (c *cx) liftFlatVariant(it *flatIter, t *value.Type) (value.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	payloads := cases(t)
+	payloads := Cases(t)
 	if idx >= uint64(len(payloads)) {
 		return nil, errorf(ErrInvalidDiscriminant, 0, "case %d of %s, which has %d", idx, t, len(payloads))
 	}

@@ -139,10 +139,10 @@ func flagsSize(n int) uint32 {
 	return 4 * uint32((n+31)/32)
 }
 
-// cases returns the payload types of t seen as a variant: option is
+// Cases returns the payload types of t seen as a variant: option is
 // variant { none, some(T) }, result is variant { ok(T), error(E) }, and an
-// enum is a variant whose cases have no payload.
-func cases(t *value.Type) []*value.Type {
+// enum is a variant whose cases have no payload (nil).
+func Cases(t *value.Type) []*value.Type {
 	switch t.Kind {
 	case value.KindOption:
 		return []*value.Type{nil, t.Elem}
@@ -197,7 +197,7 @@ func computeLayout(t *value.Type) *layout {
 		}
 		return l
 	case value.KindVariant, value.KindOption, value.KindResult, value.KindEnum:
-		return variantLayout(cases(t))
+		return variantLayout(Cases(t))
 	}
 	return &layout{align: 1}
 }

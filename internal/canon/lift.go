@@ -79,7 +79,7 @@ func (c *cx) load(t *value.Type, ptr uint32) (value.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		payloads := cases(t)
+		payloads := Cases(t)
 		if idx >= uint64(len(payloads)) {
 			return nil, errorf(ErrInvalidDiscriminant, ptr, "case %d of %s, which has %d", idx, t, len(payloads))
 		}

@@ -253,7 +253,7 @@ func (c *cx) storeFixedList(t *value.Type, v value.Value, ptr uint32) error {
 // caseOf splits a variant-like value into its case index, payload type and
 // payload.
 func caseOf(t *value.Type, v value.Value) (uint32, *value.Type, value.Value, error) {
-	payloads := cases(t)
+	payloads := Cases(t)
 	var idx uint32
 	var payload value.Value
 	switch t.Kind {
