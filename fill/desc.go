@@ -92,7 +92,7 @@ func minWire(t *value.Type) uint32 {
 		return uint32(min(uint64(t.Len)*uint64(minWire(t.Elem)), limit))
 	case value.KindRecord, value.KindTuple:
 		var n uint64
-		for _, f := range fields(t) {
+		for _, f := range canon.FieldTypes(t) {
 			n += uint64(minWire(f))
 		}
 		return uint32(min(n, limit))
@@ -100,17 +100,6 @@ func minWire(t *value.Type) uint32 {
 		return uint32(len(t.Labels)+7) / 8
 	}
 	return 1
-}
-
-func fields(t *value.Type) []*value.Type {
-	if t.Kind == value.KindTuple {
-		return t.Elems
-	}
-	out := make([]*value.Type, len(t.Fields))
-	for i, f := range t.Fields {
-		out[i] = f.Type
-	}
-	return out
 }
 
 // typ emits t's descriptor (its parts first) and returns its address.
@@ -128,7 +117,7 @@ func (bl *blob) typ(t *value.Type) uint32 {
 			a = bl.words(kFixed, e, t.Len, canon.Size(t.Elem))
 		}
 	case value.KindRecord, value.KindTuple:
-		fs := fields(t)
+		fs := canon.FieldTypes(t)
 		ws := []uint32{kRecord, uint32(len(fs))}
 		var off uint32
 		for _, f := range fs {

@@ -235,26 +235,7 @@ func unsupported(r *witparse.Resolve, t witparse.Type, depth int) string {
 	case witparse.KindFuture:
 		return "futures"
 	}
-	var parts []witparse.Type
-	switch d.Kind {
-	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
-		parts = append(parts, d.Elem)
-	}
-	parts = append(parts, d.Types...)
-	for _, fl := range d.Fields {
-		parts = append(parts, fl.Type)
-	}
-	for _, c := range d.Cases {
-		if c.Type != nil {
-			parts = append(parts, *c.Type)
-		}
-	}
-	for _, p := range []*witparse.Type{d.Ok, d.Err} {
-		if p != nil {
-			parts = append(parts, *p)
-		}
-	}
-	for _, p := range parts {
+	for _, p := range d.Parts() {
 		if what := unsupported(r, p, depth+1); what != "" {
 			return what
 		}

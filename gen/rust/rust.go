@@ -303,7 +303,7 @@ func (f *fill) unsupported(t witparse.Type, seen map[witparse.TypeID]bool) strin
 	if what, ok := refusedKinds[d.Kind]; ok {
 		return what
 	}
-	for _, p := range abi.Parts(d) {
+	for _, p := range d.Parts() {
 		if what := f.unsupported(p, seen); what != "" {
 			return what
 		}

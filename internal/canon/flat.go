@@ -62,7 +62,7 @@ func (c *cx) liftFlat(it *flatIter, t *value.Type) (value.Value, error) {
 		}
 		return c.loadList(t.Elem, uint32(ptr), uint32(n))
 	case value.KindRecord, value.KindTuple:
-		fields := fieldTypes(t)
+		fields := FieldTypes(t)
 		out := make([]value.Value, len(fields))
 		for i, f := range fields {
 			v, err := c.liftFlat(it, f)
@@ -137,7 +137,7 @@ func (c *cx) lowerFlat(out []uint64, t *value.Type, v value.Value) ([]uint64, er
 		ptr, n, err := c.storeList(t, v)
 		return append(out, uint64(ptr), uint64(n)), err
 	case value.KindRecord, value.KindTuple:
-		fields := fieldTypes(t)
+		fields := FieldTypes(t)
 		vs, ok := v.([]value.Value)
 		if !ok || len(vs) != len(fields) {
 			return out, badValue(t, v)

@@ -185,7 +185,7 @@ func computeLayout(t *value.Type) *layout {
 		}
 		return l
 	case value.KindRecord, value.KindTuple:
-		return recordLayout(fieldTypes(t))
+		return recordLayout(FieldTypes(t))
 	case value.KindFlags:
 		n := len(t.Labels)
 		l := &layout{size: flagsSize(n), align: 4}
@@ -202,8 +202,8 @@ func computeLayout(t *value.Type) *layout {
 	return &layout{align: 1}
 }
 
-// fieldTypes returns the types of a record's fields or a tuple's elements.
-func fieldTypes(t *value.Type) []*value.Type {
+// FieldTypes returns the types of a record's fields or a tuple's elements.
+func FieldTypes(t *value.Type) []*value.Type {
 	if t.Kind == value.KindTuple {
 		return t.Elems
 	}

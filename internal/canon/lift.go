@@ -59,7 +59,7 @@ func (c *cx) load(t *value.Type, ptr uint32) (value.Value, error) {
 		}
 		return c.loadList(t.Elem, uint32(begin), uint32(n))
 	case value.KindRecord, value.KindTuple:
-		fields := fieldTypes(t)
+		fields := FieldTypes(t)
 		out := make([]value.Value, len(fields))
 		for i, f := range fields {
 			fl := layoutOf(f)

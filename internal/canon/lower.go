@@ -137,7 +137,7 @@ func (c *cx) store(t *value.Type, v value.Value, ptr uint32) error {
 		}
 		return c.storePair(ptr, begin, n)
 	case value.KindRecord, value.KindTuple:
-		fields := fieldTypes(t)
+		fields := FieldTypes(t)
 		vs, ok := v.([]value.Value)
 		if !ok || len(vs) != len(fields) {
 			return badValue(t, v)

@@ -119,36 +119,3 @@ func Deref(r *witparse.Resolve, t witparse.Type) witparse.Type {
 	}
 	return t
 }
-
-// Parts returns the types a definition is made of: an alias's target, the
-// element of a list, fixed-length list, option, future or stream, a map's
-// key and value, tuple elements, record fields, case payloads, result
-// payloads. Resources and handles have none.
-func Parts(d *witparse.TypeDef) []witparse.Type {
-	var parts []witparse.Type
-	switch d.Kind {
-	case witparse.KindAlias, witparse.KindList, witparse.KindFixedList, witparse.KindOption:
-		parts = append(parts, d.Elem)
-	case witparse.KindFuture, witparse.KindStream:
-		if d.HasElem {
-			parts = append(parts, d.Elem)
-		}
-	case witparse.KindMap:
-		parts = append(parts, d.Elem, d.Value)
-	}
-	parts = append(parts, d.Types...)
-	for _, f := range d.Fields {
-		parts = append(parts, f.Type)
-	}
-	for _, c := range d.Cases {
-		if c.Type != nil {
-			parts = append(parts, *c.Type)
-		}
-	}
-	for _, p := range []*witparse.Type{d.Ok, d.Err} {
-		if p != nil {
-			parts = append(parts, *p)
-		}
-	}
-	return parts
-}
