@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
@@ -145,7 +146,10 @@ func TestGuestBindingsThroughFills(t *testing.T) {
 	}
 	ctx := context.Background()
 	rt := filltest.WASIRuntime(t)
-	h := rpc.New(rt, rpc.Config{})
+	// One check call makes every round trip (each a cold start of a Go
+	// export fill on a busy machine): values are under test here, not
+	// deadlines, so the call gets a minute rather than the 2 s default.
+	h := rpc.New(rt, rpc.Config{DefaultTimeout: time.Minute})
 	for name, b := range map[string][]byte{"app": app, "types": served.Bytes} {
 		c, err := rt.Compile(ctx, b)
 		if err != nil {
