@@ -13,7 +13,8 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 			kind = k
 		}
 	}
-	fn := &Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs), Params: []Param{}}
+	fn := &Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs)}
+	fn.Params = make([]Param, 0, len(f.Params)+1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
 		self := rs.anon(&TypeDef{Kind: KindHandle, Resource: resource, Borrow: true, Stability: fn.Stability})
@@ -21,12 +22,31 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	}
 	sc.inFunc = true
 	defer func() { sc.inFunc = false }()
-	seen := map[string]bool{}
-	for _, p := range f.Params {
-		if seen[p.Name.Name] {
+	// Duplicate names: a scan of the earlier ones while the list is short
+	// (the usual case, no allocation), a set beyond.
+	var seen map[string]bool
+	for i, p := range f.Params {
+		if i == smallSet {
+			seen = make(map[string]bool, len(f.Params))
+			for _, q := range f.Params[:i] {
+				seen[q.Name.Name] = true
+			}
+		}
+		dup := false
+		if seen != nil {
+			dup = seen[p.Name.Name]
+			seen[p.Name.Name] = true
+		} else {
+			for _, q := range f.Params[:i] {
+				if q.Name.Name == p.Name.Name {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
 			rs.fail(p.Name.Pos, "param `%s` is defined more than once", p.Name.Name)
 		}
-		seen[p.Name.Name] = true
 		fn.Params = append(fn.Params, Param{Name: p.Name.Name, Type: rs.resolveType(sc, p.Type)})
 	}
 	if f.Result != nil {
@@ -39,6 +59,10 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	return fn
 }
 
+// smallSet is the size up to which a duplicate check scans a list instead
+// of building a set: linear time overall, no allocation for short lists.
+const smallSet = 16
+
 // containsBorrow reports whether t contains a borrow handle. Results are
 // cached: functions are resolved after their scope's types, which are
 // complete and acyclic by then.
@@ -46,10 +70,13 @@ func (rs *resolver) containsBorrow(t Type) bool {
 	if t.IsPrim() {
 		return false
 	}
-	if b, ok := rs.borrows[t.ID]; ok {
-		return b
+	if int(t.ID) >= len(rs.borrows) {
+		rs.borrows = append(rs.borrows, make([]uint8, len(rs.r.Types)-len(rs.borrows))...)
 	}
-	rs.borrows[t.ID] = false // a cycle through a handle stops here
+	if b := rs.borrows[t.ID]; b != 0 {
+		return b == 2
+	}
+	rs.borrows[t.ID] = 1 // a cycle through a handle stops here
 	d := rs.typeDef(t.ID)
 	b := false
 	if d.Kind == KindHandle {
@@ -62,13 +89,15 @@ func (rs *resolver) containsBorrow(t Type) bool {
 			}
 		}
 	}
-	rs.borrows[t.ID] = b
+	if b {
+		rs.borrows[t.ID] = 2
+	}
 	return b
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.
 func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Function {
-	var out []*Function
+	out := make([]*Function, 0, len(def.Funcs))
 	name := def.Name.Name
 	hasCtor := false
 	seen := map[string]bool{}
