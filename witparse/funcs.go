@@ -63,6 +63,20 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 // of building a set: linear time overall, no allocation for short lists.
 const smallSet = 16
 
+// dupName reports whether name is in seen or, while seen is nil, the name
+// of one of fields.
+func dupName(seen map[string]bool, fields []ast.Param, name string) bool {
+	if seen != nil {
+		return seen[name]
+	}
+	for _, f := range fields {
+		if f.Name.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // containsBorrow reports whether t contains a borrow handle. Results are
 // cached: functions are resolved after their scope's types, which are
 // complete and acyclic by then.

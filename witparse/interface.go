@@ -8,8 +8,7 @@ import (
 // scope is where type names are looked up: an interface's or a world's.
 type scope struct {
 	names    map[string]TypeID
-	excluded map[string]bool // types left out by a feature gate
-	pos      map[string]token.Pos
+	excluded map[string]bool // types left out by a feature gate (nil until one is)
 	iface    *InterfaceID
 	world    *WorldID
 	decl     *ifaceDecl // the interface being resolved, for its deps
@@ -19,8 +18,9 @@ type scope struct {
 	item token.Pos
 }
 
-func newScope() *scope {
-	return &scope{names: map[string]TypeID{}, pos: map[string]token.Pos{}, excluded: map[string]bool{}}
+// newScope makes a scope with room for n names.
+func newScope(n int) *scope {
+	return &scope{names: make(map[string]TypeID, n)}
 }
 
 // missing reports a name that is not in scope, saying so when a feature
@@ -41,7 +41,6 @@ func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
 		rs.fail(name.Pos, "name `%s` is defined more than once", name.Name)
 	}
 	sc.names[name.Name] = id
-	sc.pos[name.Name] = name.Pos
 }
 
 // resolveInterface resolves a named interface of a package.
@@ -75,7 +74,7 @@ func (rs *resolver) addInterface(iface *Interface) InterfaceID {
 
 // fillInterface resolves an interface's items: uses, types, functions.
 func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.InterfaceItem) {
-	sc := newScope()
+	sc := newScope(len(items))
 	sc.iface, sc.decl = &d.id, d
 	d.types = sc.names
 	// Sized for the items at once (no regrowth on large interfaces).
@@ -101,6 +100,9 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 		case *ast.TypeDef:
 			if _, ex := rs.stability(it.Gates); ex {
 				rs.checkExcludedResource(it)
+				if sc.excluded == nil {
+					sc.excluded = map[string]bool{}
+				}
 				sc.excluded[it.Name.Name] = true
 				continue
 			}
@@ -232,19 +234,33 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 		}
 	case ast.RecordDef:
 		t.Kind = KindRecord
-		seen := map[string]bool{}
-		for _, f := range def.Fields {
+		if len(def.Fields) > 0 {
+			t.Fields = make([]Field, 0, len(def.Fields))
+		}
+		var seen map[string]bool // past smallSet fields; below, a scan
+		for i, f := range def.Fields {
 			sc.item = f.Name.Pos
-			if seen[f.Name.Name] {
+			if i == smallSet {
+				seen = make(map[string]bool, len(def.Fields))
+				for _, g := range def.Fields[:i] {
+					seen[g.Name.Name] = true
+				}
+			}
+			if dupName(seen, def.Fields[:i], f.Name.Name) {
 				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 			}
-			seen[f.Name.Name] = true
+			if seen != nil {
+				seen[f.Name.Name] = true
+			}
 			t.Fields = append(t.Fields, Field{Name: f.Name.Name, Type: rs.resolveType(sc, f.Type), Docs: docs(f.Docs)})
 		}
 	case ast.VariantDef:
 		t.Kind = KindVariant
 		if len(def.Cases) == 0 {
 			rs.fail(def.Name.Pos, "empty variant")
+		}
+		if len(def.Cases) > 0 {
+			t.Cases = make([]Case, 0, len(def.Cases))
 		}
 		for _, c := range def.Cases {
 			sc.item = c.Name.Pos

@@ -88,7 +88,7 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)
 	rs.r.Worlds = append(rs.r.Worlds, w)
 	d.id = WorldID(len(rs.r.Worlds) - 1)
-	sc := newScope()
+	sc := newScope(len(d.ast.Items))
 	sc.world = &d.id
 	imports, exports := newEntries(rs, "import"), newEntries(rs, "export")
 	// Types first, as wit-parser does: uses, then definitions, then the
