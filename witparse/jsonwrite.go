@@ -15,7 +15,14 @@ type jsonWriter struct {
 	empty []bool
 }
 
+// indent is a line break and indentation for the usual depths at once.
+const indent = "\n                                                                "
+
 func (w *jsonWriter) newline() {
+	if n := 1 + 2*len(w.empty); n <= len(indent) {
+		w.buf = append(w.buf, indent[:n]...)
+		return
+	}
 	w.buf = append(w.buf, '\n')
 	for range len(w.empty) {
 		w.buf = append(w.buf, ' ', ' ')
@@ -70,6 +77,15 @@ func (w *jsonWriter) null()        { w.buf = append(w.buf, "null"...) }
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the bytes below utf8.RuneSelf that appendJSONString
+// copies as they are.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does by default: HTML
 // characters, control characters, U+2028 and U+2029 escaped, invalid
 // UTF-8 replaced.
@@ -79,7 +95,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainASCII[c] {
 				i++
 				continue
 			}
