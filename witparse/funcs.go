@@ -13,7 +13,12 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 			kind = k
 		}
 	}
-	fn := &Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs)}
+	if len(rs.funcSlab) == 0 {
+		rs.funcSlab = make([]Function, typeSlab)
+	}
+	fn := &rs.funcSlab[0]
+	rs.funcSlab = rs.funcSlab[1:]
+	*fn = Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs)}
 	fn.Params = make([]Param, 0, len(f.Params)+1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
@@ -50,9 +55,9 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 		fn.Params = append(fn.Params, Param{Name: p.Name.Name, Type: rs.resolveType(sc, p.Type)})
 	}
 	if f.Result != nil {
-		r := rs.resolveType(sc, f.Result)
-		fn.Result = &r
-		if rs.containsBorrow(r) {
+		r := rs.typePtr(rs.resolveType(sc, f.Result))
+		fn.Result = r
+		if rs.containsBorrow(*r) {
 			rs.fail(f.Name.Pos, "function `%s` returns a type which contains a `borrow<T>` which is not supported", name)
 		}
 	}
@@ -96,7 +101,8 @@ func (rs *resolver) containsBorrow(t Type) bool {
 	if d.Kind == KindHandle {
 		b = d.Borrow
 	} else {
-		for _, r := range typeRefs(d) {
+		var buf [4]Type
+		for _, r := range appendTypeRefs(buf[:0], d) {
 			if rs.containsBorrow(r) {
 				b = true
 				break
@@ -141,10 +147,9 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 					}
 					rs.fail(at, "the `ok` type must be the resource being constructed")
 				}
-				fn.Result = &r
+				fn.Result = rs.typePtr(r)
 			} else {
-				own := rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
-				fn.Result = &own
+				fn.Result = rs.typePtr(rs.anon(&TypeDef{Kind: KindHandle, Resource: id}))
 			}
 			out = append(out, fn)
 		default:
@@ -160,4 +165,15 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 		}
 	}
 	return out
+}
+
+// typePtr returns a pointer to a copy of t, carved out of a chunk.
+func (rs *resolver) typePtr(t Type) *Type {
+	if len(rs.typePtrs) == 0 {
+		rs.typePtrs = make([]Type, typeSlab)
+	}
+	p := &rs.typePtrs[0]
+	rs.typePtrs = rs.typePtrs[1:]
+	*p = t
+	return p
 }

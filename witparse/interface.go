@@ -266,8 +266,7 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 			sc.item = c.Name.Pos
 			vc := Case{Name: c.Name.Name, Docs: docs(c.Docs)}
 			if c.Type != nil {
-				ct := rs.resolveType(sc, c.Type)
-				vc.Type = &ct
+				vc.Type = rs.typePtr(rs.resolveType(sc, c.Type))
 			}
 			t.Cases = append(t.Cases, vc)
 		}
@@ -423,12 +422,10 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 	case *ast.Result:
 		r := &TypeDef{Kind: KindResult}
 		if t.Ok != nil {
-			ok := rs.resolveType(sc, t.Ok)
-			r.Ok = &ok
+			r.Ok = rs.typePtr(rs.resolveType(sc, t.Ok))
 		}
 		if t.Err != nil {
-			e := rs.resolveType(sc, t.Err)
-			r.Err = &e
+			r.Err = rs.typePtr(rs.resolveType(sc, t.Err))
 		}
 		return rs.anon(r)
 	case *ast.Tuple:
@@ -458,10 +455,9 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 var mapKeyPrims = map[string]bool{"bool": true, "u8": true, "u16": true, "u32": true, "u64": true,
 	"s8": true, "s16": true, "s32": true, "s64": true, "char": true, "string": true}
 
-// typeRefs lists the types a type definition contains (not through
+// appendTypeRefs appends the types a type definition contains (not through
 // handles or resources).
-func typeRefs(t *TypeDef) []Type {
-	var refs []Type
+func appendTypeRefs(refs []Type, t *TypeDef) []Type {
 	switch t.Kind {
 	case KindRecord:
 		for _, f := range t.Fields {
@@ -474,14 +470,14 @@ func typeRefs(t *TypeDef) []Type {
 			}
 		}
 	case KindTuple:
-		refs = t.Types
+		refs = append(refs, t.Types...)
 	case KindOption, KindList, KindFixedList, KindAlias:
-		refs = []Type{t.Elem}
+		refs = append(refs, t.Elem)
 	case KindMap:
-		refs = []Type{t.Elem, t.Value}
+		refs = append(refs, t.Elem, t.Value)
 	case KindFuture, KindStream:
 		if t.HasElem {
-			refs = []Type{t.Elem}
+			refs = append(refs, t.Elem)
 		}
 	case KindResult:
 		if t.Ok != nil {

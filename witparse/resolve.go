@@ -25,6 +25,9 @@ type resolver struct {
 	// borrow, 2 contains a borrow.
 	borrows []uint8
 	slab    []TypeDef // unused type definitions for newType
+	// funcSlab and typePtrs are the same for functions and typePtr.
+	funcSlab []Function
+	typePtrs []Type
 }
 
 type state uint8

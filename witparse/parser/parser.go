@@ -60,6 +60,7 @@ type parser struct {
 	depth    int
 	pkgDepth int // nested package blocks around the current item
 	tyDepth  int // type expressions around the current one
+	slabs    typeSlabs
 	// late are errors wit-parser finds after parsing: reported only when
 	// parsing succeeded.
 	late token.ErrorList
@@ -284,4 +285,29 @@ func validSemver(s string) error {
 		return check(build, false)
 	}
 	return nil
+}
+
+// slab hands out values of T carved from chunks: one allocation per chunk
+// instead of one per value.
+type slab[T any] struct{ free []T }
+
+// slabChunk is how many values a slab allocates at once.
+const slabChunk = 32
+
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, slabChunk)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// typeSlabs holds the slabs of the most frequent type expressions.
+type typeSlabs struct {
+	prims   slab[ast.Primitive]
+	named   slab[ast.Named]
+	options slab[ast.Option]
+	results slab[ast.Result]
+	lists   slab[ast.List]
 }

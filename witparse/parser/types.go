@@ -190,15 +190,20 @@ func (p *parser) typ() ast.Type {
 	case primitives[kind]:
 		name := p.text()
 		p.next()
-		return &ast.Primitive{Pos: pos, Name: name}
+		t := p.slabs.prims.new()
+		t.Pos, t.Name = pos, name
+		return t
 	case p.isIdent():
-		return &ast.Named{Name: p.ident()}
+		t := p.slabs.named.new()
+		t.Name = p.ident()
+		return t
 	}
 	p.next()
 	switch kind {
 	case scanner.List:
 		p.expect(scanner.Less)
-		l := &ast.List{Pos: pos, Elem: p.typ()}
+		l := p.slabs.lists.new()
+		l.Pos, l.Elem = pos, p.typ()
 		if p.eat(scanner.Comma) {
 			if !p.is(scanner.Integer) {
 				p.fail("expected fixed-length, found %s", p.describe())
@@ -219,11 +224,13 @@ func (p *parser) typ() ast.Type {
 		return m
 	case scanner.Option:
 		p.expect(scanner.Less)
-		o := &ast.Option{Pos: pos, Elem: p.typ()}
+		o := p.slabs.options.new()
+		o.Pos, o.Elem = pos, p.typ()
 		p.expect(scanner.Greater)
 		return o
 	case scanner.Result:
-		r := &ast.Result{Pos: pos}
+		r := p.slabs.results.new()
+		r.Pos = pos
 		if !p.eat(scanner.Less) {
 			return r
 		}
