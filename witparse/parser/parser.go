@@ -61,6 +61,11 @@ type parser struct {
 	pkgDepth int // nested package blocks around the current item
 	tyDepth  int // type expressions around the current one
 	slabs    typeSlabs
+	// paramBuf, caseBuf and labelBuf collect a list before it is copied
+	// out at its exact length (a stack: nested lists use its tail).
+	paramBuf []ast.Param
+	caseBuf  []ast.Case
+	labelBuf []ast.Label
 	// late are errors wit-parser finds after parsing: reported only when
 	// parsing succeeded.
 	late token.ErrorList
@@ -310,4 +315,14 @@ type typeSlabs struct {
 	options slab[ast.Option]
 	results slab[ast.Result]
 	lists   slab[ast.List]
+	funcs   slab[ast.Func]
+}
+
+// exact copies a list collected in a scratch buffer; nil when empty, as
+// appending to a nil slice leaves it.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
 }
