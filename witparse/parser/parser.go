@@ -293,15 +293,19 @@ func validSemver(s string) error {
 }
 
 // slab hands out values of T carved from chunks: one allocation per chunk
-// instead of one per value.
-type slab[T any] struct{ free []T }
+// instead of one per value. Chunks start small and double up to
+// maxSlabChunk, so a small file wastes little.
+type slab[T any] struct {
+	free []T
+	next int // size of the next chunk
+}
 
-// slabChunk is how many values a slab allocates at once.
-const slabChunk = 32
+const minSlabChunk, maxSlabChunk = 4, 128
 
 func (s *slab[T]) new() *T {
 	if len(s.free) == 0 {
-		s.free = make([]T, slabChunk)
+		s.next = min(max(2*s.next, minSlabChunk), maxSlabChunk)
+		s.free = make([]T, s.next)
 	}
 	v := &s.free[0]
 	s.free = s.free[1:]
