@@ -22,7 +22,8 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	fn.Params = make([]Param, 0, len(f.Params)+1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
-		self := rs.anon(&TypeDef{Kind: KindHandle, Resource: resource, Borrow: true, Stability: fn.Stability})
+		d, self := rs.newAnon(KindHandle)
+		d.Resource, d.Borrow, d.Stability = resource, true, fn.Stability
 		fn.Params = append(fn.Params, Param{Name: "self", Type: self})
 	}
 	sc.inFunc = true

@@ -364,6 +364,15 @@ func (rs *resolver) typePackage(t *TypeDef) *PackageID {
 
 func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
 
+// newAnon adds an anonymous type definition of the given kind, for the
+// caller to fill in (no copy, unlike anon).
+func (rs *resolver) newAnon(k TypeDefKind) (*TypeDef, Type) {
+	d := rs.slot()
+	d.Kind = k
+	rs.r.Types = append(rs.r.Types, d)
+	return d, Type{ID: TypeID(len(rs.r.Types) - 1)}
+}
+
 // resolveType resolves a type expression; compound types become anonymous
 // type definitions.
 func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
@@ -385,7 +394,9 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 			rs.missing(sc, t.Name, "type `%s` does not exist")
 		}
 		if u := rs.underlying(id); u.Kind == KindResource {
-			return rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
+			d, ty := rs.newAnon(KindHandle)
+			d.Resource = id
+			return ty
 		}
 		return Type{ID: id}
 	case *ast.Handle:
@@ -404,13 +415,19 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 			}
 			rs.fail(t.Resource.Pos, "type `%s` used in a handle must be a resource", t.Resource.Name)
 		}
-		return rs.anon(&TypeDef{Kind: KindHandle, Resource: id, Borrow: t.Borrow})
+		d, ty := rs.newAnon(KindHandle)
+		d.Resource, d.Borrow = id, t.Borrow
+		return ty
 	case *ast.List:
 		elem := rs.resolveType(sc, t.Elem)
 		if t.Len > 0 {
-			return rs.anon(&TypeDef{Kind: KindFixedList, Elem: elem, Len: t.Len})
+			d, ty := rs.newAnon(KindFixedList)
+			d.Elem, d.Len = elem, t.Len
+			return ty
 		}
-		return rs.anon(&TypeDef{Kind: KindList, Elem: elem})
+		d, ty := rs.newAnon(KindList)
+		d.Elem = elem
+		return ty
 	case *ast.Map:
 		key, val := rs.resolveType(sc, t.Key), rs.resolveType(sc, t.Value)
 		if !mapKeyPrims[key.Prim] {
@@ -418,16 +435,21 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		}
 		return rs.anon(&TypeDef{Kind: KindMap, Elem: key, Value: val})
 	case *ast.Option:
-		return rs.anon(&TypeDef{Kind: KindOption, Elem: rs.resolveType(sc, t.Elem)})
+		elem := rs.resolveType(sc, t.Elem)
+		d, ty := rs.newAnon(KindOption)
+		d.Elem = elem
+		return ty
 	case *ast.Result:
-		r := &TypeDef{Kind: KindResult}
+		var ok, err *Type
 		if t.Ok != nil {
-			r.Ok = rs.typePtr(rs.resolveType(sc, t.Ok))
+			ok = rs.typePtr(rs.resolveType(sc, t.Ok))
 		}
 		if t.Err != nil {
-			r.Err = rs.typePtr(rs.resolveType(sc, t.Err))
+			err = rs.typePtr(rs.resolveType(sc, t.Err))
 		}
-		return rs.anon(r)
+		d, ty := rs.newAnon(KindResult)
+		d.Ok, d.Err = ok, err
+		return ty
 	case *ast.Tuple:
 		tt := &TypeDef{Kind: KindTuple, Types: []Type{}}
 		for _, e := range t.Elems {

@@ -566,14 +566,20 @@ func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
 // chunks (typeSlab at a time), one allocation per chunk instead of one per
 // type; t itself is not retained.
 func (rs *resolver) newType(t *TypeDef) TypeID {
+	d := rs.slot()
+	*d = *t
+	rs.r.Types = append(rs.r.Types, d)
+	return TypeID(len(rs.r.Types) - 1)
+}
+
+// slot returns an unused, zero type definition.
+func (rs *resolver) slot() *TypeDef {
 	if len(rs.slab) == 0 {
 		rs.slab = make([]TypeDef, typeSlab)
 	}
 	d := &rs.slab[0]
 	rs.slab = rs.slab[1:]
-	*d = *t
-	rs.r.Types = append(rs.r.Types, d)
-	return TypeID(len(rs.r.Types) - 1)
+	return d
 }
 
 // typeSlab is how many type definitions newType allocates at once.
