@@ -248,6 +248,7 @@ func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.In
 	external := target.pkg != d.pkg
 	c := &cloner{rs: rs, from: target.id, to: d.id, types: map[TypeID]TypeID{}}
 	merge := func(dst *entries, src []WorldEntry) {
+		dst.list = slices.Grow(dst.list, len(src))
 		for _, e := range src {
 			if e.Name == "" {
 				rs.mergeIncluded(dst, inc.Path.Pos, e.Item, external)
@@ -476,6 +477,7 @@ type usedIface struct {
 // not exported itself, before the entries that need them.
 func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []usedIface) ([]WorldEntry, []WorldEntry) {
 	out := newEntries(rs, "import")
+	out.list = make([]WorldEntry, 0, len(imports.list)+len(used))
 	var addWithDeps func(id InterfaceID, stab Stability, entry *WorldEntry)
 	addWithDeps = func(id InterfaceID, stab Stability, entry *WorldEntry) {
 		for _, dep := range rs.deps[id] {
