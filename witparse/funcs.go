@@ -18,7 +18,12 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	}
 	fn := &rs.funcSlab[0]
 	rs.funcSlab = rs.funcSlab[1:]
-	*fn = Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs)}
+	// Field by field into the zero slot: a struct copy would pass every
+	// pointer word through the GC's write barrier.
+	fn.Name, fn.Kind, fn.Resource = name, kind, resource
+	if len(f.Docs.Comments) > 0 {
+		fn.Docs = docs(f.Docs)
+	}
 	fn.Params = make([]Param, 0, len(f.Params)+1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {

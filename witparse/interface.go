@@ -204,12 +204,19 @@ func appendUnique(ids []InterfaceID, id InterfaceID) []InterfaceID {
 
 // declareType adds a named type with its kind still to be filled.
 func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
-	t := &TypeDef{Name: def.Name.Name, Docs: docs(def.Docs), OwnerInterface: sc.iface, OwnerWorld: sc.world}
-	t.Stability, _ = rs.stability(def.Gates)
+	t := rs.slot() // filled in place, as newAnon does
+	t.Name, t.OwnerInterface, t.OwnerWorld = def.Name.Name, sc.iface, sc.world
+	if len(def.Docs.Comments) > 0 {
+		t.Docs = docs(def.Docs)
+	}
+	if stab, _ := rs.stability(def.Gates); !stab.IsZero() {
+		t.Stability = stab
+	}
 	if def.Kind == ast.ResourceDef {
 		t.Kind = KindResource
 	}
-	id := rs.newType(t)
+	rs.r.Types = append(rs.r.Types, t)
+	id := TypeID(len(rs.r.Types) - 1)
 	rs.define(sc, def.Name, id)
 	return id
 }
