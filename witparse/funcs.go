@@ -13,30 +13,79 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 			kind = k
 		}
 	}
-	fn := &Function{Name: name, Kind: kind, Resource: resource, Docs: docs(f.Docs), Params: []Param{}}
+	if len(rs.funcSlab) == 0 {
+		rs.funcSlab = make([]Function, typeSlab)
+	}
+	fn := &rs.funcSlab[0]
+	rs.funcSlab = rs.funcSlab[1:]
+	// Field by field into the zero slot: a struct copy would pass every
+	// pointer word through the GC's write barrier.
+	fn.Name, fn.Kind, fn.Resource = name, kind, resource
+	if len(f.Docs.Comments) > 0 {
+		fn.Docs = docs(f.Docs)
+	}
+	fn.Params = make([]Param, 0, len(f.Params)+1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
-		self := rs.anon(&TypeDef{Kind: KindHandle, Resource: resource, Borrow: true, Stability: fn.Stability})
+		d, self := rs.newAnon(KindHandle)
+		d.Resource, d.Borrow, d.Stability = resource, true, fn.Stability
 		fn.Params = append(fn.Params, Param{Name: "self", Type: self})
 	}
 	sc.inFunc = true
 	defer func() { sc.inFunc = false }()
-	seen := map[string]bool{}
-	for _, p := range f.Params {
-		if seen[p.Name.Name] {
+	// Duplicate names: a scan of the earlier ones while the list is short
+	// (the usual case, no allocation), a set beyond.
+	var seen map[string]bool
+	for i, p := range f.Params {
+		if i == smallSet {
+			seen = make(map[string]bool, len(f.Params))
+			for _, q := range f.Params[:i] {
+				seen[q.Name.Name] = true
+			}
+		}
+		dup := false
+		if seen != nil {
+			dup = seen[p.Name.Name]
+			seen[p.Name.Name] = true
+		} else {
+			for _, q := range f.Params[:i] {
+				if q.Name.Name == p.Name.Name {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
 			rs.fail(p.Name.Pos, "param `%s` is defined more than once", p.Name.Name)
 		}
-		seen[p.Name.Name] = true
 		fn.Params = append(fn.Params, Param{Name: p.Name.Name, Type: rs.resolveType(sc, p.Type)})
 	}
 	if f.Result != nil {
-		r := rs.resolveType(sc, f.Result)
-		fn.Result = &r
-		if rs.containsBorrow(r) {
+		r := rs.typePtr(rs.resolveType(sc, f.Result))
+		fn.Result = r
+		if rs.containsBorrow(*r) {
 			rs.fail(f.Name.Pos, "function `%s` returns a type which contains a `borrow<T>` which is not supported", name)
 		}
 	}
 	return fn
+}
+
+// smallSet is the size up to which a duplicate check scans a list instead
+// of building a set: linear time overall, no allocation for short lists.
+const smallSet = 16
+
+// dupName reports whether name is in seen or, while seen is nil, the name
+// of one of fields.
+func dupName(seen map[string]bool, fields []ast.Param, name string) bool {
+	if seen != nil {
+		return seen[name]
+	}
+	for _, f := range fields {
+		if f.Name.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // containsBorrow reports whether t contains a borrow handle. Results are
@@ -46,29 +95,35 @@ func (rs *resolver) containsBorrow(t Type) bool {
 	if t.IsPrim() {
 		return false
 	}
-	if b, ok := rs.borrows[t.ID]; ok {
-		return b
+	if int(t.ID) >= len(rs.borrows) {
+		rs.borrows = append(rs.borrows, make([]uint8, len(rs.r.Types)-len(rs.borrows))...)
 	}
-	rs.borrows[t.ID] = false // a cycle through a handle stops here
+	if b := rs.borrows[t.ID]; b != 0 {
+		return b == 2
+	}
+	rs.borrows[t.ID] = 1 // a cycle through a handle stops here
 	d := rs.typeDef(t.ID)
 	b := false
 	if d.Kind == KindHandle {
 		b = d.Borrow
 	} else {
-		for _, r := range typeRefs(d) {
+		var buf [4]Type
+		for _, r := range appendTypeRefs(buf[:0], d) {
 			if rs.containsBorrow(r) {
 				b = true
 				break
 			}
 		}
 	}
-	rs.borrows[t.ID] = b
+	if b {
+		rs.borrows[t.ID] = 2
+	}
 	return b
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.
 func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Function {
-	var out []*Function
+	out := make([]*Function, 0, len(def.Funcs))
 	name := def.Name.Name
 	hasCtor := false
 	seen := map[string]bool{}
@@ -98,10 +153,9 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 					}
 					rs.fail(at, "the `ok` type must be the resource being constructed")
 				}
-				fn.Result = &r
+				fn.Result = rs.typePtr(r)
 			} else {
-				own := rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
-				fn.Result = &own
+				fn.Result = rs.typePtr(rs.anon(&TypeDef{Kind: KindHandle, Resource: id}))
 			}
 			out = append(out, fn)
 		default:
@@ -117,4 +171,15 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 		}
 	}
 	return out
+}
+
+// typePtr returns a pointer to a copy of t, carved out of a chunk.
+func (rs *resolver) typePtr(t Type) *Type {
+	if len(rs.typePtrs) == 0 {
+		rs.typePtrs = make([]Type, typeSlab)
+	}
+	p := &rs.typePtrs[0]
+	rs.typePtrs = rs.typePtrs[1:]
+	*p = t
+	return p
 }

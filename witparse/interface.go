@@ -8,8 +8,7 @@ import (
 // scope is where type names are looked up: an interface's or a world's.
 type scope struct {
 	names    map[string]TypeID
-	excluded map[string]bool // types left out by a feature gate
-	pos      map[string]token.Pos
+	excluded map[string]bool // types left out by a feature gate (nil until one is)
 	iface    *InterfaceID
 	world    *WorldID
 	decl     *ifaceDecl // the interface being resolved, for its deps
@@ -19,8 +18,9 @@ type scope struct {
 	item token.Pos
 }
 
-func newScope() *scope {
-	return &scope{names: map[string]TypeID{}, pos: map[string]token.Pos{}, excluded: map[string]bool{}}
+// newScope makes a scope with room for n names.
+func newScope(n int) *scope {
+	return &scope{names: make(map[string]TypeID, n)}
 }
 
 // missing reports a name that is not in scope, saying so when a feature
@@ -41,7 +41,6 @@ func (rs *resolver) define(sc *scope, name ast.Ident, id TypeID) {
 		rs.fail(name.Pos, "name `%s` is defined more than once", name.Name)
 	}
 	sc.names[name.Name] = id
-	sc.pos[name.Name] = name.Pos
 }
 
 // resolveInterface resolves a named interface of a package.
@@ -75,7 +74,7 @@ func (rs *resolver) addInterface(iface *Interface) InterfaceID {
 
 // fillInterface resolves an interface's items: uses, types, functions.
 func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.InterfaceItem) {
-	sc := newScope()
+	sc := newScope(len(items))
 	sc.iface, sc.decl = &d.id, d
 	d.types = sc.names
 	// Sized for the items at once (no regrowth on large interfaces).
@@ -101,6 +100,9 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 		case *ast.TypeDef:
 			if _, ex := rs.stability(it.Gates); ex {
 				rs.checkExcludedResource(it)
+				if sc.excluded == nil {
+					sc.excluded = map[string]bool{}
+				}
 				sc.excluded[it.Name.Name] = true
 				continue
 			}
@@ -202,12 +204,19 @@ func appendUnique(ids []InterfaceID, id InterfaceID) []InterfaceID {
 
 // declareType adds a named type with its kind still to be filled.
 func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
-	t := &TypeDef{Name: def.Name.Name, Docs: docs(def.Docs), OwnerInterface: sc.iface, OwnerWorld: sc.world}
-	t.Stability, _ = rs.stability(def.Gates)
+	t := rs.slot() // filled in place, as newAnon does
+	t.Name, t.OwnerInterface, t.OwnerWorld = def.Name.Name, sc.iface, sc.world
+	if len(def.Docs.Comments) > 0 {
+		t.Docs = docs(def.Docs)
+	}
+	if stab, _ := rs.stability(def.Gates); !stab.IsZero() {
+		t.Stability = stab
+	}
 	if def.Kind == ast.ResourceDef {
 		t.Kind = KindResource
 	}
-	id := rs.newType(t)
+	rs.r.Types = append(rs.r.Types, t)
+	id := TypeID(len(rs.r.Types) - 1)
 	rs.define(sc, def.Name, id)
 	return id
 }
@@ -232,13 +241,24 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 		}
 	case ast.RecordDef:
 		t.Kind = KindRecord
-		seen := map[string]bool{}
-		for _, f := range def.Fields {
+		if len(def.Fields) > 0 {
+			t.Fields = make([]Field, 0, len(def.Fields))
+		}
+		var seen map[string]bool // past smallSet fields; below, a scan
+		for i, f := range def.Fields {
 			sc.item = f.Name.Pos
-			if seen[f.Name.Name] {
+			if i == smallSet {
+				seen = make(map[string]bool, len(def.Fields))
+				for _, g := range def.Fields[:i] {
+					seen[g.Name.Name] = true
+				}
+			}
+			if dupName(seen, def.Fields[:i], f.Name.Name) {
 				rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
 			}
-			seen[f.Name.Name] = true
+			if seen != nil {
+				seen[f.Name.Name] = true
+			}
 			t.Fields = append(t.Fields, Field{Name: f.Name.Name, Type: rs.resolveType(sc, f.Type), Docs: docs(f.Docs)})
 		}
 	case ast.VariantDef:
@@ -246,12 +266,14 @@ func (rs *resolver) defineType(sc *scope, def *ast.TypeDef, id TypeID) {
 		if len(def.Cases) == 0 {
 			rs.fail(def.Name.Pos, "empty variant")
 		}
+		if len(def.Cases) > 0 {
+			t.Cases = make([]Case, 0, len(def.Cases))
+		}
 		for _, c := range def.Cases {
 			sc.item = c.Name.Pos
 			vc := Case{Name: c.Name.Name, Docs: docs(c.Docs)}
 			if c.Type != nil {
-				ct := rs.resolveType(sc, c.Type)
-				vc.Type = &ct
+				vc.Type = rs.typePtr(rs.resolveType(sc, c.Type))
 			}
 			t.Cases = append(t.Cases, vc)
 		}
@@ -349,6 +371,15 @@ func (rs *resolver) typePackage(t *TypeDef) *PackageID {
 
 func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
 
+// newAnon adds an anonymous type definition of the given kind, for the
+// caller to fill in (no copy, unlike anon).
+func (rs *resolver) newAnon(k TypeDefKind) (*TypeDef, Type) {
+	d := rs.slot()
+	d.Kind = k
+	rs.r.Types = append(rs.r.Types, d)
+	return d, Type{ID: TypeID(len(rs.r.Types) - 1)}
+}
+
 // resolveType resolves a type expression; compound types become anonymous
 // type definitions.
 func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
@@ -370,7 +401,9 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 			rs.missing(sc, t.Name, "type `%s` does not exist")
 		}
 		if u := rs.underlying(id); u.Kind == KindResource {
-			return rs.anon(&TypeDef{Kind: KindHandle, Resource: id})
+			d, ty := rs.newAnon(KindHandle)
+			d.Resource = id
+			return ty
 		}
 		return Type{ID: id}
 	case *ast.Handle:
@@ -389,13 +422,19 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 			}
 			rs.fail(t.Resource.Pos, "type `%s` used in a handle must be a resource", t.Resource.Name)
 		}
-		return rs.anon(&TypeDef{Kind: KindHandle, Resource: id, Borrow: t.Borrow})
+		d, ty := rs.newAnon(KindHandle)
+		d.Resource, d.Borrow = id, t.Borrow
+		return ty
 	case *ast.List:
 		elem := rs.resolveType(sc, t.Elem)
 		if t.Len > 0 {
-			return rs.anon(&TypeDef{Kind: KindFixedList, Elem: elem, Len: t.Len})
+			d, ty := rs.newAnon(KindFixedList)
+			d.Elem, d.Len = elem, t.Len
+			return ty
 		}
-		return rs.anon(&TypeDef{Kind: KindList, Elem: elem})
+		d, ty := rs.newAnon(KindList)
+		d.Elem = elem
+		return ty
 	case *ast.Map:
 		key, val := rs.resolveType(sc, t.Key), rs.resolveType(sc, t.Value)
 		if !mapKeyPrims[key.Prim] {
@@ -403,18 +442,21 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 		}
 		return rs.anon(&TypeDef{Kind: KindMap, Elem: key, Value: val})
 	case *ast.Option:
-		return rs.anon(&TypeDef{Kind: KindOption, Elem: rs.resolveType(sc, t.Elem)})
+		elem := rs.resolveType(sc, t.Elem)
+		d, ty := rs.newAnon(KindOption)
+		d.Elem = elem
+		return ty
 	case *ast.Result:
-		r := &TypeDef{Kind: KindResult}
+		var ok, err *Type
 		if t.Ok != nil {
-			ok := rs.resolveType(sc, t.Ok)
-			r.Ok = &ok
+			ok = rs.typePtr(rs.resolveType(sc, t.Ok))
 		}
 		if t.Err != nil {
-			e := rs.resolveType(sc, t.Err)
-			r.Err = &e
+			err = rs.typePtr(rs.resolveType(sc, t.Err))
 		}
-		return rs.anon(r)
+		d, ty := rs.newAnon(KindResult)
+		d.Ok, d.Err = ok, err
+		return ty
 	case *ast.Tuple:
 		tt := &TypeDef{Kind: KindTuple, Types: []Type{}}
 		for _, e := range t.Elems {
@@ -442,10 +484,9 @@ func (rs *resolver) resolveType(sc *scope, t ast.Type) Type {
 var mapKeyPrims = map[string]bool{"bool": true, "u8": true, "u16": true, "u32": true, "u64": true,
 	"s8": true, "s16": true, "s32": true, "s64": true, "char": true, "string": true}
 
-// typeRefs lists the types a type definition contains (not through
+// appendTypeRefs appends the types a type definition contains (not through
 // handles or resources).
-func typeRefs(t *TypeDef) []Type {
-	var refs []Type
+func appendTypeRefs(refs []Type, t *TypeDef) []Type {
 	switch t.Kind {
 	case KindRecord:
 		for _, f := range t.Fields {
@@ -458,14 +499,14 @@ func typeRefs(t *TypeDef) []Type {
 			}
 		}
 	case KindTuple:
-		refs = t.Types
+		refs = append(refs, t.Types...)
 	case KindOption, KindList, KindFixedList, KindAlias:
-		refs = []Type{t.Elem}
+		refs = append(refs, t.Elem)
 	case KindMap:
-		refs = []Type{t.Elem, t.Value}
+		refs = append(refs, t.Elem, t.Value)
 	case KindFuture, KindStream:
 		if t.HasElem {
-			refs = []Type{t.Elem}
+			refs = append(refs, t.Elem)
 		}
 	case KindResult:
 		if t.Ok != nil {

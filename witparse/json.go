@@ -323,7 +323,14 @@ func (w *jsonWriter) typeDef(t *TypeDef) {
 		w.close('}')
 	case KindOption, KindList, KindAlias:
 		w.open('{')
-		w.key(map[TypeDefKind]string{KindOption: "option", KindList: "list", KindAlias: "type"}[t.Kind])
+		switch t.Kind {
+		case KindOption:
+			w.key("option")
+		case KindList:
+			w.key("list")
+		default:
+			w.key("type")
+		}
 		w.typ(t.Elem)
 		w.close('}')
 	case KindResult:

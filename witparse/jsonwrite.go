@@ -15,16 +15,46 @@ type jsonWriter struct {
 	empty []bool
 }
 
+// indent is a line break and indentation for the usual depths at once.
+const indent = "\n                                                                "
+
+// write appends s. While the buffer has room it only extends the slice's
+// length (no new pointer is stored, so no GC write barrier).
+func (w *jsonWriter) write(s string) {
+	n := len(w.buf)
+	if n+len(s) <= cap(w.buf) {
+		w.buf = w.buf[:n+len(s)]
+		copy(w.buf[n:], s)
+		return
+	}
+	w.buf = append(w.buf, s...)
+}
+
+// writeByte appends c, as write does.
+func (w *jsonWriter) writeByte(c byte) {
+	n := len(w.buf)
+	if n < cap(w.buf) {
+		w.buf = w.buf[:n+1]
+		w.buf[n] = c
+		return
+	}
+	w.buf = append(w.buf, c)
+}
+
 func (w *jsonWriter) newline() {
-	w.buf = append(w.buf, '\n')
+	if n := 1 + 2*len(w.empty); n <= len(indent) {
+		w.write(indent[:n])
+		return
+	}
+	w.writeByte('\n')
 	for range len(w.empty) {
-		w.buf = append(w.buf, ' ', ' ')
+		w.write("  ")
 	}
 }
 
 // open starts an object ('{') or array ('[').
 func (w *jsonWriter) open(c byte) {
-	w.buf = append(w.buf, c)
+	w.writeByte(c)
 	w.empty = append(w.empty, true)
 }
 
@@ -36,14 +66,14 @@ func (w *jsonWriter) close(c byte) {
 	if !wasEmpty {
 		w.newline()
 	}
-	w.buf = append(w.buf, c)
+	w.writeByte(c)
 }
 
 // elem starts the next element of an array.
 func (w *jsonWriter) elem() {
 	n := len(w.empty) - 1
 	if !w.empty[n] {
-		w.buf = append(w.buf, ',')
+		w.writeByte(',')
 	}
 	w.empty[n] = false
 	w.newline()
@@ -52,8 +82,8 @@ func (w *jsonWriter) elem() {
 // key starts the next member of an object.
 func (w *jsonWriter) key(k string) {
 	w.elem()
-	w.buf = appendJSONString(w.buf, k)
-	w.buf = append(w.buf, ':', ' ')
+	w.str(k)
+	w.write(": ")
 }
 
 // keyInterface writes the key "interface-N".
@@ -64,11 +94,33 @@ func (w *jsonWriter) keyInterface(n int) {
 	w.buf = append(w.buf, '"', ':', ' ')
 }
 
-func (w *jsonWriter) str(s string) { w.buf = appendJSONString(w.buf, s) }
-func (w *jsonWriter) int(n int)    { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
-func (w *jsonWriter) null()        { w.buf = append(w.buf, "null"...) }
+// str writes s quoted: as it is when it needs no escape, else through
+// appendJSONString.
+func (w *jsonWriter) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !plainASCII[c] {
+			w.buf = appendJSONString(w.buf, s)
+			return
+		}
+	}
+	w.writeByte('"')
+	w.write(s)
+	w.writeByte('"')
+}
+
+func (w *jsonWriter) int(n int) { w.buf = strconv.AppendInt(w.buf, int64(n), 10) }
+func (w *jsonWriter) null()     { w.write("null") }
 
 const hexDigits = "0123456789abcdef"
+
+// plainASCII marks the bytes below utf8.RuneSelf that appendJSONString
+// copies as they are.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // appendJSONString quotes s as encoding/json does by default: HTML
 // characters, control characters, U+2028 and U+2029 escaped, invalid
@@ -79,7 +131,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainASCII[c] {
 				i++
 				continue
 			}

@@ -20,8 +20,14 @@ type resolver struct {
 	// deps lists, per interface, the interfaces whose types it uses.
 	deps map[InterfaceID][]InterfaceID
 	// under caches underlying; borrows caches containsBorrow.
-	under   map[TypeID]TypeID
-	borrows map[TypeID]bool
+	under map[TypeID]TypeID
+	// borrows is indexed by TypeID: 0 unknown, 1 being computed or no
+	// borrow, 2 contains a borrow.
+	borrows []uint8
+	slab    []TypeDef // unused type definitions for newType
+	// funcSlab and typePtrs are the same for functions and typePtr.
+	funcSlab []Function
+	typePtrs []Type
 }
 
 type state uint8
@@ -90,7 +96,7 @@ func guard(step func()) (ok bool) {
 
 func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
 	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
-		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}, borrows: map[TypeID]bool{}}
+		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}}
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
@@ -556,10 +562,28 @@ func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
 	return d
 }
 
+// newType adds a copy of t to the resolve. The copies are carved out of
+// chunks (typeSlab at a time), one allocation per chunk instead of one per
+// type; t itself is not retained.
 func (rs *resolver) newType(t *TypeDef) TypeID {
-	rs.r.Types = append(rs.r.Types, t)
+	d := rs.slot()
+	*d = *t
+	rs.r.Types = append(rs.r.Types, d)
 	return TypeID(len(rs.r.Types) - 1)
 }
+
+// slot returns an unused, zero type definition.
+func (rs *resolver) slot() *TypeDef {
+	if len(rs.slab) == 0 {
+		rs.slab = make([]TypeDef, typeSlab)
+	}
+	d := &rs.slab[0]
+	rs.slab = rs.slab[1:]
+	return d
+}
+
+// typeSlab is how many type definitions newType allocates at once.
+const typeSlab = 64
 
 func (rs *resolver) typeDef(id TypeID) *TypeDef { return rs.r.Types[id] }
 

@@ -10,16 +10,21 @@ import (
 
 // entries is a world's imports or exports while they are built.
 type entries struct {
-	rs     *resolver
-	verb   string // "import" or "export"
-	list   []WorldEntry
-	named  map[string]WorldItemKind
-	ifaces map[InterfaceID]bool
-	at     map[InterfaceID]int // index in list of an unnamed interface entry
+	rs    *resolver
+	verb  string // "import" or "export"
+	list  []WorldEntry
+	named map[string]WorldItemKind
+	at    map[InterfaceID]int // index in list of an unnamed interface entry
+}
+
+// has reports whether the interface has an unnamed entry.
+func (e *entries) has(id InterfaceID) bool {
+	_, ok := e.at[id]
+	return ok
 }
 
 func newEntries(rs *resolver, verb string) *entries {
-	return &entries{rs: rs, verb: verb, named: map[string]WorldItemKind{}, ifaces: map[InterfaceID]bool{},
+	return &entries{rs: rs, verb: verb, named: map[string]WorldItemKind{},
 		at: map[InterfaceID]int{}}
 }
 
@@ -36,7 +41,7 @@ func (e *entries) addNamed(pos token.Pos, name string, item WorldItem) {
 // addInterface adds an `import ns:pkg/iface;`-style entry; a repeat is an
 // error when written, and skipped when implied.
 func (e *entries) addInterface(pos token.Pos, id InterfaceID, stab Stability, explicit bool) {
-	if e.ifaces[id] {
+	if e.has(id) {
 		if explicit {
 			e.rs.fail(pos, "interface cannot be %sed more than once", e.verb)
 		}
@@ -46,7 +51,6 @@ func (e *entries) addInterface(pos token.Pos, id InterfaceID, stab Stability, ex
 		}
 		return
 	}
-	e.ifaces[id] = true
 	e.at[id] = len(e.list)
 	e.list = append(e.list, WorldEntry{Item: WorldItem{Kind: ItemInterface, Interface: id, Stability: stab}})
 }
@@ -88,7 +92,7 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 	rs.checkSince(d.pkg, d.ast.Gates, d.ast.Name.Pos)
 	rs.r.Worlds = append(rs.r.Worlds, w)
 	d.id = WorldID(len(rs.r.Worlds) - 1)
-	sc := newScope()
+	sc := newScope(len(d.ast.Items))
 	sc.world = &d.id
 	imports, exports := newEntries(rs, "import"), newEntries(rs, "export")
 	// Types first, as wit-parser does: uses, then definitions, then the
@@ -244,6 +248,7 @@ func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.In
 	external := target.pkg != d.pkg
 	c := &cloner{rs: rs, from: target.id, to: d.id, types: map[TypeID]TypeID{}}
 	merge := func(dst *entries, src []WorldEntry) {
+		dst.list = slices.Grow(dst.list, len(src))
 		for _, e := range src {
 			if e.Name == "" {
 				rs.mergeIncluded(dst, inc.Path.Pos, e.Item, external)
@@ -282,7 +287,6 @@ func (rs *resolver) include(d *worldDecl, imports, exports *entries, inc *ast.In
 func (rs *resolver) mergeIncluded(dst *entries, at token.Pos, item WorldItem, external bool) {
 	i, ok := dst.at[item.Interface]
 	if !ok {
-		dst.ifaces[item.Interface] = true
 		dst.at[item.Interface] = len(dst.list)
 		dst.list = append(dst.list, WorldEntry{Item: item})
 		i = len(dst.list) - 1
@@ -473,16 +477,16 @@ type usedIface struct {
 // not exported itself, before the entries that need them.
 func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []usedIface) ([]WorldEntry, []WorldEntry) {
 	out := newEntries(rs, "import")
+	out.list = make([]WorldEntry, 0, len(imports.list)+len(used))
 	var addWithDeps func(id InterfaceID, stab Stability, entry *WorldEntry)
 	addWithDeps = func(id InterfaceID, stab Stability, entry *WorldEntry) {
 		for _, dep := range rs.deps[id] {
-			if !out.ifaces[dep] {
+			if !out.has(dep) {
 				addWithDeps(dep, Stability{}, nil)
 			}
 		}
 		if entry != nil {
 			if entry.Name == "" {
-				out.ifaces[id] = true
 				out.at[id] = len(out.list)
 			}
 			out.list = append(out.list, *entry)
@@ -491,14 +495,14 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 		out.addInterface(token.NoPos, id, stab, false)
 	}
 	for _, u := range used {
-		if !imports.ifaces[u.id] && !out.ifaces[u.id] {
+		if !imports.has(u.id) && !out.has(u.id) {
 			addWithDeps(u.id, u.stab, nil)
 		}
 	}
 	for i := range imports.list {
 		e := imports.list[i]
 		if e.Item.Kind == ItemInterface {
-			if e.Name == "" && out.ifaces[e.Item.Interface] {
+			if e.Name == "" && out.has(e.Item.Interface) {
 				continue
 			}
 			addWithDeps(e.Item.Interface, e.Item.Stability, &e)
@@ -531,7 +535,7 @@ func (rs *resolver) elaborate(at token.Pos, imports, exports *entries, used []us
 			if rs.dependsOnAny(dep, exported, reach) {
 				rs.fail(at, "interface `%s` transitively depends on an interface in incompatible ways", name)
 			}
-			if !out.ifaces[dep] {
+			if !out.has(dep) {
 				addWithDeps(dep, Stability{}, nil)
 			}
 		}

@@ -321,7 +321,8 @@ func (p *parser) syncItem() {
 func (p *parser) namedFunc(attrs ast.Attrs, kind ast.FuncKind) *ast.Func {
 	name := p.ident()
 	p.expect(scanner.Colon)
-	f := &ast.Func{Attrs: attrs, Name: name, Kind: kind}
+	f := p.slabs.funcs.new()
+	*f = ast.Func{Attrs: attrs, Name: name, Kind: kind}
 	if kind == ast.Method && p.eat(scanner.Static) {
 		f.Kind = ast.Static
 	}
@@ -342,15 +343,16 @@ func (p *parser) funcType(f *ast.Func) {
 
 func (p *parser) params() []ast.Param {
 	p.expect(scanner.LParen)
-	var out []ast.Param
+	start := len(p.paramBuf)
+	defer func() { p.paramBuf = p.paramBuf[:start] }()
 	for !p.is(scanner.RParen) {
 		name := p.ident()
 		p.expect(scanner.Colon)
-		out = append(out, ast.Param{Name: name, Type: p.typ()})
+		p.paramBuf = append(p.paramBuf, ast.Param{Name: name, Type: p.typ()})
 		if !p.eat(scanner.Comma) {
 			break
 		}
 	}
 	p.expect(scanner.RParen)
-	return out
+	return exact(p.paramBuf[start:])
 }

@@ -50,6 +50,7 @@ type parser struct {
 	fset    *token.FileSet
 	tokFile *token.File
 	src     []byte
+	str     string // src as one string: identifiers and comments are its substrings
 	sc      *scanner.Scanner
 	errs    token.ErrorList
 
@@ -57,16 +58,21 @@ type parser struct {
 	comments []string      // comments between the previous token and tok
 	docsPos  token.Pos
 	depth    int
-	pkgDepth int               // nested package blocks around the current item
-	names    map[string]string // token texts already made into strings
-	tyDepth  int               // type expressions around the current one
+	pkgDepth int // nested package blocks around the current item
+	tyDepth  int // type expressions around the current one
+	slabs    typeSlabs
+	// paramBuf, caseBuf and labelBuf collect a list before it is copied
+	// out at its exact length (a stack: nested lists use its tail).
+	paramBuf []ast.Param
+	caseBuf  []ast.Case
+	labelBuf []ast.Label
 	// late are errors wit-parser finds after parsing: reported only when
 	// parsing succeeded.
 	late token.ErrorList
 }
 
 func newParser(fset *token.FileSet, filename string, src []byte) *parser {
-	p := &parser{fset: fset, tokFile: fset.AddFile(filename, src), src: src, sc: scanner.New(src)}
+	p := &parser{fset: fset, tokFile: fset.AddFile(filename, src), src: src, str: string(src), sc: scanner.New(src)}
 	p.next()
 	return p
 }
@@ -118,7 +124,7 @@ func (p *parser) next() {
 			if p.docsPos == token.NoPos {
 				p.docsPos = p.pos(t.Start)
 			}
-			p.comments = append(p.comments, string(p.src[t.Start:t.End]))
+			p.comments = append(p.comments, p.str[t.Start:t.End])
 			continue
 		}
 		p.tok = t
@@ -126,17 +132,9 @@ func (p *parser) next() {
 	}
 }
 
+// text is the current token's text.
 func (p *parser) text() string {
-	b := p.src[p.tok.Start:p.tok.End]
-	if s, ok := p.names[string(b)]; ok { // no allocation for a map index
-		return s
-	}
-	s := string(b)
-	if p.names == nil {
-		p.names = map[string]string{}
-	}
-	p.names[s] = s
-	return s
+	return p.str[p.tok.Start:p.tok.End] // one copy of the file, no allocation per token
 }
 
 // describe names the current token as wasm-tools' messages do.
@@ -239,7 +237,7 @@ func (p *parser) version() *ast.Version {
 		p.sc.SetOffset(end)
 	}
 	p.next()
-	text := string(p.src[start:end])
+	text := p.str[start:end]
 	if err := validSemver(text); err != nil {
 		p.errorAt(start, "%v", err)
 		panic(bailout{})
@@ -292,4 +290,43 @@ func validSemver(s string) error {
 		return check(build, false)
 	}
 	return nil
+}
+
+// slab hands out values of T carved from chunks: one allocation per chunk
+// instead of one per value. Chunks start small and double up to
+// maxSlabChunk, so a small file wastes little.
+type slab[T any] struct {
+	free []T
+	next int // size of the next chunk
+}
+
+const minSlabChunk, maxSlabChunk = 4, 128
+
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.next = min(max(2*s.next, minSlabChunk), maxSlabChunk)
+		s.free = make([]T, s.next)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// typeSlabs holds the slabs of the most frequent type expressions.
+type typeSlabs struct {
+	prims   slab[ast.Primitive]
+	named   slab[ast.Named]
+	options slab[ast.Option]
+	results slab[ast.Result]
+	lists   slab[ast.List]
+	funcs   slab[ast.Func]
+}
+
+// exact copies a list collected in a scratch buffer; nil when empty, as
+// appending to a nil slice leaves it.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
 }

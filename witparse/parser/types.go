@@ -18,30 +18,39 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		p.expect(scanner.Semicolon)
 	case scanner.Record:
 		d.Kind = ast.RecordDef
+		start := len(p.paramBuf)
+		defer func() { p.paramBuf = p.paramBuf[:start] }()
 		p.braced(func() {
 			docs := p.docs()
 			name := p.ident()
 			p.expect(scanner.Colon)
-			d.Fields = append(d.Fields, ast.Param{Docs: docs, Name: name, Type: p.typ()})
+			p.paramBuf = append(p.paramBuf, ast.Param{Docs: docs, Name: name, Type: p.typ()})
 		})
+		d.Fields = exact(p.paramBuf[start:])
 	case scanner.Variant:
 		d.Kind = ast.VariantDef
+		start := len(p.caseBuf)
+		defer func() { p.caseBuf = p.caseBuf[:start] }()
 		p.braced(func() {
 			c := ast.Case{Docs: p.docs(), Name: p.ident()}
 			if p.eat(scanner.LParen) {
 				c.Type = p.typ()
 				p.expect(scanner.RParen)
 			}
-			d.Cases = append(d.Cases, c)
+			p.caseBuf = append(p.caseBuf, c)
 		})
+		d.Cases = exact(p.caseBuf[start:])
 	case scanner.Enum, scanner.Flags:
 		d.Kind = ast.EnumDef
 		if kw == scanner.Flags {
 			d.Kind = ast.FlagsDef
 		}
+		start := len(p.labelBuf)
+		defer func() { p.labelBuf = p.labelBuf[:start] }()
 		p.braced(func() {
-			d.Labels = append(d.Labels, ast.Label{Docs: p.docs(), Name: p.ident()})
+			p.labelBuf = append(p.labelBuf, ast.Label{Docs: p.docs(), Name: p.ident()})
 		})
+		d.Labels = exact(p.labelBuf[start:])
 	case scanner.Resource:
 		d.Kind = ast.ResourceDef
 		if p.eat(scanner.Semicolon) {
@@ -190,15 +199,20 @@ func (p *parser) typ() ast.Type {
 	case primitives[kind]:
 		name := p.text()
 		p.next()
-		return &ast.Primitive{Pos: pos, Name: name}
+		t := p.slabs.prims.new()
+		t.Pos, t.Name = pos, name
+		return t
 	case p.isIdent():
-		return &ast.Named{Name: p.ident()}
+		t := p.slabs.named.new()
+		t.Name = p.ident()
+		return t
 	}
 	p.next()
 	switch kind {
 	case scanner.List:
 		p.expect(scanner.Less)
-		l := &ast.List{Pos: pos, Elem: p.typ()}
+		l := p.slabs.lists.new()
+		l.Pos, l.Elem = pos, p.typ()
 		if p.eat(scanner.Comma) {
 			if !p.is(scanner.Integer) {
 				p.fail("expected fixed-length, found %s", p.describe())
@@ -219,11 +233,13 @@ func (p *parser) typ() ast.Type {
 		return m
 	case scanner.Option:
 		p.expect(scanner.Less)
-		o := &ast.Option{Pos: pos, Elem: p.typ()}
+		o := p.slabs.options.new()
+		o.Pos, o.Elem = pos, p.typ()
 		p.expect(scanner.Greater)
 		return o
 	case scanner.Result:
-		r := &ast.Result{Pos: pos}
+		r := p.slabs.results.new()
+		r.Pos = pos
 		if !p.eat(scanner.Less) {
 			return r
 		}

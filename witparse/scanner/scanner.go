@@ -170,7 +170,10 @@ func (s *Scanner) Next() (Token, error) {
 	if s.pos >= len(s.src) {
 		return Token{Kind: EOF, Start: start, End: start}, nil
 	}
-	r, size := utf8.DecodeRune(s.src[s.pos:])
+	r, size := rune(s.src[s.pos]), 1
+	if r >= utf8.RuneSelf {
+		r, size = utf8.DecodeRune(s.src[s.pos:])
+	}
 	tok := func(k Kind, n int) (Token, error) {
 		s.pos += n
 		return Token{Kind: k, Start: start, End: s.pos}, nil
@@ -287,6 +290,13 @@ func (s *Scanner) blockComment() (Token, error) {
 // '-'; what is not a valid identifier is diagnosed afterwards.
 func (s *Scanner) keylike() {
 	for s.pos < len(s.src) {
+		if c := s.src[s.pos]; c < utf8.RuneSelf {
+			if !asciiKeylike[c] {
+				return
+			}
+			s.pos++
+			continue
+		}
 		r, size := utf8.DecodeRune(s.src[s.pos:])
 		if !isKeylikeContinue(r) {
 			return
@@ -294,6 +304,14 @@ func (s *Scanner) keylike() {
 		s.pos += size
 	}
 }
+
+// asciiKeylike is isKeylikeContinue for the ASCII bytes.
+var asciiKeylike = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isKeylikeContinue(rune(c))
+	}
+	return t
+}()
 
 func isKeylikeStart(r rune) bool { return unicode.IsLetter(r) || r == '_' }
 

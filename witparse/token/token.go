@@ -4,9 +4,11 @@
 package token
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Pos is a position in a FileSet: the file's base plus a byte offset.
@@ -46,10 +48,26 @@ func (p Position) String() string {
 
 // File is one source file in a FileSet.
 type File struct {
-	name  string
-	base  int
-	src   []byte
-	lines []int // offsets of line starts
+	name string
+	base int
+	src  []byte
+	// lines are the offsets of line starts, found on first use (only
+	// positions that are printed need them).
+	lines     []int
+	linesOnce sync.Once
+}
+
+// lineStarts returns the offsets of the line starts.
+func (f *File) lineStarts() []int {
+	f.linesOnce.Do(func() {
+		f.lines = make([]int, 1, bytes.Count(f.src, []byte{'\n'})+1)
+		for i, c := range f.src {
+			if c == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	})
+	return f.lines
 }
 
 // Name returns the file's name as it was added.
@@ -67,19 +85,21 @@ func (f *File) Offset(p Pos) int { return int(p) - f.base }
 // Position returns the file:line:col of a byte offset.
 func (f *File) Position(offset int) Position {
 	offset = max(0, min(offset, len(f.src)))
-	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > offset }) - 1
-	return Position{Filename: f.name, Offset: offset, Line: i + 1, Column: offset - f.lines[i] + 1}
+	lines := f.lineStarts()
+	i := sort.Search(len(lines), func(i int) bool { return lines[i] > offset }) - 1
+	return Position{Filename: f.name, Offset: offset, Line: i + 1, Column: offset - lines[i] + 1}
 }
 
 // Line returns the text of line n (from 1), without its line break.
 func (f *File) Line(n int) string {
-	if n < 1 || n > len(f.lines) {
+	lines := f.lineStarts()
+	if n < 1 || n > len(lines) {
 		return ""
 	}
-	start := f.lines[n-1]
+	start := lines[n-1]
 	end := len(f.src)
-	if n < len(f.lines) {
-		end = f.lines[n] - 1
+	if n < len(lines) {
+		end = lines[n] - 1
 	}
 	return strings.TrimRight(string(f.src[start:end]), "\r")
 }
@@ -95,12 +115,7 @@ func NewFileSet() *FileSet { return &FileSet{base: 1} }
 
 // AddFile adds a file with its contents and returns it.
 func (s *FileSet) AddFile(name string, src []byte) *File {
-	f := &File{name: name, base: s.base, src: src, lines: []int{0}}
-	for i, c := range src {
-		if c == '\n' {
-			f.lines = append(f.lines, i+1)
-		}
-	}
+	f := &File{name: name, base: s.base, src: src}
 	s.base += len(src) + 1
 	s.files = append(s.files, f)
 	return f
