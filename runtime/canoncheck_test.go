@@ -12,8 +12,8 @@ import (
 
 // Canonical options are checked at compile time (testdata/canonopts): a
 // post-return, realloc or lifted core function of the wrong type, a
-// missing memory or realloc that the function's values need, and two
-// string encodings are a *runtime.CanonOptionError inside the
+// missing memory or realloc that the function's values need, two string
+// encodings and a post-return on a lower are a *runtime.CanonOptionError inside the
 // *runtime.CompileError; a post-return of the right type compiles and
 // runs.
 func TestCanonOptionsChecked(t *testing.T) {
@@ -26,6 +26,7 @@ func TestCanonOptionsChecked(t *testing.T) {
 		"memory-missing":  "the memory option is required",
 		"realloc-missing": "the realloc option is required",
 		"encoding-twice":  "two string encodings",
+		"lower-post":      "post-return cannot be given to a lower",
 	}
 	for name, want := range cases {
 		b, err := os.ReadFile("testdata/canonopts/" + name + ".wasm")
