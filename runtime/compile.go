@@ -73,6 +73,9 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err
 	}
+	if err := checkCanonOptions(comp, index, c.modules); err != nil {
+		return nil, &CompileError{err}
+	}
 	return c, nil
 }
 

@@ -69,6 +69,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if err != nil {
 		return s.fail("instantiating core module %d: %w", ci.Module, err)
 	}
+	s.flags.watch(mod)
 	s.register(mod)
 	if err := s.initCore(ctx, cm.layout, cm.image, mod); err != nil {
 		return s.fail("core module %d: %w", ci.Module, err)
@@ -116,7 +117,6 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 		return nil, err
 	}
 	*s.owned = append(*s.owned, mod)
-	s.flags.watch(mod)
 	return mod, nil
 }
 

@@ -179,6 +179,7 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 	if err != nil {
 		return fail(err)
 	}
+	s.flags.watch(guest)
 	opts.realloc = lazyExport(guest, "cabi_realloc")
 	s.register(guest)
 	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {

@@ -24,9 +24,19 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 			return item{}, false
 		}
 		return item{kind: component.ExternFunc, fn: hf}, true
+	case component.ExternType:
+		// A type import bound to a type (eq), not a new resource: the
+		// component defines it, as Wasmtime's linker takes it.
+		if im.Type.Kind != component.KindResource {
+			return item{kind: component.ExternType, typ: im.Type}, true
+		}
+		if res, ok := bound[im.Type.Resource]; ok && im.Type.Resource != nil {
+			return item{kind: component.ExternType, typ: im.Type, res: res}, true
+		}
+		return item{}, false
 	case component.ExternInstance:
 		funcs, maker, ok := r.definedInstance(im.Name)
-		if !ok {
+		if !ok && !typesOnly(im.Type) {
 			return item{}, false
 		}
 		inst := &componentInstance{exports: map[string]item{}}
@@ -62,6 +72,19 @@ func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*r
 		return item{kind: component.ExternInstance, inst: inst}, true
 	}
 	return item{}, false
+}
+
+// typesOnly reports whether an instance type exports only types that
+// are not resources (an interface of record, variant, enum and flags
+// definitions that a world uses): the host need define nothing for it,
+// as Wasmtime's linker does not.
+func typesOnly(t *component.Type) bool {
+	for _, x := range t.Exports {
+		if x.Kind != component.ExternType || x.Type.Kind == component.KindResource {
+			return false
+		}
+	}
+	return true
 }
 
 func hostFunc(vt *component.ValueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {

@@ -45,8 +45,11 @@ type interruptFlags struct {
 	tripped atomic.Bool
 }
 
-// watch adds the flag of an instantiated core module, if it has one
-// (generated bundles and host modules have none).
+// watch adds the flag of an instantiated core module that the runtime
+// instrumented (a component's core modules, a core module run on its
+// own). Only those are watched: asking wazero for a global that is not
+// exported builds an error, a cost paid on every instantiation of every
+// generated bundle otherwise.
 func (f *interruptFlags) watch(mod api.Module) {
 	if f == nil {
 		return
@@ -88,12 +91,17 @@ func (f *interruptFlags) guard(ctx context.Context, what string, call func() err
 	}
 	stop := context.AfterFunc(ctx, f.set)
 	err := call()
-	if !stop() || (err != nil && contextOver(ctx)) {
+	if !stop() || deadlinePassed(ctx) || (err != nil && ctx.Err() != nil) {
 		// The context ended during the call (its timer set the flags, or
 		// the guest's own check found the deadline passed before the
-		// timer ran): its instance is spent, and a result that came after
-		// the deadline (the guest returned before it reached a check) is
-		// not one.
+		// timer ran), or its deadline passed while its timer waits for a
+		// CPU (a cancellation that comes after a result does not undo
+		// it): its instance is spent, and a result that came after the
+		// deadline is not one. The clock decides because two deadlines
+		// of the same instant (a caller's and its callee's) have timers
+		// that run in either order: the callee's can end it, and the
+		// caller handle that failure and return, before the caller's own
+		// timer runs.
 		f.set()
 		if err == nil {
 			err = fmt.Errorf("%s returned after its context ended", what)
@@ -107,9 +115,11 @@ func (f *interruptFlags) guard(ctx context.Context, what string, call func() err
 // (its timer may not have run yet: on a busy machine a timer goroutine
 // can wait milliseconds for a CPU, while the guest is running).
 func contextOver(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
+	return ctx.Err() != nil || deadlinePassed(ctx)
+}
+
+// deadlinePassed reports whether the clock has reached ctx's deadline.
+func deadlinePassed(ctx context.Context) bool {
 	d, ok := ctx.Deadline()
 	return ok && !time.Now().Before(d)
 }

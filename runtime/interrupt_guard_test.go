@@ -88,3 +88,43 @@ func TestCheckFindsDeadlinePassed(t *testing.T) {
 		t.Error("the instance is not spent")
 	}
 }
+
+// lateTimer is a context with a deadline whose timer never runs (Err
+// stays nil): the state of a call whose deadline has come while the
+// timer waits, e.g. behind the timer of a callee's deadline of the same
+// instant.
+type lateTimer struct {
+	context.Context
+	deadline time.Time
+}
+
+func (c lateTimer) Deadline() (time.Time, bool) { return c.deadline, true }
+
+// A call that returns normally once the clock has reached its deadline
+// fails for the deadline though the context's timer has not run (the
+// caller of a callee whose deadline was the same instant: the callee's
+// timer ended it, the caller handled that and returned), and its
+// instance is spent; a call in time under the same context is untouched.
+func TestGuardResultAtDeadlineBeforeTimer(t *testing.T) {
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	inTime := &interruptFlags{}
+	if err := inTime.guard(lateTimer{base, time.Now().Add(time.Hour)}, "in time", func() error { return nil }); err != nil {
+		t.Fatalf("a call in time: %v", err)
+	}
+	f := &interruptFlags{}
+	ctx := lateTimer{base, time.Now().Add(time.Millisecond)}
+	err := f.guard(ctx, "caller", func() error {
+		for !deadlinePassed(ctx) {
+			time.Sleep(100 * time.Microsecond)
+		}
+		return nil // the callee's failure, handled
+	})
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a result at the deadline: %v, want an InterruptedError for the deadline", err)
+	}
+	if !f.tripped.Load() {
+		t.Error("the instance is not spent")
+	}
+}

@@ -369,10 +369,8 @@ func newCallCommand() *cobra.Command {
 				return inputError("call: arguments of %s: %v", name, err)
 			}
 			out, err := fn.Call(callCtx, vals...)
-			if err == nil {
-				err = lateResult(callCtx)
-			}
 			if err != nil {
+				settleDeadline(callCtx, err)
 				return &exitError{code: 1, msg: "wasifill call: " + f.describeCallError(callCtx, name, err)}
 			}
 			for i, v := range out {
@@ -390,19 +388,15 @@ func newCallCommand() *cobra.Command {
 	return cmd
 }
 
-// lateResult fails a call that returned normally after its deadline: a
-// late result is not a result. On a busy machine the timer that ends the
-// invocation may not have run yet when the guest returns (a callee whose
-// deadline was the same instant can end first and answer in time for
-// the caller to return), so the clock decides; then it waits for that
-// timer, so that the error describes the ended invocation.
-func lateResult(ctx context.Context) error {
-	d, ok := ctx.Deadline()
-	if !ok || time.Now().Before(d) {
-		return nil
+// settleDeadline waits, when err is a missed deadline, for ctx's timer:
+// the runtime fails a call by the clock (a result after the deadline is
+// not one) even when the timer that ends the invocation has not run yet
+// on a busy machine, and the error is described from the ended
+// invocation.
+func settleDeadline(ctx context.Context, err error) {
+	if _, ok := ctx.Deadline(); ok && errors.Is(err, context.DeadlineExceeded) {
+		<-ctx.Done()
 	}
-	<-ctx.Done()
-	return ctx.Err()
 }
 
 // describeRunError says what stopped a guest, naming a missed deadline.
