@@ -76,9 +76,9 @@ func TestComponentInterruptIsolation(t *testing.T) {
 		}
 		defer inst.Close()
 		wg.Go(func() {
+			start := time.Now() // before the deadline is set: took >= d however late this goroutine runs
 			ctx, cancel := context.WithTimeout(context.Background(), d)
 			defer cancel()
-			start := time.Now()
 			_, err := inst.Call(ctx, spin)
 			if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || took < d {
 				t.Errorf("spin with a %v timeout: %v after %v", d, err, took)
