@@ -497,19 +497,21 @@ func (w *wire) uleb(bits uint) uint64 {
 		return uint64(w.b[w.i-1])
 	}
 	var x uint64
-	for shift := uint(0); ; shift += 7 {
+	for shift := uint(0); shift < bits; shift += 7 {
 		c := w.byte()
-		if shift >= bits || bits-shift < 7 && uint64(c&0x7f)>>(bits-shift) != 0 {
-			failBits("LEB128 number overflows ", bits)
-		}
 		x |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
+		if c < 0x80 {
+			if bits-shift < 7 && c>>(bits-shift) != 0 {
+				break
+			}
 			if c == 0 && shift > 0 {
 				fail("LEB128 number is not minimally encoded")
 			}
 			return x
 		}
 	}
+	failBits("LEB128 number overflows ", bits)
+	return 0
 }
 
 // sleb reads a minimal signed LEB128 number of at most bits bits.
@@ -519,28 +521,26 @@ func (w *wire) sleb(bits uint) int64 {
 		return int64(int8(w.b[w.i-1]<<1) >> 1)
 	}
 	var x int64
-	var shift uint
-	for {
+	for shift := uint(0); shift < bits; shift += 7 {
 		c := w.byte()
-		if shift >= bits || shift == 63 && c != 0 && c != 0x7f {
-			failBits("LEB128 number overflows ", bits)
-		}
 		x |= int64(c&0x7f) << shift
-		shift += 7
-		if c&0x80 != 0 {
-			continue
+		if c < 0x80 {
+			// A last byte that only repeats the sign of the one before
+			// is not minimal.
+			if shift > 0 && (c == 0 && w.b[w.i-2]&0x40 == 0 || c == 0x7f && w.b[w.i-2]&0x40 != 0) {
+				fail("LEB128 number is not minimally encoded")
+			}
+			if shift < 57 && c&0x40 != 0 {
+				x |= -1 << (shift + 7)
+			}
+			if shift == 63 && c != 0 && c != 0x7f || bits < 64 && (x < -(1<<(bits-1)) || x >= 1<<(bits-1)) {
+				break
+			}
+			return x
 		}
-		if shift < 64 && c&0x40 != 0 {
-			x |= -1 << shift
-		}
-		if c == 0 && w.b[w.i-2]&0x40 == 0 || c == 0x7f && w.b[w.i-2]&0x40 != 0 {
-			fail("LEB128 number is not minimally encoded")
-		}
-		if bits < 64 && (x < -(1<<(bits-1)) || x >= 1<<(bits-1)) {
-			failBits("LEB128 number overflows ", bits)
-		}
-		return x
 	}
+	failBits("LEB128 number overflows ", bits)
+	return 0
 }
 
 // failBits fails with msg followed by "<bits> bits".
