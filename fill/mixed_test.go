@@ -157,10 +157,10 @@ func TestVectorsMixed(t *testing.T) {
 	}
 	for _, lang := range []string{"rust", "go"} {
 		t.Run("emitted-export-"+lang+"-import", func(t *testing.T) {
-			checkVectorsThrough(t, exp, generatedFor(t, lang, r, w, false), true)
+			checkVectorsThrough(t, exp, generatedFor(t, lang, r, w, false))
 		})
 		t.Run(lang+"-export-emitted-import", func(t *testing.T) {
-			checkVectorsThrough(t, generatedFor(t, lang, r, w+1, true), imp, false)
+			checkVectorsThrough(t, generatedFor(t, lang, r, w+1, true), imp)
 		})
 	}
 }

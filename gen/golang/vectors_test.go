@@ -18,6 +18,7 @@ import (
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
+	"github.com/wasifill/wasifill/value/wire"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -35,6 +36,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 	}
 	var file struct {
 		Vectors []struct{ Type, Value, Hex string }
+		Invalid []struct{ Type, Hex string }
 	}
 	if err := json.Unmarshal(raw, &file); err != nil {
 		t.Fatal(err)
@@ -44,21 +46,28 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 	var wit witTypes
 	fnOf := map[string]string{}
 	var skipped []string
+	types := make([]string, 0, len(file.Vectors)+len(file.Invalid))
 	for _, v := range file.Vectors {
-		if _, ok := fnOf[v.Type]; ok {
+		types = append(types, v.Type)
+	}
+	for _, v := range file.Invalid {
+		types = append(types, v.Type)
+	}
+	for _, typeText := range types {
+		if _, ok := fnOf[typeText]; ok {
 			continue
 		}
-		typ, err := value.ParseType(v.Type)
+		typ, err := value.ParseType(typeText)
 		if err != nil {
-			t.Fatalf("vector type %s: %v", v.Type, err)
+			t.Fatalf("vector type %s: %v", typeText, err)
 		}
 		if why := notExpressible(typ); why != "" {
 			skipped = append(skipped, why)
-			fnOf[v.Type] = ""
+			fnOf[typeText] = ""
 			continue
 		}
 		name := fmt.Sprintf("t%d", len(fnOf))
-		fnOf[v.Type] = name
+		fnOf[typeText] = name
 		wit.funcs = append(wit.funcs, fmt.Sprintf("  %s: func(x: %s) -> %s;", name, wit.ref(typ), wit.ref(typ)))
 	}
 	if len(skipped) > 0 {
@@ -76,7 +85,9 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 	funcs := map[string]runtime.HostFunc{}
 	for _, name := range fnOf {
 		funcs[name] = func(_ context.Context, args []value.Value) ([]value.Value, error) {
-			if !value.Equal(wantType, args[0], want) {
+			if wantType == nil {
+				t.Errorf("an invalid vector reached the component as %v", args[0])
+			} else if !value.Equal(wantType, args[0], want) {
 				t.Errorf("the fill lowered %v, want %v", args[0], want)
 			}
 			return args, nil
@@ -110,6 +121,46 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 		checked++
 	}
 	t.Logf("%d vectors passed through the generated decoder and encoder", checked)
+
+	// Every invalid vector is refused with rpc-error decode naming the
+	// function, as value/wire refuses it; none reaches the component.
+	refused := 0
+	wantType = nil
+	for _, v := range file.Invalid {
+		fn := fnOf[v.Type]
+		if fn == "" {
+			continue
+		}
+		b, _ := hex.DecodeString(v.Hex)
+		if _, err := wire.Decode(mustType(t, v.Type), b); err == nil {
+			t.Fatalf("invalid vector %s %s: value/wire accepts it", v.Type, v.Hex)
+		}
+		out, err := inst.Call(ctx, rpc.Handler+"#handle", "test:vectors/v", fn, b)
+		if err != nil {
+			t.Fatalf("invalid %s %s: %v", v.Type, v.Hex, err)
+		}
+		r := out[0].(value.Result)
+		e, ok := r.Value.(value.Variant)
+		prefix := "test:vectors/v#" + fn + ": params: "
+		if !r.IsErr || !ok || e.Case != uint32(rpc.Decode) || !strings.HasPrefix(fmt.Sprint(e.Payload), prefix) {
+			t.Errorf("invalid %s %s: handle answered %v (error %v), want rpc-error decode %q...", v.Type, v.Hex, r.Value, r.IsErr, prefix)
+			continue
+		}
+		refused++
+	}
+	if refused < len(file.Invalid)/2 {
+		t.Fatalf("only %d of %d invalid vectors were checked", refused, len(file.Invalid))
+	}
+	t.Logf("%d invalid vectors refused by the generated decoder", refused)
+}
+
+func mustType(t *testing.T, s string) *value.Type {
+	t.Helper()
+	typ, err := value.ParseType(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return typ
 }
 
 // notExpressible says why a vector type cannot be a WIT parameter ("" if

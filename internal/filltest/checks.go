@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,6 +202,34 @@ func CheckImportFillErrors(t *testing.T, fill []byte) {
 	}
 }
 
+// undecodable are params of wasifill:guests/types functions that break a
+// rule of docs/wire-format.md, each one an export fill must refuse.
+var undecodable = []struct {
+	fn     string
+	params []byte
+	why    string
+}{
+	{"echo-u32", []byte{0xff}, "truncated LEB128"},
+	{"echo-u32", []byte{0x01, 0x00}, "trailing byte"},
+	{"echo-u32", []byte{0x80, 0x00}, "non-minimal LEB128"},
+	{"echo-u32", []byte{0xff, 0xff, 0xff, 0xff, 0x1f}, "2^33-1 overflows u32"},
+	{"echo-u16", []byte{0xff, 0xff, 0x07}, "2^17-1 overflows u16"},
+	{"echo-u64", []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, "overflows u64"},
+	{"echo-s32", []byte{0xff, 0x7f}, "non-minimal -1"},
+	{"echo-s16", []byte{0x80, 0x80, 0x02}, "32768 overflows s16"},
+	{"echo-s64", []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, "overflows s64"},
+	{"echo-bool", []byte{0x02}, "bool 2"},
+	{"echo-char", []byte{0xed, 0xa0, 0x80}, "a surrogate"},
+	{"echo-string", []byte{0x01, 0xff}, "invalid UTF-8"},
+	{"echo-strings", []byte{0xff, 0xff, 0xff, 0xff, 0x0f}, "a count past the input"},
+	{"echo-color", []byte{0x03}, "enum case 3 of 3"},
+	{"echo-color", []byte{0x80, 0x00}, "non-minimal enum case"},
+	{"echo-perms", []byte{0x08}, "flag bit 3 of 3 flags"},
+	{"echo-option", []byte{0x02}, "option tag 2"},
+	{"echo-result", []byte{0x02, 0x00}, "result tag 2"},
+	{"sum-many", append([]byte{0x80, 0x00}, make([]byte, 19)...), "non-minimal LEB128 in params passed in memory"},
+}
+
 // CheckExportFill runs an export fill of wasifill:guests/types composed
 // with the all-types component behind the rpc host: params and results
 // in the wire format, not-found for an unknown function, decode for bad
@@ -248,8 +277,12 @@ func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
 	if _, err := h.Invoke(ctx, "", Types, "no-such-function", nil); rpcKind(err) != rpc.NotFound {
 		t.Errorf("unknown function: %v", err)
 	}
-	if _, err := h.Invoke(ctx, "", Types, "echo-u32", []byte{0xff}); rpcKind(err) != rpc.Decode {
-		t.Errorf("undecodable params: %v", err)
+	for _, bad := range undecodable {
+		_, err := h.Invoke(ctx, "", Types, bad.fn, bad.params)
+		var re *rpc.Error
+		if !errors.As(err, &re) || re.Kind != rpc.Decode || !strings.Contains(re.Msg, Types+"#"+bad.fn+": params: ") {
+			t.Errorf("%s with undecodable params % x (%s): err = %v, want rpc-error decode naming the function", bad.fn, bad.params, bad.why, err)
+		}
 	}
 
 	// The whole path, through a provider-free import fill.

@@ -490,35 +490,85 @@ func (w *wire) take(n uint64) []byte {
 	return s
 }
 
-func (w *wire) uvarint() uint64 {
+// uleb reads a minimal unsigned LEB128 number of at most bits bits.
+func (w *wire) uleb(bits uint) uint64 {
+	if w.i < len(w.b) && w.b[w.i] < 0x80 { // one byte: minimal, in range
+		w.i++
+		return uint64(w.b[w.i-1])
+	}
 	var x uint64
-	for shift := uint(0); shift < 70; shift += 7 {
+	for shift := uint(0); shift < bits; shift += 7 {
 		c := w.byte()
 		x |= uint64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			return x
-		}
-	}
-	fail("overlong LEB128")
-	return 0
-}
-
-func (w *wire) varint() int64 {
-	var x int64
-	var shift uint
-	for shift < 70 {
-		c := w.byte()
-		x |= int64(c&0x7f) << shift
-		shift += 7
-		if c&0x80 == 0 {
-			if shift < 64 && c&0x40 != 0 {
-				x |= -1 << shift
+		if c < 0x80 {
+			if bits-shift < 7 && c>>(bits-shift) != 0 {
+				break
+			}
+			if c == 0 && shift > 0 {
+				fail("LEB128 number is not minimally encoded")
 			}
 			return x
 		}
 	}
-	fail("overlong LEB128")
+	failBits("LEB128 number overflows ", bits)
 	return 0
+}
+
+// sleb reads a minimal signed LEB128 number of at most bits bits.
+func (w *wire) sleb(bits uint) int64 {
+	if w.i < len(w.b) && w.b[w.i] < 0x80 { // one byte: minimal, in range
+		w.i++
+		return int64(int8(w.b[w.i-1]<<1) >> 1)
+	}
+	var x int64
+	for shift := uint(0); shift < bits; shift += 7 {
+		c := w.byte()
+		x |= int64(c&0x7f) << shift
+		if c < 0x80 {
+			// A last byte that only repeats the sign of the one before
+			// is not minimal.
+			if shift > 0 && (c == 0 && w.b[w.i-2]&0x40 == 0 || c == 0x7f && w.b[w.i-2]&0x40 != 0) {
+				fail("LEB128 number is not minimally encoded")
+			}
+			if shift < 57 && c&0x40 != 0 {
+				x |= -1 << (shift + 7)
+			}
+			if shift == 63 && c != 0 && c != 0x7f || bits < 64 && (x < -(1<<(bits-1)) || x >= 1<<(bits-1)) {
+				break
+			}
+			return x
+		}
+	}
+	failBits("LEB128 number overflows ", bits)
+	return 0
+}
+
+// failBits fails with msg followed by "<bits> bits".
+func failBits(msg string, bits uint) {
+	fail(msg + string([]byte{'0' + byte(bits/10), '0' + byte(bits%10)}) + " bits")
+}
+
+// flagBytes reads the bytes of a flags type with n flags: no bit may be
+// set past the last flag.
+func (w *wire) flagBytes(n uint32) []byte {
+	bs := w.take(uint64((n + 7) / 8))
+	if n%8 != 0 && bs[len(bs)-1]>>(n%8) != 0 {
+		fail("a flag bit is set past the last flag")
+	}
+	return bs
+}
+
+// count reads a list's element count: each element takes at least one
+// byte of the input, and all of them fit in memory.
+func (w *wire) count(e *desc) uint32 {
+	n := w.uleb(32)
+	if n > uint64(len(w.b)-w.i) {
+		fail("a count runs past the input")
+	}
+	if n*uint64(e.size) > 1<<31 {
+		fail("a list does not fit in memory")
+	}
+	return uint32(n)
 }
 
 // scalar reads a scalar as the bits of its canonical value.
@@ -532,18 +582,18 @@ func (w *wire) scalar(d *desc) uint64 {
 		}
 	case kS8, kU8:
 		return uint64(w.byte())
-	case kS16, kS32, kS64:
-		v := w.varint()
-		if d.kind == kS16 && (v < math.MinInt16 || v > math.MaxInt16) || d.kind == kS32 && (v < math.MinInt32 || v > math.MaxInt32) {
-			fail("integer out of range")
-		}
-		return uint64(v)
-	case kU16, kU32, kU64:
-		v := w.uvarint()
-		if d.kind == kU16 && v > math.MaxUint16 || d.kind == kU32 && v > math.MaxUint32 {
-			fail("integer out of range")
-		}
-		return v
+	case kS16:
+		return uint64(w.sleb(16))
+	case kS32:
+		return uint64(w.sleb(32))
+	case kS64:
+		return uint64(w.sleb(64))
+	case kU16:
+		return w.uleb(16)
+	case kU32:
+		return w.uleb(32)
+	case kU64:
+		return w.uleb(64)
 	case kF32:
 		b := w.take(4)
 		return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24
@@ -594,7 +644,7 @@ func decodeMem(w *wire, d *desc, p uint32) {
 	case kS64, kU64, kF64:
 		store64(p, w.scalar(d))
 	case kString:
-		s := w.take(w.uvarint())
+		s := w.take(w.uleb(32))
 		if !utf8.Valid(s) {
 			fail("invalid UTF-8")
 		}
@@ -603,15 +653,12 @@ func decodeMem(w *wire, d *desc, p uint32) {
 		store32(p, q)
 		store32(p+4, uint32(len(s)))
 	case kList:
-		n := w.uvarint()
 		e := d.elems[0]
-		if n > uint64(len(w.b)) {
-			fail("a count runs past the input")
-		}
-		q := alloc(uint32(n)*e.size, e.align)
-		decodeElems(w, e, q, uint32(n))
+		n := w.count(e)
+		q := alloc(n*e.size, e.align)
+		decodeElems(w, e, q, n)
 		store32(p, q)
-		store32(p+4, uint32(n))
+		store32(p+4, n)
 	case kFixedList:
 		decodeElems(w, d.elems[0], p, d.n)
 	case kRecord:
@@ -622,7 +669,7 @@ func decodeMem(w *wire, d *desc, p uint32) {
 			off += e.size
 		}
 	case kVariant:
-		c := w.uvarint()
+		c := w.uleb(32)
 		if c >= uint64(len(d.elems)) {
 			fail("invalid case")
 		}
@@ -638,7 +685,7 @@ func decodeMem(w *wire, d *desc, p uint32) {
 			decodeMem(w, e, p+d.payOf)
 		}
 	case kFlags:
-		copy(bytesAt(p, (d.n+7)/8), w.take(uint64((d.n+7)/8)))
+		copy(bytesAt(p, (d.n+7)/8), w.flagBytes(d.n))
 	}
 }
 
@@ -670,7 +717,7 @@ func decodeFlat(w *wire, d *desc, out []uint64) []uint64 {
 		}
 		return out
 	case kVariant:
-		c := w.uvarint()
+		c := w.uleb(32)
 		if c >= uint64(len(d.elems)) {
 			fail("invalid case")
 		}
@@ -695,7 +742,7 @@ func decodeFlat(w *wire, d *desc, out []uint64) []uint64 {
 		return out
 	case kFlags:
 		words := make([]uint64, (d.n+31)/32)
-		bs := w.take(uint64((d.n + 7) / 8))
+		bs := w.flagBytes(d.n)
 		for i, c := range bs {
 			words[i/4] |= uint64(c) << (8 * (i % 4))
 		}

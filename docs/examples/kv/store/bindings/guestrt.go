@@ -55,17 +55,17 @@ func rU64(w *wire) uint64   { return w.scalar(&desc{kind: kU64}) }
 func rF32(w *wire) float32  { return math.Float32frombits(uint32(w.scalar(&desc{kind: kF32}))) }
 func rF64(w *wire) float64  { return math.Float64frombits(w.scalar(&desc{kind: kF64})) }
 func rChar(w *wire) rune    { return rune(w.scalar(&desc{kind: kChar})) }
-func rBytes(w *wire) []byte { return append([]byte(nil), w.take(w.uvarint())...) }
+func rBytes(w *wire) []byte { return append([]byte(nil), w.take(w.uleb(32))...) }
 func rFlags(w *wire, n int) uint64 {
 	var x uint64
-	for i, c := range w.take(uint64((n + 7) / 8)) {
+	for i, c := range w.flagBytes(uint32(n)) {
 		x |= uint64(c) << (8 * i)
 	}
 	return x
 }
 
 func rString(w *wire) string {
-	s := w.take(w.uvarint())
+	s := w.take(w.uleb(32))
 	if !utf8.Valid(s) {
 		fail("invalid UTF-8")
 	}
@@ -74,7 +74,7 @@ func rString(w *wire) string {
 
 // rCase reads a case index below n.
 func rCase(w *wire, n int) uint32 {
-	c := w.uvarint()
+	c := w.uleb(32)
 	if c >= uint64(n) {
 		fail("invalid case")
 	}
@@ -90,7 +90,7 @@ func listToWire[T any](b []byte, xs []T, f func([]byte, T) []byte) []byte {
 }
 
 func listFromWire[T any](w *wire, f func(*wire) T) []T {
-	n := w.uvarint()
+	n := w.uleb(32)
 	if n > uint64(len(w.b)-w.i) {
 		fail("a count runs past the input")
 	}
