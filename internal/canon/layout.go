@@ -11,6 +11,7 @@ package canon
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/wasifill/wasifill/value"
 )
@@ -58,14 +59,26 @@ type layout struct {
 	fieldOffsets []uint32
 }
 
-var layouts sync.Map // *value.Type → *layout
+// layouts caches layouts by type. A long-running host compiles component
+// after component (each with types of its own), so the cache is emptied when
+// it holds maxCachedLayouts entries: layouts are cheap to compute again, and
+// memory stays bounded.
+var (
+	layouts       sync.Map // *value.Type → *layout
+	cachedLayouts atomic.Int64
+)
+
+const maxCachedLayouts = 1 << 16
 
 func layoutOf(t *value.Type) *layout {
 	if l, ok := layouts.Load(t); ok {
 		return l.(*layout)
 	}
 	l := computeLayout(t)
-	layouts.Store(t, l)
+	if _, loaded := layouts.LoadOrStore(t, l); !loaded && cachedLayouts.Add(1) > maxCachedLayouts {
+		cachedLayouts.Store(0)
+		layouts.Clear()
+	}
 	return l
 }
 
