@@ -12,7 +12,6 @@ import (
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/rpcwit"
-	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -213,7 +212,7 @@ func (ts *types) noResources() error {
 
 // flatOf is the lift-direction flat parameter types of fun (canon.I32 …).
 func (ts *types) flatOf(fun *witparse.Function) ([]uint8, error) {
-	sig, err := ts.signature(fun)
+	sig, err := ts.signature(fun, canon.Lift)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +225,7 @@ func (ts *types) flatOf(fun *witparse.Function) ([]uint8, error) {
 
 // resultFlat is the lift-direction flat result types of fun.
 func (ts *types) resultFlat(fun *witparse.Function) ([]uint8, error) {
-	sig, err := ts.signature(fun)
+	sig, err := ts.signature(fun, canon.Lift)
 	if err != nil {
 		return nil, err
 	}
@@ -240,23 +239,14 @@ func (ts *types) resultFlat(fun *witparse.Function) ([]uint8, error) {
 	return out, nil
 }
 
-func (ts *types) signature(fun *witparse.Function) (canon.Signature, error) {
-	var params, results []*value.Type
-	for _, p := range fun.Params {
-		v, err := ts.r.ValueType(p.Type)
-		if err != nil {
-			return canon.Signature{}, ts.unsupported(err.Error())
-		}
-		params = append(params, v)
+// signature is fun's flat signature for cx: Lift for how the fill exports
+// it, Lower for how the fill calls the component's export it imports.
+func (ts *types) signature(fun *witparse.Function, cx canon.Context) (canon.Signature, error) {
+	sig, err := ts.abi.FuncSignature(fun, cx)
+	if err != nil {
+		return canon.Signature{}, ts.unsupported(err.Error())
 	}
-	if fun.Result != nil {
-		v, err := ts.r.ValueType(*fun.Result)
-		if err != nil {
-			return canon.Signature{}, ts.unsupported(err.Error())
-		}
-		results = append(results, v)
-	}
-	return canon.FlattenFunc(params, results, canon.Lift), nil
+	return sig, nil
 }
 
 // GenerateExportFill writes an export fill for world's exported custom
@@ -323,7 +313,7 @@ func emitExportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Func
 	if err != nil {
 		return err
 	}
-	sig, err := ts.lowerSignature(fun)
+	sig, err := ts.signature(fun, canon.Lower)
 	if err != nil {
 		return err
 	}
@@ -370,25 +360,4 @@ func emitExportFillFunc(f *jen.File, ts *types, iface string, fun *witparse.Func
 	f.Func().Id("init").Params().Block(
 		jen.Id(fv).Dot("call").Op("=").Func().Params(jen.Id("flat").Index().Uint64()).Uint64().Block(body...))
 	return nil
-}
-
-// lowerSignature is the lower-direction flat signature of fun: how the
-// fill calls the component's export it imports.
-func (ts *types) lowerSignature(fun *witparse.Function) (canon.Signature, error) {
-	var params, results []*value.Type
-	for _, p := range fun.Params {
-		v, err := ts.r.ValueType(p.Type)
-		if err != nil {
-			return canon.Signature{}, ts.unsupported(err.Error())
-		}
-		params = append(params, v)
-	}
-	if fun.Result != nil {
-		v, err := ts.r.ValueType(*fun.Result)
-		if err != nil {
-			return canon.Signature{}, ts.unsupported(err.Error())
-		}
-		results = append(results, v)
-	}
-	return canon.FlattenFunc(params, results, canon.Lower), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wasifill/wasifill/gen"
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -130,7 +131,7 @@ func emitGuestImports(f *jen.File, ts *types, in iface, funcs []*witparse.Functi
 		if err != nil {
 			return err
 		}
-		sig, err := ts.lowerSignature(fun)
+		sig, err := ts.signature(fun, canon.Lower)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ package golang
 
 import (
 	"fmt"
+	"github.com/wasifill/wasifill/gen/internal/abi"
 
 	"github.com/dave/jennifer/jen"
 
@@ -57,7 +58,7 @@ const (
 
 // newTypes returns the type writer of generator m for r.
 func newTypes(r *witparse.Resolve, m mode) *types {
-	ts := &types{r: r, mode: m, names: map[witparse.TypeID]string{}, tuples: map[int]bool{},
+	ts := &types{r: r, abi: abi.New(r), mode: m, names: map[witparse.TypeID]string{}, tuples: map[int]bool{},
 		emitted: map[witparse.TypeID]bool{}, repsUsed: map[witparse.TypeID]bool{}}
 	if m == modeGuest {
 		// Guests keep their handle tables in package variables, so handles
@@ -71,6 +72,7 @@ func newTypes(r *witparse.Resolve, m mode) *types {
 // and their conversions to and from the value model.
 type types struct {
 	r       *witparse.Resolve
+	abi     *abi.Types // value types, layouts and flat signatures, converted once per type
 	mode    mode
 	names   map[witparse.TypeID]string
 	item    string // what is being generated, for errors
