@@ -204,14 +204,7 @@ func (p *pool) release(inst *runtime.Instance, reusable bool) {
 			return
 		}
 	}
-	p.live--
-	if !p.closed {
-		if w := p.popWaiter(); w != nil {
-			p.live++
-			p.busy++
-			w.ch <- nil
-		}
-	}
+	p.freeSlotLocked()
 	p.mu.Unlock()
 	p.m.gauges(p)
 	if inst != nil {
@@ -377,13 +370,20 @@ func isQueuedOut(err error) bool {
 	return ok && re.queuedOut
 }
 
-// closeInstance closes one of the pool's instances and gives its place in
-// the host budget back.
 // retire closes an instance taken out of the pool (TakeIdle) and frees its
 // slot, without refilling the pool.
 func (p *pool) retire(inst *runtime.Instance) {
 	p.mu.Lock()
 	p.busy--
+	p.freeSlotLocked()
+	p.mu.Unlock()
+	p.m.gauges(p)
+	p.closeInstance(context.Background(), inst)
+}
+
+// freeSlotLocked gives up one live instance's slot: the longest waiter, if
+// any, takes it at once. p.mu is held.
+func (p *pool) freeSlotLocked() {
 	p.live--
 	if !p.closed {
 		if w := p.popWaiter(); w != nil {
@@ -392,11 +392,10 @@ func (p *pool) retire(inst *runtime.Instance) {
 			w.ch <- nil
 		}
 	}
-	p.mu.Unlock()
-	p.m.gauges(p)
-	p.closeInstance(context.Background(), inst)
 }
 
+// closeInstance closes one of the pool's instances and gives its place in
+// the host budget back.
 func (p *pool) closeInstance(ctx context.Context, inst *runtime.Instance) {
 	inst.Close(ctx)
 	p.budget.put()
