@@ -66,17 +66,9 @@ func ForComponent(app []byte, export bool) (_ []byte, served []string, err error
 	if err != nil {
 		return nil, nil, err
 	}
-	world, err := rpcWorld(export)
+	ft, err := fillType(ifaces, export)
 	if err != nil {
 		return nil, nil, err
-	}
-	ft := &component.Type{Kind: component.KindComponent}
-	if export {
-		ft.Imports = append(append(ft.Imports, world.Imports...), ifaces...)
-		ft.Exports = world.Exports
-	} else {
-		ft.Imports = world.Imports
-		ft.Exports = ifaces
 	}
 	comp, err := componentize.New(mod, componentize.Options{World: ft})
 	if err != nil {
@@ -151,6 +143,25 @@ var (
 	rpcWorlds [3]*component.Type
 	rpcErr    error
 )
+
+// fillType is the component type of a fill serving the interfaces
+// served: an import fill exports them and imports wasifill:rpc/transport;
+// an export fill imports them and exports wasifill:rpc/handler.
+func fillType(served []component.Extern, export bool) (*component.Type, error) {
+	rpc, err := rpcWorld(export)
+	if err != nil {
+		return nil, err
+	}
+	ft := &component.Type{Kind: component.KindComponent}
+	if export {
+		ft.Imports = append(append(ft.Imports, rpc.Imports...), served...)
+		ft.Exports = rpc.Exports
+	} else {
+		ft.Imports = rpc.Imports
+		ft.Exports = served
+	}
+	return ft, nil
+}
 
 // rpcWorld returns the wasifill:rpc side of a fill's world: importing
 // transport (import fill) or exporting handler (export fill).

@@ -40,17 +40,5 @@ func fillWorld(r *witparse.Resolve, world witparse.WorldID, export bool) (*compo
 	if len(want) > 0 {
 		return nil, fmt.Errorf("fill: world %s: the served interfaces %v have no component type", r.Worlds[world].Name, want)
 	}
-	rpc, err := rpcWorld(export)
-	if err != nil {
-		return nil, err
-	}
-	ft := &component.Type{Kind: component.KindComponent}
-	if export {
-		ft.Imports = append(append(ft.Imports, rpc.Imports...), served...)
-		ft.Exports = rpc.Exports
-	} else {
-		ft.Imports = rpc.Imports
-		ft.Exports = served
-	}
-	return ft, nil
+	return fillType(served, export)
 }
