@@ -485,13 +485,10 @@ func groupImports(src []byte) []byte {
 // world and its type sizes, names the world's types, collects its
 // resources, and declares every named type once.
 func startBindings(r *witparse.Resolve, world witparse.WorldID, pkg string, m mode, flag string, doc func(pkg, world string) string) (*jen.File, *types, []iface, error) {
-	if int(world) < 0 || int(world) >= len(r.Worlds) {
-		return nil, nil, nil, fmt.Errorf("gen go: no world %d", world)
+	w, err := checkWorld(r, world)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	if err := gen.CheckSizes(r, world); err != nil {
-		return nil, nil, nil, fmt.Errorf("gen go: %w", err)
-	}
-	w := r.Worlds[world]
 	if pkg == "" {
 		pkg = gen.PackageName(w.Name)
 	}
@@ -513,4 +510,16 @@ func startBindings(r *witparse.Resolve, world witparse.WorldID, pkg string, m mo
 		}
 	}
 	return f, ts, ifaces, nil
+}
+
+// checkWorld returns world of r if r has it and its types are within the
+// generators' size bounds.
+func checkWorld(r *witparse.Resolve, world witparse.WorldID) (*witparse.World, error) {
+	if int(world) < 0 || int(world) >= len(r.Worlds) {
+		return nil, fmt.Errorf("gen go: no world %d", world)
+	}
+	if err := gen.CheckSizes(r, world); err != nil {
+		return nil, fmt.Errorf("gen go: %w", err)
+	}
+	return r.Worlds[world], nil
 }
