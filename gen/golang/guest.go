@@ -70,7 +70,7 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 		f.Add(d).Line()
 	}
 	emitGuestResourceSupport(f, ts)
-	emitGuestSupport(f, ts)
+	emitGenericTypes(f, ts)
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("gen go: %w", err)
@@ -312,8 +312,9 @@ func guestExportName(ts *types, fun *witparse.Function) string {
 	return gen.GoName(fun.Name)
 }
 
-// emitGuestSupport writes the generic types the bindings use.
-func emitGuestSupport(f *jen.File, ts *types) {
+// emitGenericTypes writes the generic types bindings use: Option,
+// Result and a TupleN for each tuple arity the world has.
+func emitGenericTypes(f *jen.File, ts *types) {
 	f.Comment("Option is a WIT option: Value is meaningful when Some is true.")
 	f.Type().Id("Option").Types(jen.Id("T").Any()).Struct(jen.Id("Some").Bool(), jen.Id("Value").Id("T"))
 	f.Comment("Result is a WIT result: Ok when IsErr is false, else Err.")

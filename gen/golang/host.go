@@ -378,24 +378,7 @@ func emitClientFunc(f *jen.File, ts *types, in iface, fn *witparse.Function, rec
 // emitSupport writes the generic types and helpers the bindings use.
 func emitSupport(f *jen.File, ts *types) {
 	val := jen.Qual(valuePkg, "Value")
-	f.Comment("Option is a WIT option: Value is meaningful when Some is true.")
-	f.Type().Id("Option").Types(jen.Id("T").Any()).Struct(jen.Id("Some").Bool(), jen.Id("Value").Id("T"))
-	f.Comment("Result is a WIT result: Ok when IsErr is false, else Err.")
-	f.Type().Id("Result").Types(jen.Id("T").Any(), jen.Id("E").Any()).Struct(jen.Id("IsErr").Bool(), jen.Id("Ok").Id("T"), jen.Id("Err").Id("E"))
-	var arities []int
-	for n := range ts.tuples {
-		arities = append(arities, n)
-	}
-	sort.Ints(arities)
-	for _, n := range arities {
-		var params, fields []jen.Code
-		for i := 0; i < n; i++ {
-			params = append(params, jen.Id(fmt.Sprintf("T%d", i)).Any())
-			fields = append(fields, jen.Id(fmt.Sprintf("F%d", i)).Id(fmt.Sprintf("T%d", i)))
-		}
-		f.Comment(fmt.Sprintf("Tuple%d is a WIT tuple of %d values.", n, n))
-		f.Type().Id(fmt.Sprintf("Tuple%d", n)).Types(params...).Struct(fields...)
-	}
+	emitGenericTypes(f, ts)
 	f.Func().Id("listToValue").Types(jen.Id("T").Any()).Params(jen.Id("xs").Index().Id("T"), jen.Id("f").Func().Params(jen.Id("T")).Add(val)).Add(val).Block(
 		jen.Id("out").Op(":=").Make(jen.Index().Add(val), jen.Len(jen.Id("xs"))),
 		jen.For(jen.List(jen.Id("i"), jen.Id("x")).Op(":=").Range().Id("xs")).Block(jen.Id("out").Index(jen.Id("i")).Op("=").Id("f").Call(jen.Id("x"))),
