@@ -63,9 +63,9 @@ func store(v canon.ValType) (byte, byte) {
 
 type code []byte
 
-func (c code) u32(op byte, x uint32) code { return binary.AppendUvarint(append(c, op), uint64(x)) }
+func (c code) u32(op byte, x uint32) code { return wasmbin.AppendULEB32(append(c, op), x) }
 
-func (c code) i32(x uint32) code { return appendSLEB(append(c, opI32Const), int64(int32(x))) }
+func (c code) i32(x uint32) code { return wasmbin.AppendSLEB64(append(c, opI32Const), int64(int32(x))) }
 
 func (c code) mem(op, align byte) code { return append(c, op, align, 0) }
 

@@ -23,16 +23,6 @@ type runtimeModule struct {
 	exports map[string]wasmbin.CoreExport
 }
 
-func uleb(b []byte) (uint32, int, error) {
-	var v uint32
-	for i := 0; i < len(b) && i < 5; i++ {
-		v |= uint32(b[i]&0x7f) << (7 * i)
-		if b[i]&0x80 == 0 {
-			return v, i + 1, nil
-		}
-	}
-	return 0, 0, fmt.Errorf("bad LEB128")
-}
 
 // parseRuntime reads an embedded runtime module.
 func parseRuntime(wasm []byte) (*runtimeModule, error) {
@@ -81,7 +71,7 @@ func parseRuntime(wasm []byte) (*runtimeModule, error) {
 				return nil, err
 			}
 		case 11:
-			n, k, err := uleb(s.Payload)
+			n, k, err := wasmbin.ReadULEB32(s.Payload)
 			if err != nil {
 				return nil, err
 			}
@@ -97,13 +87,13 @@ func parseRuntime(wasm []byte) (*runtimeModule, error) {
 }
 
 func splitCode(p []byte) ([][]byte, error) {
-	n, k, err := uleb(p)
+	n, k, err := wasmbin.ReadULEB32(p)
 	if err != nil {
 		return nil, err
 	}
 	var out [][]byte
 	for i := uint32(0); i < n; i++ {
-		size, j, err := uleb(p[k:])
+		size, j, err := wasmbin.ReadULEB32(p[k:])
 		if err != nil || k+j+int(size) > len(p) {
 			return nil, fmt.Errorf("code entry %d: bad size", i)
 		}
@@ -118,12 +108,12 @@ func splitCode(p []byte) ([][]byte, error) {
 // ref.func) through remap.
 func renumber(body []byte, remap func(uint32) uint32) ([]byte, error) {
 	// Skip the locals: a count, then (count, type) pairs.
-	n, pos, err := uleb(body)
+	n, pos, err := wasmbin.ReadULEB32(body)
 	if err != nil {
 		return nil, err
 	}
 	for i := uint32(0); i < n; i++ {
-		_, k, err := uleb(body[pos:])
+		_, k, err := wasmbin.ReadULEB32(body[pos:])
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +125,7 @@ func renumber(body []byte, remap func(uint32) uint32) ([]byte, error) {
 		if in.Prefix != 0 || (in.Code != 0x10 && in.Code != 0x12 && in.Code != 0xd2) {
 			return nil
 		}
-		f, _, err := uleb(body[in.Offset+1 : in.End])
+		f, _, err := wasmbin.ReadULEB32(body[in.Offset+1 : in.End])
 		if err != nil {
 			return err
 		}
@@ -228,18 +218,8 @@ func (w *moduleWriter) encode(rt *runtimeModule, memMin uint32, extraData [][]by
 // activeData encodes an active data segment of memory 0 at addr.
 func activeData(addr uint32, b []byte) []byte {
 	p := []byte{0, 0x41}
-	p = appendSLEB(p, int64(int32(addr)))
+	p = wasmbin.AppendSLEB64(p, int64(int32(addr)))
 	p = append(p, 0x0b)
 	return append(vec(p, len(b)), b...)
 }
 
-func appendSLEB(out []byte, v int64) []byte {
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && b&0x40 == 0) || (v == -1 && b&0x40 != 0) {
-			return append(out, b)
-		}
-		out = append(out, b|0x80)
-	}
-}

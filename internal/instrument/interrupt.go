@@ -316,15 +316,7 @@ func (mod *module) yieldBody() []byte {
 }
 
 func appendI32Const(out []byte, v int32) []byte {
-	out = append(out, opI32Const)
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && b&0x40 == 0) || (v == -1 && b&0x40 != 0) {
-			return append(out, b)
-		}
-		out = append(out, b|0x80)
-	}
+	return wasmbin.AppendSLEB64(append(out, opI32Const), int64(v))
 }
 
 // body is what the rewrite knows of one function body: where its parts

@@ -3,6 +3,8 @@ package instrument
 import (
 	"errors"
 	"fmt"
+
+	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // DecodeError is a function body the walker cannot read: truncated,
@@ -104,10 +106,5 @@ func (r *reader) count(min int) (int, error) {
 	return int(n), nil
 }
 
-func appendU32(b []byte, x uint32) []byte {
-	for x >= 0x80 {
-		b = append(b, byte(x)|0x80)
-		x >>= 7
-	}
-	return append(b, byte(x))
-}
+// appendU32 appends x as minimal unsigned LEB128.
+func appendU32(b []byte, x uint32) []byte { return wasmbin.AppendULEB32(b, x) }

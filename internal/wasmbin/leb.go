@@ -36,3 +36,24 @@ func appendU32(b []byte, x uint32) []byte {
 	}
 	return append(b, byte(x))
 }
+
+// AppendULEB32 appends x as minimal unsigned LEB128, as the binary format
+// writes counts, indices and sizes.
+func AppendULEB32(b []byte, x uint32) []byte { return appendU32(b, x) }
+
+// AppendSLEB64 appends v as minimal signed LEB128, as the binary format
+// writes i32.const and i64.const immediates.
+func AppendSLEB64(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+// ReadULEB32 reads an unsigned LEB128 number of at most 32 bits and
+// returns it with the number of bytes read.
+func ReadULEB32(b []byte) (uint32, int, error) { return readU32(b) }
