@@ -53,34 +53,28 @@ func (c *componentizer) worldTypes(needed map[string]bool, used map[string]map[s
 	return sources
 }
 
-// typeOrigin finds the interface export a world-level type is equal to:
-// of the world's imported interfaces, in world order, the first exporting
-// a type of the same name and structure, else the only one exporting a
-// type of the same structure (a renaming `use`).
+// maxSourceChain bounds the walk from a type to the types it names.
+const maxSourceChain = 64
+
+// typeOrigin finds the export of a world-imported interface that
+// world-level type e names (a `use`, renaming or not): the first, in world
+// order, whose type is e's type or one e's type is a name of.
 func (c *componentizer) typeOrigin(e component.Extern) (typeSource, bool) {
-	var byShape []typeSource
+	chain := map[*component.Type]bool{}
+	for t, n := e.Type.Source, 0; t != nil && n < maxSourceChain; t, n = t.Source, n+1 {
+		chain[t] = true
+	}
 	for _, in := range c.main.world.Imports {
 		if in.Kind != component.ExternInstance {
 			continue
 		}
 		for _, x := range in.Type.Exports {
-			if x.Kind != component.ExternType || x.Type.Kind == component.KindResource || !sameType(x, e) {
-				continue
-			}
-			if x.Name == e.Name {
+			if x.Kind == component.ExternType && x.Type.Kind != component.KindResource && chain[x.Type] {
 				return typeSource{in.Name, x.Name}, true
 			}
-			byShape = append(byShape, typeSource{in.Name, x.Name})
 		}
 	}
-	if len(byShape) == 1 {
-		return byShape[0], true
-	}
 	return typeSource{}, false
-}
-
-func sameType(a, b component.Extern) bool {
-	return component.Satisfies(a, b, component.Bindings{}) == nil && component.Satisfies(b, a, component.Bindings{}) == nil
 }
 
 // importWorldType imports world-level type e bound (eq) to its source:

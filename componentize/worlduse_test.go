@@ -105,3 +105,39 @@ func componentType(t *testing.T, b []byte) string {
 	}
 	return component.FormatWorld("w", ct) + strings.Join(names, "\n")
 }
+
+// A world that renames a used type, uses a record whose field is another
+// record of the interface, defines types of its own and passes a used type
+// to an imported function: our component has the WIT of wasm-tools',
+// from the world as WIT or as embedded by wasm-tools.
+func TestComponentizeWorldUseMatchesWasmTools(t *testing.T) {
+	core, err := os.ReadFile("testdata/worlduse-more/more.core.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := componentize.New(core, componentize.Options{World: testenv.World(t, "testdata/worlduse-more", "more")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := oracle.ComponentNew(context.Background(), core, "testdata/worlduse-more", "more")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := componentWIT(t, ours), componentWIT(t, ref); got != want {
+		t.Errorf("WIT of our component:\n%s\nwasm-tools' component:\n%s", got, want)
+	}
+	if got, want := componentType(t, ours), componentType(t, ref); got != want {
+		t.Errorf("component type:\n%s\nwasm-tools':\n%s", got, want)
+	}
+	embedded, err := oracle.Embed(context.Background(), core, "testdata/worlduse-more", "more")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromEmbedded, err := componentize.New(embedded, componentize.Options{})
+	if err != nil {
+		t.Fatalf("embedded world: %v", err)
+	}
+	if !bytes.Equal(fromEmbedded, ours) {
+		t.Errorf("the embedded world gives another component:\n%s", componentType(t, fromEmbedded))
+	}
+}
