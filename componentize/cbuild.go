@@ -137,6 +137,7 @@ func (c *componentizer) collectImports() error {
 	// modules import, the types those use, and the resources that used
 	// types, dropped handles and the exports refer to, from whichever
 	// interface defines them.
+	sources := c.worldTypes(needed, used)
 	keep := map[*component.Resource]bool{}
 	for _, e := range c.exportedInterfaces() {
 		for _, r := range resourcesOf(e.Type) {
@@ -173,6 +174,12 @@ func (c *componentizer) collectImports() error {
 		}
 		if e.Kind == component.ExternInstance {
 			e = trimmed[e.Name]
+		}
+		if e.Kind == component.ExternType {
+			if err := c.importWorldType(e, sources[e.Name]); err != nil {
+				return err
+			}
+			continue
 		}
 		idx, err := c.enc.Import(e)
 		if err != nil {
@@ -312,6 +319,9 @@ func trimExtern(e component.Extern, use map[string]bool, keep map[*component.Res
 		}
 		if x.Kind == component.ExternType && x.Type.Resource != nil && use[x.Name] {
 			res[x.Type.Resource] = true // [resource-drop]
+		}
+		if x.Kind == component.ExternType && x.Type.Kind != component.KindResource && use[x.Name] {
+			walk(x.Type) // a type the world's `use` imports
 		}
 	}
 	for t := range reach {

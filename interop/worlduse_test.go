@@ -6,9 +6,12 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	wfrt "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // A world-level export whose record comes from a `use` in the world
@@ -17,11 +20,47 @@ import (
 // Wasmtime 39 and wasifill both instantiate it and give f's argument
 // back.
 func TestWorldUseRunsInBoth(t *testing.T) {
-	ctx := context.Background()
 	b, err := os.ReadFile("../runtime/testdata/worlduse/world-use.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
+	worldUseRunsInBoth(t, b)
+}
+
+// The same module and world made a component by wasifill's componentize
+// (not by wit-component) runs the same in both.
+func TestComponentizeWorldUseRunsInBoth(t *testing.T) {
+	// world-use.wat (the identity function f on i32) as wat2wasm writes it.
+	core := []byte{
+		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60,
+		0x01, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01,
+		0x66, 0x00, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x20, 0x00, 0x0b,
+	}
+	r, pkg, err := witparse.Load("../runtime/testdata/worlduse/world-use.wit", witparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var world *component.Type
+	for _, w := range r.Packages[pkg].Worlds {
+		if w.Name == "w" {
+			if world, err = component.FromWorld(r, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if world == nil {
+		t.Fatal("world-use.wit has no world w")
+	}
+	b, err := componentize.New(core, componentize.Options{World: world})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worldUseRunsInBoth(t, b)
+}
+
+func worldUseRunsInBoth(t *testing.T, b []byte) {
+	t.Helper()
+	ctx := context.Background()
 	arg := []value.Value{uint32(3)}
 	wi, err := wasmtime.Instantiate(ctx, b, nil)
 	if err != nil {

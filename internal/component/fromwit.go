@@ -88,7 +88,12 @@ func (c *witConverter) entries(list []witparse.WorldEntry, imported bool) ([]Ext
 			if err != nil {
 				return nil, fmt.Errorf("type %s: %w", e.Name, err)
 			}
-			out = append(out, Extern{Name: e.Name, Kind: ExternType, Type: named(t, e.Name)})
+			if t.Name != e.Name {
+				t = named(t, e.Name)
+			}
+			// The same *Type the world's functions refer to: an encoder
+			// that imports the type makes them refer to the import.
+			out = append(out, Extern{Name: e.Name, Kind: ExternType, Type: t})
 		}
 	}
 	return out, nil

@@ -258,13 +258,15 @@ func (s *scope) push(e Extern) {
 }
 
 // named returns t under an export name: a shallow copy carrying the name
-// (resources keep their identity, and take the name if they had none).
+// and t as its Source (resources keep their identity, and take the name
+// if they had none).
 func named(t *Type, name string) *Type {
 	if t.Resource != nil && t.Resource.Name == "" {
 		t.Resource.Name = name
 	}
 	c := *t
 	c.Name = name
+	c.Source = t
 	return &c
 }
 

@@ -65,6 +65,11 @@ type Type struct {
 	Async    bool
 	Imports  []Extern
 	Exports  []Extern
+	// Source is the type this one is t under another name (an export,
+	// an import bound to it, a WIT `use` or alias): where a world-level
+	// type comes from. Nil for a definition. It does not take part in
+	// structural equality.
+	Source *Type
 
 	// size counts the nodes of t with shared parts counted each time they
 	// are reached: what walking t costs. Resolve bounds it.
