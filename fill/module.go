@@ -23,7 +23,6 @@ type runtimeModule struct {
 	exports map[string]wasmbin.CoreExport
 }
 
-
 // parseRuntime reads an embedded runtime module.
 func parseRuntime(wasm []byte) (*runtimeModule, error) {
 	b, err := wasmbin.Decode(wasm)
@@ -222,4 +221,3 @@ func activeData(addr uint32, b []byte) []byte {
 	p = append(p, 0x0b)
 	return append(vec(p, len(b)), b...)
 }
-
