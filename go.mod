@@ -15,7 +15,6 @@ require (
 	github.com/vmihailenco/msgpack/v5 v5.4.1
 	go.bytecodealliance.org v0.7.0
 	go.yaml.in/yaml/v3 v3.0.6
-	golang.org/x/tools v0.52.0
 )
 
 require (
@@ -37,8 +36,8 @@ require (
 	go.bytecodealliance.org/cm v0.3.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/mod v0.42.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
