@@ -77,6 +77,7 @@ func (h *Host) invokeRemote(ctx context.Context, caller string, l link, iface, f
 	inv := newInvocation(ctx, l.target, iface+"#"+fn, b)
 	defer inv.release()
 	if entry {
+		inv.depth = sentDepth(ctx) // a send's chain goes on at its sender's depth on the other host too
 		if err := h.admit(inv); err != nil {
 			return nil, err
 		}

@@ -103,3 +103,45 @@ func TestSendBound(t *testing.T) {
 		t.Errorf("%v sends ended ok by Close, want 4", n)
 	}
 }
+
+// A send to a target on another host carries the sender's depth, so a
+// ring of sends across hosts ends at the maximum depth as it does on one.
+func TestSendRemoteDepth(t *testing.T) {
+	rt, h, c := setup(t, rpc.Config{DefaultTimeout: 10 * time.Second})
+	b, err := os.ReadFile("../../testdata/guests/rpc/out/sender.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := rt.Compile(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("sender", sender, 0)
+	h.AddComponent("relay", c["relay"], 0)
+	got := make(chan int, 2)
+	h.SetRemote(remoteFunc(func(_ context.Context, req rpc.RemoteRequest, _ []byte) ([]byte, error) {
+		got <- req.Depth
+		return nil, nil
+	}))
+	h.Link("sender", "next", "elsewhere", 0)
+	h.Link("relay", "next", "sender", 0)
+	// relay (depth 0) → sender (depth 1) sends → elsewhere at depth 2.
+	if _, err := h.Call(context.Background(), "relay", "i", "f", nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d := <-got:
+		if d != 2 {
+			t.Errorf("the remote request's depth: %d, want 2 (the sender's depth + 1)", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the send never reached the remote host")
+	}
+	h.Close(context.Background())
+}
+
+type remoteFunc func(ctx context.Context, req rpc.RemoteRequest, params []byte) ([]byte, error)
+
+func (f remoteFunc) Invoke(ctx context.Context, req rpc.RemoteRequest, params []byte) ([]byte, error) {
+	return f(ctx, req, params)
+}
