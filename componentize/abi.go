@@ -131,7 +131,7 @@ func walkType(t *component.Type, visit func(*component.Type)) {
 		}
 		seen[t] = true
 		visit(t)
-		for _, x := range []*component.Type{t.Elem, t.Value, t.Ok, t.Err, t.Result} {
+		for _, x := range []*component.Type{t.Elem, t.Value, t.Ok, t.Err, t.Result, t.ResourceType} {
 			walk(x)
 		}
 		for _, f := range t.Fields {

@@ -34,7 +34,7 @@ func (c *componentizer) worldTypes(needed map[string]bool, used map[string]map[s
 	}
 	sources := map[string]typeSource{}
 	for _, e := range c.main.world.Imports {
-		if e.Kind != component.ExternType || e.Type.Kind == component.KindResource || !reach[e.Type] {
+		if e.Kind != component.ExternType || !reach[e.Type] {
 			continue
 		}
 		needed[e.Name] = true
@@ -69,7 +69,7 @@ func (c *componentizer) typeOrigin(e component.Extern) (typeSource, bool) {
 			continue
 		}
 		for _, x := range in.Type.Exports {
-			if x.Kind == component.ExternType && x.Type.Kind != component.KindResource && chain[x.Type] {
+			if x.Kind == component.ExternType && chain[x.Type] {
 				return typeSource{in.Name, x.Name}, true
 			}
 		}

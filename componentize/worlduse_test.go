@@ -106,20 +106,30 @@ func componentType(t *testing.T, b []byte) string {
 	return component.FormatWorld("w", ct) + strings.Join(names, "\n")
 }
 
-// A world that renames a used type, uses a record whose field is another
-// record of the interface, defines types of its own and passes a used type
-// to an imported function: our component has the WIT of wasm-tools',
-// from the world as WIT or as embedded by wasm-tools.
+// Worlds that rename a used type, use a record whose field is another
+// record of the interface, define types of their own, pass a used type to
+// an imported function, or use a resource (as own, borrow and inside a
+// record): our component has the WIT and the component type of
+// wasm-tools', from the world as WIT or as embedded by wasm-tools.
 func TestComponentizeWorldUseMatchesWasmTools(t *testing.T) {
-	core, err := os.ReadFile("testdata/worlduse-more/more.core.wasm")
+	for _, c := range []struct{ dir, world, core string }{
+		{"testdata/worlduse-more", "more", "more.core.wasm"},
+		{"testdata/worlduse-res", "res", "res.core.wasm"},
+	} {
+		t.Run(c.world, func(t *testing.T) { worldUseMatchesWasmTools(t, c.dir, c.world, c.core) })
+	}
+}
+
+func worldUseMatchesWasmTools(t *testing.T, dir, world, coreFile string) {
+	core, err := os.ReadFile(dir + "/" + coreFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := componentize.New(core, componentize.Options{World: testenv.World(t, "testdata/worlduse-more", "more")})
+	ours, err := componentize.New(core, componentize.Options{World: testenv.World(t, dir, world)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := oracle.ComponentNew(context.Background(), core, "testdata/worlduse-more", "more")
+	ref, err := oracle.ComponentNew(context.Background(), core, dir, world)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +139,7 @@ func TestComponentizeWorldUseMatchesWasmTools(t *testing.T) {
 	if got, want := componentType(t, ours), componentType(t, ref); got != want {
 		t.Errorf("component type:\n%s\nwasm-tools':\n%s", got, want)
 	}
-	embedded, err := oracle.Embed(context.Background(), core, "testdata/worlduse-more", "more")
+	embedded, err := oracle.Embed(context.Background(), core, dir, world)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,8 @@ func kindName(k Kind) string {
 	return "value type"
 }
 
-func (s *scope) resource(idx uint32) (*Resource, error) {
+// resource is the resource type at idx, under the name it has there.
+func (s *scope) resource(idx uint32) (*Type, error) {
 	t, err := s.item(wasmbin.SortType, idx)
 	if err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func (s *scope) resource(idx uint32) (*Resource, error) {
 	if t.Kind != KindResource {
 		return nil, s.fail("handle to type %d, which is not a resource", idx)
 	}
-	return t.Resource, nil
+	return t, nil
 }
 
 func (s *scope) fields(fs []wasmbin.Field) ([]Field, error) {
@@ -128,7 +129,9 @@ func (s *scope) def(d *wasmbin.Type, depth int) (*Type, error) {
 		if d.Kind == wasmbin.TypeBorrow {
 			t.Kind = KindBorrow
 		}
-		t.Resource, err = s.resource(d.Index)
+		if t.ResourceType, err = s.resource(d.Index); err == nil {
+			t.Resource = t.ResourceType.Resource
+		}
 	case wasmbin.TypeStream, wasmbin.TypeFuture:
 		t.Kind = KindStream
 		if d.Kind == wasmbin.TypeFuture {

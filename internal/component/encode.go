@@ -466,7 +466,11 @@ func (b *declBuilder) structure(t *Type) (wasmbin.ValType, error) {
 		if t.Kind == KindBorrow {
 			d.Kind = wasmbin.TypeBorrow
 		}
-		d.Index, err = b.resourceIndex(t.Resource)
+		if idx, ok := b.local[t.ResourceType]; ok && b.outer && t.ResourceType != nil {
+			d.Index = idx // the resource under the name the handle uses, imported at component level
+		} else {
+			d.Index, err = b.resourceIndex(t.Resource)
+		}
 	case KindMap:
 		d.Kind = wasmbin.TypeMap
 		if d.Elem, err = b.val(t.Elem); err == nil {

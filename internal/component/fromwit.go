@@ -208,7 +208,7 @@ func (c *witConverter) typeDef(id witparse.TypeID) (*Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.Resource = rt.Resource
+		t.Resource, t.ResourceType = rt.Resource, rt
 	case witparse.KindRecord:
 		t.Kind = KindRecord
 		for _, f := range d.Fields {

@@ -65,6 +65,11 @@ type Type struct {
 	Async    bool
 	Imports  []Extern
 	Exports  []Extern
+	// ResourceType is, for own and borrow, the resource type as the
+	// handle names it: a world-level `use` may give the resource a name of
+	// its own, which an encoder that imports that name refers to. Nil when
+	// not known; it does not take part in structural equality.
+	ResourceType *Type
 	// Source is the type this one is t under another name (an export,
 	// an import bound to it, a WIT `use` or alias): where a world-level
 	// type comes from. Nil for a definition. It does not take part in
