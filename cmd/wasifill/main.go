@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	tuneGC(os.Args[1:])
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -325,5 +327,36 @@ func TestTimeoutPrecedence(t *testing.T) {
 	took("its deadline was 200 ms, set by --rpc-timeout", "--rpc-timeout", "200ms", "spin", handle)
 	if d := took("its deadline was 150 ms, set by --timeout", "--timeout", "150ms", "spin", handle); d < 100*time.Millisecond || d > 1*time.Second {
 		t.Errorf("--timeout 150ms over the environment: stopped after %v", d)
+	}
+}
+
+// One-shot commands run with the collector off (bounded by a memory
+// limit); run, call and serve, and unknown commands, keep it on.
+func TestTuneGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	old := debug.SetGCPercent(100)
+	oldLimit := debug.SetMemoryLimit(math.MaxInt64)
+	defer func() { debug.SetGCPercent(old); debug.SetMemoryLimit(oldLimit) }()
+	for _, c := range []struct {
+		args []string
+		off  bool
+	}{
+		{[]string{"gen", "go", "--wit", "x"}, true},
+		{[]string{"wit", "x"}, true},
+		{[]string{"compose", "a.wasm"}, true},
+		{[]string{"call", "x.wasm", "f()"}, false},
+		{[]string{"serve"}, false},
+		{[]string{"run", "x.wasm"}, false},
+		{[]string{"no-such-command"}, false},
+	} {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		tuneGC(c.args)
+		off := debug.SetGCPercent(100) == -1
+		limit := debug.SetMemoryLimit(math.MaxInt64)
+		if off != c.off || (off && limit != oneShotMemoryLimit) {
+			t.Errorf("%v: collector off %v (memory limit %d), want off %v", c.args, off, limit, c.off)
+		}
 	}
 }

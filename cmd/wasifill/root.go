@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,35 @@ func newRootCommand() *cobra.Command {
 	)
 	unmarkNegatives(root)
 	return root
+}
+
+// oneShotMemoryLimit is the heap size past which a one-shot command
+// collects garbage after all.
+const oneShotMemoryLimit = 512 << 20
+
+// tuneGC turns the garbage collector off for the commands that read their
+// inputs, write their outputs and exit (wit, gen, compose, fill, …),
+// unless GOGC or GOMEMLIMIT says otherwise: their inputs are bounded, most
+// of what they allocate lives until they exit, and a collection there
+// costs more than the memory it frees (a third of `gen` on a large world).
+// Past oneShotMemoryLimit the collector runs anyway. run, call and serve
+// keep it on: guests run for as long as they like. Only main calls it: a
+// process running the CLI in process (tests) keeps its own settings.
+func tuneGC(args []string) {
+	cmd, _, err := newRootCommand().Find(args)
+	if err != nil {
+		return
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		switch c.Name() {
+		case "run", "call", "serve":
+			return
+		}
+	}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(oneShotMemoryLimit)
+	}
 }
 
 func newVersionCommand() *cobra.Command {
