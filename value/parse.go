@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxTypeDepth bounds how deeply ParseType nests, so hostile input cannot
@@ -57,7 +58,11 @@ func (p *typeParser) errf(format string, args ...any) error {
 func (p *typeParser) rest() string {
 	r := p.src[p.pos:]
 	if len(r) > 20 {
-		r = r[:20] + "…"
+		n := 20
+		for n > 20-utf8.UTFMax && !utf8.RuneStart(r[n]) {
+			n-- // never cut a character in two
+		}
+		r = r[:n] + "…"
 	}
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nats-io/nats.go/micro"
 
@@ -103,10 +104,14 @@ func kindName(k rpc.ErrorKind) string {
 }
 
 func clip(s string) string {
-	if len(s) > maxText {
-		return s[:maxText] + "…"
+	if len(s) <= maxText {
+		return s
 	}
-	return s
+	n := maxText
+	for n > maxText-utf8.UTFMax && !utf8.RuneStart(s[n]) {
+		n-- // never cut a character in two
+	}
+	return s[:n] + "…"
 }
 
 // encodeError is the body of an error reply.

@@ -70,3 +70,48 @@ func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// FuzzDecodeError reads hostile error replies as a caller does: every
+// body gives a typed error with its texts clipped, at most maxHops hops
+// and bounded durations, and a decoded chain survives being sent on
+// unchanged (what a relaying host does).
+func FuzzDecodeError(f *testing.F) {
+	f.Add("", "", []byte(`{"kind":"deadline-exceeded","msg":"m","chain":[{"depth":1,"target":"a","deadline_us":5,"deadline_from":"the link timeout"}]}`))
+	f.Add("503", "no responders", []byte("not json"))
+	f.Add("", "", []byte(`{"kind":"trap","chain":[{"depth":-7,"elapsed_us":-1,"kind":"nope"}]}`))
+	f.Add("", "", []byte(`{"kind":"trap","msg":"a`+strings.Repeat("é", 1500)+`"}`))
+	f.Fuzz(func(t *testing.T, code, desc string, body []byte) {
+		err := decodeError(code, desc, body)
+		var re *rpc.RemoteError
+		if !errors.As(err, &re) {
+			var e *rpc.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("%T is not an rpc-error", err)
+			}
+			if len(e.Msg) > maxText+len("…")+200 {
+				t.Fatalf("message of %d bytes", len(e.Msg))
+			}
+			return
+		}
+		if len(re.Chain) > maxHops || len(re.Err.Msg) > maxText+len("…") {
+			t.Fatalf("%d hops, message of %d bytes", len(re.Chain), len(re.Err.Msg))
+		}
+		for _, h := range re.Chain {
+			if h.Depth < 0 || h.Depth > maxDepth || h.Deadline < 0 || h.Deadline > maxRemaining || h.Elapsed < 0 || h.Elapsed > maxRemaining {
+				t.Fatalf("hop out of bounds: %+v", h)
+			}
+		}
+		again := decodeError("", "", encodeError(re))
+		var re2 *rpc.RemoteError
+		if !errors.As(again, &re2) || re2.Err.Kind != re.Err.Kind || re2.Err.Msg != re.Err.Msg || len(re2.Chain) != len(re.Chain) {
+			t.Fatalf("sent on: %v, then %v", err, again)
+		}
+		for i := range re.Chain {
+			a, b := re.Chain[i], re2.Chain[i]
+			if a.Depth != b.Depth || a.Target != b.Target || a.Host != b.Host || a.Deadline != b.Deadline ||
+				a.DeadlineFrom != b.DeadlineFrom || (a.Err == nil) != (b.Err == nil) {
+				t.Fatalf("hop %d sent on: %+v, then %+v", i, a, b)
+			}
+		}
+	})
+}
