@@ -13,8 +13,8 @@ import (
 	"github.com/wasifill/wasifill/witparse/ast"
 	"github.com/wasifill/wasifill/witparse/parser"
 	"github.com/wasifill/wasifill/witparse/token"
-	"github.com/wasifill/wasifill/witparse/wasmpkg"
-	"github.com/wasifill/wasifill/witparse/wat"
+	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/internal/wat"
 )
 
 // Options control loading.

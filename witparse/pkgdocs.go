@@ -3,7 +3,7 @@ package witparse
 import (
 	"fmt"
 
-	"github.com/wasifill/wasifill/witparse/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
 )
 
 // Docs and stability of a package decoded from a component, applied to the

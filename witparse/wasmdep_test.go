@@ -12,7 +12,7 @@ import (
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
 	"github.com/wasifill/wasifill/witparse/token"
-	"github.com/wasifill/wasifill/witparse/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
 )
 
 func loadJSON(t *testing.T, dir string) any {

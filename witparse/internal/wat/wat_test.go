@@ -11,8 +11,8 @@ import (
 
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/wasmbin"
-	"github.com/wasifill/wasifill/witparse/wasmpkg"
-	"github.com/wasifill/wasifill/witparse/wat"
+	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/internal/wat"
 )
 
 // TestOracleAgreement: for each WIT package of testdata/oracle, wasm-tools

@@ -80,7 +80,7 @@ func TestDeepTypesBounded(t *testing.T) {
 // FuzzToWIT: any input gives text or an error, never a panic, and the
 // text stays within MaxText.
 func FuzzToWIT(f *testing.F) {
-	b, err := os.ReadFile("../testdata/wasmdep/root/deps/dep.wasm")
+	b, err := os.ReadFile("../../testdata/wasmdep/root/deps/dep.wasm")
 	if err != nil {
 		f.Fatal(err)
 	}
