@@ -11,10 +11,10 @@ import (
 	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse/ast"
-	"github.com/wasifill/wasifill/witparse/parser"
-	"github.com/wasifill/wasifill/witparse/token"
 	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
 	"github.com/wasifill/wasifill/witparse/internal/wat"
+	"github.com/wasifill/wasifill/witparse/parser"
+	"github.com/wasifill/wasifill/witparse/token"
 )
 
 // Options control loading.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
-	"github.com/wasifill/wasifill/witparse/token"
 	"github.com/wasifill/wasifill/witparse/internal/wasmpkg"
+	"github.com/wasifill/wasifill/witparse/token"
 )
 
 func loadJSON(t *testing.T, dir string) any {
