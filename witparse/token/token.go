@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Pos is a position in a FileSet: the file's base plus a byte offset.
@@ -149,22 +150,47 @@ type Error struct {
 func (e *Error) Error() string {
 	s := e.Pos.String() + ": " + e.Msg
 	if e.Line != "" && e.Pos.Column > 0 {
+		line, col := excerpt(e.Line, e.Pos.Column-1)
 		caret := strings.Map(func(r rune) rune {
 			if r == '\t' {
 				return '\t'
 			}
 			return ' '
-		}, prefixBytes(e.Line, e.Pos.Column-1))
-		s += "\n    " + e.Line + "\n    " + caret + "^"
+		}, line[:col])
+		s += "\n    " + line + "\n    " + caret + "^"
 	}
 	return s
 }
 
-func prefixBytes(s string, n int) string {
-	if n > len(s) {
-		n = len(s)
+// maxExcerpt bounds the part of a source line an error shows: a longer
+// line (generated WIT may put a whole file on one) shows the window
+// around the column, its cut ends marked with "…".
+const maxExcerpt = 160
+
+// excerpt returns the part of line to show and the byte offset of col in
+// it (col is a byte offset in line, clamped to it).
+func excerpt(line string, col int) (string, int) {
+	col = min(col, len(line))
+	if len(line) <= maxExcerpt {
+		return line, col
 	}
-	return s[:n]
+	start := max(0, col-maxExcerpt/2)
+	end := min(len(line), start+maxExcerpt)
+	start = max(0, end-maxExcerpt)
+	for start > 0 && !utf8.RuneStart(line[start]) {
+		start++ // never cut a character in two
+	}
+	for end < len(line) && !utf8.RuneStart(line[end]) {
+		end--
+	}
+	out, at := line[start:end], col-start
+	if start > 0 {
+		out, at = "…"+out, at+len("…")
+	}
+	if end < len(line) {
+		out += "…"
+	}
+	return out, at
 }
 
 // NewError returns an Error at p with the source line filled in.
