@@ -59,9 +59,9 @@ func newWitCommand() *cobra.Command {
 func witError(err error) error {
 	var list token.ErrorList
 	if errors.As(err, &list) {
-		return &exitError{code: 1, msg: fmt.Sprintf("%v\nwasifill wit: %d error(s)", list, len(list))}
+		return &exitError{code: 1, msg: fmt.Sprintf("%v\nwasifill: %d WIT error(s)", list, len(list))}
 	}
-	return &exitError{code: 1, msg: "wasifill wit: " + err.Error()}
+	return &exitError{code: 1, msg: "wasifill: " + err.Error()}
 }
 
 func newWitDepsCommand() *cobra.Command {
