@@ -568,7 +568,7 @@ func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
 			if l.strip != nil {
 				out = append(out, b[copied:l.at]...)
 				out = mod.stripHeader(out, b[l.at:l.end], b, l.strip, budget, saved)
-				copied = l.strip.test
+				copied = l.strip.back
 			} else if l.charge > 0 {
 				// Before the loop: its iterations, charged at once.
 				out = append(out, b[copied:l.at]...)

@@ -557,28 +557,33 @@ func (c *classifier) writes(k, end int, x int64) bool {
 	return false
 }
 
-// stripHeader appends the strip-mined loop: the loop instruction (its
-// bytes, opener) after resetting the loop's limit to 0, then, in place of
-// its exit test, the header
+// stripHeader appends the strip-mined loop up to its final "br 0": the
+// loop instruction (its bytes, opener) after resetting the loop's limit
+// to 0, then, in place of its exit test and body,
 //
-//	if i >=u limit                 ;; rarely: the chunk is done
-//	  br_if exit+1 (i >=u n)       ;; the loop's own exit test
-//	  charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
-//	  limit = min(n, 2^32-c, i + LoopBudget·c saturated)
-//	  if i >=u limit               ;; i + c would wrap: no chunk
-//	    body; limit = 0            ;; one iteration here
-//	  end
-//	  br 1                         ;; start the loop over
+//	block
+//	  br_if 0 (i >=u limit)        ;; rarely: the chunk is done
+//	  body
+//	  br 1                         ;; the loop's back-edge
 //	end
+//	br_if exit (i >=u n)           ;; the loop's own exit test
+//	charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
+//	limit = min(n, 2^32-c, i + LoopBudget·c saturated)
+//	if i >=u limit                 ;; i + c would wrap: no chunk
+//	  body; limit = 0              ;; one iteration here
+//	end
+//	                               ;; (the loop's own "br 0" follows)
 //
 // While i <u limit <= n the exit test would not branch, so the chunk runs
 // without it; i grows by c per iteration without wrapping (i <u limit <=
-// 2^32-c), so at most LoopBudget iterations pass between two headers that
-// take the rare branch. An i so large that i + c wraps (beyond 2^32-c)
-// leaves no limit above i: that iteration runs as a copy of the body (its
-// write of i included) in the header, and the limit of 0 it leaves makes
-// the next header take the rare branch again. The rare branch starts the
-// loop over rather than joining the loop body (for wazero, a join costs
+// 2^32-c), so at most LoopBudget iterations pass between two visits to
+// the code after the block. An i so large that i + c wraps (beyond
+// 2^32-c) leaves no limit above i: that iteration runs as a second copy of
+// the body (its write of i included), and the limit of 0 it leaves sends
+// the next iteration past the block again. The body has no branch
+// (peelable), so the block moves no label it names. The rarely run code
+// comes after the loop body, so that the loop's machine code is the body
+// and two branches, and nothing joins the body (for wazero, a join costs
 // more than the check).
 func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, saved []slot) []byte {
 	get := func(x uint32) { out = appendU32(append(out, opLocalGet), x) }
@@ -587,14 +592,17 @@ func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, s
 	out = append(out, opI32Const, 0)
 	set(s.limit)
 	out = append(out, opener...)
+	out = append(out, opBlock, emptyBlock)
 	get(s.iv)
 	get(s.limit)
-	out = append(out, opI32GeU, opIf, emptyBlock)
-	// The loop's exit test, one label further out.
+	out = append(out, opI32GeU, opBrIf, 0)
+	out = append(out, b[s.test:s.back]...)
+	out = append(out, opBr, 1, opEnd)
+	// The loop's exit test.
 	get(s.iv)
 	get(s.bound)
 	out = append(out, opI32GeU, opBrIf)
-	out = appendU32(out, s.exit+1)
+	out = appendU32(out, s.exit)
 	// The chunk's iterations, at most (n-i)/c+1 and LoopBudget+1,
 	// charged first: the limit is computed after the call to tick, so
 	// that it is not live across it (see save.go).
@@ -648,5 +656,5 @@ func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, s
 	out = append(out, b[s.test:s.back]...)
 	out = append(out, opI32Const, 0)
 	set(s.limit)
-	return append(out, opEnd, opBr, 1, opEnd)
+	return append(out, opEnd)
 }
