@@ -565,7 +565,11 @@ func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
 	for loop < len(f.loops) || ref < len(f.funcRefs) {
 		if ref == len(f.funcRefs) || (loop < len(f.loops) && f.loops[loop].at < f.funcRefs[ref]) {
 			l := f.loops[loop]
-			if l.strip != nil {
+			if l.strip != nil && l.strip.bottom {
+				out = append(out, b[copied:l.at]...)
+				out = mod.stripBottom(out, b[l.at:l.end], b, l.end, l.strip, budget, saved)
+				copied = l.strip.back
+			} else if l.strip != nil {
 				out = append(out, b[copied:l.at]...)
 				out = mod.stripHeader(out, b[l.at:l.end], b, l.strip, budget, saved)
 				copied = l.strip.back

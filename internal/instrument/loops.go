@@ -13,7 +13,8 @@ package instrument
 //     its label;
 //   - the br_if's condition is an unsigned comparison of an i32 local i
 //     (the induction variable) with a constant K: i <u K, i <=u K, their
-//     mirrored forms, or i != K when i's value on entry is known;
+//     mirrored forms, or i != K when i's value on entry is known (i
+//     itself is i != 0: K = 2^32);
 //   - the body writes i exactly once, with i + c (c a positive i32
 //     constant), in the body's own instruction sequence (not in a nested
 //     block, so every iteration that reaches the br_if runs it), before
@@ -27,9 +28,10 @@ package instrument
 // size is too large (maxStaticIterations, maxStaticWork) keep their
 // check, so a guest still reads its flag within a bounded amount of work.
 //
-// A top-tested loop whose bound is a local n that the loop does not write
-// is strip-mined instead (stripHeader). Everything else keeps the check
-// at its header, exactly as before.
+// A loop whose bound is a local n that the loop does not write, with a
+// body without branches or calls, is strip-mined instead (stripHeader for
+// top-tested loops, stripBottom for bottom-tested ones). Everything else
+// keeps the check at its header, exactly as before.
 
 // Bounds on loops that run unchecked: the iterations charged at entry,
 // and those iterations times the instructions of the body (what runs
@@ -85,6 +87,15 @@ type strip struct {
 	back      int    // where the final "br 0" starts
 	peel      bool   // whether the body (test to back) can run again inside the header
 	limit     uint32 // the local holding the chunk's limit (set by the rewrite)
+
+	// A bottom-tested loop ("body; br_if 0 (i op n)"): the body runs up to
+	// cond, the iv operand of the comparison is at ivFrom:ivTo, then the
+	// comparison cond (lt_u, gt_u or ne) with iv first or not.
+	bottom       bool
+	body, ivFrom int
+	ivTo         int
+	cond         byte
+	ivFirst      bool
 }
 
 // flatInstr is an instruction of a body with where its block ends, for
@@ -179,7 +190,10 @@ func (c *classifier) classify(k int) (uint32, *strip) {
 	if c.op(end-1) == opBr {
 		return c.topTested(k, end)
 	}
-	return c.bottomTested(k, end), nil
+	if n := c.bottomTested(k, end); n > 0 {
+		return n, nil
+	}
+	return 0, c.bottomStrip(k, end)
 }
 
 // bottomTested returns the iterations to charge at the entry of the loop
@@ -192,9 +206,13 @@ func (c *classifier) bottomTested(k, end int) uint32 {
 	if l, ok := c.imm(last, false); !ok || l != 0 {
 		return 0
 	}
-	// The condition: a comparison of the induction local with a constant.
+	// The condition: a comparison of the induction local with a constant,
+	// or the local itself (i != 0: clang counts a negative offset up to 0).
 	cmp := last - 1
 	cond := c.op(cmp)
+	if cond == opLocalGet || cond == opLocalTee {
+		return c.bounded(k, end, cmp, opI32Ne, 1<<32)
+	}
 	if cond != opI32LtU && cond != opI32GtU && cond != opI32LeU && cond != opI32GeU && cond != opI32Ne {
 		return 0
 	}
@@ -223,6 +241,14 @@ func (c *classifier) bottomTested(k, end int) uint32 {
 	if !ok {
 		return 0
 	}
+	return c.bounded(k, end, ivAt, cond, uint64(k32))
+}
+
+// bounded returns the iterations to charge for the bottom-tested loop at
+// k (ending at end) that goes on while i cond K, its induction local read
+// (or written) at ivAt, or 0.
+func (c *classifier) bounded(k, end, ivAt, cond int, K uint64) uint32 {
+	last := end - 1
 	iv := c.local(ivAt, opLocalGet, opLocalTee)
 	if iv < 0 {
 		return 0
@@ -237,7 +263,7 @@ func (c *classifier) bottomTested(k, end int) uint32 {
 	}
 	start, known := c.entryValue(k, iv)
 	var n uint64
-	K, s, d := uint64(k32), uint64(start), uint64(step)
+	s, d := uint64(start), uint64(step)
 	switch cond {
 	case opI32LeU:
 		K++ // i <=u K is i <u K+1 (2^32 when K is the largest: always true)
@@ -555,106 +581,4 @@ func (c *classifier) writes(k, end int, x int64) bool {
 		}
 	}
 	return false
-}
-
-// stripHeader appends the strip-mined loop up to its final "br 0": the
-// loop instruction (its bytes, opener) after resetting the loop's limit
-// to 0, then, in place of its exit test and body,
-//
-//	block
-//	  br_if 0 (i >=u limit)        ;; rarely: the chunk is done
-//	  body
-//	  br 1                         ;; the loop's back-edge
-//	end
-//	br_if exit (i >=u n)           ;; the loop's own exit test
-//	charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
-//	limit = min(n, 2^32-c, i + LoopBudget·c saturated)
-//	if i >=u limit                 ;; i + c would wrap: no chunk
-//	  body; limit = 0              ;; one iteration here
-//	end
-//	                               ;; (the loop's own "br 0" follows)
-//
-// While i <u limit <= n the exit test would not branch, so the chunk runs
-// without it; i grows by c per iteration without wrapping (i <u limit <=
-// 2^32-c), so at most LoopBudget iterations pass between two visits to
-// the code after the block. An i so large that i + c wraps (beyond
-// 2^32-c) leaves no limit above i: that iteration runs as a second copy of
-// the body (its write of i included), and the limit of 0 it leaves sends
-// the next iteration past the block again. The body has no branch
-// (peelable), so the block moves no label it names. The rarely run code
-// comes after the loop body, so that the loop's machine code is the body
-// and two branches, and nothing joins the body (for wazero, a join costs
-// more than the check).
-func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, saved []slot) []byte {
-	get := func(x uint32) { out = appendU32(append(out, opLocalGet), x) }
-	set := func(x uint32) { out = appendU32(append(out, opLocalSet), x) }
-	top := uint32(1<<32 - uint64(s.step)) // 2^32-c: i <u top cannot wrap
-	out = append(out, opI32Const, 0)
-	set(s.limit)
-	out = append(out, opener...)
-	out = append(out, opBlock, emptyBlock)
-	get(s.iv)
-	get(s.limit)
-	out = append(out, opI32GeU, opBrIf, 0)
-	out = append(out, b[s.test:s.back]...)
-	out = append(out, opBr, 1, opEnd)
-	// The loop's exit test.
-	get(s.iv)
-	get(s.bound)
-	out = append(out, opI32GeU, opBrIf)
-	out = appendU32(out, s.exit)
-	// The chunk's iterations, at most (n-i)/c+1 and LoopBudget+1,
-	// charged first: the limit is computed after the call to tick, so
-	// that it is not live across it (see save.go).
-	quotient := func() {
-		get(s.bound)
-		get(s.iv)
-		out = append(out, opI32Sub)
-		out = appendI32Const(out, int32(s.step))
-		out = append(out, opI32DivU)
-	}
-	get(budget)
-	out = appendI32Const(out, LoopBudget)
-	quotient()
-	quotient()
-	out = appendI32Const(out, LoopBudget)
-	out = append(out, opI32GtU, opSelect, opI32Const, 1, opI32Add, opI32Sub, opLocalTee)
-	out = appendU32(out, budget)
-	out = append(out, opI32Const, 0, opI32LeS, opIf, emptyBlock)
-	out = mod.callSaving(out, mod.tick, saved)
-	out = appendI32Const(out, LoopBudget)
-	set(budget)
-	out = append(out, opEnd)
-	// limit = i + LoopBudget·c, or all ones if that wraps.
-	get(s.iv)
-	out = appendI32Const(out, int32(LoopBudget*s.step))
-	out = append(out, opI32Add)
-	set(s.limit)
-	out = appendI32Const(out, -1)
-	get(s.limit)
-	get(s.limit)
-	get(s.iv)
-	out = append(out, opI32LtU, opSelect)
-	set(s.limit)
-	// limit = min(limit, n), then min(limit, 2^32-c).
-	get(s.bound)
-	get(s.limit)
-	get(s.bound)
-	get(s.limit)
-	out = append(out, opI32LtU, opSelect)
-	set(s.limit)
-	out = appendI32Const(out, int32(top))
-	get(s.limit)
-	get(s.limit)
-	out = appendI32Const(out, int32(top))
-	out = append(out, opI32GtU, opSelect)
-	set(s.limit)
-	// i + c wraps: one iteration here.
-	get(s.iv)
-	get(s.limit)
-	out = append(out, opI32GeU, opIf, emptyBlock)
-	out = append(out, b[s.test:s.back]...)
-	out = append(out, opI32Const, 0)
-	set(s.limit)
-	return append(out, opEnd)
 }

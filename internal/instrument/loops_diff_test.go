@@ -90,7 +90,7 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 	defer rt.Close(ctx)
 	instantiateCheck(t, rt)
 	charges := loopCharges(t, mustRead(t, "bounded.wasm"))
-	want := [][]uint32{{335}, {144}, {300}, {389}, {stripped}, {stripped}, {stripped}, {0, 0, 10}, {stripped}}
+	want := [][]uint32{{335}, {144}, {300}, {500}, {389}, {stripped}, {stripped}, {stripped}, {0, 0, 10}, {stripped}, {stripped}, {stripped}, {stripped}}
 	if len(charges) != len(want) {
 		t.Fatalf("loops: %v, want %v", charges, want)
 	}
@@ -113,6 +113,7 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 	}
 	for _, x := range []uint64{0, 4, 9, 1499, 1504} {
 		same(t, orig, inst, "bt_ne", x)
+		same(t, orig, inst, "bt_zero", x)
 	}
 	for _, c := range [][2]uint64{{0, 0}, {0, 1}, {0, 999}, {0, 1000}, {0, 1001}, {0, 2001}, {5, 123_457}, {10, 5}, {7, 7}, {top, top}} {
 		for _, fn := range []string{"tt_1", "tt_3", "tt_big"} {
@@ -133,6 +134,18 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 	same(t, orig, inst, "tt_big", 0, 4294633963)
 	same(t, orig, inst, "tt_big", 4293967297, 4293967302)
 	same(t, orig, inst, "tt_big", 12345, 4294467297)
+	// Bottom-tested: the first iteration always runs; i != n where n is
+	// reached (a multiple of 4 away).
+	for _, c := range [][2]uint64{{0, 0}, {0, 1}, {0, 1000}, {0, 1001}, {0, 4000}, {4, 4004}, {5, 123_457}, {10, 5},
+		{top - 2500, top}, {top - 1, top}, {top - 4003, top - 3}} {
+		same(t, orig, inst, "bs_1", c[0], c[1])
+		if (c[1]-c[0])%4 == 0 && c[1] > c[0] {
+			same(t, orig, inst, "bs_ne", c[0], c[1])
+		}
+	}
+	for _, c := range [][2]uint64{{0, 0}, {0, 1}, {5, 123_457}, {10, 5}, {0, 4294633963}, {4293967297, 4293967302}, {12345, 4294467297}} {
+		same(t, orig, inst, "bs_big", c[0], c[1])
+	}
 	for _, c := range [][2]uint64{{0, 1}, {1, 1}, {1001, 3}, {3, 1001}, {0, 5}} {
 		same(t, orig, inst, "nested", c[0], c[1])
 	}

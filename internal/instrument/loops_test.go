@@ -158,8 +158,33 @@ func TestClassifyLoops(t *testing.T) {
 			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (global.get $g))))`, 0},
 		{"bound from memory", `(loop $l ` + add + `
 			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.load (i32.const 0)))))`, 0},
+		// br_if on i itself is i != 0: up from -400 by 4, 100 times (the
+		// offsets clang counts up to zero).
+		{"up to zero", `(local.set $i (i32.const -400)) (loop $l ` + add + `
+			(br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))`, 100},
+		{"up to zero, unknown start", `(local.set $i (local.get $n)) (loop $l ` + add + `
+			(br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))`, 0},
+		{"up to zero, stride misses", `(local.set $i (i32.const -401)) (loop $l ` + add + `
+			(br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))`, 0},
+		{"down to zero", `(local.set $i (i32.const 400)) (loop $l ` + add + `
+			(br_if $l (local.tee $i (i32.sub (local.get $i) (i32.const 4)))))`, 0},
+		// A bound in a local the loop does not write: strip-mined.
 		{"bound from a local", `(loop $l ` + add + `
+			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, stripped},
+		{"ne a local, mirrored (clang)", `(loop $l ` + add + `
+			(br_if $l (i32.ne (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 4))))))`, stripped},
+		{"gt_u a local", `(loop $l ` + add + `
+			(local.set $i (i32.add (local.get $i) (i32.const 1)))
+			(br_if $l (i32.gt_u (local.get $n) (local.get $i))))`, stripped},
+		{"local bound grows away", `(loop $l ` + add + `
+			(br_if $l (i32.gt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, 0},
+		{"local bound written in the loop", `(loop $l ` + add + `
+			(local.set $n (i32.const 7))
 			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, 0},
+		{"local bound, a call in the body", `(loop $l ` + add + ` (drop (call 0 (local.get $s)))
+			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, 0},
+		{"local bound, signed", `(loop $l ` + add + `
+			(br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, 0},
 		{"grows away from the bound", `(loop $l ` + add + `
 			(br_if $l (i32.gt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))`, 0},
 		{"ne, unknown start", `(local.set $i (local.get $n)) (loop $l ` + add + `

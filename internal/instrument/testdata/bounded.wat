@@ -32,6 +32,14 @@
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 5))) (i32.const 1504))))
     (local.get $s))
+  ;; Bottom-tested, br_if on i itself (i != 0): up from -4000 by 8, 500 times.
+  (func (export "bt_zero") (param $x i32) (result i32)
+    (local $i i32) (local $s i32)
+    (local.set $i (i32.const -4000))
+    (loop $l
+      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (i32.xor (local.get $i) (local.get $x))))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 8)))))
+    (local.get $s))
   ;; Top-tested, i <u 777 by 2, from any start.
   (func (export "tt_const") (param $i i32) (result i32)
     (local $s i32)
@@ -88,6 +96,28 @@
           (br $outer)))
       (br_if $rounds (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $m))))
     (local.get $s))
+  ;; Bottom-tested with a bound in a local: strip-mined (i <u n by 1;
+  ;; clang's n != i by 4; n >u i by 999999).
+  (func (export "bs_1") (param $i i32) (param $n i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $s) (local.get $i)))
+  (func (export "bs_ne") (param $i i32) (param $n i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
+        (i32.load8_u (i32.and (local.get $i) (i32.const 7)))))
+      (br_if $l (i32.ne (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 4))))))
+    (i32.add (local.get $s) (local.get $i)))
+  (func (export "bs_big") (param $i i32) (param $n i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 999999)))
+      (br_if $l (i32.gt_u (local.get $n) (local.get $i))))
+    (i32.add (local.get $s) (local.get $i)))
   ;; Never stops: i <u 2^32-1 by 2 from 0 wraps forever (a strip-mined
   ;; loop through its wrap path), unless n is given smaller.
   (func (export "wrap") (param $n i32) (result i32)
