@@ -10,6 +10,14 @@
 // iterations: on wazero, a flag read and a counter together cost more
 // than either alone, and the counter is needed anyway.
 //
+// Two kinds of loop carry no check on their back-edge (loops.go): a loop
+// whose own code bounds its iterations (an induction local advanced by a
+// constant and compared with a constant) is charged its bound once,
+// before it is entered; a top-tested loop whose bound is a local it does
+// not write is strip-mined: it runs in chunks of at most LoopBudget
+// iterations, its header comparing the induction local with the chunk's
+// limit instead of the bound, and the check runs between chunks.
+//
 // A guest must also leave native code now and then: Go cannot preempt
 // machine code wazero generated, so a guest spinning without ever calling
 // into Go would hold off a garbage collection's stop-the-world, and with
@@ -69,11 +77,13 @@ type module struct {
 // moves: the flag global (exported as FlagExport) and a budget global,
 // the yield function (and its type, if the module has none like it), a
 // declarative element segment that lets the yield function take its own
-// reference, and in each function with loops one i32 local. It puts a
-// check at the start of every function body and after every loop
-// instruction. Code that refers to any of the new items, or exports that
-// do, are refused: the guest cannot see or change them. DWARF sections are
-// dropped: their code offsets no longer hold.
+// reference, and in each function with loops one i32 local (and one more
+// per strip-mined loop). It puts a check at the start of every function
+// body and after every loop instruction (or, for loops with a known
+// bound, before the loop or between its chunks; see loops.go). Code that
+// refers to any of the new items, or exports that do, are refused: the
+// guest cannot see or change them. DWARF sections are dropped: their code
+// offsets no longer hold.
 func AddInterruptChecks(m *wasmbin.Binary) error {
 	if m.Kind != wasmbin.KindCoreModule {
 		return fmt.Errorf("instrument: not a core module")
@@ -292,6 +302,32 @@ func (mod *module) loopCheck(out []byte, local uint32, saved []slot, again bool)
 	return append(out, opEnd)
 }
 
+// preCharge is the loop budget's charge for a loop with a static bound of
+// n iterations, before the loop is entered: n off the loop budget; when it
+// is no longer positive, tick is called (with the locals in saved going
+// through save globals) after charging the budget global for the
+// iterations beyond LoopBudget as tick charges it for LoopBudget, and the
+// loop budget is refilled. So a guest reads its flag at least every
+// max(LoopBudget, n) iterations and calls into Go as often, per
+// iteration, as with checked loops.
+func (mod *module) preCharge(out []byte, local, n uint32, saved []slot) []byte {
+	out = appendU32(append(out, opLocalGet), local)
+	out = appendI32Const(out, int32(n))
+	out = append(out, opI32Sub, opLocalTee)
+	out = appendU32(out, local)
+	out = append(out, opI32Const, 0, opI32LeS, opIf, emptyBlock)
+	if extra := n / LoopBudget * LoopWeight; extra > 0 {
+		out = appendU32(append(out, opGlobalGet), mod.budget)
+		out = appendI32Const(out, int32(extra))
+		out = append(out, opI32Sub, opGlobalSet)
+		out = appendU32(out, mod.budget)
+	}
+	out = mod.callSaving(out, mod.tick, saved)
+	out = appendI32Const(out, LoopBudget)
+	out = appendU32(append(out, opLocalSet), local)
+	return append(out, opEnd)
+}
+
 // tickBody is the flag check, then LoopWeight off the budget global,
 // calling yield when it is no longer positive.
 func (mod *module) tickBody() []byte {
@@ -323,16 +359,16 @@ func appendI32Const(out []byte, v int32) []byte {
 // are in the code section, the types of its locals (parameters first),
 // where each of its loop instructions ends, and which locals it writes.
 type body struct {
-	start, end int    // the body (after its size) in the code section
-	groupsAt   int    // the first local group, from start
-	code       int    // the first instruction, from start
-	groups     int    // local groups
-	locals     []byte // the value type of each local; 0 for a reference type
-	loops      []int  // where each loop instruction ends, from start
-	loopParams []bool // whether each loop has parameters
-	written    []bool // whether each local is the target of a local.set or local.tee
-	calls      bool   // whether it has any call instruction
-	funcRefs   []int  // where each instruction that names a function starts, from start
+	start, end int        // the body (after its size) in the code section
+	groupsAt   int        // the first local group, from start
+	code       int        // the first instruction, from start
+	groups     int        // local groups
+	locals     []byte     // the value type of each local; 0 for a reference type
+	loops      []loopInfo // each loop instruction, from start
+	written    []bool     // whether each local is the target of a local.set or local.tee
+	strips     int        // loops strip-mined, each with a limit local
+	calls      bool       // whether it has any call instruction
+	funcRefs   []int      // where each instruction that names a function starts, from start
 }
 
 // plan reads the code section payload: every function body, checked for
@@ -369,6 +405,10 @@ func (mod *module) plan(payload []byte) ([]body, error) {
 
 // maxLocals bounds a function's locals (wazero's own limit is lower).
 const maxLocals = 1 << 20
+
+// maxStrips bounds the loops of one function that are strip-mined (each
+// takes a local); the others keep their checks.
+const maxStrips = 64
 
 // readBody fills in f from the function body b, of a function with the
 // given parameter types.
@@ -407,8 +447,11 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 	f.code = r.pos
 	f.written = make([]bool, len(f.locals))
 	// Refuse references to the new items; note where each loop
-	// instruction ends and which locals are written.
-	return Expr(b, f.code, func(in Instr) error {
+	// instruction is and which locals are written.
+	var instrs []Instr
+	var loopAt []int // the index in instrs of each loop
+	err = Expr(b, f.code, func(in Instr) error {
+		instrs = append(instrs, in)
 		if in.Prefix != 0 {
 			return nil
 		}
@@ -422,8 +465,8 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 			if err != nil {
 				return err
 			}
-			f.loops = append(f.loops, in.End)
-			f.loopParams = append(f.loopParams, p)
+			f.loops = append(f.loops, loopInfo{at: in.Offset, end: in.End, params: p})
+			loopAt = append(loopAt, len(instrs)-1)
 			return nil
 		case opLocalGet, opLocalSet, opLocalTee:
 			limit = uint64(len(f.locals))
@@ -447,6 +490,27 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 		}
 		return nil
 	})
+	if err != nil || len(loopAt) == 0 {
+		return err
+	}
+	// Loops with a static bound are charged at entry instead.
+	c := newClassifier(b, instrs, len(params))
+	for i, k := range loopAt {
+		l := &f.loops[i]
+		if l.params {
+			continue
+		}
+		if l.charge, l.strip = c.classify(k); l.strip != nil {
+			if f.strips == maxStrips {
+				l.strip = nil
+				continue
+			}
+			// Its limit: a local after the loop budget.
+			l.strip.limit = uint32(len(f.locals)) + 1 + uint32(f.strips)
+			f.strips++
+		}
+	}
+	return nil
 }
 
 // blockParams reports whether the block type at pos in b has parameters.
@@ -491,7 +555,7 @@ func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
 		budget = uint32(len(f.locals))
 		out = appendU32(out, uint32(f.groups+1))
 		out = append(out, b[f.groupsAt:f.code]...)
-		out = append(out, 1, 0x7f)
+		out = append(appendU32(out, uint32(1+f.strips)), 0x7f)
 		out = mod.entryCheck(out)
 		out = appendI32Const(out, LoopBudget)
 		out = appendU32(append(out, opLocalSet), budget)
@@ -499,11 +563,26 @@ func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
 	saved := mod.saved(f, len(f.locals), f.written)
 	copied, loop, ref := f.code, 0, 0
 	for loop < len(f.loops) || ref < len(f.funcRefs) {
-		if ref == len(f.funcRefs) || (loop < len(f.loops) && f.loops[loop] <= f.funcRefs[ref]) {
-			end := f.loops[loop]
-			out = append(out, b[copied:end]...)
-			out = mod.loopCheck(out, budget, saved, !f.loopParams[loop])
-			copied = end
+		if ref == len(f.funcRefs) || (loop < len(f.loops) && f.loops[loop].at < f.funcRefs[ref]) {
+			l := f.loops[loop]
+			if l.strip != nil && l.strip.bottom {
+				out = append(out, b[copied:l.at]...)
+				out = mod.stripBottom(out, b[l.at:l.end], b, l.end, l.strip, budget, saved)
+				copied = l.strip.back
+			} else if l.strip != nil {
+				out = append(out, b[copied:l.at]...)
+				out = mod.stripHeader(out, b[l.at:l.end], b, l.strip, budget, saved)
+				copied = l.strip.back
+			} else if l.charge > 0 {
+				// Before the loop: its iterations, charged at once.
+				out = append(out, b[copied:l.at]...)
+				out = mod.preCharge(out, budget, l.charge, saved)
+				copied = l.at
+			} else {
+				out = append(out, b[copied:l.end]...)
+				out = mod.loopCheck(out, budget, saved, !l.params)
+				copied = l.end
+			}
 			loop++
 			continue
 		}

@@ -359,7 +359,7 @@ func TestSavedLocalsKeepValues(t *testing.T) {
 
 // instantiateCheck instantiates the module the rewritten modules import
 // the check from, counting its calls.
-func instantiateCheck(t *testing.T, rt wazero.Runtime) *atomic.Int64 {
+func instantiateCheck(t testing.TB, rt wazero.Runtime) *atomic.Int64 {
 	t.Helper()
 	n := &atomic.Int64{}
 	_, err := rt.NewHostModuleBuilder(CheckModule).NewFunctionBuilder().

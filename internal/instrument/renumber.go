@@ -68,6 +68,7 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 			return fmt.Errorf("type section: %w", err)
 		}
 	}
+	dropNames := false
 	for _, s := range m.Sections {
 		var err error
 		switch {
@@ -86,7 +87,14 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 		case s.ID == secGlobal:
 			s.Payload, err = mod.renumberGlobals(s.Payload)
 		case s.ID == wasmbin.SecCustom && s.Name == "name":
-			*s = *wasmbin.NewCustomSection("name", mod.renumberNames(s.Data))
+			// A name section the rewrite cannot read is dropped: an
+			// empty one is not a valid name section either.
+			names := mod.renumberNames(s.Data)
+			if len(names) == 0 {
+				dropNames = true
+				continue
+			}
+			*s = *wasmbin.NewCustomSection("name", names)
 		default:
 			continue
 		}
@@ -94,6 +102,15 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 			return fmt.Errorf("section %d: %w", s.ID, err)
 		}
 		s.SizeBytes = nil
+	}
+	if dropNames {
+		kept := m.Sections[:0]
+		for _, s := range m.Sections {
+			if s.ID != wasmbin.SecCustom || s.Name != "name" {
+				kept = append(kept, s)
+			}
+		}
+		m.Sections = kept
 	}
 	entry := appendName(nil, CheckModule)
 	entry = append(appendName(entry, CheckFunc), byte(wasmbin.ExternFunc))
@@ -315,6 +332,9 @@ func (mod *module) renumberNames(p []byte) []byte {
 					return nil
 				}
 				names = appendName(appendU32(names, mod.shift(f)), string(name))
+			}
+			if sr.pos != len(sub) {
+				return nil // not a function name map after all
 			}
 			out = append(appendU32(append(out, 1), uint32(len(names))), names...)
 		}
