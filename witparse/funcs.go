@@ -90,7 +90,8 @@ func dupName(seen map[string]bool, fields []ast.Param, name string) bool {
 
 // containsBorrow reports whether t contains a borrow handle. Results are
 // cached: functions are resolved after their scope's types, which are
-// complete and acyclic by then.
+// complete and acyclic by then. The walk keeps its own stack (a chain of
+// 100,000 aliases is 100,000 levels deep), reused from call to call.
 func (rs *resolver) containsBorrow(t Type) bool {
 	if t.IsPrim() {
 		return false
@@ -101,24 +102,55 @@ func (rs *resolver) containsBorrow(t Type) bool {
 	if b := rs.borrows[t.ID]; b != 0 {
 		return b == 2
 	}
-	rs.borrows[t.ID] = 1 // a cycle through a handle stops here
-	d := rs.typeDef(t.ID)
-	b := false
-	if d.Kind == KindHandle {
-		b = d.Borrow
-	} else {
-		var buf [4]Type
-		for _, r := range appendTypeRefs(buf[:0], d) {
-			if rs.containsBorrow(r) {
-				b = true
-				break
-			}
+	// The root is visited as the single reference of a pseudo-frame.
+	refs := append(rs.walkRefs[:0], t)
+	stack := append(rs.walkStack[:0], borrowFrame{id: -1, next: 0, start: 0})
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next == len(refs) {
+			// Every reference is done without a borrow (state 1 stays).
+			refs = refs[:top.start]
+			stack = stack[:len(stack)-1]
+			continue
 		}
+		r := refs[top.next]
+		if r.IsPrim() {
+			top.next++
+			continue
+		}
+		switch rs.borrows[r.ID] {
+		case 2: // a borrow: the frame has one too, and so on up
+			if top.id >= 0 {
+				rs.borrows[top.id] = 2
+			}
+			refs = refs[:top.start]
+			stack = stack[:len(stack)-1]
+			continue
+		case 1: // done without a borrow, or a cycle through a handle
+			top.next++
+			continue
+		}
+		rs.borrows[r.ID] = 1
+		d := rs.typeDef(r.ID)
+		if d.Kind == KindHandle {
+			if d.Borrow {
+				rs.borrows[r.ID] = 2
+			}
+			continue // seen again, now with its state
+		}
+		start := len(refs)
+		refs = appendTypeRefs(refs, d)
+		stack = append(stack, borrowFrame{id: r.ID, next: start, start: start})
 	}
-	if b {
-		rs.borrows[t.ID] = 2
-	}
-	return b
+	rs.walkRefs, rs.walkStack = refs[:0], stack[:0]
+	return rs.borrows[t.ID] == 2
+}
+
+// borrowFrame is one type on containsBorrow's stack: its references are
+// walkRefs[start:], the next to look at walkRefs[next].
+type borrowFrame struct {
+	id          TypeID
+	next, start int
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.

@@ -24,7 +24,10 @@ type resolver struct {
 	// borrows is indexed by TypeID: 0 unknown, 1 being computed or no
 	// borrow, 2 contains a borrow.
 	borrows []uint8
-	slab    []TypeDef // unused type definitions for newType
+	// walkRefs and walkStack are containsBorrow's scratch stack.
+	walkRefs  []Type
+	walkStack []borrowFrame
+	slab      []TypeDef // unused type definitions for newType
 	// funcSlab and typePtrs are the same for functions and typePtr.
 	funcSlab []Function
 	typePtrs []Type

@@ -12,6 +12,7 @@ import (
 	"go.bytecodealliance.org/wit"
 
 	"github.com/wasifill/wasifill/witparse"
+	"github.com/wasifill/wasifill/witparse/witconv"
 )
 
 // jcoWASI is where scripts/install-tools.sh (npm) puts jco's bundled WASI
@@ -91,6 +92,19 @@ func BenchmarkLoadWASI(b *testing.B) {
 				b.Fatal(err)
 			}
 			if _, err := witparse.EncodeJSON(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuClock()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+	})
+	b.Run("witparse+ToWIT", func(b *testing.B) {
+		cpu := cpuClock()
+		for b.Loop() {
+			r, _, err := witparse.Load(dir, witparse.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := witconv.ToWIT(r); err != nil {
 				b.Fatal(err)
 			}
 		}
