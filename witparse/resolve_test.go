@@ -28,6 +28,8 @@ func TestResolveErrors(t *testing.T) {
 		{"package a:b;\ninterface i {}\ninterface j { use i.{t}; }", "name `t` does not exist", 3, 22},
 		{"package a:b;\ninterface i { @unstable(feature = x) type g = u8; type t = g; }", "excluded due to its feature", 2, 56},
 		{"package a:b;\ninterface i { resource r; f: func() -> borrow<r>; }", "returns a type which contains a `borrow<T>`", 2, 27},
+		// The borrow deep inside, after siblings without one, behind an alias.
+		{"package a:b;\ninterface i { resource r; record x { a: u8, b: list<tuple<u8, option<borrow<r>>>> } type y = x; g: func() -> tuple<u8, r>; f: func() -> result<u8, y>; }", "function `f` returns a type which contains a `borrow<T>`", 2, 124},
 		{"package a:b;\ninterface i { resource r { constructor(); constructor(); } }", "duplicate constructors", 2, 43},
 		{"package a:b;\nworld w { import f: func(); import f: func(); }", "import `f` conflicts with prior func of same name", 2, 36},
 		{"package a:b;\ninterface i {}\nworld w { import i; import i; }", "interface cannot be imported more than once", 3, 28},
