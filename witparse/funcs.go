@@ -139,11 +139,23 @@ func (rs *resolver) containsBorrow(t Type) bool {
 			continue // seen again, now with its state
 		}
 		start := len(refs)
-		refs = appendTypeRefs(refs, d)
-		stack = append(stack, borrowFrame{id: r.ID, next: start, start: start})
+		refs = appendTypeRefs(grow(refs, 8), d)
+		stack = append(grow(stack, 1), borrowFrame{id: r.ID, next: start, start: start})
 	}
 	rs.walkRefs, rs.walkStack = refs[:0], stack[:0]
 	return rs.borrows[t.ID] == 2
+}
+
+// grow makes room for n more elements, doubling the capacity when it
+// must grow (append grows large slices by a quarter: a deep walk would
+// copy its stack many times over).
+func grow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	out := make([]T, len(s), max(2*cap(s), len(s)+n, 64))
+	copy(out, s)
+	return out
 }
 
 // borrowFrame is one type on containsBorrow's stack: its references are

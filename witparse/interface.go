@@ -303,10 +303,13 @@ func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
 // underlying follows aliases to the type they name. Results for fully
 // defined types are cached, so a long alias chain is walked once.
 func (rs *resolver) underlying(id TypeID) *TypeDef {
+	if n := len(rs.r.Types); len(rs.under) < n {
+		rs.under = append(rs.under, make([]int32, n-len(rs.under))...)
+	}
 	start := id
 	for steps := 0; steps <= len(rs.r.Types); steps++ {
-		if u, ok := rs.under[id]; ok {
-			id = u
+		if u := rs.under[id]; u != 0 {
+			id = TypeID(u - 1)
 			break
 		}
 		t := rs.typeDef(id)
@@ -317,10 +320,10 @@ func (rs *resolver) underlying(id TypeID) *TypeDef {
 	}
 	if rs.typeDef(id).Kind != 0 {
 		for a := start; a != id; {
-			if _, ok := rs.under[a]; ok {
+			if rs.under[a] != 0 {
 				break
 			}
-			rs.under[a] = id
+			rs.under[a] = int32(id) + 1
 			t := rs.typeDef(a)
 			if t.Kind != KindAlias || t.Elem.IsPrim() {
 				break

@@ -19,8 +19,9 @@ type resolver struct {
 	byName map[string][]*pkgState // "ns:name" → versions
 	// deps lists, per interface, the interfaces whose types it uses.
 	deps map[InterfaceID][]InterfaceID
-	// under caches underlying; borrows caches containsBorrow.
-	under map[TypeID]TypeID
+	// under caches underlying, indexed by TypeID: the underlying type's
+	// id + 1, 0 while unknown. borrows caches containsBorrow.
+	under []int32
 	// borrows is indexed by TypeID: 0 unknown, 1 being computed or no
 	// borrow, 2 contains a borrow.
 	borrows []uint8
@@ -99,7 +100,7 @@ func guard(step func()) (ok bool) {
 
 func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
 	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
-		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}}
+		deps: map[InterfaceID][]InterfaceID{}}
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
