@@ -103,22 +103,18 @@ func (rs *resolver) containsBorrow(t Type) bool {
 		return b == 2
 	}
 	// The root is visited as the single reference of a pseudo-frame.
-	refs := append(rs.walkRefs[:0], t)
+	refs := append(rs.walkRefs[:0], t.ID)
 	stack := append(rs.walkStack[:0], borrowFrame{id: -1, next: 0, start: 0})
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
-		if top.next == len(refs) {
+		if int(top.next) == len(refs) {
 			// Every reference is done without a borrow (state 1 stays).
 			refs = refs[:top.start]
 			stack = stack[:len(stack)-1]
 			continue
 		}
 		r := refs[top.next]
-		if r.IsPrim() {
-			top.next++
-			continue
-		}
-		switch rs.borrows[r.ID] {
+		switch rs.borrows[r] {
 		case 2: // a borrow: the frame has one too, and so on up
 			if top.id >= 0 {
 				rs.borrows[top.id] = 2
@@ -130,17 +126,23 @@ func (rs *resolver) containsBorrow(t Type) bool {
 			top.next++
 			continue
 		}
-		rs.borrows[r.ID] = 1
-		d := rs.typeDef(r.ID)
+		rs.borrows[r] = 1
+		d := rs.typeDef(r)
 		if d.Kind == KindHandle {
 			if d.Borrow {
-				rs.borrows[r.ID] = 2
+				rs.borrows[r] = 2
 			}
 			continue // seen again, now with its state
 		}
-		start := len(refs)
-		refs = appendTypeRefs(grow(refs, 8), d)
-		stack = append(grow(stack, 1), borrowFrame{id: r.ID, next: start, start: start})
+		start := int32(len(refs))
+		rs.walkTypes = appendTypeRefs(rs.walkTypes[:0], d)
+		refs = grow(refs, len(rs.walkTypes))
+		for _, t := range rs.walkTypes {
+			if !t.IsPrim() {
+				refs = append(refs, t.ID)
+			}
+		}
+		stack = append(grow(stack, 1), borrowFrame{id: r, next: start, start: start})
 	}
 	rs.walkRefs, rs.walkStack = refs[:0], stack[:0]
 	return rs.borrows[t.ID] == 2
@@ -158,11 +160,12 @@ func grow[T any](s []T, n int) []T {
 	return out
 }
 
-// borrowFrame is one type on containsBorrow's stack: its references are
-// walkRefs[start:], the next to look at walkRefs[next].
+// borrowFrame is one type on containsBorrow's stack: its references
+// (other than primitives) are walkRefs[start:], the next to look at
+// walkRefs[next].
 type borrowFrame struct {
 	id          TypeID
-	next, start int
+	next, start int32
 }
 
 // resourceFuncs resolves a resource's constructor, methods and statics.

@@ -215,7 +215,7 @@ func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
 	if def.Kind == ast.ResourceDef {
 		t.Kind = KindResource
 	}
-	rs.r.Types = append(rs.r.Types, t)
+	rs.r.Types = append(grow(rs.r.Types, 1), t)
 	id := TypeID(len(rs.r.Types) - 1)
 	rs.define(sc, def.Name, id)
 	return id
@@ -379,7 +379,7 @@ func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
 func (rs *resolver) newAnon(k TypeDefKind) (*TypeDef, Type) {
 	d := rs.slot()
 	d.Kind = k
-	rs.r.Types = append(rs.r.Types, d)
+	rs.r.Types = append(grow(rs.r.Types, 1), d)
 	return d, Type{ID: TypeID(len(rs.r.Types) - 1)}
 }
 

@@ -25,9 +25,10 @@ type resolver struct {
 	// borrows is indexed by TypeID: 0 unknown, 1 being computed or no
 	// borrow, 2 contains a borrow.
 	borrows []uint8
-	// walkRefs and walkStack are containsBorrow's scratch stack.
-	walkRefs  []Type
+	// walkRefs, walkStack and walkTypes are containsBorrow's scratch.
+	walkRefs  []TypeID
 	walkStack []borrowFrame
+	walkTypes []Type
 	slab      []TypeDef // unused type definitions for newType
 	// funcSlab and typePtrs are the same for functions and typePtr.
 	funcSlab []Function
@@ -572,7 +573,7 @@ func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
 func (rs *resolver) newType(t *TypeDef) TypeID {
 	d := rs.slot()
 	*d = *t
-	rs.r.Types = append(rs.r.Types, d)
+	rs.r.Types = append(grow(rs.r.Types, 1), d)
 	return TypeID(len(rs.r.Types) - 1)
 }
 
