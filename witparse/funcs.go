@@ -1,6 +1,8 @@
 package witparse
 
 import (
+	"slices"
+
 	"github.com/wasifill/wasifill/witparse/ast"
 )
 
@@ -24,7 +26,7 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	if len(f.Docs.Comments) > 0 {
 		fn.Docs = docs(f.Docs)
 	}
-	fn.Params = make([]Param, 0, len(f.Params)+1)
+	fn.Params = rs.params(len(f.Params) + 1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
 		d, self := rs.newAnon(KindHandle)
@@ -69,6 +71,23 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	}
 	return fn
 }
+
+// params returns an empty parameter list with room for n, carved out of
+// a chunk (its capacity ends there: appending more copies it out).
+func (rs *resolver) params(n int) []Param {
+	if n > paramSlab/4 {
+		return make([]Param, 0, n)
+	}
+	if len(rs.paramSlab) < n {
+		rs.paramSlab = make([]Param, paramSlab)
+	}
+	p := rs.paramSlab[:0:n]
+	rs.paramSlab = rs.paramSlab[n:]
+	return p
+}
+
+// paramSlab is how many parameters params allocates at once.
+const paramSlab = 256
 
 // smallSet is the size up to which a duplicate check scans a list instead
 // of building a set: linear time overall, no allocation for short lists.
@@ -155,7 +174,7 @@ func grow[T any](s []T, n int) []T {
 	if len(s)+n <= cap(s) {
 		return s
 	}
-	out := make([]T, len(s), max(2*cap(s), len(s)+n, 64))
+	out := make([]T, len(s), max(2*cap(s), len(s)+n))
 	copy(out, s)
 	return out
 }
@@ -168,12 +187,16 @@ type borrowFrame struct {
 	next, start int32
 }
 
-// resourceFuncs resolves a resource's constructor, methods and statics.
-func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Function {
-	out := make([]*Function, 0, len(def.Funcs))
+// resourceFuncs resolves a resource's constructor, methods and statics,
+// appending them to out.
+func (rs *resolver) resourceFuncs(out []*Function, sc *scope, def *ast.TypeDef, id TypeID) []*Function {
+	out = grow(out, len(def.Funcs))
 	name := def.Name.Name
 	hasCtor := false
-	seen := map[string]bool{}
+	// Duplicate names: a scan of the earlier ones while there are few, a
+	// set beyond (as for parameters).
+	names := rs.funcNames[:0]
+	var seen map[string]bool
 	for _, f := range def.Funcs {
 		if _, ex := rs.stability(f.Gates); ex {
 			continue
@@ -202,14 +225,29 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 				}
 				fn.Result = rs.typePtr(r)
 			} else {
-				fn.Result = rs.typePtr(rs.anon(&TypeDef{Kind: KindHandle, Resource: id}))
+				d, own := rs.newAnon(KindHandle)
+				d.Resource = id
+				fn.Result = rs.typePtr(own)
 			}
 			out = append(out, fn)
 		default:
-			if seen[f.Name.Name] {
+			if len(names) == smallSet {
+				seen = make(map[string]bool, len(def.Funcs))
+				for _, n := range names {
+					seen[n] = true
+				}
+			}
+			dup := seen[f.Name.Name]
+			if seen == nil {
+				dup = slices.Contains(names, f.Name.Name)
+			}
+			if dup {
 				rs.fail(f.Name.Pos, "duplicate function name `%s`", f.Name.Name)
 			}
-			seen[f.Name.Name] = true
+			if seen != nil {
+				seen[f.Name.Name] = true
+			}
+			names = append(names, f.Name.Name)
 			prefix, kind := "[method]", Method
 			if f.Kind == ast.Static {
 				prefix, kind = "[static]", Static
@@ -217,6 +255,7 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			out = append(out, rs.function(sc, f, prefix+name+"."+f.Name.Name, kind, id))
 		}
 	}
+	rs.funcNames = names[:0]
 	return out
 }
 

@@ -126,6 +126,11 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	// wit-parser. The model lists freestanding functions first, then the
 	// resources' (wit-parser interleaves them in source order; the
 	// generators rely on this order).
+	nfuncs := len(funcs)
+	for _, def := range defs {
+		nfuncs += len(def.Funcs)
+	}
+	iface.Functions = grow(iface.Functions, nfuncs)
 	for _, f := range funcs {
 		if _, dup := sc.names[f.Name.Name]; dup {
 			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
@@ -135,7 +140,7 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	}
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
-			iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, def, defIDs[i])...)
+			iface.Functions = rs.resourceFuncs(iface.Functions, sc, def, defIDs[i])
 		}
 	}
 }

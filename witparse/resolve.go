@@ -33,6 +33,10 @@ type resolver struct {
 	// funcSlab and typePtrs are the same for functions and typePtr.
 	funcSlab []Function
 	typePtrs []Type
+	// paramSlab is the same for parameter lists; funcNames is
+	// resourceFuncs' scratch list of names.
+	paramSlab []Param
+	funcNames []string
 }
 
 type state uint8
@@ -45,11 +49,12 @@ const (
 )
 
 type pkgState struct {
-	src    *srcPackage
-	id     PackageID
-	ifaces map[string]*ifaceDecl
-	worlds map[string]*worldDecl
-	order  []any // *ifaceDecl and *worldDecl in declaration order
+	src      *srcPackage
+	fullName string // src.name.String(), the order packages are visited in
+	id       PackageID
+	ifaces   map[string]*ifaceDecl
+	worlds   map[string]*worldDecl
+	order    []any // *ifaceDecl and *worldDecl in declaration order
 }
 
 type ifaceDecl struct {
@@ -105,7 +110,7 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
-		p := &pkgState{src: src, ifaces: map[string]*ifaceDecl{}, worlds: map[string]*worldDecl{}}
+		p := &pkgState{src: src, fullName: src.name.String(), ifaces: map[string]*ifaceDecl{}, worlds: map[string]*worldDecl{}}
 		for _, other := range rs.byName[key] {
 			if other.src.name.Version == src.name.Version {
 				rs.errorf(src.pos, "package `%s` is defined in two different locations", src.name)
@@ -119,7 +124,7 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 	}
 	// Visit packages by name, as wasm-tools does, dependencies first.
 	sorted := slices.Clone(all)
-	slices.SortStableFunc(sorted, func(a, b *pkgState) int { return strings.Compare(a.src.name.String(), b.src.name.String()) })
+	slices.SortStableFunc(sorted, func(a, b *pkgState) int { return strings.Compare(a.fullName, b.fullName) })
 	order, ok := rs.sortPackages(sorted)
 	if !ok {
 		return nil, 0, rs.errs

@@ -30,7 +30,7 @@ func toposort(n int, off, deps []int32) (cycleNode, cycleEdge int, ok bool) {
 			fill[j]++
 		}
 	}
-	var ready minHeap
+	ready := make(minHeap, 0, n)
 	for i := range n {
 		if remaining[i] == 0 {
 			ready.push(int32(i))
