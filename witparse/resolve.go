@@ -359,6 +359,9 @@ func hasUnstable(gates []*ast.Gate) bool {
 	return false
 }
 
+// docSpaces is the indentation docs removes, for the usual widths.
+const docSpaces = "                                "
+
 // docs turns comments into wasm-tools' doc text: a `/** */` comment loses
 // its markers, any other comment only its leading slashes; trailing space
 // goes, then the smallest indentation of the non-empty comments; lines are
@@ -367,16 +370,21 @@ func docs(d ast.Docs) string {
 	if len(d.Comments) == 0 {
 		return ""
 	}
-	texts := make([]string, len(d.Comments))
-	minWS := -1
-	for i, c := range d.Comments {
+	var buf [8]string
+	texts := buf[:0]
+	if len(d.Comments) > len(buf) {
+		texts = make([]string, 0, len(d.Comments))
+	}
+	minWS, size := -1, 0
+	for _, c := range d.Comments {
 		if rest, ok := strings.CutPrefix(c, "/**"); ok {
 			c = strings.TrimSuffix(rest, "*/")
 		} else {
 			c = strings.TrimLeft(c, "/")
 		}
 		c = strings.TrimRight(c, " \t\n\r\f\v")
-		texts[i] = c
+		texts = append(texts, c)
+		size += len(c) + 1
 		if c != "" {
 			ws := len(c) - len(strings.TrimLeft(c, " \t\n\r\f"))
 			if minWS < 0 || ws < minWS {
@@ -384,8 +392,19 @@ func docs(d ast.Docs) string {
 			}
 		}
 	}
+	minWS = max(minWS, 0)
+	pad := docSpaces
+	if minWS <= len(pad) {
+		pad = pad[:minWS]
+	} else {
+		pad = strings.Repeat(" ", minWS)
+	}
+	if len(texts) == 1 && !strings.ContainsAny(texts[0], "\n\r") {
+		// One line: the text itself (a substring of the source).
+		return strings.TrimPrefix(texts[0], pad)
+	}
 	var b strings.Builder
-	pad := strings.Repeat(" ", max(minWS, 0))
+	b.Grow(size)
 	for _, c := range texts {
 		c = strings.TrimPrefix(c, pad)
 		if c == "" {
