@@ -9,7 +9,8 @@ import (
 func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 	kw := p.tok.Kind
 	p.next()
-	d := &ast.TypeDef{Attrs: attrs, Name: p.ident()}
+	d := p.slabs.defs.new()
+	d.Attrs, d.Name = attrs, p.ident()
 	switch kw {
 	case scanner.Type:
 		d.Kind = ast.AliasDef
@@ -56,10 +57,17 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		if p.eat(scanner.Semicolon) {
 			return d
 		}
-		d.Funcs = []*ast.Func{}
 		p.expect(scanner.LBrace)
-		p.eachItem("`constructor` or identifier", func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
+		start := len(p.funcBuf)
+		defer func() { p.funcBuf = p.funcBuf[:start] }()
+		p.eachItem("`constructor` or identifier", func() {
+			f := p.resourceFunc(p.attrs())
+			p.funcBuf = append(p.funcBuf, f)
+		})
 		p.expect(scanner.RBrace)
+		if d.Funcs = exact(p.funcBuf[start:]); d.Funcs == nil {
+			d.Funcs = []*ast.Func{} // `resource r {}`, not `resource r;`
+		}
 	}
 	return d
 }
@@ -259,19 +267,25 @@ func (p *parser) typ() ast.Type {
 		p.expect(scanner.Greater)
 		return r
 	case scanner.Tuple:
-		t := &ast.Tuple{Pos: pos}
+		t := p.slabs.tuples.new()
+		t.Pos = pos
 		p.expect(scanner.Less)
+		start := len(p.typeBuf)
+		defer func() { p.typeBuf = p.typeBuf[:start] }()
 		for !p.is(scanner.Greater) {
-			t.Elems = append(t.Elems, p.typ())
+			e := p.typ()
+			p.typeBuf = append(p.typeBuf, e)
 			if !p.eat(scanner.Comma) {
 				break
 			}
 		}
 		p.expect(scanner.Greater)
+		t.Elems = exact(p.typeBuf[start:])
 		return t
 	case scanner.Own, scanner.Borrow:
 		p.expect(scanner.Less)
-		h := &ast.Handle{Pos: pos, Borrow: kind == scanner.Borrow, Resource: p.ident()}
+		h := p.slabs.handles.new()
+		h.Pos, h.Borrow, h.Resource = pos, kind == scanner.Borrow, p.ident()
 		p.expect(scanner.Greater)
 		return h
 	case scanner.Future:
