@@ -61,14 +61,11 @@ type parser struct {
 	pkgDepth int // nested package blocks around the current item
 	tyDepth  int // type expressions around the current one
 	slabs    typeSlabs
-	// paramBuf, caseBuf, labelBuf, typeBuf and funcBuf collect a list
-	// before it is copied out at its exact length (a stack: nested lists
-	// use its tail).
+	// paramBuf, caseBuf and labelBuf collect a list before it is copied
+	// out at its exact length (a stack: nested lists use its tail).
 	paramBuf []ast.Param
 	caseBuf  []ast.Case
 	labelBuf []ast.Label
-	typeBuf  []ast.Type
-	funcBuf  []*ast.Func
 	// late are errors wit-parser finds after parsing: reported only when
 	// parsing succeeded.
 	late token.ErrorList
@@ -323,9 +320,6 @@ type typeSlabs struct {
 	results slab[ast.Result]
 	lists   slab[ast.List]
 	funcs   slab[ast.Func]
-	handles slab[ast.Handle]
-	tuples  slab[ast.Tuple]
-	defs    slab[ast.TypeDef]
 }
 
 // exact copies a list collected in a scratch buffer; nil when empty, as

@@ -9,8 +9,7 @@ import (
 func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 	kw := p.tok.Kind
 	p.next()
-	d := p.slabs.defs.new()
-	d.Attrs, d.Name = attrs, p.ident()
+	d := &ast.TypeDef{Attrs: attrs, Name: p.ident()}
 	switch kw {
 	case scanner.Type:
 		d.Kind = ast.AliasDef
@@ -57,17 +56,10 @@ func (p *parser) typeDef(attrs ast.Attrs) *ast.TypeDef {
 		if p.eat(scanner.Semicolon) {
 			return d
 		}
+		d.Funcs = []*ast.Func{}
 		p.expect(scanner.LBrace)
-		start := len(p.funcBuf)
-		defer func() { p.funcBuf = p.funcBuf[:start] }()
-		p.eachItem("`constructor` or identifier", func() {
-			f := p.resourceFunc(p.attrs())
-			p.funcBuf = append(p.funcBuf, f)
-		})
+		p.eachItem("`constructor` or identifier", func() { d.Funcs = append(d.Funcs, p.resourceFunc(p.attrs())) })
 		p.expect(scanner.RBrace)
-		if d.Funcs = exact(p.funcBuf[start:]); d.Funcs == nil {
-			d.Funcs = []*ast.Func{} // `resource r {}`, not `resource r;`
-		}
 	}
 	return d
 }
@@ -267,25 +259,19 @@ func (p *parser) typ() ast.Type {
 		p.expect(scanner.Greater)
 		return r
 	case scanner.Tuple:
-		t := p.slabs.tuples.new()
-		t.Pos = pos
+		t := &ast.Tuple{Pos: pos}
 		p.expect(scanner.Less)
-		start := len(p.typeBuf)
-		defer func() { p.typeBuf = p.typeBuf[:start] }()
 		for !p.is(scanner.Greater) {
-			e := p.typ()
-			p.typeBuf = append(p.typeBuf, e)
+			t.Elems = append(t.Elems, p.typ())
 			if !p.eat(scanner.Comma) {
 				break
 			}
 		}
 		p.expect(scanner.Greater)
-		t.Elems = exact(p.typeBuf[start:])
 		return t
 	case scanner.Own, scanner.Borrow:
 		p.expect(scanner.Less)
-		h := p.slabs.handles.new()
-		h.Pos, h.Borrow, h.Resource = pos, kind == scanner.Borrow, p.ident()
+		h := &ast.Handle{Pos: pos, Borrow: kind == scanner.Borrow, Resource: p.ident()}
 		p.expect(scanner.Greater)
 		return h
 	case scanner.Future:
