@@ -1,6 +1,8 @@
 package witparse
 
 import (
+	"slices"
+
 	"github.com/wasifill/wasifill/witparse/ast"
 )
 
@@ -24,7 +26,7 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	if len(f.Docs.Comments) > 0 {
 		fn.Docs = docs(f.Docs)
 	}
-	fn.Params = make([]Param, 0, len(f.Params)+1)
+	fn.Params = rs.params(len(f.Params) + 1)
 	fn.Stability, _ = rs.stability(f.Gates)
 	if kind == Method || kind == AsyncMethod {
 		d, self := rs.newAnon(KindHandle)
@@ -70,6 +72,23 @@ func (rs *resolver) function(sc *scope, f *ast.Func, name string, kind FunctionK
 	return fn
 }
 
+// params returns an empty parameter list with room for n, carved out of
+// a chunk (its capacity ends there: appending more copies it out).
+func (rs *resolver) params(n int) []Param {
+	if n > paramSlab/4 {
+		return make([]Param, 0, n)
+	}
+	if len(rs.paramSlab) < n {
+		rs.paramSlab = make([]Param, paramSlab)
+	}
+	p := rs.paramSlab[:0:n]
+	rs.paramSlab = rs.paramSlab[n:]
+	return p
+}
+
+// paramSlab is how many parameters params allocates at once.
+const paramSlab = 256
+
 // smallSet is the size up to which a duplicate check scans a list instead
 // of building a set: linear time overall, no allocation for short lists.
 const smallSet = 16
@@ -90,7 +109,8 @@ func dupName(seen map[string]bool, fields []ast.Param, name string) bool {
 
 // containsBorrow reports whether t contains a borrow handle. Results are
 // cached: functions are resolved after their scope's types, which are
-// complete and acyclic by then.
+// complete and acyclic by then. The walk keeps its own stack (a chain of
+// 100,000 aliases is 100,000 levels deep), reused from call to call.
 func (rs *resolver) containsBorrow(t Type) bool {
 	if t.IsPrim() {
 		return false
@@ -101,32 +121,82 @@ func (rs *resolver) containsBorrow(t Type) bool {
 	if b := rs.borrows[t.ID]; b != 0 {
 		return b == 2
 	}
-	rs.borrows[t.ID] = 1 // a cycle through a handle stops here
-	d := rs.typeDef(t.ID)
-	b := false
-	if d.Kind == KindHandle {
-		b = d.Borrow
-	} else {
-		var buf [4]Type
-		for _, r := range appendTypeRefs(buf[:0], d) {
-			if rs.containsBorrow(r) {
-				b = true
-				break
+	// The root is visited as the single reference of a pseudo-frame.
+	refs := append(rs.walkRefs[:0], t.ID)
+	stack := append(rs.walkStack[:0], borrowFrame{id: -1, next: 0, start: 0})
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if int(top.next) == len(refs) {
+			// Every reference is done without a borrow (state 1 stays).
+			refs = refs[:top.start]
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		r := refs[top.next]
+		switch rs.borrows[r] {
+		case 2: // a borrow: the frame has one too, and so on up
+			if top.id >= 0 {
+				rs.borrows[top.id] = 2
+			}
+			refs = refs[:top.start]
+			stack = stack[:len(stack)-1]
+			continue
+		case 1: // done without a borrow, or a cycle through a handle
+			top.next++
+			continue
+		}
+		rs.borrows[r] = 1
+		d := rs.typeDef(r)
+		if d.Kind == KindHandle {
+			if d.Borrow {
+				rs.borrows[r] = 2
+			}
+			continue // seen again, now with its state
+		}
+		start := int32(len(refs))
+		rs.walkTypes = appendTypeRefs(rs.walkTypes[:0], d)
+		refs = grow(refs, len(rs.walkTypes))
+		for _, t := range rs.walkTypes {
+			if !t.IsPrim() {
+				refs = append(refs, t.ID)
 			}
 		}
+		stack = append(grow(stack, 1), borrowFrame{id: r, next: start, start: start})
 	}
-	if b {
-		rs.borrows[t.ID] = 2
-	}
-	return b
+	rs.walkRefs, rs.walkStack = refs[:0], stack[:0]
+	return rs.borrows[t.ID] == 2
 }
 
-// resourceFuncs resolves a resource's constructor, methods and statics.
-func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Function {
-	out := make([]*Function, 0, len(def.Funcs))
+// grow makes room for n more elements, doubling the capacity when it
+// must grow (append grows large slices by a quarter: a deep walk would
+// copy its stack many times over).
+func grow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	out := make([]T, len(s), max(2*cap(s), len(s)+n))
+	copy(out, s)
+	return out
+}
+
+// borrowFrame is one type on containsBorrow's stack: its references
+// (other than primitives) are walkRefs[start:], the next to look at
+// walkRefs[next].
+type borrowFrame struct {
+	id          TypeID
+	next, start int32
+}
+
+// resourceFuncs resolves a resource's constructor, methods and statics,
+// appending them to out.
+func (rs *resolver) resourceFuncs(out []*Function, sc *scope, def *ast.TypeDef, id TypeID) []*Function {
+	out = grow(out, len(def.Funcs))
 	name := def.Name.Name
 	hasCtor := false
-	seen := map[string]bool{}
+	// Duplicate names: a scan of the earlier ones while there are few, a
+	// set beyond (as for parameters).
+	names := rs.funcNames[:0]
+	var seen map[string]bool
 	for _, f := range def.Funcs {
 		if _, ex := rs.stability(f.Gates); ex {
 			continue
@@ -155,14 +225,29 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 				}
 				fn.Result = rs.typePtr(r)
 			} else {
-				fn.Result = rs.typePtr(rs.anon(&TypeDef{Kind: KindHandle, Resource: id}))
+				d, own := rs.newAnon(KindHandle)
+				d.Resource = id
+				fn.Result = rs.typePtr(own)
 			}
 			out = append(out, fn)
 		default:
-			if seen[f.Name.Name] {
+			if len(names) == smallSet {
+				seen = make(map[string]bool, len(def.Funcs))
+				for _, n := range names {
+					seen[n] = true
+				}
+			}
+			dup := seen[f.Name.Name]
+			if seen == nil {
+				dup = slices.Contains(names, f.Name.Name)
+			}
+			if dup {
 				rs.fail(f.Name.Pos, "duplicate function name `%s`", f.Name.Name)
 			}
-			seen[f.Name.Name] = true
+			if seen != nil {
+				seen[f.Name.Name] = true
+			}
+			names = append(names, f.Name.Name)
 			prefix, kind := "[method]", Method
 			if f.Kind == ast.Static {
 				prefix, kind = "[static]", Static
@@ -170,6 +255,7 @@ func (rs *resolver) resourceFuncs(sc *scope, def *ast.TypeDef, id TypeID) []*Fun
 			out = append(out, rs.function(sc, f, prefix+name+"."+f.Name.Name, kind, id))
 		}
 	}
+	rs.funcNames = names[:0]
 	return out
 }
 

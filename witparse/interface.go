@@ -126,6 +126,11 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	// wit-parser. The model lists freestanding functions first, then the
 	// resources' (wit-parser interleaves them in source order; the
 	// generators rely on this order).
+	nfuncs := len(funcs)
+	for _, def := range defs {
+		nfuncs += len(def.Funcs)
+	}
+	iface.Functions = grow(iface.Functions, nfuncs)
 	for _, f := range funcs {
 		if _, dup := sc.names[f.Name.Name]; dup {
 			rs.fail(f.Name.Pos, "name `%s` is defined more than once", f.Name.Name)
@@ -135,7 +140,7 @@ func (rs *resolver) fillInterface(d *ifaceDecl, iface *Interface, items []ast.In
 	}
 	for i, def := range defs {
 		if def.Kind == ast.ResourceDef {
-			iface.Functions = append(iface.Functions, rs.resourceFuncs(sc, def, defIDs[i])...)
+			iface.Functions = rs.resourceFuncs(iface.Functions, sc, def, defIDs[i])
 		}
 	}
 }
@@ -215,7 +220,7 @@ func (rs *resolver) declareType(sc *scope, def *ast.TypeDef) TypeID {
 	if def.Kind == ast.ResourceDef {
 		t.Kind = KindResource
 	}
-	rs.r.Types = append(rs.r.Types, t)
+	rs.r.Types = append(grow(rs.r.Types, 1), t)
 	id := TypeID(len(rs.r.Types) - 1)
 	rs.define(sc, def.Name, id)
 	return id
@@ -303,10 +308,13 @@ func (rs *resolver) aliasTarget(sc *scope, n *ast.Named) Type {
 // underlying follows aliases to the type they name. Results for fully
 // defined types are cached, so a long alias chain is walked once.
 func (rs *resolver) underlying(id TypeID) *TypeDef {
+	if n := len(rs.r.Types); len(rs.under) < n {
+		rs.under = append(rs.under, make([]int32, n-len(rs.under))...)
+	}
 	start := id
 	for steps := 0; steps <= len(rs.r.Types); steps++ {
-		if u, ok := rs.under[id]; ok {
-			id = u
+		if u := rs.under[id]; u != 0 {
+			id = TypeID(u - 1)
 			break
 		}
 		t := rs.typeDef(id)
@@ -317,10 +325,10 @@ func (rs *resolver) underlying(id TypeID) *TypeDef {
 	}
 	if rs.typeDef(id).Kind != 0 {
 		for a := start; a != id; {
-			if _, ok := rs.under[a]; ok {
+			if rs.under[a] != 0 {
 				break
 			}
-			rs.under[a] = id
+			rs.under[a] = int32(id) + 1
 			t := rs.typeDef(a)
 			if t.Kind != KindAlias || t.Elem.IsPrim() {
 				break
@@ -376,7 +384,7 @@ func (rs *resolver) anon(t *TypeDef) Type { return Type{ID: rs.newType(t)} }
 func (rs *resolver) newAnon(k TypeDefKind) (*TypeDef, Type) {
 	d := rs.slot()
 	d.Kind = k
-	rs.r.Types = append(rs.r.Types, d)
+	rs.r.Types = append(grow(rs.r.Types, 1), d)
 	return d, Type{ID: TypeID(len(rs.r.Types) - 1)}
 }
 

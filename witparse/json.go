@@ -9,7 +9,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // other by index. The layout is encoding/json's MarshalIndent with a
 // two-space indent.
 func EncodeJSON(r *Resolve) ([]byte, error) {
-	w := &jsonWriter{buf: make([]byte, 0, 320*(len(r.Types)+len(r.Interfaces)+len(r.Worlds))+1024)} // ~300 bytes an item on the WASI tree: one allocation
+	w := &jsonWriter{buf: make([]byte, 0, jsonSize(r))}
 	w.open('{')
 	w.key("worlds")
 	w.open('[')
@@ -51,6 +51,80 @@ func EncodeJSON(r *Resolve) ([]byte, error) {
 	w.close(']')
 	w.close('}')
 	return append(w.buf, '\n'), nil
+}
+
+// jsonSize estimates the size of r's JSON from above, so the output is one
+// allocation of about its length: a fixed share per item for the keys,
+// punctuation and indentation, plus the strings it carries. (An estimate
+// that falls short only costs the buffer a regrowth.)
+func jsonSize(r *Resolve) int {
+	n := 256
+	fn := func(f *Function) int {
+		m := 130 + 2*len(f.Name) + docsSize(f.Docs) + stabilitySize(f.Stability)
+		for _, p := range f.Params {
+			m += 80 + len(p.Name)
+		}
+		return m
+	}
+	for _, t := range r.Types {
+		n += 140 + len(t.Name) + docsSize(t.Docs) + stabilitySize(t.Stability) + 24*len(t.Types)
+		for _, f := range t.Fields {
+			n += 80 + len(f.Name) + docsSize(f.Docs)
+		}
+		for _, c := range t.Cases {
+			n += 80 + len(c.Name) + docsSize(c.Docs)
+		}
+		for _, l := range t.Labels {
+			n += 50 + len(l.Name) + docsSize(l.Docs)
+		}
+	}
+	for _, iface := range r.Interfaces {
+		n += 140 + len(iface.Name) + docsSize(iface.Docs) + stabilitySize(iface.Stability)
+		for _, t := range iface.Types {
+			n += 24 + len(t.Name)
+		}
+		for _, f := range iface.Functions {
+			n += fn(f)
+		}
+	}
+	for _, wd := range r.Worlds {
+		n += 140 + len(wd.Name) + docsSize(wd.Docs) + stabilitySize(wd.Stability)
+		for _, es := range [2][]WorldEntry{wd.Imports, wd.Exports} {
+			for _, e := range es {
+				n += 120 + len(e.Name) + docsSize(e.Item.Docs) + stabilitySize(e.Item.Stability)
+				if e.Item.Function != nil {
+					n += fn(e.Item.Function)
+				}
+			}
+		}
+	}
+	for _, p := range r.Packages {
+		n += 100 + len(p.Name.Namespace) + len(p.Name.Name) + len(p.Name.Version) + docsSize(p.Docs)
+		for _, it := range p.Interfaces {
+			n += 24 + len(it.Name)
+		}
+		for _, it := range p.Worlds {
+			n += 24 + len(it.Name)
+		}
+	}
+	return n
+}
+
+// docsSize is room for a `"docs": {"contents": ...}` member: line breaks
+// and quotes are escaped, so a little more than the text.
+func docsSize(docs string) int {
+	if docs == "" {
+		return 0
+	}
+	return 90 + len(docs) + len(docs)/4
+}
+
+// stabilitySize is room for a `"stability"` member.
+func stabilitySize(s Stability) int {
+	if s.IsZero() {
+		return 0
+	}
+	return 120 + len(s.Since) + len(s.Feature) + len(s.Deprecated)
 }
 
 func namedIDs[T ~int](w *jsonWriter, items []Named[T]) {

@@ -143,8 +143,16 @@ const (
 
 // TypeDef is a type definition, named or anonymous (name "").
 type TypeDef struct {
-	Name      string
-	Kind      TypeDefKind
+	Name string
+	Kind TypeDefKind
+	// HasElem reports whether a future or stream has an element (Elem).
+	HasElem bool
+	// Borrow reports whether a handle is borrowed (Resource is the
+	// resource).
+	Borrow bool
+	Len    uint32 // fixed list length
+	// (Kind, HasElem, Borrow and Len share one word.)
+
 	Docs      string
 	Stability Stability
 	// Owner: an interface, a world, or neither (anonymous types).
@@ -157,16 +165,12 @@ type TypeDef struct {
 
 	Types []Type // tuple elements
 	// Elem is the element of list, fixed list, option, future, stream, the
-	// target of an alias, and the key of a map; HasElem reports whether a
-	// future or stream has one.
+	// target of an alias, and the key of a map.
 	Elem    Type
-	HasElem bool
-	Value   Type   // map value
-	Len     uint32 // fixed list length
-	Ok, Err *Type  // result payloads
-	// Handle: the resource, and whether it is borrowed.
+	Value   Type  // map value
+	Ok, Err *Type // result payloads
+	// Resource is a handle's resource.
 	Resource TypeID
-	Borrow   bool
 }
 
 // Field is a record field.

@@ -19,15 +19,24 @@ type resolver struct {
 	byName map[string][]*pkgState // "ns:name" → versions
 	// deps lists, per interface, the interfaces whose types it uses.
 	deps map[InterfaceID][]InterfaceID
-	// under caches underlying; borrows caches containsBorrow.
-	under map[TypeID]TypeID
+	// under caches underlying, indexed by TypeID: the underlying type's
+	// id + 1, 0 while unknown. borrows caches containsBorrow.
+	under []int32
 	// borrows is indexed by TypeID: 0 unknown, 1 being computed or no
 	// borrow, 2 contains a borrow.
 	borrows []uint8
-	slab    []TypeDef // unused type definitions for newType
+	// walkRefs, walkStack and walkTypes are containsBorrow's scratch.
+	walkRefs  []TypeID
+	walkStack []borrowFrame
+	walkTypes []Type
+	slab      []TypeDef // unused type definitions for newType
 	// funcSlab and typePtrs are the same for functions and typePtr.
 	funcSlab []Function
 	typePtrs []Type
+	// paramSlab is the same for parameter lists; funcNames is
+	// resourceFuncs' scratch list of names.
+	paramSlab []Param
+	funcNames []string
 }
 
 type state uint8
@@ -40,11 +49,12 @@ const (
 )
 
 type pkgState struct {
-	src    *srcPackage
-	id     PackageID
-	ifaces map[string]*ifaceDecl
-	worlds map[string]*worldDecl
-	order  []any // *ifaceDecl and *worldDecl in declaration order
+	src      *srcPackage
+	fullName string // src.name.String(), the order packages are visited in
+	id       PackageID
+	ifaces   map[string]*ifaceDecl
+	worlds   map[string]*worldDecl
+	order    []any // *ifaceDecl and *worldDecl in declaration order
 }
 
 type ifaceDecl struct {
@@ -96,11 +106,11 @@ func guard(step func()) (ok bool) {
 
 func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*Resolve, PackageID, error) {
 	rs := &resolver{fset: fset, opts: opts, r: &Resolve{}, byName: map[string][]*pkgState{},
-		deps: map[InterfaceID][]InterfaceID{}, under: map[TypeID]TypeID{}}
+		deps: map[InterfaceID][]InterfaceID{}}
 	var all []*pkgState
 	for _, src := range append(append([]*srcPackage{}, deps...), root...) {
 		key := src.name.Namespace + ":" + src.name.Name
-		p := &pkgState{src: src, ifaces: map[string]*ifaceDecl{}, worlds: map[string]*worldDecl{}}
+		p := &pkgState{src: src, fullName: src.name.String(), ifaces: map[string]*ifaceDecl{}, worlds: map[string]*worldDecl{}}
 		for _, other := range rs.byName[key] {
 			if other.src.name.Version == src.name.Version {
 				rs.errorf(src.pos, "package `%s` is defined in two different locations", src.name)
@@ -114,7 +124,7 @@ func resolveAll(fset *token.FileSet, deps, root []*srcPackage, opts Options) (*R
 	}
 	// Visit packages by name, as wasm-tools does, dependencies first.
 	sorted := slices.Clone(all)
-	slices.SortStableFunc(sorted, func(a, b *pkgState) int { return strings.Compare(a.src.name.String(), b.src.name.String()) })
+	slices.SortStableFunc(sorted, func(a, b *pkgState) int { return strings.Compare(a.fullName, b.fullName) })
 	order, ok := rs.sortPackages(sorted)
 	if !ok {
 		return nil, 0, rs.errs
@@ -349,6 +359,9 @@ func hasUnstable(gates []*ast.Gate) bool {
 	return false
 }
 
+// docSpaces is the indentation docs removes, for the usual widths.
+const docSpaces = "                                "
+
 // docs turns comments into wasm-tools' doc text: a `/** */` comment loses
 // its markers, any other comment only its leading slashes; trailing space
 // goes, then the smallest indentation of the non-empty comments; lines are
@@ -357,16 +370,21 @@ func docs(d ast.Docs) string {
 	if len(d.Comments) == 0 {
 		return ""
 	}
-	texts := make([]string, len(d.Comments))
-	minWS := -1
-	for i, c := range d.Comments {
+	var buf [8]string
+	texts := buf[:0]
+	if len(d.Comments) > len(buf) {
+		texts = make([]string, 0, len(d.Comments))
+	}
+	minWS, size := -1, 0
+	for _, c := range d.Comments {
 		if rest, ok := strings.CutPrefix(c, "/**"); ok {
 			c = strings.TrimSuffix(rest, "*/")
 		} else {
 			c = strings.TrimLeft(c, "/")
 		}
 		c = strings.TrimRight(c, " \t\n\r\f\v")
-		texts[i] = c
+		texts = append(texts, c)
+		size += len(c) + 1
 		if c != "" {
 			ws := len(c) - len(strings.TrimLeft(c, " \t\n\r\f"))
 			if minWS < 0 || ws < minWS {
@@ -374,8 +392,19 @@ func docs(d ast.Docs) string {
 			}
 		}
 	}
+	minWS = max(minWS, 0)
+	pad := docSpaces
+	if minWS <= len(pad) {
+		pad = pad[:minWS]
+	} else {
+		pad = strings.Repeat(" ", minWS)
+	}
+	if len(texts) == 1 && !strings.ContainsAny(texts[0], "\n\r") {
+		// One line: the text itself (a substring of the source).
+		return strings.TrimPrefix(texts[0], pad)
+	}
 	var b strings.Builder
-	pad := strings.Repeat(" ", max(minWS, 0))
+	b.Grow(size)
 	for _, c := range texts {
 		c = strings.TrimPrefix(c, pad)
 		if c == "" {
@@ -568,7 +597,7 @@ func (rs *resolver) ensureInterface(d *ifaceDecl, at token.Pos) *ifaceDecl {
 func (rs *resolver) newType(t *TypeDef) TypeID {
 	d := rs.slot()
 	*d = *t
-	rs.r.Types = append(rs.r.Types, d)
+	rs.r.Types = append(grow(rs.r.Types, 1), d)
 	return TypeID(len(rs.r.Types) - 1)
 }
 

@@ -28,7 +28,12 @@ func TestResolveErrors(t *testing.T) {
 		{"package a:b;\ninterface i {}\ninterface j { use i.{t}; }", "name `t` does not exist", 3, 22},
 		{"package a:b;\ninterface i { @unstable(feature = x) type g = u8; type t = g; }", "excluded due to its feature", 2, 56},
 		{"package a:b;\ninterface i { resource r; f: func() -> borrow<r>; }", "returns a type which contains a `borrow<T>`", 2, 27},
+		// The borrow deep inside, after siblings without one, behind an alias.
+		{"package a:b;\ninterface i { resource r; record x { a: u8, b: list<tuple<u8, option<borrow<r>>>> } type y = x; g: func() -> tuple<u8, r>; f: func() -> result<u8, y>; }", "function `f` returns a type which contains a `borrow<T>`", 2, 124},
 		{"package a:b;\ninterface i { resource r { constructor(); constructor(); } }", "duplicate constructors", 2, 43},
+		// Duplicate methods: among a few, and past the size where a set takes over.
+		{"package a:b;\ninterface i { resource r { f: func(); g: func(); f: static func(); } }", "duplicate function name `f`", 2, 50},
+		{"package a:b;\ninterface i { resource r { m0: func(); m1: func(); m2: func(); m3: func(); m4: func(); m5: func(); m6: func(); m7: func(); m8: func(); m9: func(); m10: func(); m11: func(); m12: func(); m13: func(); m14: func(); m15: func(); m16: func(); m17: func(); m18: func(); m19: func(); m7: func(); } }", "duplicate function name `m7`", 2, 278},
 		{"package a:b;\nworld w { import f: func(); import f: func(); }", "import `f` conflicts with prior func of same name", 2, 36},
 		{"package a:b;\ninterface i {}\nworld w { import i; import i; }", "interface cannot be imported more than once", 3, 28},
 		{"package a:b;\nworld w { include nope; }", "interface or world `nope` does not exist", 2, 19},

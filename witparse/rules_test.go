@@ -155,7 +155,14 @@ func TestDocComments(t *testing.T) {
 		"//   three\n" +
 		"//\n" +
 		"/**     five */\n" +
-		"interface j {}\n"
+		"interface j {}\n" +
+		"///   one line  \n" +
+		"interface k {}\n" +
+		"/** two\r\n     lines */\n" +
+		"interface l {}\n" +
+		"//" + strings.Repeat(" ", 40) + "deep\n" +
+		"//" + strings.Repeat(" ", 41) + "deeper\n" +
+		"interface m {}\n"
 	r, _, err := witparse.LoadSource("t.wit", []byte(src), witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +176,13 @@ func TestDocComments(t *testing.T) {
 	want = "three\n\n  five"
 	if got := r.Interfaces[1].Docs; got != want {
 		t.Errorf("docs of j\n got %q\nwant %q", got, want)
+	}
+	// One comment: its text, a single line without its indentation (a
+	// block comment keeps its lines, without the carriage returns).
+	for i, want := range []string{"one line", "two\n     lines", "deep\n deeper"} {
+		if got := r.Interfaces[2+i].Docs; got != want {
+			t.Errorf("docs of %s\n got %q\nwant %q", r.Interfaces[2+i].Name, got, want)
+		}
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -117,7 +119,9 @@ func TestDoublingTypes(t *testing.T) {
 }
 
 // BenchmarkLarge resolves and encodes the large inputs of TestLargeInputs
-// at two sizes each: time per op should grow in proportion.
+// at two sizes each: time per op should grow in proportion. Besides wall
+// time it reports the process's CPU time per op (cpu-ms/op: user + system,
+// the garbage collector's background work included).
 func BenchmarkLarge(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -128,6 +132,7 @@ func BenchmarkLarge(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.src)))
+			cpu := cpuClock()
 			for b.Loop() {
 				r, _, err := witparse.LoadSource("gen.wit", c.src, witparse.Options{})
 				if err != nil {
@@ -137,6 +142,16 @@ func BenchmarkLarge(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuClock()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// cpuClock is the process's user + system time so far.
+func cpuClock() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,50 +1,59 @@
 package witparse
 
 import (
-	"container/heap"
-
 	"github.com/wasifill/wasifill/witparse/ast"
 )
 
 // toposort orders nodes after the nodes they depend on, as wit-parser's
 // toposort does (ready nodes leave in declaration order), and returns the
 // first cycle edge: in the first unordered node, its first dependency that
-// is unordered too. deps[i] are indices into the nodes; edges[i] are the
-// references that gave them (for the error position).
-func toposort(n int, deps [][]int) (cycleNode, cycleEdge int, ok bool) {
-	remaining := make([]int, n)
-	reverse := make([][]int, n)
-	for i, ds := range deps {
-		remaining[i] = len(ds)
+// is unordered too. Node i depends on deps[off[i]:off[i+1]] (indices of
+// nodes); the cycle edge is returned as an index into that range.
+func toposort(n int, off, deps []int32) (cycleNode, cycleEdge int, ok bool) {
+	remaining := make([]int32, n)
+	// The reverse edges, laid out the same way: node j's dependents are
+	// rev[roff[j]:roff[j+1]].
+	roff := make([]int32, n+1)
+	for _, j := range deps {
+		roff[j+1]++
+	}
+	for j := range n {
+		roff[j+1] += roff[j]
+	}
+	rev := make([]int32, len(deps))
+	fill := append([]int32(nil), roff[:n]...)
+	for i := range n {
+		ds := deps[off[i]:off[i+1]]
+		remaining[i] = int32(len(ds))
 		for _, j := range ds {
-			reverse[j] = append(reverse[j], i)
+			rev[fill[j]] = int32(i)
+			fill[j]++
 		}
 	}
-	ready := &intHeap{}
+	ready := make(minHeap, 0, n)
 	for i := range n {
 		if remaining[i] == 0 {
-			heap.Push(ready, i)
+			ready.push(int32(i))
 		}
 	}
 	done := 0
-	for ready.Len() > 0 {
-		i := heap.Pop(ready).(int)
+	for len(ready) > 0 {
+		i := ready.pop()
 		done++
-		for _, k := range reverse[i] {
+		for _, k := range rev[roff[i]:roff[i+1]] {
 			if remaining[k]--; remaining[k] == 0 {
-				heap.Push(ready, k)
+				ready.push(k)
 			}
 		}
-		reverse[i] = nil
 	}
 	if done == n {
 		return 0, 0, true
 	}
-	for i, ds := range deps {
+	for i := range n {
 		if remaining[i] == 0 {
 			continue
 		}
-		for e, j := range ds {
+		for e, j := range deps[off[i]:off[i+1]] {
 			if remaining[j] != 0 {
 				return i, e, false
 			}
@@ -53,18 +62,59 @@ func toposort(n int, deps [][]int) (cycleNode, cycleEdge int, ok bool) {
 	panic("witparse: toposort found no cycle edge")
 }
 
-// intHeap pops the smallest index first.
-type intHeap []int
+// minHeap is a binary heap of node indices, smallest first.
+type minHeap []int32
 
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+func (h *minHeap) push(x int32) {
+	s := append(*h, x)
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if s[p] <= s[i] {
+			break
+		}
+		s[p], s[i] = s[i], s[p]
+		i = p
+	}
+	*h = s
+}
+
+func (h *minHeap) pop() int32 {
+	s := *h
+	x := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(s) && s[l] < s[m] {
+			m = l
+		}
+		if r := l + 1; r < len(s) && s[r] < s[m] {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
 	return x
+}
+
+// flatten lays out per-node dependency lists as toposort takes them.
+func flatten(lists [][]int) (off, deps []int32) {
+	off = make([]int32, len(lists)+1)
+	for i, l := range lists {
+		off[i+1] = off[i] + int32(len(l))
+	}
+	deps = make([]int32, 0, off[len(lists)])
+	for _, l := range lists {
+		for _, j := range l {
+			deps = append(deps, int32(j))
+		}
+	}
+	return off, deps
 }
 
 // checkItemOrder validates the interfaces and worlds of a package as
@@ -139,7 +189,8 @@ func (rs *resolver) checkItemOrder(p *pkgState) {
 			}
 		}
 	}
-	if node, e, ok := toposort(len(index), deps); !ok {
+	off, flat := flatten(deps)
+	if node, e, ok := toposort(len(index), off, flat); !ok {
 		r := refs[node][e]
 		rs.fail(r.Pos, "interface or world `%s` depends on itself", r.Name)
 	}
@@ -216,8 +267,20 @@ func (rs *resolver) checkForeignKinds(p *pkgState) {
 // (handles included) exists in the scope, and no definition depends on
 // itself. items are the scope's `use` and type items, gated or not.
 func (rs *resolver) checkTypeOrder(sc *scope, items []any) {
-	index := make(map[string]int, len(items))
-	refs := make([][]ast.Ident, 0, len(items))
+	index := make(map[string]int32, len(items))
+	// Node i's references are idents[span[i][0]:span[i][1]]: one buffer
+	// for all of them (a later item of the same name replaces the span).
+	span := make([][2]int32, 0, len(items))
+	idents := make([]ast.Ident, 0, len(items))
+	node := func(name string, from int) {
+		s := [2]int32{int32(from), int32(len(idents))}
+		if i, dup := index[name]; dup {
+			span[i] = s
+			return
+		}
+		index[name] = int32(len(span))
+		span = append(span, s)
+	}
 	for _, it := range items {
 		switch it := it.(type) {
 		case *ast.UseNames:
@@ -226,49 +289,41 @@ func (rs *resolver) checkTypeOrder(sc *scope, items []any) {
 				if n.As != nil {
 					local = *n.As
 				}
-				if _, dup := index[local.Name]; !dup {
-					index[local.Name] = len(refs)
-					refs = append(refs, nil)
-				} else {
-					refs[index[local.Name]] = nil
-				}
+				node(local.Name, len(idents))
 			}
 		case *ast.TypeDef:
-			var deps []ast.Ident
+			from := len(idents)
 			switch it.Kind {
 			case ast.AliasDef:
-				deps = typeDeps(it.Alias, deps)
+				idents = typeDeps(it.Alias, idents)
 			case ast.RecordDef:
 				for _, f := range it.Fields {
-					deps = typeDeps(f.Type, deps)
+					idents = typeDeps(f.Type, idents)
 				}
 			case ast.VariantDef:
 				for _, c := range it.Cases {
 					if c.Type != nil {
-						deps = typeDeps(c.Type, deps)
+						idents = typeDeps(c.Type, idents)
 					}
 				}
 			}
-			if i, dup := index[it.Name.Name]; dup {
-				refs[i] = deps
-			} else {
-				index[it.Name.Name] = len(refs)
-				refs = append(refs, deps)
-			}
+			node(it.Name.Name, from)
 		}
 	}
-	deps := make([][]int, len(refs))
-	for i, rr := range refs {
-		for _, r := range rr {
+	off := make([]int32, len(span)+1)
+	deps := make([]int32, 0, len(idents))
+	for i, s := range span {
+		for _, r := range idents[s[0]:s[1]] {
 			j, ok := index[r.Name]
 			if !ok {
 				rs.missing(sc, r, "type `%s` does not exist")
 			}
-			deps[i] = append(deps[i], j)
+			deps = append(deps, j)
 		}
+		off[i+1] = int32(len(deps))
 	}
-	if node, edge, ok := toposort(len(refs), deps); !ok {
-		r := refs[node][edge]
+	if n, edge, ok := toposort(len(span), off, deps); !ok {
+		r := idents[int(span[n][0])+edge]
 		rs.fail(r.Pos, "type `%s` depends on itself", r.Name)
 	}
 }

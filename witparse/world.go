@@ -163,7 +163,7 @@ func (rs *resolver) resolveWorld(d *worldDecl) {
 			rs.extern(d, sc, list, it)
 		case *ast.TypeDef:
 			if id, ok := ids[it]; ok && it.Kind == ast.ResourceDef {
-				for _, fn := range rs.resourceFuncs(sc, it, id) {
+				for _, fn := range rs.resourceFuncs(nil, sc, it, id) {
 					imports.addNamed(it.Name.Pos, fn.Name, WorldItem{Kind: ItemFunction, Function: fn})
 				}
 			}

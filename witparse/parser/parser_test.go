@@ -305,3 +305,60 @@ func BenchmarkParseFile(b *testing.B) {
 		}
 	}
 }
+
+// Lists of every length come out whole and separate: fields, cases,
+// labels, parameters, tuple elements and doc comments, of lengths 0 to 70
+// (past the sizes where lists are carved from shared chunks), long ones
+// first, each followed by another list that must not overwrite it.
+func TestListLengths(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("package a:b;\ninterface i {\n")
+	names := func(n int, f func(k int) string) string {
+		var parts []string
+		for k := range n {
+			parts = append(parts, f(k))
+		}
+		return strings.Join(parts, ", ")
+	}
+	lengths := []int{17, 31, 2, 33, 30, 32}
+	for n := range 71 {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
+		for k := range n {
+			fmt.Fprintf(&b, "  /// c%d\n", k)
+		}
+		fmt.Fprintf(&b, "  record r%d { %s }\n", n, names(n, func(k int) string { return fmt.Sprintf("x%d: u8", k) }))
+		fmt.Fprintf(&b, "  variant v%d { %s }\n", n, names(n, func(k int) string { return fmt.Sprintf("c%d", k) }))
+		fmt.Fprintf(&b, "  enum e%d { %s }\n", n, names(n, func(k int) string { return fmt.Sprintf("l%d", k) }))
+		fmt.Fprintf(&b, "  fn%d: func(%s) -> tuple<%s>;\n", n, names(n, func(k int) string { return fmt.Sprintf("p%d: u8", k) }),
+			names(n, func(int) string { return "u8" }))
+	}
+	b.WriteString("}\n")
+	f, err := parse(t, b.String())
+	if err != nil {
+		t.Fatal(firstError(err))
+	}
+	items := f.Items[0].(*ast.Interface).Items
+	if len(items) != 4*len(lengths) {
+		t.Fatalf("%d items, want %d", len(items), 4*len(lengths))
+	}
+	for i, n := range lengths {
+		rec := items[4*i].(*ast.TypeDef)
+		vari := items[4*i+1].(*ast.TypeDef)
+		enum := items[4*i+2].(*ast.TypeDef)
+		fn := items[4*i+3].(*ast.Func)
+		tup, _ := fn.Result.(*ast.Tuple)
+		if len(rec.Docs.Comments) != n || len(rec.Fields) != n || len(vari.Cases) != n || len(enum.Labels) != n ||
+			len(fn.Params) != n || tup == nil || len(tup.Elems) != n {
+			t.Fatalf("lists of length %d came out with other lengths", n)
+		}
+		for k := range n {
+			if rec.Docs.Comments[k] != fmt.Sprintf("/// c%d", k) || rec.Fields[k].Name.Name != fmt.Sprintf("x%d", k) ||
+				vari.Cases[k].Name.Name != fmt.Sprintf("c%d", k) || enum.Labels[k].Name.Name != fmt.Sprintf("l%d", k) ||
+				fn.Params[k].Name.Name != fmt.Sprintf("p%d", k) {
+				t.Fatalf("list of length %d: element %d overwritten", n, k)
+			}
+		}
+	}
+}

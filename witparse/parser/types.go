@@ -179,12 +179,16 @@ func (p *parser) include(attrs ast.Attrs) *ast.Include {
 	return inc
 }
 
-var primitives = map[scanner.Kind]bool{
-	scanner.U8: true, scanner.U16: true, scanner.U32: true, scanner.U64: true,
-	scanner.S8: true, scanner.S16: true, scanner.S32: true, scanner.S64: true,
-	scanner.F32: true, scanner.F64: true, scanner.Float32: true, scanner.Float64: true,
-	scanner.Char: true, scanner.Bool: true, scanner.String: true, scanner.ErrorContext: true,
-}
+// primitives marks the token kinds that name primitive types.
+var primitives = func() (t [256]bool) {
+	for _, k := range []scanner.Kind{scanner.U8, scanner.U16, scanner.U32, scanner.U64,
+		scanner.S8, scanner.S16, scanner.S32, scanner.S64,
+		scanner.F32, scanner.F64, scanner.Float32, scanner.Float64,
+		scanner.Char, scanner.Bool, scanner.String, scanner.ErrorContext} {
+		t[k] = true
+	}
+	return t
+}()
 
 // typ reads a type expression.
 func (p *parser) typ() ast.Type {

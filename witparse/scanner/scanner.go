@@ -88,7 +88,20 @@ const (
 	keywordEnd
 )
 
-var keywords = map[string]Kind{}
+// keywords indexes the keywords by length and first byte ('_' and the
+// lower-case letters): a lookup compares the few candidates in one
+// bucket, without hashing the identifier.
+var keywords [maxKeywordLen + 1][27][]Kind
+
+// maxKeywordLen is the length of the longest keyword, error-context.
+const maxKeywordLen = 13
+
+func keywordBucket(first byte) int {
+	if first == '_' {
+		return 26
+	}
+	return int(first - 'a')
+}
 
 var names = [...]string{
 	EOF: "eof", Whitespace: "whitespace", Comment: "a comment", Ident: "an identifier", ExplicitID: "an identifier",
@@ -107,7 +120,9 @@ var names = [...]string{
 
 func init() {
 	for k := keywordStart + 1; k < keywordEnd; k++ {
-		keywords[names[k]] = k
+		n := names[k]
+		b := &keywords[len(n)][keywordBucket(n[0])]
+		*b = append(*b, k)
 	}
 }
 
@@ -127,9 +142,24 @@ func (k Kind) String() string {
 }
 
 // Keyword returns the keyword spelled s, if s is one.
-func Keyword(s string) (Kind, bool) {
-	k, ok := keywords[s]
-	return k, ok
+func Keyword(s string) (Kind, bool) { return keyword(s) }
+
+// keyword looks s up; T is a string or a byte slice (compared without a
+// copy).
+func keyword[T string | []byte](s T) (Kind, bool) {
+	if len(s) == 0 || len(s) > maxKeywordLen {
+		return 0, false
+	}
+	c := s[0]
+	if (c < 'a' || c > 'z') && c != '_' {
+		return 0, false
+	}
+	for _, k := range keywords[len(s)][keywordBucket(c)] {
+		if string(s) == names[k] {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // Token is one token: its kind and byte range in the source.
@@ -241,7 +271,7 @@ func (s *Scanner) Next() (Token, error) {
 	case isKeylikeStart(r):
 		s.keylike()
 		text := s.src[start:s.pos]
-		if k, ok := keywords[string(text)]; ok { // no allocation for a map index
+		if k, ok := keyword(text); ok {
 			return Token{Kind: k, Start: start, End: s.pos}, nil
 		}
 		if err := validateID(text); err != nil {

@@ -92,3 +92,25 @@ func TestKindString(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Every keyword of the WIT grammar is recognised, as a word and in a
+// scan; near misses are identifiers.
+func TestKeywords(t *testing.T) {
+	words := strings.Fields(`use type func u8 u16 u32 u64 s8 s16 s32 s64 f32 f64 float32 float64 char resource own
+		borrow record flags variant enum bool string option result future stream error-context list map _ as from
+		static interface tuple import export world package constructor async include with`)
+	for _, w := range words {
+		k, ok := scanner.Keyword(w)
+		if !ok || k.String() != "keyword `"+w+"`" {
+			t.Errorf("Keyword(%q) = %v, %v", w, k, ok)
+		}
+		if ks, _ := kinds(t, w); len(ks) != 1 || ks[0] != k {
+			t.Errorf("scanning %q: %v, want [%v]", w, ks, k)
+		}
+	}
+	for _, w := range []string{"", "x", "types", "Type", "u128", "error-contexts", "error", "_x", "with-", "mapp", "a"} {
+		if k, ok := scanner.Keyword(w); ok {
+			t.Errorf("Keyword(%q) = %v, want none", w, k)
+		}
+	}
+}
