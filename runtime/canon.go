@@ -24,7 +24,16 @@ type Func struct {
 	params  []*value.Type
 	results []*value.Type
 	call    func(ctx context.Context, args []value.Value) ([]value.Value, error)
+	lifted  *liftedFunc     // a lifted function: call is nil, this calls
 	flags   *interruptFlags // of the instance a lifted function runs in
+}
+
+// invoke calls the function without the checks Call makes.
+func (f *Func) invoke(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	if f.lifted != nil {
+		return f.lifted.call(ctx, args)
+	}
+	return f.call(ctx, args)
 }
 
 // Type returns the function's component type.
@@ -42,7 +51,7 @@ func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, 
 	}
 	var out []value.Value
 	err = f.flags.guard(ctx, f.name, func() (err error) {
-		out, err = f.call(ctx, args)
+		out, err = f.invoke(ctx, args)
 		return err
 	})
 	return out, err
@@ -79,14 +88,23 @@ func (e *TrapError) ExitCode() (uint32, bool) {
 
 // options are the canonical options of one lift or lower, resolved.
 type options struct {
-	memory     func() api.Memory   // nil: no memory option
-	realloc    func() api.Function // nil: no realloc option
-	postReturn func() api.Function // nil: no post-return option
+	memMod     api.Module // the memory option: export memName of memMod (nil: none)
+	memName    string
+	realloc    *lazyFunc // nil: no realloc option
+	postReturn *lazyFunc // nil: no post-return option
 	encoding   canon.StringEncoding
 }
 
-func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
-	o := &options{}
+// memory returns the memory option's memory (nil: none).
+func (o *options) memory() api.Memory {
+	if o.memMod == nil {
+		return nil
+	}
+	return o.memMod.ExportedMemory(o.memName)
+}
+
+// options resolves canonical options into o.
+func (s *state) options(o *options, opts []wasmbin.CanonOpt) error {
 	for _, opt := range opts {
 		switch opt.Kind {
 		case wasmbin.OptUTF8:
@@ -98,43 +116,56 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 		case wasmbin.OptMemory:
 			it, err := s.coreAt(wasmbin.SortCoreMemory, opt.Index)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			o.memory = func() api.Memory { return it.mod.ExportedMemory(it.name) }
+			o.memMod, o.memName = it.mod, it.name
 		case wasmbin.OptRealloc, wasmbin.OptPostReturn:
 			it, err := s.coreAt(wasmbin.SortCoreFunc, opt.Index)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if it.host != "" {
-				return nil, s.fail("realloc and post-return must be guest functions")
+				return s.fail("realloc and post-return must be guest functions")
 			}
 			if it.kind != wasmbin.ExternFunc {
-				return nil, s.fail("canonical option refers to %q, which is not a function", it.name)
+				return s.fail("canonical option refers to %q, which is not a function", it.name)
 			}
-			fn := lazyExport(it.mod, it.name)
+			fn := s.lazyCoreFunc(opt.Index, it)
 			if opt.Kind == wasmbin.OptRealloc {
 				o.realloc = fn
 			} else {
 				o.postReturn = fn
 			}
 		default:
-			return nil, s.fail("canonical option 0x%02x (async) is not supported", opt.Kind)
+			return s.fail("canonical option 0x%02x (async) is not supported", opt.Kind)
 		}
 	}
-	return o, nil
+	return nil
+}
+
+// lazyCoreFunc returns the lazily looked-up guest function at index idx
+// of the core function index space, it: one per index and instance, however
+// many options name it.
+func (s *state) lazyCoreFunc(idx uint32, it coreItem) *lazyFunc {
+	if n := len(s.core[wasmbin.SortCoreFunc]); len(s.lazyFns) < n {
+		s.lazyFns = append(s.lazyFns, make([]*lazyFunc, n-len(s.lazyFns))...)
+	}
+	if l := s.lazyFns[idx]; l != nil {
+		return l
+	}
+	l := &lazyFunc{mod: it.mod, name: it.name}
+	s.lazyFns[idx] = l
+	return l
 }
 
 // canonOptions builds the canon package's options for one call.
 func (o *options) canonOptions(handles canon.HandleTable, liftBudget uint64) *canon.Options {
 	co := &canon.Options{StringEncoding: o.encoding, Handles: handles, LiftBudget: liftBudget}
-	if o.memory != nil {
-		if m := o.memory(); m != nil {
-			co.Memory = m
-		}
+	if m := o.memory(); m != nil {
+		co.Memory = m
 	}
-	if o.realloc != nil && o.realloc() != nil {
-		fn := o.realloc()
+	if o.realloc != nil && o.realloc.get() != nil {
+		fn := o.realloc.get()
 		co.Realloc = func(ctx context.Context, oldPtr, oldSize, align, newSize uint32) (uint32, error) {
 			res, err := fn.Call(ctx, uint64(oldPtr), uint64(oldSize), uint64(align), uint64(newSize))
 			if err != nil {
@@ -185,11 +216,12 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	opts, err := s.options(c.Opts)
-	if err != nil {
+	l := &liftedFunc{s: s, core: lazyFunc{mod: it.mod, name: it.name}}
+	if err := s.options(&l.opts, c.Opts); err != nil {
 		return err
 	}
-	s.funcs = append(s.funcs, s.liftFunc(it.name, it.mod, it.name, ft, params, results, opts))
+	l.f = Func{name: it.name, typ: ft, params: params, results: results, flags: s.flags, lifted: l}
+	s.funcs = append(s.funcs, &l.f)
 	return nil
 }
 
@@ -221,10 +253,10 @@ func (l *lazyFunc) get() api.Function {
 // liftFunc makes a component function of core function coreName, an
 // export of mod looked up on the first call.
 func (s *state) liftFunc(name string, mod api.Module, coreName string, ft *component.Type, params, results []*value.Type, opts *options) *Func {
-	// One allocation for the function and its state, and one for the
-	// method value: an instance makes one per lifted function.
-	l := &liftedFunc{s: s, opts: opts, core: lazyFunc{mod: mod, name: coreName}}
-	l.f = Func{name: name, typ: ft, params: params, results: results, flags: s.flags, call: l.call}
+	// One allocation for the function and its state: an instance makes
+	// one per lifted function.
+	l := &liftedFunc{s: s, opts: *opts, core: lazyFunc{mod: mod, name: coreName}}
+	l.f = Func{name: name, typ: ft, params: params, results: results, flags: s.flags, lifted: l}
 	return &l.f
 }
 
@@ -232,12 +264,12 @@ func (s *state) liftFunc(name string, mod api.Module, coreName string, ft *compo
 type liftedFunc struct {
 	f    Func
 	s    *state
-	opts *options
+	opts options
 	core lazyFunc
 }
 
 func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Value, error) {
-	s, opts, comp, name := l.s, l.opts, l.s.name, l.f.name
+	s, opts, comp, name := l.s, &l.opts, l.s.name, l.f.name
 	handles := s.callHandles()
 	defer handles.done()
 	co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
@@ -258,7 +290,7 @@ func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Valu
 		return nil, callError(comp, name, err)
 	}
 	if opts.postReturn != nil {
-		post := opts.postReturn()
+		post := opts.postReturn.get()
 		if post == nil {
 			return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
 		}
@@ -286,8 +318,8 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		return s.fail("func %d is not defined", c.Func)
 	}
 	target := s.funcs[c.Func]
-	opts, err := s.options(c.Opts)
-	if err != nil {
+	opts := &options{}
+	if err := s.options(opts, c.Opts); err != nil {
 		return err
 	}
 	// The types as this component sees the function: its resources are
@@ -323,7 +355,7 @@ func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *opt
 		if err != nil {
 			panic(callError(comp, target.name, err))
 		}
-		out, err := target.call(ctx, args)
+		out, err := target.invoke(ctx, args)
 		if err != nil {
 			panic(err)
 		}

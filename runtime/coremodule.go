@@ -107,10 +107,8 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		return nil, &InstantiateError{Err: err}
 	}
 	var guest api.Module
-	opts := &options{
-		memory:   func() api.Memory { return guest.ExportedMemory("memory") },
-		encoding: canon.UTF8,
-	}
+	// The memory option is set once the module is instantiated.
+	opts := &options{encoding: canon.UTF8}
 	// Resources the world exports are the module's own.
 	for _, e := range p.world.Exports {
 		if e.Kind != component.ExternInstance {
@@ -180,7 +178,8 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		return fail(err)
 	}
 	s.flags.watch(guest)
-	opts.realloc = lazyExport(guest, "cabi_realloc")
+	opts.memMod, opts.memName = guest, "memory"
+	opts.realloc = &lazyFunc{mod: guest, name: "cabi_realloc"}
 	s.register(guest)
 	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
 		return fail(err)
@@ -328,7 +327,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		o := *opts
 		o.postReturn = nil
 		if _, ok := defs["cabi_post_"+coreName]; ok {
-			o.postReturn = lazyExport(guest, "cabi_post_"+coreName)
+			o.postReturn = &lazyFunc{mod: guest, name: "cabi_post_" + coreName}
 		}
 		return s.liftFunc(coreName, guest, coreName, ft, params, results, &o), nil
 	}

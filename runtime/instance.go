@@ -85,6 +85,7 @@ type state struct {
 	owned    *[]api.Module
 	snap     *snapRecorder      // set while Preinitialize instantiates
 	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
+	lazyFns  []*lazyFunc        // by core function index: realloc and post-return options (lazyCoreFunc)
 	flags    *interruptFlags    // shared by the whole instance tree
 }
 
