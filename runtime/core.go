@@ -23,13 +23,13 @@ import (
 
 func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error {
 	if !ci.Instantiate {
-		inst := coreInstance{}
+		inst := coreInstance{items: make(map[string]coreItem, len(ci.Exports))}
 		for _, e := range ci.Exports {
 			it, err := s.coreAt(e.Sort, e.Index)
 			if err != nil {
 				return err
 			}
-			inst[e.Name] = it
+			inst.items[e.Name] = it
 		}
 		s.coreInstances = append(s.coreInstances, inst)
 		return nil
@@ -42,7 +42,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if cm == nil {
 		return s.fail("core module %d was not compiled", ci.Module)
 	}
-	args := map[string]coreInstance{}
+	args := make(map[string]coreInstance, len(ci.Args))
 	for _, a := range ci.Args {
 		if int(a.Instance) >= len(s.coreInstances) {
 			return s.fail("core instance %d is not defined", a.Instance)
@@ -77,11 +77,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if s.snap != nil {
 		s.snap.instance(bin, mod)
 	}
-	inst := make(coreInstance, len(cm.exports))
-	for _, e := range cm.exports {
-		inst[e.Name] = coreItem{mod: mod, name: e.Name, kind: e.Kind}
-	}
-	s.coreInstances = append(s.coreInstances, inst)
+	s.coreInstances = append(s.coreInstances, coreInstance{mod: mod, kinds: cm.kinds})
 	return nil
 }
 
@@ -127,7 +123,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	var single api.Module
 	direct := true
 	for _, im := range imports {
-		it, ok := arg[im.Name]
+		it, ok := arg.get(im.Name)
 		if !ok {
 			return nil, s.fail("argument for import module %q lacks %q", name, im.Name)
 		}
@@ -144,7 +140,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	srcName := map[api.Module]string{}
 	names := make([]string, len(imports))
 	for i, im := range imports {
-		it := arg[im.Name]
+		it, _ := arg.get(im.Name)
 		// Host modules are found by their registered name; instances by
 		// the resolver.
 		sn := it.host
@@ -169,12 +165,12 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	}
 	counts := map[wasmbin.ExternKind]uint32{}
 	for i, im := range imports {
-		it, sn := arg[im.Name], names[i]
+		it, _ := arg.get(im.Name)
+		sn := names[i]
 		var ft *wasmbin.CoreFuncType
 		if im.Kind == wasmbin.ExternFunc {
 			if it.host != "" {
-				sig := it.sig
-				ft = &sig
+				ft = it.sig
 			} else {
 				fn := it.mod.ExportedFunction(it.name)
 				if fn == nil {

@@ -302,13 +302,13 @@ func (s *state) exportedResource(world *component.Type, iface, name string) *res
 // hostModule returns a module exporting funcs under their names: the
 // runtime's shared host functions (hostshare.go), bundled.
 func (s *state) hostModule(ctx context.Context, module string, imports []wasmbin.CoreImport, funcs []hostFn) (api.Module, error) {
-	inst := coreInstance{}
+	inst := coreInstance{items: make(map[string]coreItem, len(funcs))}
 	for _, f := range funcs {
 		if err := s.hostFunc(ctx, "wasifill-imports", f.fn, f.params, f.results); err != nil {
 			return nil, err
 		}
 		items := s.core[wasmbin.SortCoreFunc]
-		inst[f.name] = items[len(items)-1]
+		inst.items[f.name] = items[len(items)-1]
 	}
 	return s.provider(ctx, module, imports, inst)
 }

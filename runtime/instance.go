@@ -33,11 +33,27 @@ type coreItem struct {
 	name string
 	kind wasmbin.ExternKind
 	host string
-	sig  wasmbin.CoreFuncType
+	sig  *wasmbin.CoreFuncType
 }
 
-// coreInstance is a core instance's exports by name.
-type coreInstance map[string]coreItem
+// coreInstance is a core instance's exports by name: an instantiated
+// module's (mod, with the kinds of its exports, which every instance of
+// the compiled module shares) or a bundle of items.
+type coreInstance struct {
+	mod   api.Module
+	kinds map[string]wasmbin.ExternKind
+	items map[string]coreItem
+}
+
+// get returns export name.
+func (c coreInstance) get(name string) (coreItem, bool) {
+	if c.items != nil {
+		it, ok := c.items[name]
+		return it, ok
+	}
+	k, ok := c.kinds[name]
+	return coreItem{mod: c.mod, name: name, kind: k}, ok
+}
 
 // item is one component-level item.
 type item struct {
@@ -203,8 +219,8 @@ func (s *state) fail(format string, args ...any) error {
 
 // run walks the definitions of comp with its imports satisfied by args.
 func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[string]item) error {
-	s.core = map[wasmbin.Sort][]coreItem{}
-	s.exports = map[string]item{}
+	sz := s.compiled.walkSizes(comp)
+	s.presize(sz)
 	s.types = s.index.Types
 	nested := 0
 	for _, d := range comp.Defs {
@@ -267,6 +283,9 @@ func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[strin
 		if err != nil {
 			return err
 		}
+	}
+	if sz == nil {
+		s.compiled.learnSizes(comp, s)
 	}
 	return nil
 }
@@ -338,7 +357,7 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 		return s.fail("component %d is not defined", in.Component)
 	}
 	def := s.components[in.Component]
-	args := map[string]item{}
+	args := make(map[string]item, len(in.Args))
 	for _, a := range in.Args {
 		it, err := s.item(a.Sort, a.Index)
 		if err != nil {
@@ -372,7 +391,7 @@ func (s *state) alias(a wasmbin.Alias) error {
 		if int(a.Instance) >= len(s.coreInstances) {
 			return s.fail("core instance %d is not defined", a.Instance)
 		}
-		ci, ok := s.coreInstances[a.Instance][a.Name]
+		ci, ok := s.coreInstances[a.Instance].get(a.Name)
 		if !ok {
 			return s.fail("core instance %d has no export %q", a.Instance, a.Name)
 		}
