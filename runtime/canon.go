@@ -103,8 +103,10 @@ func (o *options) memory() api.Memory {
 	return o.memMod.ExportedMemory(o.memName)
 }
 
-// options resolves canonical options into o.
-func (s *state) options(o *options, opts []wasmbin.CanonOpt) error {
+// options resolves canonical options into o; a post-return function is
+// post, when given (the lifted function's own), else one shared per
+// core function index.
+func (s *state) options(o *options, opts []wasmbin.CanonOpt, post *lazyFunc) error {
 	for _, opt := range opts {
 		switch opt.Kind {
 		case wasmbin.OptUTF8:
@@ -130,11 +132,14 @@ func (s *state) options(o *options, opts []wasmbin.CanonOpt) error {
 			if it.kind != wasmbin.ExternFunc {
 				return s.fail("canonical option refers to %q, which is not a function", it.name)
 			}
-			fn := s.lazyCoreFunc(opt.Index, it)
-			if opt.Kind == wasmbin.OptRealloc {
-				o.realloc = fn
-			} else {
-				o.postReturn = fn
+			switch {
+			case opt.Kind == wasmbin.OptRealloc:
+				o.realloc = s.lazyCoreFunc(opt.Index, it)
+			case post != nil:
+				*post = lazyFunc{mod: it.mod, name: it.name}
+				o.postReturn = post
+			default:
+				o.postReturn = s.lazyCoreFunc(opt.Index, it)
 			}
 		default:
 			return s.fail("canonical option 0x%02x (async) is not supported", opt.Kind)
@@ -216,8 +221,9 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	l := &liftedFunc{s: s, core: lazyFunc{mod: it.mod, name: it.name}}
-	if err := s.options(&l.opts, c.Opts); err != nil {
+	l := s.newLifted()
+	l.s, l.core = s, lazyFunc{mod: it.mod, name: it.name}
+	if err := s.options(&l.opts, c.Opts, &l.post); err != nil {
 		return err
 	}
 	l.f = Func{name: it.name, typ: ft, params: params, results: results, flags: s.flags, lifted: l}
@@ -266,6 +272,19 @@ type liftedFunc struct {
 	s    *state
 	opts options
 	core lazyFunc
+	post lazyFunc // the post-return function, when opts has one
+}
+
+// newLifted returns room for a lifted function: a component's lifted
+// functions share one allocation, at the count its first instantiation
+// reached (walksizes.go).
+func (s *state) newLifted() *liftedFunc {
+	s.nLifted++
+	if len(s.lifted) == cap(s.lifted) {
+		return &liftedFunc{}
+	}
+	s.lifted = s.lifted[:len(s.lifted)+1]
+	return &s.lifted[len(s.lifted)-1]
 }
 
 func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Value, error) {
@@ -319,7 +338,7 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	}
 	target := s.funcs[c.Func]
 	opts := &options{}
-	if err := s.options(opts, c.Opts); err != nil {
+	if err := s.options(opts, c.Opts, nil); err != nil {
 		return err
 	}
 	// The types as this component sees the function: its resources are

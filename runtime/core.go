@@ -83,9 +83,10 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 
 // internalModuleConfig configures the core instances of components and
 // the runtime's generated modules, which never see wazero's WASI: its
-// random source is set only because wazero otherwise seeds a fresh
-// math/rand source for each instantiation, a measurable part of it.
-var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader)
+// random source and clocks are set only because wazero otherwise makes a
+// fresh math/rand source and fake clocks for each instantiation, a
+// measurable part of it.
+var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime()
 
 // internalInstanceConfig is internalModuleConfig as instantiateCore uses
 // it, made once (each With copies the configuration).

@@ -102,6 +102,8 @@ type state struct {
 	snap     *snapRecorder      // set while Preinitialize instantiates
 	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
 	lazyFns  []*lazyFunc        // by core function index: realloc and post-return options (lazyCoreFunc)
+	lifted   []liftedFunc       // room for the lifted functions (newLifted)
+	nLifted  int                // how many were lifted
 	flags    *interruptFlags    // shared by the whole instance tree
 }
 

@@ -12,6 +12,7 @@ import (
 // walkSizes are the sizes a component's index spaces and exports reach.
 type walkSizes struct {
 	exports, funcs, instances, components, coreModules, coreInstances int
+	lifted                                                            int    // canon lift definitions
 	core                                                              [5]int // core funcs, tables, memories, globals, tags
 }
 
@@ -33,7 +34,7 @@ func (c *Compiled) learnSizes(comp *wasmbin.Component, s *state) {
 		return
 	}
 	sz := &walkSizes{exports: len(s.exports), funcs: len(s.funcs), instances: len(s.instances),
-		components: len(s.components), coreModules: len(s.coreModules), coreInstances: len(s.coreInstances)}
+		components: len(s.components), coreModules: len(s.coreModules), coreInstances: len(s.coreInstances), lifted: s.nLifted}
 	for i := range sz.core {
 		sz.core[i] = len(s.core[wasmbin.CoreSortBase+wasmbin.Sort(i)])
 	}
@@ -60,4 +61,7 @@ func (s *state) presize(sz *walkSizes) {
 	s.components = make([]*componentDef, 0, sz.components)
 	s.coreModules = make([]*wasmbin.Binary, 0, sz.coreModules)
 	s.coreInstances = make([]coreInstance, 0, sz.coreInstances)
+	if sz.lifted > 0 {
+		s.lifted = make([]liftedFunc, 0, sz.lifted)
+	}
 }
