@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	goruntime "runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -151,6 +153,42 @@ func TestPreinitializeGoComponent(t *testing.T) {
 			if got, want := get(inst, key), get(fresh, key); !sameResult(got, want) {
 				t.Errorf("get(%s) = %v from the snapshot, %v fresh", key, got, want)
 			}
+		}
+	}
+	checkAfterClosedInstances(t, rt, pc)
+}
+
+// Instances made from a snapshot after earlier ones wrote to their
+// memory and were closed and collected — whose memories the runtime
+// resets and reuses — start from the snapshot too: a key an earlier
+// instance set is back to its value at initialization.
+func checkAfterClosedInstances(t *testing.T, rt *runtime.Runtime, pc *runtime.Compiled) {
+	ctx := context.Background()
+	const handle = "wasifill:rpc/handler@0.1.0#handle"
+	str := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	get := func(inst *runtime.Instance) value.Value {
+		return call(t, inst, handle, "acme:kv/store@1.0.0", "get", str("ann"))
+	}
+	original := value.Ok(append([]byte{0, 1, 15}, "likes green tea"...))
+	changed := value.Ok(append([]byte{0, 1, 7}, "changed"...))
+	for round := range 3 {
+		for range 2 {
+			inst, err := rt.Instantiate(ctx, pc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := get(inst); !sameResult(got, original) {
+				t.Fatalf("round %d: get(ann) = %v in a new instance, want %v", round, got, original)
+			}
+			call(t, inst, handle, "acme:kv/store@1.0.0", "set", append(str("ann"), str("changed")...))
+			if got := get(inst); !sameResult(got, changed) {
+				t.Fatalf("round %d: get(ann) = %v after set, want %v", round, got, changed)
+			}
+			inst.Close(ctx)
+		}
+		for range 3 {
+			goruntime.GC()
+			time.Sleep(10 * time.Millisecond) // the collected memories' cleanups run
 		}
 	}
 }
