@@ -346,18 +346,18 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	if int(c.Func) >= len(s.index.Funcs) {
 		return s.fail("func %d has no type", c.Func)
 	}
-	params, results, err := s.vt.Func(s.index.Funcs[c.Func])
+	params, results, low, err := s.vt.Lowered(s.index.Funcs[c.Func])
 	if err != nil {
 		return s.fail("lowering %s: %v", target.name, err)
 	}
-	fn, sig := s.lowerFunc(target, params, results, opts)
-	return s.hostFunc(ctx, "wasifill-lower", fn, apiTypes(sig.Params), apiTypes(sig.Results))
+	fn := s.lowerFunc(target, params, results, opts, low.sig)
+	return s.hostFunc(ctx, "wasifill-lower", fn, low.params, low.results)
 }
 
 // lowerFunc is the Go side of a lowered function: lift the arguments from
-// the caller, call target, lower the results.
-func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options) (api.GoModuleFunc, canon.Signature) {
-	sig := canon.FlattenFunc(params, results, canon.Lower)
+// the caller, call target, lower the results (sig is the core signature
+// params and results lower to).
+func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options, sig canon.Signature) api.GoModuleFunc {
 	comp := s.name
 	return func(ctx context.Context, caller api.Module, stack []uint64) {
 		handles := s.callHandles()
@@ -383,7 +383,7 @@ func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *opt
 			panic(callError(comp, target.name, err))
 		}
 		copy(stack, flat)
-	}, sig
+	}
 }
 
 func apiTypes(ts []canon.ValType) []api.ValueType {

@@ -238,7 +238,7 @@ func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, modu
 	if !ok || e.Kind != component.ExternInstance {
 		return nil, s.fail("the module imports %s, which its world does not", module)
 	}
-	it, ok := s.rt.hostItem(e, bound)
+	it, ok := s.rt.hostItem(s.vt, e, bound)
 	if !ok {
 		return nil, missingImport(e.Name)
 	}
@@ -267,12 +267,12 @@ func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, modu
 		if !ok || x.Kind != component.ExternFunc {
 			return nil, s.fail("%s has no function %s", module, im.Name)
 		}
-		params, results, err := s.vt.Func(x.Type)
+		params, results, low, err := s.vt.Lowered(x.Type)
 		if err != nil {
 			return nil, s.fail("%s.%s: %v", module, im.Name, err)
 		}
-		fn, sig := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts)
-		out = append(out, hostFn{im.Name, fn, apiTypes(sig.Params), apiTypes(sig.Results)})
+		fn := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts, low.sig)
+		out = append(out, hostFn{im.Name, fn, low.params, low.results})
 	}
 	return out, nil
 }

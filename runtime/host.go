@@ -10,9 +10,9 @@ import (
 
 // hostItem provides import im from the runtime's host definitions.
 // Resources the instance exports get host identities, shared (through
-// bound) with later imports that use the same resource.
-func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*resourceType) (item, bool) {
-	vt := component.NewValueTypes()
+// bound) with later imports that use the same resource. vt converts the
+// types (the compiled component's, which keeps each conversion).
+func (r *Runtime) hostItem(vt *valueTypes, im component.Extern, bound map[*component.Resource]*resourceType) (item, bool) {
 	switch im.Kind {
 	case component.ExternFunc:
 		f, ok := r.funcs[im.Name]
@@ -87,7 +87,7 @@ func typesOnly(t *component.Type) bool {
 	return true
 }
 
-func hostFunc(vt *component.ValueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {
+func hostFunc(vt *valueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {
 	params, results, err := vt.Func(ft)
 	if err != nil {
 		return nil, err

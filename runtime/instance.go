@@ -151,7 +151,7 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorde
 	var missing []string
 	bound := map[*component.Resource]*resourceType{}
 	for _, im := range c.index.Type.Imports {
-		it, ok := r.hostItem(im, bound)
+		it, ok := r.hostItem(c.valueTypes(), im, bound)
 		if !ok {
 			missing = append(missing, im.Name)
 			continue
