@@ -23,7 +23,7 @@ type Compiled struct {
 	modules map[*wasmbin.Binary]*compiledModule
 	core    *coreProgram // set for a core module (CompileCore)
 	vt      *valueTypes  // shared by its instances (valuetypes.go)
-	sizes   *sync.Map    // *wasmbin.Component → *walkSizes (walksizes.go)
+	sizes   *sync.Map    // *wasmbin.Component → *walkSizes, *wasmbin.CoreInlineExport → bundle names (walksizes.go)
 }
 
 type compiledModule struct {

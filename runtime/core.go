@@ -23,15 +23,14 @@ import (
 
 func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error {
 	if !ci.Instantiate {
-		inst := coreInstance{items: make(map[string]coreItem, len(ci.Exports))}
 		for _, e := range ci.Exports {
-			it, err := s.coreAt(e.Sort, e.Index)
-			if err != nil {
+			if _, err := s.coreAt(e.Sort, e.Index); err != nil {
 				return err
 			}
-			inst.items[e.Name] = it
 		}
-		s.coreInstances = append(s.coreInstances, inst)
+		// The items, looked up in s's index spaces when asked for (they
+		// only grow, so an index keeps its item).
+		s.coreInstances = append(s.coreInstances, coreInstance{s: s, names: s.compiled.bundleNames(ci.Exports)})
 		return nil
 	}
 	if int(ci.Module) >= len(s.coreModules) {

@@ -38,18 +38,30 @@ type coreItem struct {
 
 // coreInstance is a core instance's exports by name: an instantiated
 // module's (mod, with the kinds of its exports, which every instance of
-// the compiled module shares) or a bundle of items.
+// the compiled module shares), a bundle of items of state s's core index
+// spaces (names, shared by every instance of the compiled component), or
+// a bundle of items.
 type coreInstance struct {
 	mod   api.Module
 	kinds map[string]wasmbin.ExternKind
+	s     *state
+	names map[string]wasmbin.CoreInlineExport
 	items map[string]coreItem
 }
 
 // get returns export name.
 func (c coreInstance) get(name string) (coreItem, bool) {
-	if c.items != nil {
+	switch {
+	case c.items != nil:
 		it, ok := c.items[name]
 		return it, ok
+	case c.s != nil:
+		e, ok := c.names[name]
+		if !ok {
+			return coreItem{}, false
+		}
+		it, err := c.s.coreAt(e.Sort, e.Index)
+		return it, err == nil
 	}
 	k, ok := c.kinds[name]
 	return coreItem{mod: c.mod, name: name, kind: k}, ok

@@ -65,3 +65,25 @@ func (s *state) presize(sz *walkSizes) {
 		s.lifted = make([]liftedFunc, 0, sz.lifted)
 	}
 }
+
+// bundleNames returns the inline exports of a core instance definition
+// by name (a name exported twice is its last export's, as a map filled in
+// order keeps it), made once per definition and compiled component.
+func (c *Compiled) bundleNames(exports []wasmbin.CoreInlineExport) map[string]wasmbin.CoreInlineExport {
+	if len(exports) == 0 {
+		return nil
+	}
+	if c != nil && c.sizes != nil {
+		if v, ok := c.sizes.Load(&exports[0]); ok {
+			return v.(map[string]wasmbin.CoreInlineExport)
+		}
+	}
+	names := make(map[string]wasmbin.CoreInlineExport, len(exports))
+	for _, e := range exports {
+		names[e.Name] = e
+	}
+	if c != nil && c.sizes != nil {
+		c.sizes.LoadOrStore(&exports[0], names)
+	}
+	return names
+}
