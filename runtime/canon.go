@@ -25,13 +25,17 @@ type Func struct {
 	results []*value.Type
 	call    func(ctx context.Context, args []value.Value) ([]value.Value, error)
 	lifted  *liftedFunc     // a lifted function: call is nil, this calls
+	host    HostFunc        // a host function: call is nil, this calls
 	flags   *interruptFlags // of the instance a lifted function runs in
 }
 
 // invoke calls the function without the checks Call makes.
 func (f *Func) invoke(ctx context.Context, args []value.Value) ([]value.Value, error) {
-	if f.lifted != nil {
+	switch {
+	case f.lifted != nil:
 		return f.lifted.call(ctx, args)
+	case f.host != nil:
+		return f.callHost(ctx, args)
 	}
 	return f.call(ctx, args)
 }
@@ -337,8 +341,8 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		return s.fail("func %d is not defined", c.Func)
 	}
 	target := s.funcs[c.Func]
-	opts := &options{}
-	if err := s.options(opts, c.Opts, nil); err != nil {
+	l := s.newLowering()
+	if err := s.options(&l.own, c.Opts, nil); err != nil {
 		return err
 	}
 	// The types as this component sees the function: its resources are
@@ -350,40 +354,66 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	if err != nil {
 		return s.fail("lowering %s: %v", target.name, err)
 	}
-	fn := s.lowerFunc(target, params, results, opts, low.sig)
-	return s.hostFunc(ctx, "wasifill-lower", fn, low.params, low.results)
+	l.s, l.target, l.params, l.results, l.sig, l.opts = s, target, params, results, &low.sig, &l.own
+	return s.hostFunc(ctx, "wasifill-lower", l.call, low.params, low.results)
 }
 
 // lowerFunc is the Go side of a lowered function: lift the arguments from
 // the caller, call target, lower the results (sig is the core signature
-// params and results lower to).
-func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options, sig canon.Signature) api.GoModuleFunc {
-	comp := s.name
-	return func(ctx context.Context, caller api.Module, stack []uint64) {
-		handles := s.callHandles()
-		defer handles.done()
-		co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
-		nparams := len(sig.Params)
-		var outPtr *uint32
-		if sig.ResultsSpilled {
-			p := uint32(stack[nparams-1])
-			outPtr = &p
-			nparams--
-		}
-		args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, params, stack[:nparams])
-		if err != nil {
-			panic(callError(comp, target.name, err))
-		}
-		out, err := target.invoke(ctx, args)
-		if err != nil {
-			panic(err)
-		}
-		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, results, out, outPtr)
-		if err != nil {
-			panic(callError(comp, target.name, err))
-		}
-		copy(stack, flat)
+// params and results lower to; opts may be filled in later).
+func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options, sig *canon.Signature) api.GoModuleFunc {
+	l := s.newLowering()
+	l.s, l.target, l.params, l.results, l.sig, l.opts = s, target, params, results, sig, opts
+	return l.call
+}
+
+// lowering is a lowered function with what its calls need.
+type lowering struct {
+	s               *state
+	target          *Func
+	params, results []*value.Type
+	sig             *canon.Signature
+	opts            *options
+	own             options // opts, when the lowering has options of its own
+}
+
+// newLowering returns room for a lowering: a component's lowerings share
+// one allocation, at the count its first instantiation reached
+// (walksizes.go).
+func (s *state) newLowering() *lowering {
+	s.nLowered++
+	if len(s.lowerings) == cap(s.lowerings) {
+		return &lowering{}
 	}
+	s.lowerings = s.lowerings[:len(s.lowerings)+1]
+	return &s.lowerings[len(s.lowerings)-1]
+}
+
+func (l *lowering) call(ctx context.Context, caller api.Module, stack []uint64) {
+	s, sig, comp, target := l.s, l.sig, l.s.name, l.target
+	handles := s.callHandles()
+	defer handles.done()
+	co := l.opts.canonOptions(handles, s.rt.cfg.liftBudget)
+	nparams := len(sig.Params)
+	var outPtr *uint32
+	if sig.ResultsSpilled {
+		p := uint32(stack[nparams-1])
+		outPtr = &p
+		nparams--
+	}
+	args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, l.params, stack[:nparams])
+	if err != nil {
+		panic(callError(comp, target.name, err))
+	}
+	out, err := target.invoke(ctx, args)
+	if err != nil {
+		panic(err)
+	}
+	flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, l.results, out, outPtr)
+	if err != nil {
+		panic(callError(comp, target.name, err))
+	}
+	copy(stack, flat)
 }
 
 func apiTypes(ts []canon.ValType) []api.ValueType {

@@ -271,7 +271,7 @@ func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, modu
 		if err != nil {
 			return nil, s.fail("%s.%s: %v", module, im.Name, err)
 		}
-		fn := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts, low.sig)
+		fn := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts, &low.sig)
 		out = append(out, hostFn{im.Name, fn, low.params, low.results})
 	}
 	return out, nil

@@ -92,17 +92,19 @@ func hostFunc(vt *valueTypes, name string, ft *component.Type, f HostFunc) (*Fun
 	if err != nil {
 		return nil, err
 	}
-	return &Func{name: name, typ: ft, params: params, results: results,
-		call: func(ctx context.Context, args []value.Value) ([]value.Value, error) {
-			out, err := f(ctx, args)
-			if err != nil {
-				return nil, err
-			}
-			if len(out) != len(results) {
-				return nil, fmt.Errorf("runtime: host function %s returned %d results, its type has %d", name, len(out), len(results))
-			}
-			return out, nil
-		}}, nil
+	return &Func{name: name, typ: ft, params: params, results: results, host: f}, nil
+}
+
+// callHost calls a host function, checking how many results it returned.
+func (f *Func) callHost(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	out, err := f.host(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(f.results) {
+		return nil, fmt.Errorf("runtime: host function %s returned %d results, its type has %d", f.name, len(out), len(f.results))
+	}
+	return out, nil
 }
 
 // NotImplementedError is a call to an imported function the host's

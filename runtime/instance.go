@@ -107,16 +107,18 @@ type state struct {
 	types         []*component.Type
 	exports       map[string]item
 
-	handles  *handleTable
-	resTypes map[*component.Resource]*resourceType
-	nextType int // the next type index, as definitions are walked
-	owned    *[]api.Module
-	snap     *snapRecorder      // set while Preinitialize instantiates
-	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
-	lazyFns  []*lazyFunc        // by core function index: realloc and post-return options (lazyCoreFunc)
-	lifted   []liftedFunc       // room for the lifted functions (newLifted)
-	nLifted  int                // how many were lifted
-	flags    *interruptFlags    // shared by the whole instance tree
+	handles   *handleTable
+	resTypes  map[*component.Resource]*resourceType
+	nextType  int // the next type index, as definitions are walked
+	owned     *[]api.Module
+	snap      *snapRecorder      // set while Preinitialize instantiates
+	hostFns   []api.GoModuleFunc // the Go functions of the core functions made, in order
+	lazyFns   []*lazyFunc        // by core function index: realloc and post-return options (lazyCoreFunc)
+	lifted    []liftedFunc       // room for the lifted functions (newLifted)
+	nLifted   int                // how many were lifted
+	lowerings []lowering         // room for the lowerings (newLowering)
+	nLowered  int                // how many were lowered
+	flags     *interruptFlags    // shared by the whole instance tree
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.

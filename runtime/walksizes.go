@@ -12,7 +12,7 @@ import (
 // walkSizes are the sizes a component's index spaces and exports reach.
 type walkSizes struct {
 	exports, funcs, instances, components, coreModules, coreInstances int
-	lifted                                                            int    // canon lift definitions
+	lifted, lowered                                                   int    // canon lift and lower definitions
 	core                                                              [5]int // core funcs, tables, memories, globals, tags
 }
 
@@ -34,7 +34,7 @@ func (c *Compiled) learnSizes(comp *wasmbin.Component, s *state) {
 		return
 	}
 	sz := &walkSizes{exports: len(s.exports), funcs: len(s.funcs), instances: len(s.instances),
-		components: len(s.components), coreModules: len(s.coreModules), coreInstances: len(s.coreInstances), lifted: s.nLifted}
+		components: len(s.components), coreModules: len(s.coreModules), coreInstances: len(s.coreInstances), lifted: s.nLifted, lowered: s.nLowered}
 	for i := range sz.core {
 		sz.core[i] = len(s.core[wasmbin.CoreSortBase+wasmbin.Sort(i)])
 	}
@@ -63,6 +63,9 @@ func (s *state) presize(sz *walkSizes) {
 	s.coreInstances = make([]coreInstance, 0, sz.coreInstances)
 	if sz.lifted > 0 {
 		s.lifted = make([]liftedFunc, 0, sz.lifted)
+	}
+	if sz.lowered > 0 {
+		s.lowerings = make([]lowering, 0, sz.lowered)
 	}
 }
 
