@@ -13,7 +13,9 @@ import (
 // under names no component can refer to, every mutable global and the
 // memory it defines; its active data segments become passive ones that an
 // added, exported function copies into memory (memory.init, then
-// data.drop: what instantiation does for an active segment); and its start
+// data.drop: what instantiation does for an active segment), or, when no
+// code can name a segment, move out of wazero's sight for the runtime to
+// copy in (snapshot_data.go); and its start
 // function, if it has one, is an export instead of a start section. Right
 // after wazero instantiates the module, the runtime calls the data
 // function and then the start function, in the order instantiation would
