@@ -22,7 +22,7 @@ type imageFile struct {
 }
 
 // maxPooledRegions bounds an image's pool; a region beyond it is unmapped.
-const maxPooledRegions = 64
+const maxPooledRegions = 256
 
 // share writes the image's memory to a file for mappings; without one,
 // instances copy the image.
