@@ -146,3 +146,33 @@ func TestParseSegments(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPrepareSnapshot: instrumentation of any module is an error or a
+// module, never a panic; when the runtime takes over the data segments,
+// the moved section reads back as the same segments.
+func FuzzPrepareSnapshot(f *testing.F) {
+	for _, p := range []string{"testdata/segments.wasm", "testdata/segments-oob.wasm", "testdata/snapshot.wasm"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		out, layout, err := prepareSnapshot(b)
+		if err != nil || layout.segments == nil {
+			return
+		}
+		bin, err := wasmbin.Decode(out)
+		if err != nil {
+			t.Fatalf("the prepared module does not decode: %v", err)
+		}
+		back := &snapLayout{memory: layout.memory}
+		if err := back.loadSegments(bin); err != nil || len(back.segments) != len(layout.segments) {
+			t.Fatalf("segments read back: %d, %v; want %d", len(back.segments), err, len(layout.segments))
+		}
+	})
+}
