@@ -118,7 +118,8 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 
 // provider returns a module that exports, under the import's names, the
 // items of arg that imports need: the source module itself when every item
-// comes from it under the same name, else a generated bundle.
+// comes from it under the same name, else a generated bundle (shared by
+// every instance when it bundles functions the runtime made only).
 func (s *state) provider(ctx context.Context, name string, imports []wasmbin.CoreImport, arg coreInstance) (api.Module, error) {
 	var single api.Module
 	direct := true
@@ -161,7 +162,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 		key.index = s.compiled.index
 	}
 	if cm, ok := s.rt.shared.bundles.Load(key); ok {
-		return s.instantiateCore(ctx, cm.(wazero.CompiledModule), sources, nil)
+		return s.instantiateBundle(ctx, key, cm.(wazero.CompiledModule), sources)
 	}
 	counts := map[wasmbin.ExternKind]uint32{}
 	for i, im := range imports {
@@ -188,7 +189,39 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}
 	s.rt.shared.bundles.Store(key, cm)
-	return s.instantiateCore(ctx, cm, sources, nil)
+	return s.instantiateBundle(ctx, key, cm, sources)
+}
+
+// instantiateBundle instantiates the bundle cm at place key with its
+// sources. A bundle of functions the runtime made only (no sources: it
+// imports shared host modules by name) is the same in every instance, so
+// it is instantiated once per runtime and place and shared, like those
+// functions: their Go side serves the calling module's instance, and the
+// caller is the module that imports the bundle, not the bundle.
+func (s *state) instantiateBundle(ctx context.Context, key bundleKey, cm wazero.CompiledModule, sources map[string]api.Module) (api.Module, error) {
+	if len(sources) > 0 {
+		return s.instantiateCore(ctx, cm, sources, nil)
+	}
+	sh := &s.rt.shared
+	sh.mu.Lock()
+	if sh.hostBundles == nil {
+		sh.hostBundles = map[bundleKey]*sharedHost{}
+	}
+	h, ok := sh.hostBundles[key]
+	if !ok {
+		h = &sharedHost{}
+		sh.hostBundles[key] = h
+	}
+	sh.mu.Unlock()
+	h.once.Do(func() {
+		// Instantiated outside any caller's deadline: it outlives the
+		// instantiation that made it.
+		h.mod, h.err = s.rt.wz.InstantiateModule(context.WithoutCancel(ctx), cm, internalInstanceConfig)
+	})
+	if h.err != nil {
+		return nil, s.fail("instantiating a bundle of host functions: %w", h.err)
+	}
+	return h.mod, nil
 }
 
 func valTypes(ts []api.ValueType) []byte {

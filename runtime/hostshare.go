@@ -27,8 +27,11 @@ import (
 type sharedHosts struct {
 	mu      sync.Mutex
 	modules map[hostKey]*sharedHost
-	callers sync.Map // api.Module → *state
-	bundles sync.Map // bundleKey → wazero.CompiledModule
+	// hostBundles are the instances of bundles of shared host functions
+	// only, by place (instantiateBundle).
+	hostBundles map[bundleKey]*sharedHost
+	callers     sync.Map // api.Module → *state
+	bundles     sync.Map // bundleKey → wazero.CompiledModule
 }
 
 // bundleKey is the bundle a place in a compiled component instantiates:
