@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -21,8 +22,17 @@ type imageFile struct {
 	pool   [][]byte // reset regions (recycle)
 }
 
-// maxPooledRegions bounds an image's pool; a region beyond it is unmapped.
-const maxPooledRegions = 256
+// maxPooledRegions bounds an image's pool, and maxPooledTotal the pools
+// of the process together (each region is a few of the kernel's mappings,
+// of which a process has a limited number, vm.max_map_count); a region
+// beyond them is unmapped.
+const (
+	maxPooledRegions = 256
+	maxPooledTotal   = 2048
+)
+
+// pooledTotal is how many regions the pools of the process hold.
+var pooledTotal atomic.Int64
 
 // share writes the image's memory to a file for mappings; without one,
 // instances copy the image.
@@ -129,6 +139,7 @@ func (f *imageFile) take(n uint64) []byte {
 	for i := len(f.pool) - 1; i >= 0; i-- {
 		if r := f.pool[i]; uint64(len(r)) == n {
 			f.pool = append(f.pool[:i], f.pool[i+1:]...)
+			pooledTotal.Add(-1)
 			return r
 		}
 	}
@@ -148,9 +159,12 @@ func (f *imageFile) recycle(r *mappedRegion) {
 	if ok {
 		f.mu.Lock()
 		if f.f != nil && len(f.pool) < maxPooledRegions {
-			f.pool = append(f.pool, r.region)
-			f.mu.Unlock()
-			return
+			if pooledTotal.Add(1) <= maxPooledTotal {
+				f.pool = append(f.pool, r.region)
+				f.mu.Unlock()
+				return
+			}
+			pooledTotal.Add(-1)
 		}
 		f.mu.Unlock()
 	}
@@ -163,6 +177,7 @@ func (f *imageFile) close() {
 	f.mu.Lock()
 	pool := f.pool
 	f.pool = nil
+	pooledTotal.Add(-int64(len(pool)))
 	f.f.Close()
 	f.f = nil
 	f.mu.Unlock()
