@@ -24,7 +24,20 @@ type Func struct {
 	params  []*value.Type
 	results []*value.Type
 	call    func(ctx context.Context, args []value.Value) ([]value.Value, error)
+	lifted  *liftedFunc     // a lifted function: call is nil, this calls
+	host    HostFunc        // a host function: call is nil, this calls
 	flags   *interruptFlags // of the instance a lifted function runs in
+}
+
+// invoke calls the function without the checks Call makes.
+func (f *Func) invoke(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	switch {
+	case f.lifted != nil:
+		return f.lifted.call(ctx, args)
+	case f.host != nil:
+		return f.callHost(ctx, args)
+	}
+	return f.call(ctx, args)
 }
 
 // Type returns the function's component type.
@@ -42,7 +55,7 @@ func (f *Func) Call(ctx context.Context, args ...value.Value) (_ []value.Value, 
 	}
 	var out []value.Value
 	err = f.flags.guard(ctx, f.name, func() (err error) {
-		out, err = f.call(ctx, args)
+		out, err = f.invoke(ctx, args)
 		return err
 	})
 	return out, err
@@ -79,14 +92,25 @@ func (e *TrapError) ExitCode() (uint32, bool) {
 
 // options are the canonical options of one lift or lower, resolved.
 type options struct {
-	memory     func() api.Memory   // nil: no memory option
-	realloc    func() api.Function // nil: no realloc option
-	postReturn func() api.Function // nil: no post-return option
+	memMod     api.Module // the memory option: export memName of memMod (nil: none)
+	memName    string
+	realloc    *lazyFunc // nil: no realloc option
+	postReturn *lazyFunc // nil: no post-return option
 	encoding   canon.StringEncoding
 }
 
-func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
-	o := &options{}
+// memory returns the memory option's memory (nil: none).
+func (o *options) memory() api.Memory {
+	if o.memMod == nil {
+		return nil
+	}
+	return o.memMod.ExportedMemory(o.memName)
+}
+
+// options resolves canonical options into o; a post-return function is
+// post, when given (the lifted function's own), else one shared per
+// core function index.
+func (s *state) options(o *options, opts []wasmbin.CanonOpt, post *lazyFunc) error {
 	for _, opt := range opts {
 		switch opt.Kind {
 		case wasmbin.OptUTF8:
@@ -98,43 +122,59 @@ func (s *state) options(opts []wasmbin.CanonOpt) (*options, error) {
 		case wasmbin.OptMemory:
 			it, err := s.coreAt(wasmbin.SortCoreMemory, opt.Index)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			o.memory = func() api.Memory { return it.mod.ExportedMemory(it.name) }
+			o.memMod, o.memName = it.mod, it.name
 		case wasmbin.OptRealloc, wasmbin.OptPostReturn:
 			it, err := s.coreAt(wasmbin.SortCoreFunc, opt.Index)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if it.host != "" {
-				return nil, s.fail("realloc and post-return must be guest functions")
+				return s.fail("realloc and post-return must be guest functions")
 			}
 			if it.kind != wasmbin.ExternFunc {
-				return nil, s.fail("canonical option refers to %q, which is not a function", it.name)
+				return s.fail("canonical option refers to %q, which is not a function", it.name)
 			}
-			fn := lazyExport(it.mod, it.name)
-			if opt.Kind == wasmbin.OptRealloc {
-				o.realloc = fn
-			} else {
-				o.postReturn = fn
+			switch {
+			case opt.Kind == wasmbin.OptRealloc:
+				o.realloc = s.lazyCoreFunc(opt.Index, it)
+			case post != nil:
+				*post = lazyFunc{mod: it.mod, name: it.name}
+				o.postReturn = post
+			default:
+				o.postReturn = s.lazyCoreFunc(opt.Index, it)
 			}
 		default:
-			return nil, s.fail("canonical option 0x%02x (async) is not supported", opt.Kind)
+			return s.fail("canonical option 0x%02x (async) is not supported", opt.Kind)
 		}
 	}
-	return o, nil
+	return nil
+}
+
+// lazyCoreFunc returns the lazily looked-up guest function at index idx
+// of the core function index space, it: one per index and instance, however
+// many options name it.
+func (s *state) lazyCoreFunc(idx uint32, it coreItem) *lazyFunc {
+	if n := len(s.core[wasmbin.SortCoreFunc]); len(s.lazyFns) < n {
+		s.lazyFns = append(s.lazyFns, make([]*lazyFunc, n-len(s.lazyFns))...)
+	}
+	if l := s.lazyFns[idx]; l != nil {
+		return l
+	}
+	l := &lazyFunc{mod: it.mod, name: it.name}
+	s.lazyFns[idx] = l
+	return l
 }
 
 // canonOptions builds the canon package's options for one call.
 func (o *options) canonOptions(handles canon.HandleTable, liftBudget uint64) *canon.Options {
 	co := &canon.Options{StringEncoding: o.encoding, Handles: handles, LiftBudget: liftBudget}
-	if o.memory != nil {
-		if m := o.memory(); m != nil {
-			co.Memory = m
-		}
+	if m := o.memory(); m != nil {
+		co.Memory = m
 	}
-	if o.realloc != nil && o.realloc() != nil {
-		fn := o.realloc()
+	if o.realloc != nil && o.realloc.get() != nil {
+		fn := o.realloc.get()
 		co.Realloc = func(ctx context.Context, oldPtr, oldSize, align, newSize uint32) (uint32, error) {
 			res, err := fn.Call(ctx, uint64(oldPtr), uint64(oldSize), uint64(align), uint64(newSize))
 			if err != nil {
@@ -185,11 +225,13 @@ func (s *state) lift(c wasmbin.Canon) error {
 	if err != nil {
 		return err
 	}
-	opts, err := s.options(c.Opts)
-	if err != nil {
+	l := s.newLifted()
+	l.s, l.core = s, lazyFunc{mod: it.mod, name: it.name}
+	if err := s.options(&l.opts, c.Opts, &l.post); err != nil {
 		return err
 	}
-	s.funcs = append(s.funcs, s.liftFunc(it.name, it.mod, it.name, ft, params, results, opts))
+	l.f = Func{name: it.name, typ: ft, params: params, results: results, flags: s.flags, lifted: l}
+	s.funcs = append(s.funcs, &l.f)
 	return nil
 }
 
@@ -221,10 +263,10 @@ func (l *lazyFunc) get() api.Function {
 // liftFunc makes a component function of core function coreName, an
 // export of mod looked up on the first call.
 func (s *state) liftFunc(name string, mod api.Module, coreName string, ft *component.Type, params, results []*value.Type, opts *options) *Func {
-	// One allocation for the function and its state, and one for the
-	// method value: an instance makes one per lifted function.
-	l := &liftedFunc{s: s, opts: opts, core: lazyFunc{mod: mod, name: coreName}}
-	l.f = Func{name: name, typ: ft, params: params, results: results, flags: s.flags, call: l.call}
+	// One allocation for the function and its state: an instance makes
+	// one per lifted function.
+	l := &liftedFunc{s: s, opts: *opts, core: lazyFunc{mod: mod, name: coreName}}
+	l.f = Func{name: name, typ: ft, params: params, results: results, flags: s.flags, lifted: l}
 	return &l.f
 }
 
@@ -232,12 +274,25 @@ func (s *state) liftFunc(name string, mod api.Module, coreName string, ft *compo
 type liftedFunc struct {
 	f    Func
 	s    *state
-	opts *options
+	opts options
 	core lazyFunc
+	post lazyFunc // the post-return function, when opts has one
+}
+
+// newLifted returns room for a lifted function: a component's lifted
+// functions share one allocation, at the count its first instantiation
+// reached (walksizes.go).
+func (s *state) newLifted() *liftedFunc {
+	s.nLifted++
+	if len(s.lifted) == cap(s.lifted) {
+		return &liftedFunc{}
+	}
+	s.lifted = s.lifted[:len(s.lifted)+1]
+	return &s.lifted[len(s.lifted)-1]
 }
 
 func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Value, error) {
-	s, opts, comp, name := l.s, l.opts, l.s.name, l.f.name
+	s, opts, comp, name := l.s, &l.opts, l.s.name, l.f.name
 	handles := s.callHandles()
 	defer handles.done()
 	co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
@@ -258,7 +313,7 @@ func (l *liftedFunc) call(ctx context.Context, args []value.Value) ([]value.Valu
 		return nil, callError(comp, name, err)
 	}
 	if opts.postReturn != nil {
-		post := opts.postReturn()
+		post := opts.postReturn.get()
 		if post == nil {
 			return nil, &TrapError{Component: comp, Func: "post-return of " + name, Err: errCoreFuncGone}
 		}
@@ -286,8 +341,8 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 		return s.fail("func %d is not defined", c.Func)
 	}
 	target := s.funcs[c.Func]
-	opts, err := s.options(c.Opts)
-	if err != nil {
+	l := s.newLowering()
+	if err := s.options(&l.own, c.Opts, nil); err != nil {
 		return err
 	}
 	// The types as this component sees the function: its resources are
@@ -295,44 +350,70 @@ func (s *state) lower(ctx context.Context, c wasmbin.Canon) error {
 	if int(c.Func) >= len(s.index.Funcs) {
 		return s.fail("func %d has no type", c.Func)
 	}
-	params, results, err := s.vt.Func(s.index.Funcs[c.Func])
+	params, results, low, err := s.vt.Lowered(s.index.Funcs[c.Func])
 	if err != nil {
 		return s.fail("lowering %s: %v", target.name, err)
 	}
-	fn, sig := s.lowerFunc(target, params, results, opts)
-	return s.hostFunc(ctx, "wasifill-lower", fn, apiTypes(sig.Params), apiTypes(sig.Results))
+	l.s, l.target, l.params, l.results, l.sig, l.opts = s, target, params, results, &low.sig, &l.own
+	return s.hostFunc(ctx, "wasifill-lower", l.call, low.params, low.results)
 }
 
 // lowerFunc is the Go side of a lowered function: lift the arguments from
-// the caller, call target, lower the results.
-func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options) (api.GoModuleFunc, canon.Signature) {
-	sig := canon.FlattenFunc(params, results, canon.Lower)
-	comp := s.name
-	return func(ctx context.Context, caller api.Module, stack []uint64) {
-		handles := s.callHandles()
-		defer handles.done()
-		co := opts.canonOptions(handles, s.rt.cfg.liftBudget)
-		nparams := len(sig.Params)
-		var outPtr *uint32
-		if sig.ResultsSpilled {
-			p := uint32(stack[nparams-1])
-			outPtr = &p
-			nparams--
-		}
-		args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, params, stack[:nparams])
-		if err != nil {
-			panic(callError(comp, target.name, err))
-		}
-		out, err := target.call(ctx, args)
-		if err != nil {
-			panic(err)
-		}
-		flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, results, out, outPtr)
-		if err != nil {
-			panic(callError(comp, target.name, err))
-		}
-		copy(stack, flat)
-	}, sig
+// the caller, call target, lower the results (sig is the core signature
+// params and results lower to; opts may be filled in later).
+func (s *state) lowerFunc(target *Func, params, results []*value.Type, opts *options, sig *canon.Signature) api.GoModuleFunc {
+	l := s.newLowering()
+	l.s, l.target, l.params, l.results, l.sig, l.opts = s, target, params, results, sig, opts
+	return l.call
+}
+
+// lowering is a lowered function with what its calls need.
+type lowering struct {
+	s               *state
+	target          *Func
+	params, results []*value.Type
+	sig             *canon.Signature
+	opts            *options
+	own             options // opts, when the lowering has options of its own
+}
+
+// newLowering returns room for a lowering: a component's lowerings share
+// one allocation, at the count its first instantiation reached
+// (walksizes.go).
+func (s *state) newLowering() *lowering {
+	s.nLowered++
+	if len(s.lowerings) == cap(s.lowerings) {
+		return &lowering{}
+	}
+	s.lowerings = s.lowerings[:len(s.lowerings)+1]
+	return &s.lowerings[len(s.lowerings)-1]
+}
+
+func (l *lowering) call(ctx context.Context, caller api.Module, stack []uint64) {
+	s, sig, comp, target := l.s, l.sig, l.s.name, l.target
+	handles := s.callHandles()
+	defer handles.done()
+	co := l.opts.canonOptions(handles, s.rt.cfg.liftBudget)
+	nparams := len(sig.Params)
+	var outPtr *uint32
+	if sig.ResultsSpilled {
+		p := uint32(stack[nparams-1])
+		outPtr = &p
+		nparams--
+	}
+	args, err := canon.LiftValues(ctx, co, canon.MaxFlatParams, l.params, stack[:nparams])
+	if err != nil {
+		panic(callError(comp, target.name, err))
+	}
+	out, err := target.invoke(ctx, args)
+	if err != nil {
+		panic(err)
+	}
+	flat, err := canon.LowerValues(ctx, co, canon.MaxFlatResults, l.results, out, outPtr)
+	if err != nil {
+		panic(callError(comp, target.name, err))
+	}
+	copy(stack, flat)
 }
 
 func apiTypes(ts []canon.ValType) []api.ValueType {

@@ -23,6 +23,7 @@ type Compiled struct {
 	modules map[*wasmbin.Binary]*compiledModule
 	core    *coreProgram // set for a core module (CompileCore)
 	vt      *valueTypes  // shared by its instances (valuetypes.go)
+	sizes   *sync.Map    // *wasmbin.Component → *walkSizes, *wasmbin.CoreInlineExport → bundle names (walksizes.go)
 }
 
 type compiledModule struct {
@@ -33,8 +34,9 @@ type compiledModule struct {
 	// Both are computed once here, not per instance.
 	byModule map[string][]wasmbin.CoreImport
 	exports  []wasmbin.CoreExport
-	layout   *snapLayout // what instrumentation for snapshots added
-	image    *image      // set in a Compiled that Preinitialize made
+	kinds    map[string]wasmbin.ExternKind // exports by name
+	layout   *snapLayout                   // what instrumentation for snapshots added
+	image    *image                        // set in a Compiled that Preinitialize made
 }
 
 // Type returns the component's imports and exports.
@@ -69,7 +71,7 @@ func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error
 	if err := checkReservedNames(comp); err != nil {
 		return nil, &CompileError{err}
 	}
-	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}, vt: newValueTypes()}
+	c := &Compiled{comp: comp, index: index, modules: map[*wasmbin.Binary]*compiledModule{}, vt: newValueTypes(), sizes: &sync.Map{}}
 	if err := r.compileModules(ctx, c, comp); err != nil {
 		return nil, err
 	}
@@ -140,8 +142,13 @@ func (r *Runtime) compileModule(ctx context.Context, m *wasmbin.Binary) (*compil
 	if err != nil {
 		return nil, &CompileError{err}
 	}
-	return &compiledModule{compiled: cm, imports: imports, layout: layout, byModule: byModule,
-		exports: instanceExports(cm, exports)}, nil
+	cme := &compiledModule{compiled: cm, imports: imports, layout: layout, byModule: byModule,
+		exports: instanceExports(cm, exports)}
+	cme.kinds = make(map[string]wasmbin.ExternKind, len(cme.exports))
+	for _, e := range cme.exports {
+		cme.kinds[e.Name] = e.Kind
+	}
+	return cme, nil
 }
 
 // instanceExports lists what a core instance of cm exports: its functions

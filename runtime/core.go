@@ -23,15 +23,14 @@ import (
 
 func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error {
 	if !ci.Instantiate {
-		inst := coreInstance{}
 		for _, e := range ci.Exports {
-			it, err := s.coreAt(e.Sort, e.Index)
-			if err != nil {
+			if _, err := s.coreAt(e.Sort, e.Index); err != nil {
 				return err
 			}
-			inst[e.Name] = it
 		}
-		s.coreInstances = append(s.coreInstances, inst)
+		// The items, looked up in s's index spaces when asked for (they
+		// only grow, so an index keeps its item).
+		s.coreInstances = append(s.coreInstances, coreInstance{s: s, names: s.compiled.bundleNames(ci.Exports)})
 		return nil
 	}
 	if int(ci.Module) >= len(s.coreModules) {
@@ -42,7 +41,7 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if cm == nil {
 		return s.fail("core module %d was not compiled", ci.Module)
 	}
-	args := map[string]coreInstance{}
+	args := make(map[string]coreInstance, len(ci.Args))
 	for _, a := range ci.Args {
 		if int(a.Instance) >= len(s.coreInstances) {
 			return s.fail("core instance %d is not defined", a.Instance)
@@ -77,19 +76,16 @@ func (s *state) coreInstance(ctx context.Context, ci wasmbin.CoreInstance) error
 	if s.snap != nil {
 		s.snap.instance(bin, mod)
 	}
-	inst := make(coreInstance, len(cm.exports))
-	for _, e := range cm.exports {
-		inst[e.Name] = coreItem{mod: mod, name: e.Name, kind: e.Kind}
-	}
-	s.coreInstances = append(s.coreInstances, inst)
+	s.coreInstances = append(s.coreInstances, coreInstance{mod: mod, kinds: cm.kinds})
 	return nil
 }
 
 // internalModuleConfig configures the core instances of components and
 // the runtime's generated modules, which never see wazero's WASI: its
-// random source is set only because wazero otherwise seeds a fresh
-// math/rand source for each instantiation, a measurable part of it.
-var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader)
+// random source and clocks are set only because wazero otherwise makes a
+// fresh math/rand source and fake clocks for each instantiation, a
+// measurable part of it.
+var internalModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime()
 
 // internalInstanceConfig is internalModuleConfig as instantiateCore uses
 // it, made once (each With copies the configuration).
@@ -122,12 +118,13 @@ func (s *state) instantiateCore(ctx context.Context, cm wazero.CompiledModule, p
 
 // provider returns a module that exports, under the import's names, the
 // items of arg that imports need: the source module itself when every item
-// comes from it under the same name, else a generated bundle.
+// comes from it under the same name, else a generated bundle (shared by
+// every instance when it bundles functions the runtime made only).
 func (s *state) provider(ctx context.Context, name string, imports []wasmbin.CoreImport, arg coreInstance) (api.Module, error) {
 	var single api.Module
 	direct := true
 	for _, im := range imports {
-		it, ok := arg[im.Name]
+		it, ok := arg.get(im.Name)
 		if !ok {
 			return nil, s.fail("argument for import module %q lacks %q", name, im.Name)
 		}
@@ -144,7 +141,7 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 	srcName := map[api.Module]string{}
 	names := make([]string, len(imports))
 	for i, im := range imports {
-		it := arg[im.Name]
+		it, _ := arg.get(im.Name)
 		// Host modules are found by their registered name; instances by
 		// the resolver.
 		sn := it.host
@@ -165,16 +162,16 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 		key.index = s.compiled.index
 	}
 	if cm, ok := s.rt.shared.bundles.Load(key); ok {
-		return s.instantiateCore(ctx, cm.(wazero.CompiledModule), sources, nil)
+		return s.instantiateBundle(ctx, key, cm.(wazero.CompiledModule), sources)
 	}
 	counts := map[wasmbin.ExternKind]uint32{}
 	for i, im := range imports {
-		it, sn := arg[im.Name], names[i]
+		it, _ := arg.get(im.Name)
+		sn := names[i]
 		var ft *wasmbin.CoreFuncType
 		if im.Kind == wasmbin.ExternFunc {
 			if it.host != "" {
-				sig := it.sig
-				ft = &sig
+				ft = it.sig
 			} else {
 				fn := it.mod.ExportedFunction(it.name)
 				if fn == nil {
@@ -192,7 +189,39 @@ func (s *state) provider(ctx context.Context, name string, imports []wasmbin.Cor
 		return nil, s.fail("bundling core instance for %q: %w", name, err)
 	}
 	s.rt.shared.bundles.Store(key, cm)
-	return s.instantiateCore(ctx, cm, sources, nil)
+	return s.instantiateBundle(ctx, key, cm, sources)
+}
+
+// instantiateBundle instantiates the bundle cm at place key with its
+// sources. A bundle of functions the runtime made only (no sources: it
+// imports shared host modules by name) is the same in every instance, so
+// it is instantiated once per runtime and place and shared, like those
+// functions: their Go side serves the calling module's instance, and the
+// caller is the module that imports the bundle, not the bundle.
+func (s *state) instantiateBundle(ctx context.Context, key bundleKey, cm wazero.CompiledModule, sources map[string]api.Module) (api.Module, error) {
+	if len(sources) > 0 {
+		return s.instantiateCore(ctx, cm, sources, nil)
+	}
+	sh := &s.rt.shared
+	sh.mu.Lock()
+	if sh.hostBundles == nil {
+		sh.hostBundles = map[bundleKey]*sharedHost{}
+	}
+	h, ok := sh.hostBundles[key]
+	if !ok {
+		h = &sharedHost{}
+		sh.hostBundles[key] = h
+	}
+	sh.mu.Unlock()
+	h.once.Do(func() {
+		// Instantiated outside any caller's deadline: it outlives the
+		// instantiation that made it.
+		h.mod, h.err = s.rt.wz.InstantiateModule(context.WithoutCancel(ctx), cm, internalInstanceConfig)
+	})
+	if h.err != nil {
+		return nil, s.fail("instantiating a bundle of host functions: %w", h.err)
+	}
+	return h.mod, nil
 }
 
 func valTypes(ts []api.ValueType) []byte {

@@ -107,10 +107,8 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		return nil, &InstantiateError{Err: err}
 	}
 	var guest api.Module
-	opts := &options{
-		memory:   func() api.Memory { return guest.ExportedMemory("memory") },
-		encoding: canon.UTF8,
-	}
+	// The memory option is set once the module is instantiated.
+	opts := &options{encoding: canon.UTF8}
 	// Resources the world exports are the module's own.
 	for _, e := range p.world.Exports {
 		if e.Kind != component.ExternInstance {
@@ -180,7 +178,8 @@ func (r *Runtime) instantiateCore(ctx context.Context, c *Compiled, rec *snapRec
 		return fail(err)
 	}
 	s.flags.watch(guest)
-	opts.realloc = lazyExport(guest, "cabi_realloc")
+	opts.memMod, opts.memName = guest, "memory"
+	opts.realloc = &lazyFunc{mod: guest, name: "cabi_realloc"}
 	s.register(guest)
 	if err := s.initCore(ctx, p.layout, p.image, guest); err != nil {
 		return fail(err)
@@ -239,7 +238,7 @@ func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, modu
 	if !ok || e.Kind != component.ExternInstance {
 		return nil, s.fail("the module imports %s, which its world does not", module)
 	}
-	it, ok := s.rt.hostItem(e, bound)
+	it, ok := s.rt.hostItem(s.vt, e, bound)
 	if !ok {
 		return nil, missingImport(e.Name)
 	}
@@ -268,12 +267,12 @@ func (s *state) coreImportFuncs(ctx context.Context, world *component.Type, modu
 		if !ok || x.Kind != component.ExternFunc {
 			return nil, s.fail("%s has no function %s", module, im.Name)
 		}
-		params, results, err := s.vt.Func(x.Type)
+		params, results, low, err := s.vt.Lowered(x.Type)
 		if err != nil {
 			return nil, s.fail("%s.%s: %v", module, im.Name, err)
 		}
-		fn, sig := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts)
-		out = append(out, hostFn{im.Name, fn, apiTypes(sig.Params), apiTypes(sig.Results)})
+		fn := s.lowerFunc(it.inst.exports[im.Name].fn, params, results, opts, &low.sig)
+		out = append(out, hostFn{im.Name, fn, low.params, low.results})
 	}
 	return out, nil
 }
@@ -303,13 +302,13 @@ func (s *state) exportedResource(world *component.Type, iface, name string) *res
 // hostModule returns a module exporting funcs under their names: the
 // runtime's shared host functions (hostshare.go), bundled.
 func (s *state) hostModule(ctx context.Context, module string, imports []wasmbin.CoreImport, funcs []hostFn) (api.Module, error) {
-	inst := coreInstance{}
+	inst := coreInstance{items: make(map[string]coreItem, len(funcs))}
 	for _, f := range funcs {
 		if err := s.hostFunc(ctx, "wasifill-imports", f.fn, f.params, f.results); err != nil {
 			return nil, err
 		}
 		items := s.core[wasmbin.SortCoreFunc]
-		inst[f.name] = items[len(items)-1]
+		inst.items[f.name] = items[len(items)-1]
 	}
 	return s.provider(ctx, module, imports, inst)
 }
@@ -328,7 +327,7 @@ func (s *state) coreExports(world *component.Type, guest api.Module, opts *optio
 		o := *opts
 		o.postReturn = nil
 		if _, ok := defs["cabi_post_"+coreName]; ok {
-			o.postReturn = lazyExport(guest, "cabi_post_"+coreName)
+			o.postReturn = &lazyFunc{mod: guest, name: "cabi_post_" + coreName}
 		}
 		return s.liftFunc(coreName, guest, coreName, ft, params, results, &o), nil
 	}

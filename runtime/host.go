@@ -10,9 +10,9 @@ import (
 
 // hostItem provides import im from the runtime's host definitions.
 // Resources the instance exports get host identities, shared (through
-// bound) with later imports that use the same resource.
-func (r *Runtime) hostItem(im component.Extern, bound map[*component.Resource]*resourceType) (item, bool) {
-	vt := component.NewValueTypes()
+// bound) with later imports that use the same resource. vt converts the
+// types (the compiled component's, which keeps each conversion).
+func (r *Runtime) hostItem(vt *valueTypes, im component.Extern, bound map[*component.Resource]*resourceType) (item, bool) {
 	switch im.Kind {
 	case component.ExternFunc:
 		f, ok := r.funcs[im.Name]
@@ -87,22 +87,24 @@ func typesOnly(t *component.Type) bool {
 	return true
 }
 
-func hostFunc(vt *component.ValueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {
+func hostFunc(vt *valueTypes, name string, ft *component.Type, f HostFunc) (*Func, error) {
 	params, results, err := vt.Func(ft)
 	if err != nil {
 		return nil, err
 	}
-	return &Func{name: name, typ: ft, params: params, results: results,
-		call: func(ctx context.Context, args []value.Value) ([]value.Value, error) {
-			out, err := f(ctx, args)
-			if err != nil {
-				return nil, err
-			}
-			if len(out) != len(results) {
-				return nil, fmt.Errorf("runtime: host function %s returned %d results, its type has %d", name, len(out), len(results))
-			}
-			return out, nil
-		}}, nil
+	return &Func{name: name, typ: ft, params: params, results: results, host: f}, nil
+}
+
+// callHost calls a host function, checking how many results it returned.
+func (f *Func) callHost(ctx context.Context, args []value.Value) ([]value.Value, error) {
+	out, err := f.host(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(f.results) {
+		return nil, fmt.Errorf("runtime: host function %s returned %d results, its type has %d", f.name, len(out), len(f.results))
+	}
+	return out, nil
 }
 
 // NotImplementedError is a call to an imported function the host's

@@ -27,8 +27,11 @@ import (
 type sharedHosts struct {
 	mu      sync.Mutex
 	modules map[hostKey]*sharedHost
-	callers sync.Map // api.Module → *state
-	bundles sync.Map // bundleKey → wazero.CompiledModule
+	// hostBundles are the instances of bundles of shared host functions
+	// only, by place (instantiateBundle).
+	hostBundles map[bundleKey]*sharedHost
+	callers     sync.Map // api.Module → *state
+	bundles     sync.Map // bundleKey → wazero.CompiledModule
 }
 
 // bundleKey is the bundle a place in a compiled component instantiates:
@@ -53,6 +56,7 @@ type hostKey struct {
 type sharedHost struct {
 	once sync.Once
 	name string
+	sig  wasmbin.CoreFuncType
 	mod  api.Module
 	err  error
 }
@@ -60,14 +64,13 @@ type sharedHost struct {
 // hostFunc adds a core function implemented in Go, fn, to the core
 // function index space.
 func (s *state) hostFunc(ctx context.Context, prefix string, fn api.GoModuleFunc, params, results []api.ValueType) error {
-	sig := wasmbin.CoreFuncType{Params: valTypes(params), Results: valTypes(results)}
 	n := len(s.hostFns)
 	s.hostFns = append(s.hostFns, fn)
 	var index *component.Index
 	if s.compiled != nil {
 		index = s.compiled.index
 	}
-	key := hostKey{index: index, path: s.name, n: n, sig: string(sig.Params) + "/" + string(sig.Results)}
+	key := hostKey{index: index, path: s.name, n: n, sig: string(valTypes(params)) + "/" + string(valTypes(results))}
 	sh := &s.rt.shared
 	sh.mu.Lock()
 	if sh.modules == nil {
@@ -75,7 +78,7 @@ func (s *state) hostFunc(ctx context.Context, prefix string, fn api.GoModuleFunc
 	}
 	h, ok := sh.modules[key]
 	if !ok {
-		h = &sharedHost{name: s.rt.uniqueName(prefix)}
+		h = &sharedHost{name: s.rt.uniqueName(prefix), sig: wasmbin.CoreFuncType{Params: valTypes(params), Results: valTypes(results)}}
 		sh.modules[key] = h
 	}
 	sh.mu.Unlock()
@@ -89,7 +92,7 @@ func (s *state) hostFunc(ctx context.Context, prefix string, fn api.GoModuleFunc
 	if h.err != nil {
 		return s.fail("%s: %w", prefix, h.err)
 	}
-	s.core[wasmbin.SortCoreFunc] = append(s.core[wasmbin.SortCoreFunc], coreItem{mod: h.mod, name: "f", kind: wasmbin.ExternFunc, host: h.name, sig: sig})
+	s.core[wasmbin.SortCoreFunc] = append(s.core[wasmbin.SortCoreFunc], coreItem{mod: h.mod, name: "f", kind: wasmbin.ExternFunc, host: h.name, sig: &h.sig})
 	return nil
 }
 

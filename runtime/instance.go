@@ -33,11 +33,39 @@ type coreItem struct {
 	name string
 	kind wasmbin.ExternKind
 	host string
-	sig  wasmbin.CoreFuncType
+	sig  *wasmbin.CoreFuncType
 }
 
-// coreInstance is a core instance's exports by name.
-type coreInstance map[string]coreItem
+// coreInstance is a core instance's exports by name: an instantiated
+// module's (mod, with the kinds of its exports, which every instance of
+// the compiled module shares), a bundle of items of state s's core index
+// spaces (names, shared by every instance of the compiled component), or
+// a bundle of items.
+type coreInstance struct {
+	mod   api.Module
+	kinds map[string]wasmbin.ExternKind
+	s     *state
+	names map[string]wasmbin.CoreInlineExport
+	items map[string]coreItem
+}
+
+// get returns export name.
+func (c coreInstance) get(name string) (coreItem, bool) {
+	switch {
+	case c.items != nil:
+		it, ok := c.items[name]
+		return it, ok
+	case c.s != nil:
+		e, ok := c.names[name]
+		if !ok {
+			return coreItem{}, false
+		}
+		it, err := c.s.coreAt(e.Sort, e.Index)
+		return it, err == nil
+	}
+	k, ok := c.kinds[name]
+	return coreItem{mod: c.mod, name: name, kind: k}, ok
+}
 
 // item is one component-level item.
 type item struct {
@@ -79,13 +107,18 @@ type state struct {
 	types         []*component.Type
 	exports       map[string]item
 
-	handles  *handleTable
-	resTypes map[*component.Resource]*resourceType
-	nextType int // the next type index, as definitions are walked
-	owned    *[]api.Module
-	snap     *snapRecorder      // set while Preinitialize instantiates
-	hostFns  []api.GoModuleFunc // the Go functions of the core functions made, in order
-	flags    *interruptFlags    // shared by the whole instance tree
+	handles   *handleTable
+	resTypes  map[*component.Resource]*resourceType
+	nextType  int // the next type index, as definitions are walked
+	owned     *[]api.Module
+	snap      *snapRecorder      // set while Preinitialize instantiates
+	hostFns   []api.GoModuleFunc // the Go functions of the core functions made, in order
+	lazyFns   []*lazyFunc        // by core function index: realloc and post-return options (lazyCoreFunc)
+	lifted    []liftedFunc       // room for the lifted functions (newLifted)
+	nLifted   int                // how many were lifted
+	lowerings []lowering         // room for the lowerings (newLowering)
+	nLowered  int                // how many were lowered
+	flags     *interruptFlags    // shared by the whole instance tree
 }
 
 // InstantiateError lists what an instantiation lacks or where it failed.
@@ -132,7 +165,7 @@ func (r *Runtime) instantiate(ctx context.Context, c *Compiled, rec *snapRecorde
 	var missing []string
 	bound := map[*component.Resource]*resourceType{}
 	for _, im := range c.index.Type.Imports {
-		it, ok := r.hostItem(im, bound)
+		it, ok := r.hostItem(c.valueTypes(), im, bound)
 		if !ok {
 			missing = append(missing, im.Name)
 			continue
@@ -202,8 +235,8 @@ func (s *state) fail(format string, args ...any) error {
 
 // run walks the definitions of comp with its imports satisfied by args.
 func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[string]item) error {
-	s.core = map[wasmbin.Sort][]coreItem{}
-	s.exports = map[string]item{}
+	sz := s.compiled.walkSizes(comp)
+	s.presize(sz)
 	s.types = s.index.Types
 	nested := 0
 	for _, d := range comp.Defs {
@@ -266,6 +299,9 @@ func (s *state) run(ctx context.Context, comp *wasmbin.Component, args map[strin
 		if err != nil {
 			return err
 		}
+	}
+	if sz == nil {
+		s.compiled.learnSizes(comp, s)
 	}
 	return nil
 }
@@ -337,7 +373,7 @@ func (s *state) instance(ctx context.Context, in wasmbin.Instance) error {
 		return s.fail("component %d is not defined", in.Component)
 	}
 	def := s.components[in.Component]
-	args := map[string]item{}
+	args := make(map[string]item, len(in.Args))
 	for _, a := range in.Args {
 		it, err := s.item(a.Sort, a.Index)
 		if err != nil {
@@ -371,7 +407,7 @@ func (s *state) alias(a wasmbin.Alias) error {
 		if int(a.Instance) >= len(s.coreInstances) {
 			return s.fail("core instance %d is not defined", a.Instance)
 		}
-		ci, ok := s.coreInstances[a.Instance][a.Name]
+		ci, ok := s.coreInstances[a.Instance].get(a.Name)
 		if !ok {
 			return s.fail("core instance %d has no export %q", a.Instance, a.Name)
 		}

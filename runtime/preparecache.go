@@ -243,6 +243,9 @@ func checkPrepared(wasm []byte, l *snapLayout, trusted bool) error {
 			return errPrepared
 		}
 	}
+	if err := l.loadSegments(bin); err != nil {
+		return errPrepared
+	}
 	exports, err := bin.CoreExports()
 	if err != nil {
 		return errPrepared

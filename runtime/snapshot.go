@@ -191,6 +191,11 @@ func capture(l *snapLayout, mod api.Module) (*image, error) {
 // export).
 func (s *state) initCore(ctx context.Context, l *snapLayout, img *image, mod api.Module) error {
 	if img == nil {
+		if l.segments != nil {
+			if err := applySegments(l.segments, mod.ExportedMemory(snapMemoryName)); err != nil {
+				return &TrapError{Component: s.name, Func: "data segment initialization", Err: err}
+			}
+		}
 		if l.data {
 			if _, err := mod.ExportedFunction(snapDataName).Call(ctx); err != nil {
 				return &TrapError{Component: s.name, Func: "data segment initialization", Err: err}

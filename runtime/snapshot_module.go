@@ -13,7 +13,9 @@ import (
 // under names no component can refer to, every mutable global and the
 // memory it defines; its active data segments become passive ones that an
 // added, exported function copies into memory (memory.init, then
-// data.drop: what instantiation does for an active segment); and its start
+// data.drop: what instantiation does for an active segment), or, when no
+// code can name a segment, move out of wazero's sight for the runtime to
+// copy in (snapshot_data.go); and its start
 // function, if it has one, is an export instead of a start section. Right
 // after wazero instantiates the module, the runtime calls the data
 // function and then the start function, in the order instantiation would
@@ -51,8 +53,11 @@ type snapLayout struct {
 	// globals are the exported names of the mutable globals the module
 	// defines; unsupported names why the module's state cannot be
 	// captured (empty: it can).
-	globals     []string
-	memory      bool // the module defines a memory, exported as snapMemoryName
+	globals []string
+	memory  bool // the module defines a memory, exported as snapMemoryName
+	// segments are the module's data segments when the runtime applies
+	// them itself (hostSegments), nil when the data function does.
+	segments    []dataSegment
 	start       bool // the start function is exported as snapStartName
 	data        bool // the data segments' function is exported as snapDataName
 	unsupported string
@@ -86,13 +91,21 @@ func prepareSnapshot(wasm []byte) ([]byte, *snapLayout, error) {
 		e := append(appendName(nil, name), byte(kind))
 		entries = append(entries, appendULEB(e, idx))
 	}
-	dataFunc, ok, err := passiveData(bin)
+	segs, err := hostSegments(bin, importedMemories)
 	if err != nil {
 		return nil, nil, err
 	}
-	if ok {
-		l.data = true
-		export(snapDataName, wasmbin.ExternFunc, dataFunc)
+	if segs != nil {
+		l.segments = segs
+	} else {
+		dataFunc, ok, err := passiveData(bin)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			l.data = true
+			export(snapDataName, wasmbin.ExternFunc, dataFunc)
+		}
 	}
 	var kept []*wasmbin.Section
 	for _, s := range bin.Sections {
@@ -139,10 +152,13 @@ func prepareSnapshot(wasm []byte) ([]byte, *snapLayout, error) {
 		}
 		kept = append(kept, s)
 	}
+	bin.Sections = kept
 	if len(entries) == 0 {
+		if l.segments != nil {
+			return bin.Encode(), l, nil
+		}
 		return wasm, l, nil
 	}
-	bin.Sections = kept
 	s := section(bin, secExport)
 	if s == nil {
 		s = &wasmbin.Section{ID: secExport, Payload: []byte{0}}

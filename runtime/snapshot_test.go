@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	goruntime "runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -53,6 +57,71 @@ func TestPreinitializedInstancesAreIndependent(t *testing.T) {
 	}
 	if n := rt.OpenInstances(); n != 4 {
 		t.Errorf("%d instances open, want 4 (Preinitialize's own is closed)", n)
+	}
+}
+
+// Instances made at once from one compiled component, fresh and from a
+// snapshot, by several goroutines — sharing what the runtime keeps per
+// compiled component (sizes, names, type conversions, pooled memories) —
+// are independent: each counts from 1. Run with -race, this also checks
+// the sharing for data races.
+func TestConcurrentInstantiation(t *testing.T) {
+	ctx := context.Background()
+	rt := newRuntime(t)
+	c := compileGuest(t, rt, "host-impl.wasm")
+	pc, err := rt.Preinitialize(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := compileGuest(t, rt, "all-types.wasm")
+	ptypes, err := rt.Preinitialize(ctx, types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nextID = "wasifill:guests/host@0.1.0#next-id"
+	const echo = "wasifill:guests/types@0.1.0#echo-strings"
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 25 {
+				cc, tc := c, types
+				if (g+i)%2 == 0 {
+					cc, tc = pc, ptypes
+				}
+				inst, err := rt.Instantiate(ctx, cc)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for want := uint64(1); want <= 3; want++ {
+					out, err := inst.Call(ctx, nextID)
+					if err != nil || len(out) != 1 || out[0] != want {
+						errs <- fmt.Errorf("goroutine %d, instance %d: next-id = %v, %v; want %d", g, i, out, err, want)
+						inst.Close(ctx)
+						return
+					}
+				}
+				inst.Close(ctx)
+				inst, err = rt.Instantiate(ctx, tc)
+				if err != nil {
+					errs <- err
+					return
+				}
+				arg := []value.Value{fmt.Sprintf("g%d", g), fmt.Sprintf("i%d", i)}
+				out, err := inst.Call(ctx, echo, arg)
+				inst.Close(ctx)
+				if err != nil || len(out) != 1 || fmt.Sprint(out[0]) != fmt.Sprint(arg) {
+					errs <- fmt.Errorf("goroutine %d, instance %d: echo-strings(%v) = %v, %v", g, i, arg, out, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
@@ -151,6 +220,42 @@ func TestPreinitializeGoComponent(t *testing.T) {
 			if got, want := get(inst, key), get(fresh, key); !sameResult(got, want) {
 				t.Errorf("get(%s) = %v from the snapshot, %v fresh", key, got, want)
 			}
+		}
+	}
+	checkAfterClosedInstances(t, rt, pc)
+}
+
+// Instances made from a snapshot after earlier ones wrote to their
+// memory and were closed and collected — whose memories the runtime
+// resets and reuses — start from the snapshot too: a key an earlier
+// instance set is back to its value at initialization.
+func checkAfterClosedInstances(t *testing.T, rt *runtime.Runtime, pc *runtime.Compiled) {
+	ctx := context.Background()
+	const handle = "wasifill:rpc/handler@0.1.0#handle"
+	str := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	get := func(inst *runtime.Instance) value.Value {
+		return call(t, inst, handle, "acme:kv/store@1.0.0", "get", str("ann"))
+	}
+	original := value.Ok(append([]byte{0, 1, 15}, "likes green tea"...))
+	changed := value.Ok(append([]byte{0, 1, 7}, "changed"...))
+	for round := range 3 {
+		for range 2 {
+			inst, err := rt.Instantiate(ctx, pc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := get(inst); !sameResult(got, original) {
+				t.Fatalf("round %d: get(ann) = %v in a new instance, want %v", round, got, original)
+			}
+			call(t, inst, handle, "acme:kv/store@1.0.0", "set", append(str("ann"), str("changed")...))
+			if got := get(inst); !sameResult(got, changed) {
+				t.Fatalf("round %d: get(ann) = %v after set, want %v", round, got, changed)
+			}
+			inst.Close(ctx)
+		}
+		for range 3 {
+			goruntime.GC()
+			time.Sleep(10 * time.Millisecond) // the collected memories' cleanups run
 		}
 	}
 }

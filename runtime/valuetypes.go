@@ -3,6 +3,9 @@ package runtime
 import (
 	"sync"
 
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/value"
 )
@@ -19,10 +22,35 @@ type valueTypes struct {
 
 type funcValueTypes struct {
 	params, results []*value.Type
+	lowered         *loweredSig // made by Lowered
+}
+
+// loweredSig is the core signature a function type lowers to.
+type loweredSig struct {
+	sig             canon.Signature
+	params, results []api.ValueType
 }
 
 func newValueTypes() *valueTypes {
 	return &valueTypes{vt: component.NewValueTypes(), funcs: map[*component.Type]funcValueTypes{}}
+}
+
+// Lowered converts function type ft as Func does, with the core
+// signature it lowers to; what it returns is shared and must not be
+// modified.
+func (v *valueTypes) Lowered(ft *component.Type) (params, results []*value.Type, low *loweredSig, err error) {
+	if params, results, err = v.Func(ft); err != nil {
+		return nil, nil, nil, err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	f := v.funcs[ft]
+	if f.lowered == nil {
+		sig := canon.FlattenFunc(params, results, canon.Lower)
+		f.lowered = &loweredSig{sig: sig, params: apiTypes(sig.Params), results: apiTypes(sig.Results)}
+		v.funcs[ft] = f
+	}
+	return params, results, f.lowered, nil
 }
 
 // Func converts the parameter and result types of function type ft; the
@@ -36,7 +64,7 @@ func (v *valueTypes) Func(ft *component.Type) (params, results []*value.Type, er
 	if params, results, err = v.vt.Func(ft); err != nil {
 		return nil, nil, err
 	}
-	v.funcs[ft] = funcValueTypes{params, results}
+	v.funcs[ft] = funcValueTypes{params: params, results: results}
 	return params, results, nil
 }
 
