@@ -48,60 +48,32 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 		return &ValueDefs{Raw: s.Payload}, nil
 	case SecCoreInstance:
 		d := &CoreInstanceDefs{}
-		err = r.vec(2, func() error {
-			ci, err := r.coreInstance()
-			d.Instances = append(d.Instances, ci)
-			return err
-		})
+		d.Instances, err = readVec(r, 2, r.coreInstance)
 		def = d
 	case SecCoreType:
 		d := &CoreTypeDefs{}
-		err = r.vec(1, func() error {
-			t, err := r.coreType(0)
-			d.Types = append(d.Types, t)
-			return err
-		})
+		d.Types, err = readVec(r, 1, func() (CoreType, error) { return r.coreType(0) })
 		def = d
 	case SecInstance:
 		d := &InstanceDefs{}
-		err = r.vec(2, func() error {
-			in, err := r.instance()
-			d.Instances = append(d.Instances, in)
-			return err
-		})
+		d.Instances, err = readVec(r, 2, r.instance)
 		def = d
 	case SecAlias:
 		d := &AliasDefs{}
-		err = r.vec(3, func() error {
-			a, err := r.alias()
-			d.Aliases = append(d.Aliases, a)
-			return err
-		})
+		d.Aliases, err = readVec(r, 3, r.alias)
 		def = d
 	case SecType:
 		d := &TypeDefs{}
-		err = r.vec(1, func() error {
-			t, err := r.typeDef(0)
-			d.Types = append(d.Types, t)
-			return err
-		})
+		d.Types, err = readVec(r, 1, func() (Type, error) { return r.typeDef(0) })
 		def = d
 	case SecCanon:
 		d := &CanonDefs{}
-		err = r.vec(2, func() error {
-			cf, err := r.canon()
-			d.Funcs = append(d.Funcs, cf)
-			return err
-		})
+		d.Funcs, err = readVec(r, 2, r.canon)
 		def = d
 	case SecStart:
 		d := &StartDef{}
 		if d.Func, err = r.u32(); err == nil {
-			err = r.vec(1, func() error {
-				a, err := r.u32()
-				d.Args = append(d.Args, a)
-				return err
-			})
+			d.Args, err = readVec(r, 1, r.u32)
 		}
 		if err == nil {
 			d.Results, err = r.u32()
@@ -109,23 +81,18 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 		def = d
 	case SecImport:
 		d := &ImportDefs{}
-		err = r.vec(3, func() error {
+		d.Imports, err = readVec(r, 3, func() (Import, error) {
 			var im Import
 			var err error
 			if im.Name, err = r.nameAttrs(); err == nil {
 				im.Type, err = r.externType()
 			}
-			d.Imports = append(d.Imports, im)
-			return err
+			return im, err
 		})
 		def = d
 	case SecExport:
 		d := &ExportDefs{}
-		err = r.vec(4, func() error {
-			ex, err := r.export()
-			d.Exports = append(d.Exports, ex)
-			return err
-		})
+		d.Exports, err = readVec(r, 4, r.export)
 		def = d
 	default:
 		return nil, r.fail("unknown component section id %d", s.ID)
@@ -151,6 +118,19 @@ func (r *reader) vec(minSize int, item func() error) error {
 		}
 	}
 	return nil
+}
+
+// readVec reads a vector whose elements item decodes, each taking at
+// least minSize bytes. An empty vector gives a nil slice; on an error the
+// elements decoded so far come back with it.
+func readVec[T any](r *reader, minSize int, item func() (T, error)) ([]T, error) {
+	var out []T
+	err := r.vec(minSize, func() error {
+		v, err := item()
+		out = append(out, v)
+		return err
+	})
+	return out, err
 }
 
 func (r *reader) coreSort() (Sort, error) {
@@ -193,36 +173,32 @@ func (r *reader) coreInstance() (CoreInstance, error) {
 		if ci.Module, err = r.u32(); err != nil {
 			return ci, err
 		}
-		err = r.vec(3, func() error {
+		ci.Args, err = readVec(r, 3, func() (CoreInstantiateArg, error) {
 			var a CoreInstantiateArg
 			var err error
 			if a.Name, err = r.name(); err != nil {
-				return err
+				return a, err
 			}
 			kind, err := r.byte()
 			if err != nil {
-				return err
+				return a, err
 			}
 			if kind != 0x12 {
-				return r.fail("core instantiate argument of sort 0x%02x, want an instance (0x12)", kind)
+				return a, r.fail("core instantiate argument of sort 0x%02x, want an instance (0x12)", kind)
 			}
 			a.Instance, err = r.u32()
-			ci.Args = append(ci.Args, a)
-			return err
+			return a, err
 		})
 	case 0x01:
-		err = r.vec(3, func() error {
+		ci.Exports, err = readVec(r, 3, func() (CoreInlineExport, error) {
 			var e CoreInlineExport
 			var err error
-			if e.Name, err = r.name(); err != nil {
-				return err
+			if e.Name, err = r.name(); err == nil {
+				if e.Sort, err = r.coreSort(); err == nil {
+					e.Index, err = r.u32()
+				}
 			}
-			if e.Sort, err = r.coreSort(); err != nil {
-				return err
-			}
-			e.Index, err = r.u32()
-			ci.Exports = append(ci.Exports, e)
-			return err
+			return e, err
 		})
 	default:
 		return ci, r.fail("unknown core instance form 0x%02x", tag)
@@ -242,32 +218,26 @@ func (r *reader) instance() (Instance, error) {
 		if in.Component, err = r.u32(); err != nil {
 			return in, err
 		}
-		err = r.vec(3, func() error {
+		in.Args, err = readVec(r, 3, func() (InstantiateArg, error) {
 			var a InstantiateArg
 			var err error
-			if a.Name, err = r.name(); err != nil {
-				return err
+			if a.Name, err = r.name(); err == nil {
+				if a.Sort, err = r.sort(); err == nil {
+					a.Index, err = r.u32()
+				}
 			}
-			if a.Sort, err = r.sort(); err != nil {
-				return err
-			}
-			a.Index, err = r.u32()
-			in.Args = append(in.Args, a)
-			return err
+			return a, err
 		})
 	case 0x01:
-		err = r.vec(3, func() error {
+		in.Exports, err = readVec(r, 3, func() (InlineExport, error) {
 			var e InlineExport
 			var err error
-			if e.Name, err = r.nameAttrs(); err != nil {
-				return err
+			if e.Name, err = r.nameAttrs(); err == nil {
+				if e.Sort, err = r.sort(); err == nil {
+					e.Index, err = r.u32()
+				}
 			}
-			if e.Sort, err = r.sort(); err != nil {
-				return err
-			}
-			e.Index, err = r.u32()
-			in.Exports = append(in.Exports, e)
-			return err
+			return e, err
 		})
 	default:
 		return in, r.fail("unknown instance form 0x%02x", tag)
@@ -432,12 +402,11 @@ func (r *reader) option() (bool, error) {
 }
 
 func (r *reader) canonOpts() ([]CanonOpt, error) {
-	var out []CanonOpt
-	err := r.vec(1, func() error {
+	return readVec(r, 1, func() (CanonOpt, error) {
 		var o CanonOpt
 		var err error
 		if o.Kind, err = r.byte(); err != nil {
-			return err
+			return o, err
 		}
 		switch o.Kind {
 		case OptUTF8, OptUTF16, OptLatin1, OptAsync:
@@ -445,12 +414,10 @@ func (r *reader) canonOpts() ([]CanonOpt, error) {
 			o.Index, err = r.u32()
 		default:
 			r.pos--
-			return r.fail("unknown canonical option 0x%02x", o.Kind)
+			return o, r.fail("unknown canonical option 0x%02x", o.Kind)
 		}
-		out = append(out, o)
-		return err
+		return o, err
 	})
-	return out, err
 }
 
 func (r *reader) canon() (Canon, error) {
