@@ -142,8 +142,7 @@ func (r *reader) coreSort() (Sort, error) {
 	case 0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12:
 		return CoreSortBase + Sort(b), nil
 	}
-	r.pos--
-	return 0, r.fail("unknown core sort 0x%02x", b)
+	return 0, r.failBack("unknown core sort 0x%02x", b)
 }
 
 func (r *reader) sort() (Sort, error) {
@@ -157,23 +156,14 @@ func (r *reader) sort() (Sort, error) {
 	case 0x01, 0x02, 0x03, 0x04, 0x05:
 		return Sort(b), nil
 	}
-	r.pos--
-	return 0, r.fail("unknown sort 0x%02x", b)
+	return 0, r.failBack("unknown sort 0x%02x", b)
 }
 
 func (r *reader) coreInstance() (CoreInstance, error) {
 	var ci CoreInstance
-	tag, err := r.byte()
-	if err != nil {
-		return ci, err
-	}
-	switch tag {
-	case 0x00:
-		ci.Instantiate = true
-		if ci.Module, err = r.u32(); err != nil {
-			return ci, err
-		}
-		ci.Args, err = readVec(r, 3, func() (CoreInstantiateArg, error) {
+	var err error
+	ci.Instantiate, ci.Module, ci.Args, ci.Exports, err = readInstance(r, "core instance",
+		func() (CoreInstantiateArg, error) {
 			var a CoreInstantiateArg
 			var err error
 			if a.Name, err = r.name(); err != nil {
@@ -188,61 +178,68 @@ func (r *reader) coreInstance() (CoreInstance, error) {
 			}
 			a.Instance, err = r.u32()
 			return a, err
-		})
-	case 0x01:
-		ci.Exports, err = readVec(r, 3, func() (CoreInlineExport, error) {
+		},
+		func() (CoreInlineExport, error) {
 			var e CoreInlineExport
 			var err error
-			if e.Name, err = r.name(); err == nil {
-				if e.Sort, err = r.coreSort(); err == nil {
-					e.Index, err = r.u32()
-				}
-			}
+			e.Name, e.Sort, e.Index, err = readSorted(r, r.name, r.coreSort)
 			return e, err
 		})
-	default:
-		return ci, r.fail("unknown core instance form 0x%02x", tag)
-	}
 	return ci, err
 }
 
 func (r *reader) instance() (Instance, error) {
 	var in Instance
+	var err error
+	in.Instantiate, in.Component, in.Args, in.Exports, err = readInstance(r, "instance",
+		func() (InstantiateArg, error) {
+			var a InstantiateArg
+			var err error
+			a.Name, a.Sort, a.Index, err = readSorted(r, r.name, r.sort)
+			return a, err
+		},
+		func() (InlineExport, error) {
+			var e InlineExport
+			var err error
+			e.Name, e.Sort, e.Index, err = readSorted(r, r.nameAttrs, r.sort)
+			return e, err
+		})
+	return in, err
+}
+
+// readInstance reads a core:instance or an instance (Binary.md): 0x00 and
+// the index of what is instantiated with a vector of arguments, or 0x01
+// and a vector of inline exports. what names the form in errors.
+func readInstance[A, E any](r *reader, what string, arg func() (A, error), export func() (E, error)) (instantiate bool, index uint32, args []A, exports []E, err error) {
 	tag, err := r.byte()
 	if err != nil {
-		return in, err
+		return false, 0, nil, nil, err
 	}
 	switch tag {
 	case 0x00:
-		in.Instantiate = true
-		if in.Component, err = r.u32(); err != nil {
-			return in, err
+		if index, err = r.u32(); err != nil {
+			return true, index, nil, nil, err
 		}
-		in.Args, err = readVec(r, 3, func() (InstantiateArg, error) {
-			var a InstantiateArg
-			var err error
-			if a.Name, err = r.name(); err == nil {
-				if a.Sort, err = r.sort(); err == nil {
-					a.Index, err = r.u32()
-				}
-			}
-			return a, err
-		})
+		args, err = readVec(r, 3, arg)
+		return true, index, args, nil, err
 	case 0x01:
-		in.Exports, err = readVec(r, 3, func() (InlineExport, error) {
-			var e InlineExport
-			var err error
-			if e.Name, err = r.nameAttrs(); err == nil {
-				if e.Sort, err = r.sort(); err == nil {
-					e.Index, err = r.u32()
-				}
-			}
-			return e, err
-		})
-	default:
-		return in, r.fail("unknown instance form 0x%02x", tag)
+		exports, err = readVec(r, 3, export)
+		return false, 0, nil, exports, err
 	}
-	return in, err
+	return false, 0, nil, nil, r.fail("unknown %s form 0x%02x", what, tag)
+}
+
+// readSorted reads a name, a sort and an index, the shape of inline exports
+// and instantiation arguments.
+func readSorted[N any](r *reader, name func() (N, error), sort func() (Sort, error)) (n N, s Sort, index uint32, err error) {
+	if n, err = name(); err != nil {
+		return n, 0, 0, err
+	}
+	if s, err = sort(); err != nil {
+		return n, s, 0, err
+	}
+	index, err = r.u32()
+	return n, s, index, err
 }
 
 func (r *reader) alias() (Alias, error) {
@@ -264,8 +261,7 @@ func (r *reader) alias() (Alias, error) {
 			a.Index, err = r.u32()
 		}
 	default:
-		r.pos--
-		return a, r.fail("unknown alias target 0x%02x", a.Target)
+		return a, r.failBack("unknown alias target 0x%02x", a.Target)
 	}
 	return a, err
 }
@@ -282,8 +278,7 @@ func (r *reader) nameAttrs() (Name, error) {
 		return n, err
 	}
 	if n.Form > 0x02 {
-		r.pos--
-		return n, r.fail("unknown name encoding 0x%02x", n.Form)
+		return n, r.failBack("unknown name encoding 0x%02x", n.Form)
 	}
 	if n.Name, err = r.name(); err != nil || n.Form != 0x02 {
 		return n, err
@@ -297,13 +292,11 @@ func (r *reader) nameAttrs() (Name, error) {
 		switch a.Kind {
 		case AttrImplements, AttrVersion, AttrExternalID:
 		default:
-			r.pos--
-			return r.fail("unknown name attribute 0x%02x", a.Kind)
+			return r.failBack("unknown name attribute 0x%02x", a.Kind)
 		}
 		for _, b := range n.Attrs {
 			if b.Kind == a.Kind {
-				r.pos--
-				return r.fail("duplicate name attribute 0x%02x", a.Kind)
+				return r.failBack("duplicate name attribute 0x%02x", a.Kind)
 			}
 		}
 		a.Value, err = r.name()
@@ -326,8 +319,7 @@ func (r *reader) externType() (ExternType, error) {
 			return e, err
 		}
 		if core != 0x11 {
-			r.pos--
-			return e, r.fail("core extern type 0x%02x, want a module (0x11)", core)
+			return e, r.failBack("core extern type 0x%02x, want a module (0x11)", core)
 		}
 		e.Index, err = r.u32()
 	case ExternTypeFunc, ExternTypeComponent, ExternTypeInstance:
@@ -341,8 +333,7 @@ func (r *reader) externType() (ExternType, error) {
 			e.Index, err = r.u32()
 		case 0x01:
 		default:
-			r.pos--
-			return e, r.fail("unknown type bound 0x%02x", e.Bound)
+			return e, r.failBack("unknown type bound 0x%02x", e.Bound)
 		}
 	case ExternTypeValue:
 		if e.Bound, err = r.byte(); err != nil {
@@ -354,12 +345,10 @@ func (r *reader) externType() (ExternType, error) {
 		case 0x01:
 			e.ValueType, err = r.valType()
 		default:
-			r.pos--
-			return e, r.fail("unknown value bound 0x%02x", e.Bound)
+			return e, r.failBack("unknown value bound 0x%02x", e.Bound)
 		}
 	default:
-		r.pos--
-		return e, r.fail("unknown extern type 0x%02x", e.Kind)
+		return e, r.failBack("unknown extern type 0x%02x", e.Kind)
 	}
 	return e, err
 }
@@ -397,8 +386,7 @@ func (r *reader) option() (bool, error) {
 	case 0x01:
 		return true, nil
 	}
-	r.pos--
-	return false, r.fail("bad optional-value flag 0x%02x", b)
+	return false, r.failBack("bad optional-value flag 0x%02x", b)
 }
 
 func (r *reader) canonOpts() ([]CanonOpt, error) {
@@ -413,8 +401,7 @@ func (r *reader) canonOpts() ([]CanonOpt, error) {
 		case OptMemory, OptRealloc, OptPostReturn, OptCallback:
 			o.Index, err = r.u32()
 		default:
-			r.pos--
-			return o, r.fail("unknown canonical option 0x%02x", o.Kind)
+			return o, r.failBack("unknown canonical option 0x%02x", o.Kind)
 		}
 		return o, err
 	})
@@ -433,8 +420,7 @@ func (r *reader) canon() (Canon, error) {
 			return c, err
 		}
 		if sort != 0x00 {
-			r.pos--
-			return c, r.fail("canon %s expects sort byte 0x00, got 0x%02x", canonName(c.Op), sort)
+			return c, r.failBack("canon %s expects sort byte 0x00, got 0x%02x", canonName(c.Op), sort)
 		}
 		if c.Func, err = r.u32(); err != nil {
 			return c, err
@@ -448,8 +434,7 @@ func (r *reader) canon() (Canon, error) {
 	case CanonResourceNew, CanonResourceDrop, CanonResourceRep:
 		c.Type, err = r.u32()
 	default:
-		r.pos--
-		return c, r.fail("canon built-in 0x%02x is not supported (async, threads and error-context built-ins come later)", c.Op)
+		return c, r.failBack("canon built-in 0x%02x is not supported (async, threads and error-context built-ins come later)", c.Op)
 	}
 	return c, err
 }

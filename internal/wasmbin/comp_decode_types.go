@@ -136,8 +136,7 @@ func (r *reader) typeDef(depth int) (Type, error) {
 			t.Dtor = &f
 		}
 	default:
-		r.pos--
-		return t, r.fail("unknown type opcode 0x%02x", t.Kind)
+		return t, r.failBack("unknown type opcode 0x%02x", t.Kind)
 	}
 	return t, err
 }
@@ -154,8 +153,7 @@ func (r *reader) variantCase() (Case, error) {
 	}
 	refines, err := r.byte()
 	if err == nil && refines != 0x00 {
-		r.pos--
-		err = r.fail("variant case refines (0x%02x) is not supported", refines)
+		err = r.failBack("variant case refines (0x%02x) is not supported", refines)
 	}
 	return c, err
 }
@@ -181,15 +179,13 @@ func (r *reader) decl(inComponent bool, depth int) (Decl, error) {
 		d.Alias = &a
 	case DeclImport, DeclExport:
 		if d.Kind == DeclImport && !inComponent {
-			r.pos--
-			return d, r.fail("import declarator in an instance type")
+			return d, r.failBack("import declarator in an instance type")
 		}
 		if d.Name, err = r.nameAttrs(); err == nil {
 			d.Extern, err = r.externType()
 		}
 	default:
-		r.pos--
-		return d, r.fail("unknown declarator 0x%02x", d.Kind)
+		return d, r.failBack("unknown declarator 0x%02x", d.Kind)
 	}
 	return d, err
 }
@@ -200,8 +196,7 @@ func (r *reader) coreValTypes() ([]byte, error) {
 	return readVec(r, 1, func() (byte, error) {
 		b, err := r.byte()
 		if err == nil && !isCoreValType(b) {
-			r.pos--
-			err = r.fail("core value type 0x%02x is not supported", b)
+			err = r.failBack("core value type 0x%02x is not supported", b)
 		}
 		return b, err
 	})
@@ -229,8 +224,7 @@ func (r *reader) coreType(depth int) (CoreType, error) {
 			ct.Module = []ModuleDecl{} // non-nil: a module type, even when empty
 		}
 	default:
-		r.pos--
-		return ct, r.fail("core type 0x%02x is not supported (only function and module types)", tag)
+		return ct, r.failBack("core type 0x%02x is not supported (only function and module types)", tag)
 	}
 	return ct, err
 }
@@ -271,8 +265,7 @@ func (r *reader) moduleDecl(depth int) (ModuleDecl, error) {
 			md.Index, err = r.u32()
 		}
 	default:
-		r.pos--
-		return md, r.fail("unknown module declarator 0x%02x", md.Kind)
+		return md, r.failBack("unknown module declarator 0x%02x", md.Kind)
 	}
 	return md, err
 }
