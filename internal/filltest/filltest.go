@@ -19,6 +19,17 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
+// ReadFile returns the contents of the file at path, failing the test when
+// it cannot be read.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // Root returns the module's root directory.
 func Root(t testing.TB) string {
 	t.Helper()
