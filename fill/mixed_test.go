@@ -145,7 +145,7 @@ func generatedFor(t *testing.T, lang string, r *witparse.Resolve, world witparse
 // Every wire vector through emitted fills mixed with generated Rust and
 // Go fills, in both directions.
 func TestVectorsMixed(t *testing.T) {
-	_, types, _ := loadVectors(t)
+	_, types, _ := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,12 +18,6 @@ import (
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/witparse"
 )
-
-// vectors is testdata/wire/vectors.json, the wire contract.
-type vectors struct {
-	Vectors []struct{ Type, Value, Hex string } `json:"vectors"`
-	Invalid []struct{ Type, Hex string }        `json:"invalid"`
-}
 
 // witDecls turns value types into WIT: a type expression per type, with
 // the records, variants, enums and flags it needs declared as named types.
@@ -111,35 +102,17 @@ func vectorWorld(t testing.TB, types []*value.Type) (*witparse.Resolve, witparse
 	return r, r.Packages[pkg].Worlds[0].ID
 }
 
-func loadVectors(t testing.TB) (vectors, []*value.Type, map[string]int) {
-	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
+// serve returns an rpc host that serves the export fill exp composed in
+// front of the import fill imp as "served".
+func serve(t testing.TB, exp, imp []byte) *rpc.Host {
+	t.Helper()
+	served, err := compose.Plug(compose.Part{Name: "export.wasm", Bytes: exp}, []compose.Part{{Name: "import.wasm", Bytes: imp}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var vs vectors
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{}
-	var types []*value.Type
-	add := func(s string) {
-		if _, ok := index[s]; ok {
-			return
-		}
-		typ, err := value.ParseType(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		index[s] = len(types)
-		types = append(types, typ)
-	}
-	for _, v := range vs.Vectors {
-		add(v.Type)
-	}
-	for _, v := range vs.Invalid {
-		add(v.Type)
-	}
-	return vs, types, index
+	rt, h := filltest.Runtime(t)
+	h.AddComponent("served", filltest.Compile(context.Background(), t, rt, served.Bytes), 0)
+	return h
 }
 
 var padBytes = bytes.Repeat([]byte{7}, 16)
@@ -157,7 +130,7 @@ func padValues() []value.Value {
 // decodes them back into the vector's value (into flat results and into
 // memory); every invalid vector as an answer makes the fill trap.
 func TestVectorsImportFill(t *testing.T) {
-	vs, types, index := loadVectors(t)
+	vs, types, index := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
@@ -280,7 +253,7 @@ func zeroWave(t *value.Type) string {
 // answers, and the same bytes come back; invalid params are a decode
 // error.
 func TestVectorsExportFill(t *testing.T) {
-	_, types, _ := loadVectors(t)
+	_, types, _ := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
@@ -299,18 +272,9 @@ func TestVectorsExportFill(t *testing.T) {
 // params get rpc-error decode naming the function from the export fill,
 // whichever made it (emitted, generated Rust or Go).
 func checkVectorsThrough(t *testing.T, exp, imp []byte) {
-	vs, _, index := loadVectors(t)
-	served, err := compose.Plug(compose.Part{Name: "export.wasm", Bytes: exp}, []compose.Part{{Name: "import.wasm", Bytes: imp}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vs, _, index := filltest.WireVectors(t)
 	ctx := context.Background()
-	rt, h := filltest.Runtime(t)
-	c, err := rt.Compile(ctx, served.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.AddComponent("served", c, 0)
+	h := serve(t, exp, imp)
 	h.AddProvider("echo", func(_ context.Context, _, fn string, params []byte) ([]byte, error) {
 		if strings.HasPrefix(fn, "m") { // (value, pad) → (value, true)
 			return append(params[:len(params)-16:len(params)-16], 1), nil

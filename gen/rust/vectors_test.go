@@ -3,7 +3,6 @@ package rust
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,13 +19,6 @@ import (
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/witparse"
 )
-
-// vectors is testdata/wire/vectors.json, the contract the runtime codec,
-// generated Go and generated Rust all pass byte for byte.
-type vectors struct {
-	Vectors []struct{ Type, Value, Hex string } `json:"vectors"`
-	Invalid []struct{ Type, Hex string }        `json:"invalid"`
-}
 
 // harness writes a crate around the generated codecs of types: for type i,
 // dec_<i>(p, n) decodes the wire bytes at p into a fresh area in the
@@ -188,34 +180,7 @@ func witTypes(tb testing.TB, types []*value.Type) (*witparse.Resolve, []witparse
 // the vector's value; encoded from memory and from flat values, the bytes
 // are the vector's.
 func TestWireVectors(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs vectors
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{}
-	var types []*value.Type
-	typeOf := func(s string) int {
-		if i, ok := index[s]; ok {
-			return i
-		}
-		typ, err := value.ParseType(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		index[s] = len(types)
-		types = append(types, typ)
-		return index[s]
-	}
-	for _, v := range vs.Vectors {
-		typeOf(v.Type)
-	}
-	for _, v := range vs.Invalid {
-		typeOf(v.Type)
-	}
+	vs, types, index := filltest.WireVectors(t)
 	mod := buildHarness(t, harness(t, types))
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
