@@ -84,19 +84,11 @@ func World(t testing.TB, name string) (*witparse.Resolve, witparse.WorldID) {
 	return nil, 0
 }
 
-// WriteFiles writes generated files into a new temporary directory.
+// WriteFiles writes generated files into a new temporary directory
+// (testenv.WriteFiles).
 func WriteFiles(t testing.TB, files map[string][]byte) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, b := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testenv.WriteFiles(t, files)
 }
 
 // BuildGo builds a generated Go fill (GOOS=wasip1, c-shared) and vets it;
@@ -104,24 +96,7 @@ func WriteFiles(t testing.TB, files map[string][]byte) string {
 func BuildGo(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
-	dir := WriteFiles(t, files)
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", "fill.core.wasm", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the fill: %v\n%s", err, out)
-	}
-	vet := exec.Command("go", "vet", ".")
-	vet.Dir = dir
-	vet.Env = cmd.Env
-	if out, err := vet.CombinedOutput(); err != nil {
-		t.Errorf("go vet of the fill: %v\n%s", err, out)
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "fill.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core
+	return testenv.BuildWasip1(t, files)
 }
 
 // Componentize makes a component of a fill's core module for
