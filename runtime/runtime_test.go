@@ -3,7 +3,6 @@ package runtime_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,7 @@ import (
 
 func load(t *testing.T, rt *runtime.Runtime, name string) *runtime.Instance {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/guests/out/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := filltest.ReadFile(t, "../testdata/guests/out/"+name)
 	return filltest.Instantiate(context.Background(), t, rt, b)
 }
 
@@ -132,14 +128,8 @@ func TestTrapsAndInterruption(t *testing.T) {
 // Two components composed into one: calls cross from one component's
 // memory into the other's.
 func TestComposedComponent(t *testing.T) {
-	user, err := os.ReadFile("../testdata/guests/out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plug, err := os.ReadFile("../testdata/guests/out/all-types.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
+	user := filltest.ReadFile(t, "../testdata/guests/out/client.wasm")
+	plug := filltest.ReadFile(t, "../testdata/guests/out/all-types.wasm")
 	res, err := compose.Plug(compose.Part{Name: "client", Bytes: user}, []compose.Part{{Name: "all-types", Bytes: plug}})
 	if err != nil {
 		t.Fatal(err)
@@ -188,11 +178,8 @@ func TestTableLimit(t *testing.T) {
 	ctx := context.Background()
 	// hello.wasm's shim (made by wit-component) has a table of 11
 	// elements: a limit of 4 refuses it, a generous one runs it.
-	b, err := os.ReadFile("../internal/wasmbin/testdata/hello.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
+	b := filltest.ReadFile(t, "../internal/wasmbin/testdata/hello.wasm")
+	_, err := newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
 	var ce *runtime.CompileError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "more than the limit of 4") {
 		t.Fatalf("err = %v", err)

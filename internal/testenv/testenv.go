@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -52,6 +53,20 @@ func Adapter(t testing.TB, kind string) []byte {
 	}
 	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", name)
 	return nil
+}
+
+// ComponentType decodes the component b and resolves its type.
+func ComponentType(t testing.TB, b []byte) *component.Type {
+	t.Helper()
+	c, err := wasmbin.DecodeComponent(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := component.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ct
 }
 
 // World loads the WIT package in witDir and returns world name as a
