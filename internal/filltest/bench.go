@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
 )
@@ -26,12 +25,7 @@ func EchoPerson(t testing.TB, cfg rpc.Config, importFill, exportFill []byte) fun
 			return params, nil
 		}, 0)
 	} else {
-		served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill},
-			[]compose.Part{{Name: "all-types.wasm", Bytes: ReadFile(t, Guests(t)+"out/all-types.wasm")}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.AddComponent("types", Compile(ctx, t, rt, served.Bytes), 0)
+		ServeAllTypes(ctx, t, rt, h, exportFill)
 	}
 	h.Link("", Types, "types", 0)
 	f, ok := Instantiate(ctx, t, rt, importFill).Func(Types + "#echo-person")
