@@ -47,29 +47,17 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 	case SecValue:
 		return &ValueDefs{Raw: s.Payload}, nil
 	case SecCoreInstance:
-		d := &CoreInstanceDefs{}
-		d.Instances, err = readVec(r, 2, r.coreInstance)
-		def = d
+		def, err = vecDef(r, 2, r.coreInstance, func(v []CoreInstance) Def { return &CoreInstanceDefs{Instances: v} })
 	case SecCoreType:
-		d := &CoreTypeDefs{}
-		d.Types, err = readVec(r, 1, func() (CoreType, error) { return r.coreType(0) })
-		def = d
+		def, err = vecDef(r, 1, func() (CoreType, error) { return r.coreType(0) }, func(v []CoreType) Def { return &CoreTypeDefs{Types: v} })
 	case SecInstance:
-		d := &InstanceDefs{}
-		d.Instances, err = readVec(r, 2, r.instance)
-		def = d
+		def, err = vecDef(r, 2, r.instance, func(v []Instance) Def { return &InstanceDefs{Instances: v} })
 	case SecAlias:
-		d := &AliasDefs{}
-		d.Aliases, err = readVec(r, 3, r.alias)
-		def = d
+		def, err = vecDef(r, 3, r.alias, func(v []Alias) Def { return &AliasDefs{Aliases: v} })
 	case SecType:
-		d := &TypeDefs{}
-		d.Types, err = readVec(r, 1, func() (Type, error) { return r.typeDef(0) })
-		def = d
+		def, err = vecDef(r, 1, func() (Type, error) { return r.typeDef(0) }, func(v []Type) Def { return &TypeDefs{Types: v} })
 	case SecCanon:
-		d := &CanonDefs{}
-		d.Funcs, err = readVec(r, 2, r.canon)
-		def = d
+		def, err = vecDef(r, 2, r.canon, func(v []Canon) Def { return &CanonDefs{Funcs: v} })
 	case SecStart:
 		d := &StartDef{}
 		if d.Func, err = r.u32(); err == nil {
@@ -80,20 +68,9 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 		}
 		def = d
 	case SecImport:
-		d := &ImportDefs{}
-		d.Imports, err = readVec(r, 3, func() (Import, error) {
-			var im Import
-			var err error
-			if im.Name, err = r.nameAttrs(); err == nil {
-				im.Type, err = r.externType()
-			}
-			return im, err
-		})
-		def = d
+		def, err = vecDef(r, 3, r.importItem, func(v []Import) Def { return &ImportDefs{Imports: v} })
 	case SecExport:
-		d := &ExportDefs{}
-		d.Exports, err = readVec(r, 4, r.export)
-		def = d
+		def, err = vecDef(r, 4, r.export, func(v []Export) Def { return &ExportDefs{Exports: v} })
 	default:
 		return nil, r.fail("unknown component section id %d", s.ID)
 	}
@@ -104,6 +81,13 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 		return nil, r.fail("%d unread bytes at the end of the section", len(r.b)-r.pos)
 	}
 	return def, nil
+}
+
+// vecDef reads a section that is one vector: its elements by item, made
+// into the section's Def by wrap.
+func vecDef[T any](r *reader, minSize int, item func() (T, error), wrap func([]T) Def) (Def, error) {
+	v, err := readVec(r, minSize, item)
+	return wrap(v), err
 }
 
 // vec reads a vector, calling item once per element.
@@ -351,6 +335,15 @@ func (r *reader) externType() (ExternType, error) {
 		return e, r.failBack("unknown extern type 0x%02x", e.Kind)
 	}
 	return e, err
+}
+
+func (r *reader) importItem() (Import, error) {
+	var im Import
+	var err error
+	if im.Name, err = r.nameAttrs(); err == nil {
+		im.Type, err = r.externType()
+	}
+	return im, err
 }
 
 func (r *reader) export() (Export, error) {
