@@ -12,6 +12,7 @@ import (
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
@@ -19,81 +20,21 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-// witDecls turns value types into WIT: a type expression per type, with
-// the records, variants, enums and flags it needs declared as named types.
-type witDecls struct {
-	decls []string
-	n     int
-}
-
-func (d *witDecls) expr(t *value.Type) string {
-	switch t.Kind {
-	case value.KindList:
-		if t.Len > 0 {
-			return fmt.Sprintf("list<%s, %d>", d.expr(t.Elem), t.Len)
-		}
-		return "list<" + d.expr(t.Elem) + ">"
-	case value.KindOption:
-		return "option<" + d.expr(t.Elem) + ">"
-	case value.KindResult:
-		ok, err := "_", ""
-		if t.Ok != nil {
-			ok = d.expr(t.Ok)
-		}
-		if t.Err != nil {
-			err = d.expr(t.Err)
-		}
-		switch {
-		case t.Err != nil:
-			return "result<" + ok + ", " + err + ">"
-		case t.Ok != nil:
-			return "result<" + ok + ">"
-		}
-		return "result"
-	case value.KindTuple:
-		var es []string
-		for _, e := range t.Elems {
-			es = append(es, d.expr(e))
-		}
-		return "tuple<" + strings.Join(es, ", ") + ">"
-	case value.KindRecord, value.KindVariant, value.KindEnum, value.KindFlags:
-		d.n++
-		name := fmt.Sprintf("t%d", d.n)
-		var items []string
-		for _, f := range t.Fields {
-			items = append(items, "%"+f.Name+": "+d.expr(f.Type))
-		}
-		for _, c := range t.Cases {
-			if c.Type != nil {
-				items = append(items, "%"+c.Name+"("+d.expr(c.Type)+")")
-			} else {
-				items = append(items, "%"+c.Name)
-			}
-		}
-		for _, l := range t.Labels {
-			items = append(items, "%"+l)
-		}
-		d.decls = append(d.decls, fmt.Sprintf("%s %s { %s }", t.Kind, name, strings.Join(items, ", ")))
-		return name
-	}
-	return t.Kind.String()
-}
-
 const vecIface = "wasifill:vectors/v"
 
 // vectorWorld writes interface v with, per vector type i, f<i>(x: T) -> T
 // (flat params, flat or memory result) and m<i>(x: T, pad: 16 u64s) ->
 // tuple<T, bool> (params and result in memory), and world w importing it.
 func vectorWorld(t testing.TB, types []*value.Type) (*witparse.Resolve, witparse.WorldID) {
-	d := &witDecls{}
+	d := &valuetest.WIT{Prefix: "t"}
 	var fns []string
 	pad := "tuple<" + strings.TrimSuffix(strings.Repeat("u64, ", 16), ", ") + ">"
 	for i, typ := range types {
-		e := d.expr(typ)
+		e := d.Expr(typ)
 		fns = append(fns, fmt.Sprintf("%%f%d: func(x: %s) -> %s;", i, e, e),
 			fmt.Sprintf("%%m%d: func(x: %s, pad: %s) -> tuple<%s, bool>;", i, e, pad, e))
 	}
-	src := "package wasifill:vectors;\ninterface v {\n" + strings.Join(d.decls, "\n") + "\n" + strings.Join(fns, "\n") +
+	src := "package wasifill:vectors;\ninterface v {\n" + strings.Join(d.Decls, "\n") + "\n" + strings.Join(fns, "\n") +
 		"\n}\nworld w { import v; }\nworld served { export v; }\n"
 	r, pkg, err := witparse.LoadSource("v.wit", []byte(src), witparse.Options{})
 	if err != nil {

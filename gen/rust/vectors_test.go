@@ -15,6 +15,7 @@ import (
 	"github.com/wasifill/wasifill/gen/internal/abi"
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/witparse"
@@ -98,60 +99,12 @@ func entry(c *code, name, ret, pre, inner, ok, fail string) {
 // own, as WIT wants them) and loads them with witparse.
 func witTypes(tb testing.TB, types []*value.Type) (*witparse.Resolve, []witparse.Type) {
 	tb.Helper()
-	var decls []string
-	var expr func(t *value.Type) string
-	expr = func(t *value.Type) string {
-		if t == nil {
-			return "_"
-		}
-		var parts []string
-		switch t.Kind {
-		case value.KindList:
-			if t.Len > 0 {
-				return fmt.Sprintf("list<%s, %d>", expr(t.Elem), t.Len)
-			}
-			return "list<" + expr(t.Elem) + ">"
-		case value.KindOption:
-			return "option<" + expr(t.Elem) + ">"
-		case value.KindResult:
-			switch {
-			case t.Ok == nil && t.Err == nil:
-				return "result"
-			case t.Err == nil:
-				return "result<" + expr(t.Ok) + ">"
-			}
-			return "result<" + expr(t.Ok) + ", " + expr(t.Err) + ">"
-		case value.KindTuple:
-			for _, e := range t.Elems {
-				parts = append(parts, expr(e))
-			}
-			return "tuple<" + strings.Join(parts, ", ") + ">"
-		case value.KindRecord:
-			for _, f := range t.Fields {
-				parts = append(parts, "%"+f.Name+": "+expr(f.Type))
-			}
-		case value.KindVariant:
-			for _, c := range t.Cases {
-				if c.Type == nil {
-					parts = append(parts, "%"+c.Name)
-				} else {
-					parts = append(parts, "%"+c.Name+"("+expr(c.Type)+")")
-				}
-			}
-		case value.KindEnum, value.KindFlags:
-			for _, l := range t.Labels {
-				parts = append(parts, "%"+l) // f32 is a keyword: %f32 is the label
-			}
-		default:
-			return t.Kind.String()
-		}
-		name := fmt.Sprintf("n%d", len(decls))
-		decls = append(decls, fmt.Sprintf("%s %s { %s }", t.Kind, name, strings.Join(parts, ", ")))
-		return name
-	}
+	w := &valuetest.WIT{Prefix: "n"}
 	for i, t := range types {
-		decls = append(decls, fmt.Sprintf("type t%d = %s;", i, expr(t)))
+		e := w.Expr(t)
+		w.Decls = append(w.Decls, fmt.Sprintf("type t%d = %s;", i, e))
 	}
+	decls := w.Decls
 	src := "package test:vectors;\n\ninterface v {\n  " + strings.Join(decls, "\n  ") + "\n}\n"
 	path := filepath.Join(tb.TempDir(), "v.wit")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
