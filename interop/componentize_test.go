@@ -21,6 +21,7 @@ import (
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -29,37 +30,19 @@ import (
 )
 
 // adapter returns jco's WASI preview1 adapter of kind "command" or
-// "reactor", from $WASIFILL_JCO_MODULES or .tools/node_modules in the
-// working directory or a parent (as internal/testenv.Adapter, which this
-// module cannot import). Without it the test fails when CI is set and is
-// skipped loudly otherwise.
+// "reactor": from $WASIFILL_JCO_MODULES when it has it, else as
+// testenv.Adapter finds it (in .tools/node_modules of the working
+// directory or a parent; without it the test fails when CI is set and is
+// skipped loudly otherwise).
 func adapter(t *testing.T, kind string) []byte {
 	t.Helper()
-	rel := filepath.Join("@bytecodealliance", "jco", "lib", "wasi_snapshot_preview1."+kind+".wasm")
-	var dirs []string
 	if d := os.Getenv("WASIFILL_JCO_MODULES"); d != "" {
-		dirs = append(dirs, d)
-	}
-	if dir, err := os.Getwd(); err == nil {
-		for {
-			dirs = append(dirs, filepath.Join(dir, ".tools", "node_modules"))
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	for _, d := range dirs {
+		rel := filepath.Join("@bytecodealliance", "jco", "lib", "wasi_snapshot_preview1."+kind+".wasm")
 		if b, err := os.ReadFile(filepath.Join(d, rel)); err == nil {
 			return b
 		}
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("jco's %s is required in CI (run scripts/install-tools.sh)", rel)
-	}
-	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", rel)
-	return nil
+	return testenv.Adapter(t, kind)
 }
 
 var guestWIT struct {

@@ -311,21 +311,10 @@ func TestGuestWASIHTTP(t *testing.T) {
 // skipped, saying why.
 func jcoBin(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, nodeErr := exec.LookPath("node")
-	for nodeErr == nil {
-		p := filepath.Join(dir, ".tools", "node_modules", ".bin", "jco")
-		if _, err := os.Stat(p); err == nil {
+	if _, err := exec.LookPath("node"); err == nil {
+		if p := testenv.ToolsPath(filepath.Join("node_modules", ".bin", "jco")); p != "" {
 			return p
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal("node or jco (.tools/node_modules/.bin/jco) is missing; run scripts/install-tools.sh")
