@@ -136,12 +136,7 @@ func TestComposedComponent(t *testing.T) {
 	}
 	ctx := context.Background()
 	inst := filltest.Instantiate(ctx, t, newRuntime(t), res.Bytes)
-	if got := call(t, inst, "run", uint32(41)); got != uint32(42) {
-		t.Errorf("run(41) = %v", got)
-	}
-	if got := call(t, inst, "twice", 1.5); got != 3.0 {
-		t.Errorf("twice(1.5) = %v", got)
-	}
+	checkClient(t, inst, 41, 42, 1.5, 3.0)
 }
 
 // A Go host implements the interface the client imports.
@@ -166,11 +161,17 @@ func TestHostImplementsImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := call(t, inst, "run", uint32(4)); got != uint32(41) {
-		t.Errorf("run(4) = %v, want 4*10+1", got)
+	checkClient(t, inst, 4, 4*10+1, 1.0, (1+0.25)*2)
+}
+
+// checkClient checks the client guest's exports: run(n) and twice(x).
+func checkClient(t *testing.T, inst *runtime.Instance, n, runWant uint32, x, twiceWant float64) {
+	t.Helper()
+	if got := call(t, inst, "run", n); got != runWant {
+		t.Errorf("run(%d) = %v, want %d", n, got, runWant)
 	}
-	if got := call(t, inst, "twice", 1.0); got != 2.5 {
-		t.Errorf("twice(1) = %v, want (1+0.25)*2", got)
+	if got := call(t, inst, "twice", x); got != twiceWant {
+		t.Errorf("twice(%v) = %v, want %v", x, got, twiceWant)
 	}
 }
 
