@@ -107,6 +107,17 @@ func runners(t *testing.T) []runner {
 	return rs
 }
 
+// commandCase runs comp with args: it must print stdout, exit with code
+// and say stderr (when set) on stderr.
+type commandCase struct {
+	name   string
+	comp   []byte
+	args   []string
+	stdout string
+	code   int
+	stderr string // what stderr must contain
+}
+
 // TestComponentizeCommands componentizes the C and Go preview1 commands and
 // wasmbin's hello with the command adapter and runs them in both runtimes:
 // the same stdout and exit code in each, as the guest promises. hello is
@@ -122,14 +133,7 @@ func TestComponentizeCommands(t *testing.T) {
 			t.Fatalf("%s: %v", p, err)
 		}
 	}
-	cases := []struct {
-		name   string
-		comp   []byte
-		args   []string
-		stdout string
-		code   int
-		stderr string // what stderr must contain
-	}{
+	cases := []commandCase{
 		{"c-command a b", built[guestsDir+"/c-command.core.wasm"], []string{"prog", "a", "b"}, "hello from c a b\n", 0, ""},
 		{"c-command", built[guestsDir+"/c-command.core.wasm"], []string{"prog"}, "hello from c\n", 0, ""},
 		{"go-command a b", built[guestsDir+"/go-command.core.wasm"], []string{"prog", "a", "b"}, "hello from go a b\n", 0, ""},

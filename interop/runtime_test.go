@@ -458,21 +458,15 @@ func TestRuntimeCommands(t *testing.T) {
 	cCmd := componentizeCore(t, readGuest(t, "c-command.core.wasm"), componentize.Options{Adapters: command})
 	goCmd := componentizeCore(t, readGuest(t, "go-command.core.wasm"), componentize.Options{Adapters: command})
 	hello := componentizeCore(t, readFile(t, "../internal/wasmbin/testdata/hello.core.wasm"), componentize.Options{Adapters: command})
-	cases := []struct {
-		name   string
-		comp   []byte
-		args   []string
-		stdout string
-		code   int
-	}{
-		{"c-command a b", cCmd, []string{"prog", "a", "b"}, "hello from c a b\n", 0},
-		{"c-command", cCmd, []string{"prog"}, "hello from c\n", 0},
-		{"c-command with an empty argument", cCmd, []string{"prog", "", "x"}, "hello from c  x\n", 0},
-		{"go-command a b", goCmd, []string{"prog", "a", "b"}, "hello from go a b\n", 0},
-		{"go-command ü ✓", goCmd, []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0},
-		{"go-command fail", goCmd, []string{"prog", "fail"}, "hello from go fail\n", 1},
-		{"hello (ours)", hello, []string{"hello"}, "hello\n", 0},
-		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0},
+	cases := []commandCase{
+		{"c-command a b", cCmd, []string{"prog", "a", "b"}, "hello from c a b\n", 0, ""},
+		{"c-command", cCmd, []string{"prog"}, "hello from c\n", 0, ""},
+		{"c-command with an empty argument", cCmd, []string{"prog", "", "x"}, "hello from c  x\n", 0, ""},
+		{"go-command a b", goCmd, []string{"prog", "a", "b"}, "hello from go a b\n", 0, ""},
+		{"go-command ü ✓", goCmd, []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0, ""},
+		{"go-command fail", goCmd, []string{"prog", "fail"}, "hello from go fail\n", 1, ""},
+		{"hello (ours)", hello, []string{"hello"}, "hello\n", 0, ""},
+		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0, ""},
 	}
 	for _, c := range cases {
 		start := time.Now()
