@@ -82,7 +82,7 @@ func TestFillSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rustCore := rustcBuild(t, files)
+	rustCore := filltest.BuildRust(t, files)
 	wasmOpt, _ := exec.LookPath("wasm-opt")
 	for _, c := range []struct {
 		name       string

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/wasifill/wasifill/componentize"
@@ -18,6 +19,25 @@ import (
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/witparse"
 )
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string][]byte{}
+)
+
+// Cached returns what build made the first time this test binary asked for
+// key: fills and guests that take seconds to build are built once. Builds
+// run one at a time.
+func Cached(key string, build func() []byte) []byte {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if b, ok := cache[key]; ok {
+		return b
+	}
+	b := build()
+	cache[key] = b
+	return b
+}
 
 // ReadFile returns the contents of the file at path, failing the test when
 // it cannot be read.
@@ -97,6 +117,26 @@ func BuildGo(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
 	return testenv.BuildWasip1(t, files)
+}
+
+// BuildRust builds a generated Rust fill (lib.rs in files) with Debian's
+// rustc for wasm32-unknown-unknown as a cdylib and returns the core
+// module; a warning fails the test.
+func BuildRust(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	rustc := Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
+	dir := WriteFiles(t, files)
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("rustc (wasm32): %v\n%s", err, out)
+	}
+	if len(out) > 0 {
+		t.Errorf("rustc (wasm32) warns:\n%s", out)
+	}
+	return ReadFile(t, filepath.Join(dir, "fill.wasm"))
 }
 
 // Componentize makes a component of a fill's core module for
