@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -30,11 +31,7 @@ const guestsDir = "../testdata/guests/out"
 // readFile returns the contents of the file at path.
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testenv.ReadFile(t, path)
 }
 
 func readGuest(t testing.TB, name string) []byte {

@@ -43,11 +43,7 @@ func Cached(key string, build func() []byte) []byte {
 // it cannot be read.
 func ReadFile(t testing.TB, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testenv.ReadFile(t, path)
 }
 
 // Root returns the module's root directory.

@@ -7,6 +7,17 @@ import (
 	"testing"
 )
 
+// ReadFile returns the contents of the file at path, failing the test when
+// it cannot be read.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // WriteFiles writes files (slash-separated paths to contents) into a new
 // temporary directory, removed when the test ends, and returns it.
 func WriteFiles(t testing.TB, files map[string][]byte) string {
@@ -41,9 +52,5 @@ func BuildWasip1(t testing.TB, files map[string][]byte) []byte {
 	if out, err := vet.CombinedOutput(); err != nil {
 		t.Errorf("go vet (wasip1): %v\n%s", err, out)
 	}
-	core, err := os.ReadFile(filepath.Join(dir, "out.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core
+	return ReadFile(t, filepath.Join(dir, "out.core.wasm"))
 }
