@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -13,8 +12,6 @@ import (
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
-	"github.com/wasifill/wasifill/internal/wasmbin"
-	"github.com/wasifill/wasifill/value"
 )
 
 // worldUseCore is testdata/worlduse/world-use.wat (the identity function
@@ -64,38 +61,14 @@ func TestComponentizeWorldUse(t *testing.T) {
 	if !bytes.Equal(fromEmbedded, out) {
 		t.Errorf("the embedded world gives another component:\n%s", componentType(t, fromEmbedded))
 	}
-	rt := filltest.NewRuntime(t)
-	c, err := rt.Compile(ctx, out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatalf("instantiate: %v", err)
-	}
-	defer inst.Close(ctx)
-	arg := []value.Value{uint32(3)}
-	res, err := inst.Call(ctx, "f", arg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res) != 1 || !reflect.DeepEqual(res[0], arg) {
-		t.Errorf("f({a: 3}) = %#v, want %#v", res, arg)
-	}
+	filltest.CheckWorldUse(t, out)
 }
 
 // componentType is a component's type as WIT, with the import and export
 // names in order.
 func componentType(t *testing.T, b []byte) string {
 	t.Helper()
-	c, err := wasmbin.DecodeComponent(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct, err := component.Resolve(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ct := testenv.ComponentType(t, b)
 	var names []string
 	for _, e := range ct.Imports {
 		names = append(names, "import "+e.Kind.String()+" "+e.Name)

@@ -1,7 +1,6 @@
 package fill_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,16 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/gen/rust"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/value"
 )
-
-// person is echo-person's argument in the benchmarks.
-var person = []value.Value{"zoë", uint8(30), []value.Value{"x", "yz"}, value.Some([]value.Value{int32(-1), int32(2)})}
 
 // BenchmarkCall is one typed call of echo-person through emitted fills and
 // through the generated Rust fills side by side: "import" is the import
@@ -26,43 +20,17 @@ var person = []value.Value{"zoë", uint8(30), []value.Value{"x", "yz"}, value.So
 // "roundtrip" is import fill → rpc host → export fill → the C all-types
 // component, the served instance pooled.
 func BenchmarkCall(b *testing.B) {
-	for _, path := range []string{"import", "roundtrip"} {
-		for _, kind := range []string{"emitted", "rust"} {
-			b.Run(path+"/"+kind, func(b *testing.B) {
-				ctx := context.Background()
-				cfg := rpc.Config{}
-				if path == "roundtrip" {
-					cfg.PoolSize = 2
-				}
-				rt, h := filltest.RuntimeConfig(b, cfg)
-				if path == "import" {
-					h.AddProvider("types", func(_ context.Context, _, _ string, params []byte) ([]byte, error) {
-						return params, nil
-					}, 0)
-				} else {
-					served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: benchFill(b, kind, "export")},
-						[]compose.Part{{Name: "all-types.wasm", Bytes: guest(b, "all-types")}})
-					if err != nil {
-						b.Fatal(err)
-					}
-					sc, err := rt.Compile(ctx, served.Bytes)
-					if err != nil {
-						b.Fatal(err)
-					}
-					h.AddComponent("types", sc, 0)
-				}
-				h.Link("", filltest.Types, "types", 0)
-				inst := filltest.Instantiate(ctx, b, rt, benchFill(b, kind, "import"))
-				f, _ := inst.Func(filltest.Types + "#echo-person")
-				b.ResetTimer()
-				for b.Loop() {
-					if _, err := f.Call(ctx, person); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
+	filltest.BenchCall(b, []string{"import", "roundtrip"}, []string{"emitted", "rust"}, benchFill)
+}
+
+// benchEcho is echo-person through the import fill of kind, on the path
+// ("import" or "roundtrip") that BenchmarkCall describes.
+func benchEcho(b *testing.B, path, kind string, cfg rpc.Config) func() error {
+	var export []byte
+	if path != "import" {
+		export = benchFill(b, kind, "export")
 	}
+	return filltest.EchoPerson(b, cfg, benchFill(b, kind, "import"), export)
 }
 
 // benchFill is the emitted or the generated Rust fill of
@@ -114,7 +82,7 @@ func TestFillSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rustCore := rustcBuild(t, files)
+	rustCore := filltest.BuildRust(t, files)
 	wasmOpt, _ := exec.LookPath("wasm-opt")
 	for _, c := range []struct {
 		name       string
@@ -148,31 +116,11 @@ func TestFillSizes(t *testing.T) {
 func BenchmarkRatio(b *testing.B) {
 	for _, path := range []string{"import", "roundtrip"} {
 		b.Run(path, func(b *testing.B) {
-			ctx := context.Background()
 			call := map[string]func(){}
 			for _, kind := range []string{"emitted", "rust"} {
-				rt, h := filltest.RuntimeConfig(b, rpc.Config{PoolSize: 2})
-				if path == "import" {
-					h.AddProvider("types", func(_ context.Context, _, _ string, params []byte) ([]byte, error) {
-						return params, nil
-					}, 0)
-				} else {
-					served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: benchFill(b, kind, "export")},
-						[]compose.Part{{Name: "all-types.wasm", Bytes: guest(b, "all-types")}})
-					if err != nil {
-						b.Fatal(err)
-					}
-					sc, err := rt.Compile(ctx, served.Bytes)
-					if err != nil {
-						b.Fatal(err)
-					}
-					h.AddComponent("types", sc, 0)
-				}
-				h.Link("", filltest.Types, "types", 0)
-				inst := filltest.Instantiate(ctx, b, rt, benchFill(b, kind, "import"))
-				f, _ := inst.Func(filltest.Types + "#echo-person")
+				echo := benchEcho(b, path, kind, rpc.Config{PoolSize: 2})
 				call[kind] = func() {
-					if _, err := f.Call(ctx, person); err != nil {
+					if err := echo(); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -108,7 +108,7 @@ func componentFunction(vt *component.ValueTypes, iface string, x component.Exter
 		})
 }
 
-// unsupportedComponent is unsupported for a resolved component type.
+// unsupportedComponent is gen.FillUnsupported for a resolved component type.
 func unsupportedComponent(t *component.Type, depth int) string {
 	if t == nil || depth > 100 {
 		return ""

@@ -166,7 +166,7 @@ func newFunction(r *witparse.Resolve, iface string, fun *witparse.Function, expo
 	}
 	return buildFunction(iface, fun.Name, export, params, results,
 		func(t witparse.Type) (*value.Type, error) {
-			if what := unsupported(r, t, 0); what != "" {
+			if what := gen.FillUnsupported(r, t); what != "" {
 				return nil, &UnsupportedError{Item: item, What: what}
 			}
 			return r.ValueType(t)
@@ -209,38 +209,6 @@ func buildFunction[T any](iface, name string, export bool, params, result []T, c
 	}
 	f.sig = canon.FlattenFunc(f.params, results, cx)
 	return f, f.checkDepth()
-}
-
-// unsupported names what in t fills cannot carry yet ("resources", "maps",
-// "streams", "futures", "<prim> values"), or is "".
-func unsupported(r *witparse.Resolve, t witparse.Type, depth int) string {
-	if t.IsPrim() {
-		switch t.Prim {
-		case "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string":
-			return ""
-		}
-		return t.Prim + " values"
-	}
-	if depth > 100 || int(t.ID) < 0 || int(t.ID) >= len(r.Types) {
-		return ""
-	}
-	d := r.Types[t.ID]
-	switch d.Kind {
-	case witparse.KindResource, witparse.KindHandle:
-		return "resources"
-	case witparse.KindMap:
-		return "maps"
-	case witparse.KindStream:
-		return "streams"
-	case witparse.KindFuture:
-		return "futures"
-	}
-	for _, p := range d.Parts() {
-		if what := unsupported(r, p, depth+1); what != "" {
-			return what
-		}
-	}
-	return ""
 }
 
 // core emits the fill's core module: the runtime, the per-function code

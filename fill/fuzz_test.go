@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
@@ -25,16 +24,8 @@ import (
 // never traps. Through f the params are decoded into flat values, through
 // m (16 u64s appended) into memory.
 func FuzzExportFill(f *testing.F) {
-	vs, types, index := loadVectors(f)
-	for _, v := range vs.Vectors {
-		b, _ := hex.DecodeString(v.Hex)
-		f.Add(uint8(index[v.Type]), false, b)
-		f.Add(uint8(index[v.Type]), true, b)
-	}
-	for _, v := range vs.Invalid {
-		b, _ := hex.DecodeString(v.Hex)
-		f.Add(uint8(index[v.Type]), false, b)
-	}
+	vs, types, index := filltest.WireVectors(f)
+	addSeeds(f, vs, index, func(b []byte) []byte { return b })
 	r, w := vectorWorld(f, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
@@ -44,17 +35,8 @@ func FuzzExportFill(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	served, err := compose.Plug(compose.Part{Name: "export.wasm", Bytes: exp}, []compose.Part{{Name: "import.wasm", Bytes: imp}})
-	if err != nil {
-		f.Fatal(err)
-	}
 	ctx := context.Background()
-	rt, h := filltest.Runtime(f)
-	c, err := rt.Compile(ctx, served.Bytes)
-	if err != nil {
-		f.Fatal(err)
-	}
-	h.AddComponent("served", c, 0)
+	h := serve(f, exp, imp)
 	pad := &value.Type{Kind: value.KindTuple}
 	for range 16 {
 		pad.Elems = append(pad.Elems, value.U64)
@@ -112,22 +94,29 @@ func FuzzExportFill(f *testing.F) {
 	})
 }
 
+// addSeeds seeds f with every vector: (type, false, bytes) for the flat
+// form and (type, true, inMemory(bytes)) for the memory form, and every
+// invalid vector in the flat form.
+func addSeeds(f *testing.F, vs filltest.Vectors, index map[string]int, inMemory func([]byte) []byte) {
+	for _, v := range vs.Vectors {
+		b, _ := hex.DecodeString(v.Hex)
+		f.Add(uint8(index[v.Type]), false, b)
+		f.Add(uint8(index[v.Type]), true, inMemory(b))
+	}
+	for _, v := range vs.Invalid {
+		b, _ := hex.DecodeString(v.Hex)
+		f.Add(uint8(index[v.Type]), false, b)
+	}
+}
+
 // FuzzImportFill answers an emitted import fill's invocations with hostile
 // bytes for every vector type and checks it against value/wire: the call
 // returns value/wire's value of the bytes exactly when value/wire decodes
 // them (into a flat result through f, into memory through m), and traps
 // otherwise.
 func FuzzImportFill(f *testing.F) {
-	vs, types, index := loadVectors(f)
-	for _, v := range vs.Vectors {
-		b, _ := hex.DecodeString(v.Hex)
-		f.Add(uint8(index[v.Type]), false, b)
-		f.Add(uint8(index[v.Type]), true, append(b, 1))
-	}
-	for _, v := range vs.Invalid {
-		b, _ := hex.DecodeString(v.Hex)
-		f.Add(uint8(index[v.Type]), false, b)
-	}
+	vs, types, index := filltest.WireVectors(f)
+	addSeeds(f, vs, index, func(b []byte) []byte { return append(b, 1) })
 	r, w := vectorWorld(f, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {

@@ -1,10 +1,7 @@
 package fill_test
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/wasifill/wasifill/componentize"
@@ -18,21 +15,17 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-var (
-	generatedMu sync.Mutex
-	generated   = map[string][]byte{}
-)
-
 // generatedFill builds the generated fill for wasifill:guests/types with
 // its toolchain, once per test binary: lang "rust" or "go", kind "import"
 // (of world client) or "export" (of world all-types).
 func generatedFill(t testing.TB, lang, kind string) []byte {
 	t.Helper()
-	generatedMu.Lock()
-	defer generatedMu.Unlock()
-	if b, ok := generated[lang+kind]; ok {
-		return b
-	}
+	return filltest.Cached("generated "+lang+kind, func() []byte { return buildGenerated(t, lang, kind) })
+}
+
+// buildGenerated builds what generatedFill returns.
+func buildGenerated(t testing.TB, lang, kind string) []byte {
+	t.Helper()
 	world := "client"
 	if kind == "export" {
 		world = "all-types"
@@ -53,15 +46,10 @@ func generatedFill(t testing.TB, lang, kind string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var comp []byte
 	if lang == "go" {
-		comp = filltest.Componentize(t, filltest.BuildGo(t, files), kind, true)
-	} else {
-		core := rustcBuild(t, files)
-		comp = filltest.Componentize(t, core, kind, false)
+		return filltest.Componentize(t, filltest.BuildGo(t, files), kind, true)
 	}
-	generated[lang+kind] = comp
-	return comp
+	return filltest.Componentize(t, filltest.BuildRust(t, files), kind, false)
 }
 
 // Emitted fills talk to the generated Rust and Go fills in both
@@ -75,25 +63,6 @@ func TestMixedFills(t *testing.T) {
 			filltest.CheckExportFill(t, emitted(t, "export"), generatedFill(t, lang, "import"))
 		})
 	}
-}
-
-// rustcBuild compiles a generated Rust fill for wasm32-unknown-unknown as
-// docs/gen-rust.md says and returns the core module.
-func rustcBuild(t testing.TB, files map[string][]byte) []byte {
-	t.Helper()
-	rustc := filltest.Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
-	dir := filltest.WriteFiles(t, files)
-	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
-		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("rustc: %v\n%s", err, out)
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "fill.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core
 }
 
 // generatedFor builds the generated fill (lang "rust" or "go") of world,
@@ -133,7 +102,7 @@ func generatedFor(t *testing.T, lang string, r *witparse.Resolve, world witparse
 		core = filltest.BuildGo(t, files)
 		opts.Adapters = map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}
 	} else {
-		core = rustcBuild(t, files)
+		core = filltest.BuildRust(t, files)
 	}
 	comp, err := componentize.New(core, opts)
 	if err != nil {
@@ -145,7 +114,7 @@ func generatedFor(t *testing.T, lang string, r *witparse.Resolve, world witparse
 // Every wire vector through emitted fills mixed with generated Rust and
 // Go fills, in both directions.
 func TestVectorsMixed(t *testing.T) {
-	_, types, _ := loadVectors(t)
+	_, types, _ := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {

@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
@@ -22,87 +20,21 @@ import (
 	"github.com/wasifill/wasifill/witparse"
 )
 
-// vectors is testdata/wire/vectors.json, the wire contract.
-type vectors struct {
-	Vectors []struct{ Type, Value, Hex string } `json:"vectors"`
-	Invalid []struct{ Type, Hex string }        `json:"invalid"`
-}
-
-// witDecls turns value types into WIT: a type expression per type, with
-// the records, variants, enums and flags it needs declared as named types.
-type witDecls struct {
-	decls []string
-	n     int
-}
-
-func (d *witDecls) expr(t *value.Type) string {
-	switch t.Kind {
-	case value.KindList:
-		if t.Len > 0 {
-			return fmt.Sprintf("list<%s, %d>", d.expr(t.Elem), t.Len)
-		}
-		return "list<" + d.expr(t.Elem) + ">"
-	case value.KindOption:
-		return "option<" + d.expr(t.Elem) + ">"
-	case value.KindResult:
-		ok, err := "_", ""
-		if t.Ok != nil {
-			ok = d.expr(t.Ok)
-		}
-		if t.Err != nil {
-			err = d.expr(t.Err)
-		}
-		switch {
-		case t.Err != nil:
-			return "result<" + ok + ", " + err + ">"
-		case t.Ok != nil:
-			return "result<" + ok + ">"
-		}
-		return "result"
-	case value.KindTuple:
-		var es []string
-		for _, e := range t.Elems {
-			es = append(es, d.expr(e))
-		}
-		return "tuple<" + strings.Join(es, ", ") + ">"
-	case value.KindRecord, value.KindVariant, value.KindEnum, value.KindFlags:
-		d.n++
-		name := fmt.Sprintf("t%d", d.n)
-		var items []string
-		for _, f := range t.Fields {
-			items = append(items, "%"+f.Name+": "+d.expr(f.Type))
-		}
-		for _, c := range t.Cases {
-			if c.Type != nil {
-				items = append(items, "%"+c.Name+"("+d.expr(c.Type)+")")
-			} else {
-				items = append(items, "%"+c.Name)
-			}
-		}
-		for _, l := range t.Labels {
-			items = append(items, "%"+l)
-		}
-		d.decls = append(d.decls, fmt.Sprintf("%s %s { %s }", t.Kind, name, strings.Join(items, ", ")))
-		return name
-	}
-	return t.Kind.String()
-}
-
 const vecIface = "wasifill:vectors/v"
 
 // vectorWorld writes interface v with, per vector type i, f<i>(x: T) -> T
 // (flat params, flat or memory result) and m<i>(x: T, pad: 16 u64s) ->
 // tuple<T, bool> (params and result in memory), and world w importing it.
 func vectorWorld(t testing.TB, types []*value.Type) (*witparse.Resolve, witparse.WorldID) {
-	d := &witDecls{}
+	d := &valuetest.WIT{Prefix: "t"}
 	var fns []string
 	pad := "tuple<" + strings.TrimSuffix(strings.Repeat("u64, ", 16), ", ") + ">"
 	for i, typ := range types {
-		e := d.expr(typ)
+		e := d.Expr(typ)
 		fns = append(fns, fmt.Sprintf("%%f%d: func(x: %s) -> %s;", i, e, e),
 			fmt.Sprintf("%%m%d: func(x: %s, pad: %s) -> tuple<%s, bool>;", i, e, pad, e))
 	}
-	src := "package wasifill:vectors;\ninterface v {\n" + strings.Join(d.decls, "\n") + "\n" + strings.Join(fns, "\n") +
+	src := "package wasifill:vectors;\ninterface v {\n" + strings.Join(d.Decls, "\n") + "\n" + strings.Join(fns, "\n") +
 		"\n}\nworld w { import v; }\nworld served { export v; }\n"
 	r, pkg, err := witparse.LoadSource("v.wit", []byte(src), witparse.Options{})
 	if err != nil {
@@ -111,35 +43,17 @@ func vectorWorld(t testing.TB, types []*value.Type) (*witparse.Resolve, witparse
 	return r, r.Packages[pkg].Worlds[0].ID
 }
 
-func loadVectors(t testing.TB) (vectors, []*value.Type, map[string]int) {
-	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
+// serve returns an rpc host that serves the export fill exp composed in
+// front of the import fill imp as "served".
+func serve(t testing.TB, exp, imp []byte) *rpc.Host {
+	t.Helper()
+	served, err := compose.Plug(compose.Part{Name: "export.wasm", Bytes: exp}, []compose.Part{{Name: "import.wasm", Bytes: imp}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var vs vectors
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{}
-	var types []*value.Type
-	add := func(s string) {
-		if _, ok := index[s]; ok {
-			return
-		}
-		typ, err := value.ParseType(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		index[s] = len(types)
-		types = append(types, typ)
-	}
-	for _, v := range vs.Vectors {
-		add(v.Type)
-	}
-	for _, v := range vs.Invalid {
-		add(v.Type)
-	}
-	return vs, types, index
+	rt, h := filltest.Runtime(t)
+	h.AddComponent("served", filltest.Compile(context.Background(), t, rt, served.Bytes), 0)
+	return h
 }
 
 var padBytes = bytes.Repeat([]byte{7}, 16)
@@ -157,7 +71,7 @@ func padValues() []value.Value {
 // decodes them back into the vector's value (into flat results and into
 // memory); every invalid vector as an answer makes the fill trap.
 func TestVectorsImportFill(t *testing.T) {
-	vs, types, index := loadVectors(t)
+	vs, types, index := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
@@ -280,7 +194,7 @@ func zeroWave(t *value.Type) string {
 // answers, and the same bytes come back; invalid params are a decode
 // error.
 func TestVectorsExportFill(t *testing.T) {
-	_, types, _ := loadVectors(t)
+	_, types, _ := filltest.WireVectors(t)
 	r, w := vectorWorld(t, types)
 	imp, err := fill.Import(r, w)
 	if err != nil {
@@ -299,18 +213,9 @@ func TestVectorsExportFill(t *testing.T) {
 // params get rpc-error decode naming the function from the export fill,
 // whichever made it (emitted, generated Rust or Go).
 func checkVectorsThrough(t *testing.T, exp, imp []byte) {
-	vs, _, index := loadVectors(t)
-	served, err := compose.Plug(compose.Part{Name: "export.wasm", Bytes: exp}, []compose.Part{{Name: "import.wasm", Bytes: imp}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vs, _, index := filltest.WireVectors(t)
 	ctx := context.Background()
-	rt, h := filltest.Runtime(t)
-	c, err := rt.Compile(ctx, served.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.AddComponent("served", c, 0)
+	h := serve(t, exp, imp)
 	h.AddProvider("echo", func(_ context.Context, _, fn string, params []byte) ([]byte, error) {
 		if strings.HasPrefix(fn, "m") { // (value, pad) → (value, true)
 			return append(params[:len(params)-16:len(params)-16], 1), nil

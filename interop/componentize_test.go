@@ -21,6 +21,7 @@ import (
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -29,37 +30,19 @@ import (
 )
 
 // adapter returns jco's WASI preview1 adapter of kind "command" or
-// "reactor", from $WASIFILL_JCO_MODULES or .tools/node_modules in the
-// working directory or a parent (as internal/testenv.Adapter, which this
-// module cannot import). Without it the test fails when CI is set and is
-// skipped loudly otherwise.
+// "reactor": from $WASIFILL_JCO_MODULES when it has it, else as
+// testenv.Adapter finds it (in .tools/node_modules of the working
+// directory or a parent; without it the test fails when CI is set and is
+// skipped loudly otherwise).
 func adapter(t *testing.T, kind string) []byte {
 	t.Helper()
-	rel := filepath.Join("@bytecodealliance", "jco", "lib", "wasi_snapshot_preview1."+kind+".wasm")
-	var dirs []string
 	if d := os.Getenv("WASIFILL_JCO_MODULES"); d != "" {
-		dirs = append(dirs, d)
-	}
-	if dir, err := os.Getwd(); err == nil {
-		for {
-			dirs = append(dirs, filepath.Join(dir, ".tools", "node_modules"))
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	for _, d := range dirs {
+		rel := filepath.Join("@bytecodealliance", "jco", "lib", "wasi_snapshot_preview1."+kind+".wasm")
 		if b, err := os.ReadFile(filepath.Join(d, rel)); err == nil {
 			return b
 		}
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("jco's %s is required in CI (run scripts/install-tools.sh)", rel)
-	}
-	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", rel)
-	return nil
+	return testenv.Adapter(t, kind)
 }
 
 var guestWIT struct {
@@ -124,6 +107,17 @@ func runners(t *testing.T) []runner {
 	return rs
 }
 
+// commandCase runs comp with args: it must print stdout, exit with code
+// and say stderr (when set) on stderr.
+type commandCase struct {
+	name   string
+	comp   []byte
+	args   []string
+	stdout string
+	code   int
+	stderr string // what stderr must contain
+}
+
 // TestComponentizeCommands componentizes the C and Go preview1 commands and
 // wasmbin's hello with the command adapter and runs them in both runtimes:
 // the same stdout and exit code in each, as the guest promises. hello is
@@ -139,14 +133,7 @@ func TestComponentizeCommands(t *testing.T) {
 			t.Fatalf("%s: %v", p, err)
 		}
 	}
-	cases := []struct {
-		name   string
-		comp   []byte
-		args   []string
-		stdout string
-		code   int
-		stderr string // what stderr must contain
-	}{
+	cases := []commandCase{
 		{"c-command a b", built[guestsDir+"/c-command.core.wasm"], []string{"prog", "a", "b"}, "hello from c a b\n", 0, ""},
 		{"c-command", built[guestsDir+"/c-command.core.wasm"], []string{"prog"}, "hello from c\n", 0, ""},
 		{"go-command a b", built[guestsDir+"/go-command.core.wasm"], []string{"prog", "a", "b"}, "hello from go a b\n", 0, ""},

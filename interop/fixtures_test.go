@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
@@ -27,16 +28,13 @@ import (
 
 const guestsDir = "../testdata/guests/out"
 
-func readFile(t *testing.T, path string) []byte {
+// readFile returns the contents of the file at path.
+func readFile(t testing.TB, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testenv.ReadFile(t, path)
 }
 
-func readGuest(t *testing.T, name string) []byte {
+func readGuest(t testing.TB, name string) []byte {
 	t.Helper()
 	return readFile(t, filepath.Join(guestsDir, name))
 }
@@ -471,17 +469,7 @@ func TestHello(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	comp := readFile(t, "../internal/wasmbin/testdata/hello.wasm")
-	type runFunc func(ctx context.Context, component []byte, args []string) ([]byte, []byte, int, error)
-	rts := []struct {
-		name string
-		run  runFunc
-	}{{"wasmtime", wasmtime.Run}}
-	if jcoAvailable(t) {
-		rts = append(rts, struct {
-			name string
-			run  runFunc
-		}{"jco", jco.Run})
-	}
+	rts := runners(t)
 	for _, rt := range rts {
 		stdout, stderr, code, err := rt.run(ctx, comp, []string{"hello"})
 		if err != nil {

@@ -66,11 +66,7 @@ var callCases = []struct{ export, args, want string }{
 
 func readComponent(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return readFile(t, filepath.Join("testdata", name))
 }
 
 // runtime makes a batch of calls of one component.
@@ -307,17 +303,7 @@ func TestInstance(t *testing.T) {
 func TestRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	type runFunc func(ctx context.Context, component []byte, args []string) ([]byte, []byte, int, error)
-	rts := []struct {
-		name string
-		run  runFunc
-	}{{"wasmtime", wasmtime.Run}}
-	if jcoAvailable(t) {
-		rts = append(rts, struct {
-			name string
-			run  runFunc
-		}{"jco", jco.Run})
-	}
+	rts := runners(t)
 	for _, rt := range rts {
 		for _, c := range []struct {
 			file string

@@ -69,27 +69,9 @@ func BenchmarkLoops(b *testing.B) {
 	defer cancel()
 	var calls [3]func(fn string, arg value.Value) (uint64, error) // on, off, wasmtime
 	for i, on := range []bool{true, false} {
-		rt, err := wfrt.New(ctx, wfrt.WithInterruption(on))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer rt.Close(ctx)
-		c, err := rt.Compile(ctx, comp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inst, err := rt.Instantiate(ctx, c)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer inst.Close(ctx)
+		inst := wfInstance(b, comp, wfrt.WithInterruption(on))
 		calls[i] = func(fn string, arg value.Value) (uint64, error) {
-			out, err := inst.Call(ctx, loops+fn, arg)
-			if err != nil {
-				return 0, err
-			}
-			got, _ := out[0].(uint64)
-			return got, nil
+			return u64(inst.Call(ctx, loops+fn, arg))
 		}
 	}
 	wc, err := wasmtime.Compile(comp)
@@ -103,12 +85,7 @@ func BenchmarkLoops(b *testing.B) {
 	}
 	defer wi.Close()
 	calls[2] = func(fn string, arg value.Value) (uint64, error) {
-		out, err := wi.Call(ctx, loops+fn, arg)
-		if err != nil {
-			return 0, err
-		}
-		got, _ := out[0].(uint64)
-		return got, nil
+		return u64(wi.Call(ctx, loops+fn, arg))
 	}
 	names := [3]string{"wasifill-on", "wasifill-off", "wasmtime"}
 	for _, s := range shapes {
@@ -149,4 +126,11 @@ func BenchmarkLoops(b *testing.B) {
 			}
 		})
 	}
+}
+
+// u64 is a call's first result as a u64 (0 when it is not one).
+func u64(out []value.Value, err error) (uint64, error) {
+	v, err := first(out, err)
+	got, _ := v.(uint64)
+	return got, err
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +22,6 @@ import (
 
 	"github.com/wasifill/wasifill/interop/jco"
 	"github.com/wasifill/wasifill/interop/wasmtime"
-	wfrt "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
 
@@ -39,15 +37,6 @@ var kib = func() string {
 	return s
 }()
 
-func benchGuest(b *testing.B, name string) []byte {
-	b.Helper()
-	data, err := os.ReadFile(guestsDir + "/" + name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data
-}
-
 // coreBinding is echo-string of all-types.core.wasm called by hand, as a
 // binding generator would: cabi_realloc for the argument, write it, call
 // the export, read (ptr, len) from the return area, copy and validate the
@@ -55,6 +44,15 @@ func benchGuest(b *testing.B, name string) []byte {
 type coreBinding struct {
 	realloc, echo, post func(args ...uint64) ([]uint64, error)
 	mem                 func() []byte // the current memory
+}
+
+// value is call(kib) as a value.Value.
+func (cb *coreBinding) value() (value.Value, error) {
+	s, err := cb.call(kib)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (cb *coreBinding) call(s string) (string, error) {
@@ -155,12 +153,35 @@ func wasmtimeBinding(engine *wasmtimego.Engine, m *wasmtimego.Module) (*wasmtime
 	}, nil
 }
 
+// first is the first result of a call, or its error.
+func first(out []value.Value, err error) (value.Value, error) {
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// benchCalls times call on a warm instance; every result must be kib.
+func benchCalls(b *testing.B, call func() (value.Value, error)) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		out, err := call()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if out != kib {
+			b.Fatalf("echo-string gave %v", short(out))
+		}
+	}
+}
+
 // BenchmarkEchoString1KiB: one typed call echo-string(1 KiB) -> string on
 // a warm instance, in each runtime.
 func BenchmarkEchoString1KiB(b *testing.B) {
 	ctx := context.Background()
-	comp := benchGuest(b, "all-types.wasm")
-	core := benchGuest(b, "all-types.core.wasm")
+	comp := readGuest(b, "all-types.wasm")
+	core := readGuest(b, "all-types.core.wasm")
 	check := func(b *testing.B, got any) {
 		if got != kib {
 			b.Fatalf("echo-string gave %v", short(got))
@@ -168,30 +189,9 @@ func BenchmarkEchoString1KiB(b *testing.B) {
 	}
 
 	b.Run("wasifill", func(b *testing.B) {
-		rt, err := wfrt.New(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer rt.Close(ctx)
-		c, err := rt.Compile(ctx, comp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inst, err := rt.Instantiate(ctx, c)
-		if err != nil {
-			b.Fatal(err)
-		}
-		f, _ := inst.Func(echoString)
+		f, _ := wfInstance(b, comp).Func(echoString)
 		arg := value.Value(kib)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			out, err := f.Call(ctx, arg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			check(b, out[0])
-		}
+		benchCalls(b, func() (value.Value, error) { return first(f.Call(ctx, arg)) })
 	})
 
 	b.Run("wazero-hand", func(b *testing.B) {
@@ -205,32 +205,12 @@ func BenchmarkEchoString1KiB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			out, err := cb.call(kib)
-			if err != nil {
-				b.Fatal(err)
-			}
-			check(b, out)
-		}
+		benchCalls(b, cb.value)
 	})
 
 	b.Run("wasmtime", func(b *testing.B) {
-		inst, err := wasmtime.Instantiate(ctx, comp, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer inst.Close()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			out, err := inst.Call(ctx, echoString, kib)
-			if err != nil {
-				b.Fatal(err)
-			}
-			check(b, out[0])
-		}
+		inst := wtInstantiate(b, ctx, comp)
+		benchCalls(b, func() (value.Value, error) { return first(inst.Call(ctx, echoString, kib)) })
 	})
 
 	b.Run("wasmtime-core-hand", func(b *testing.B) {
@@ -244,15 +224,7 @@ func BenchmarkEchoString1KiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer store.Close()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			out, err := cb.call(kib)
-			if err != nil {
-				b.Fatal(err)
-			}
-			check(b, out)
-		}
+		benchCalls(b, cb.value)
 	})
 
 	// jco: CallBatch runs a whole batch in one node process (transpile,
@@ -311,40 +283,43 @@ func reportPercentiles(b *testing.B, samples []time.Duration) {
 	b.ReportMetric(at(0.99), "p99-ns")
 }
 
+// benchFirstCalls times once, a new instance and its first call, and
+// reports the percentiles; every result must be kib. done closes what once
+// made, outside the timing.
+func benchFirstCalls(b *testing.B, once func() (out value.Value, done func(), err error)) {
+	var samples []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		out, done, err := once()
+		if err != nil || out != kib {
+			b.Fatalf("%v, %v", short(out), err)
+		}
+		samples = append(samples, time.Since(start))
+		done()
+	}
+	reportPercentiles(b, samples)
+}
+
 // BenchmarkInstantiateFirstCall: a new instance and its first
 // echo-string(1 KiB) call, with the compiled form cached.
 func BenchmarkInstantiateFirstCall(b *testing.B) {
 	ctx := context.Background()
-	comp := benchGuest(b, "all-types.wasm")
-	core := benchGuest(b, "all-types.core.wasm")
+	comp := readGuest(b, "all-types.wasm")
+	core := readGuest(b, "all-types.core.wasm")
 
 	b.Run("wasifill-cached", func(b *testing.B) {
-		rt, err := wfrt.New(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer rt.Close(ctx)
-		c, err := rt.Compile(ctx, comp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var samples []time.Duration
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			start := time.Now()
+		rt := wfRuntime(b)
+		c := wfCompile(b, rt, comp)
+		benchFirstCalls(b, func() (value.Value, func(), error) {
 			inst, err := rt.Instantiate(ctx, c)
 			if err != nil {
-				b.Fatal(err)
+				return nil, nil, err
 			}
-			out, err := inst.Call(ctx, echoString, kib)
-			if err != nil || out[0] != kib {
-				b.Fatalf("%v, %v", short(out), err)
-			}
-			samples = append(samples, time.Since(start))
-			inst.Close(ctx)
-		}
-		reportPercentiles(b, samples)
+			out, err := first(inst.Call(ctx, echoString, kib))
+			return out, func() { inst.Close(ctx) }, err
+		})
 	})
 
 	b.Run("wazero-hand-cached", func(b *testing.B) {
@@ -354,22 +329,14 @@ func BenchmarkInstantiateFirstCall(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var samples []time.Duration
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			start := time.Now()
+		benchFirstCalls(b, func() (value.Value, func(), error) {
 			mod, cb, err := wazeroBinding(ctx, wz, cm)
 			if err != nil {
-				b.Fatal(err)
+				return nil, nil, err
 			}
-			if out, err := cb.call(kib); err != nil || out != kib {
-				b.Fatalf("%v, %v", short(out), err)
-			}
-			samples = append(samples, time.Since(start))
-			mod.Close(ctx)
-		}
-		reportPercentiles(b, samples)
+			out, err := cb.value()
+			return out, func() { mod.Close(ctx) }, err
+		})
 	})
 
 	// Wasmtime's component path with the compiled form cached: the
@@ -391,23 +358,14 @@ func BenchmarkInstantiateFirstCall(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer c.Close()
-			var samples []time.Duration
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				start := time.Now()
+			benchFirstCalls(b, func() (value.Value, func(), error) {
 				inst, err := c.Instantiate(ctx, tc.opts)
 				if err != nil {
-					b.Fatal(err)
+					return nil, nil, err
 				}
-				out, err := inst.Call(ctx, echoString, kib)
-				if err != nil || out[0] != kib {
-					b.Fatalf("%v, %v", short(out), err)
-				}
-				samples = append(samples, time.Since(start))
-				inst.Close()
-			}
-			reportPercentiles(b, samples)
+				out, err := first(inst.Call(ctx, echoString, kib))
+				return out, func() { inst.Close() }, err
+			})
 		})
 	}
 
@@ -420,41 +378,24 @@ func BenchmarkInstantiateFirstCall(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var samples []time.Duration
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			start := time.Now()
+		benchFirstCalls(b, func() (value.Value, func(), error) {
 			store, cb, err := wasmtimeBinding(engine, m)
 			if err != nil {
-				b.Fatal(err)
+				return nil, nil, err
 			}
-			if out, err := cb.call(kib); err != nil || out != kib {
-				b.Fatalf("%v, %v", short(out), err)
-			}
-			samples = append(samples, time.Since(start))
-			store.Close()
-		}
-		reportPercentiles(b, samples)
+			out, err := cb.value()
+			return out, store.Close, err
+		})
 	})
 
 	b.Run("wasmtime-component-uncached", func(b *testing.B) {
-		var samples []time.Duration
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			start := time.Now()
+		benchFirstCalls(b, func() (value.Value, func(), error) {
 			inst, err := wasmtime.Instantiate(ctx, comp, nil)
 			if err != nil {
-				b.Fatal(err)
+				return nil, nil, err
 			}
-			out, err := inst.Call(ctx, echoString, kib)
-			if err != nil || out[0] != kib {
-				b.Fatalf("%v, %v", short(out), err)
-			}
-			samples = append(samples, time.Since(start))
-			inst.Close()
-		}
-		reportPercentiles(b, samples)
+			out, err := first(inst.Call(ctx, echoString, kib))
+			return out, func() { inst.Close() }, err
+		})
 	})
 }

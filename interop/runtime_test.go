@@ -28,7 +28,7 @@ import (
 )
 
 // wfRuntime returns a wasifill runtime, closed when the test ends.
-func wfRuntime(t *testing.T, opts ...wfrt.Option) *wfrt.Runtime {
+func wfRuntime(t testing.TB, opts ...wfrt.Option) *wfrt.Runtime {
 	t.Helper()
 	ctx := context.Background()
 	rt, err := wfrt.New(ctx, opts...)
@@ -40,7 +40,7 @@ func wfRuntime(t *testing.T, opts ...wfrt.Option) *wfrt.Runtime {
 }
 
 // wfCompile compiles component in rt.
-func wfCompile(t *testing.T, rt *wfrt.Runtime, component []byte) *wfrt.Compiled {
+func wfCompile(t testing.TB, rt *wfrt.Runtime, component []byte) *wfrt.Compiled {
 	t.Helper()
 	c, err := rt.Compile(context.Background(), component)
 	if err != nil {
@@ -50,7 +50,7 @@ func wfCompile(t *testing.T, rt *wfrt.Runtime, component []byte) *wfrt.Compiled 
 }
 
 // wfInstantiate instantiates c in rt, closed when the test ends.
-func wfInstantiate(t *testing.T, rt *wfrt.Runtime, c *wfrt.Compiled) *wfrt.Instance {
+func wfInstantiate(t testing.TB, rt *wfrt.Runtime, c *wfrt.Compiled) *wfrt.Instance {
 	t.Helper()
 	ctx := context.Background()
 	inst, err := rt.Instantiate(ctx, c)
@@ -59,6 +59,26 @@ func wfInstantiate(t *testing.T, rt *wfrt.Runtime, c *wfrt.Compiled) *wfrt.Insta
 	}
 	t.Cleanup(func() { inst.Close(ctx) })
 	return inst
+}
+
+// wtInstantiate instantiates component in Wasmtime, closed when the test
+// ends.
+func wtInstantiate(t testing.TB, ctx context.Context, component []byte) *wasmtime.Instance {
+	t.Helper()
+	inst, err := wasmtime.Instantiate(ctx, component, nil)
+	if err != nil {
+		t.Fatalf("wasmtime instantiate: %v", err)
+	}
+	t.Cleanup(func() { inst.Close() })
+	return inst
+}
+
+// wfInstance instantiates component in a new wasifill runtime made with
+// opts; both are closed when the test ends.
+func wfInstance(t testing.TB, component []byte, opts ...wfrt.Option) *wfrt.Instance {
+	t.Helper()
+	rt := wfRuntime(t, opts...)
+	return wfInstantiate(t, rt, wfCompile(t, rt, component))
 }
 
 // wfCall calls export of inst; a host panic is a test error, not a crash.
@@ -123,13 +143,8 @@ func TestRuntimeAllTypes(t *testing.T) {
 	calls := allTypesCalls()
 	types := funcTypes(t, comp, calls)
 
-	wt, err := wasmtime.Instantiate(ctx, comp, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wt.Close()
-	rt := wfRuntime(t)
-	wf := wfInstantiate(t, rt, wfCompile(t, rt, comp))
+	wt := wtInstantiate(t, ctx, comp)
+	wf := wfInstance(t, comp)
 	for export, fn := range types {
 		checkTypes(t, wf, export, fn)
 	}
@@ -281,11 +296,7 @@ func TestRuntimeResources(t *testing.T) {
 			types[s.fn] = fn
 		}
 	}
-	wt, err := wasmtime.Instantiate(ctx, comp, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wt.Close()
+	wt := wtInstantiate(t, ctx, comp)
 	rt := wfRuntime(t)
 	wf := wfInstantiate(t, rt, wfCompile(t, rt, comp))
 	for fn, ft := range types {
@@ -374,13 +385,8 @@ func TestRuntimeComposeClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	composed := res.Bytes
-	wt, err := wasmtime.Instantiate(ctx, composed, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wt.Close()
-	rt := wfRuntime(t)
-	wf := wfInstantiate(t, rt, wfCompile(t, rt, composed))
+	wt := wtInstantiate(t, ctx, composed)
+	wf := wfInstance(t, composed)
 	var calls []struct {
 		fn   string
 		arg  value.Value
@@ -452,21 +458,15 @@ func TestRuntimeCommands(t *testing.T) {
 	cCmd := componentizeCore(t, readGuest(t, "c-command.core.wasm"), componentize.Options{Adapters: command})
 	goCmd := componentizeCore(t, readGuest(t, "go-command.core.wasm"), componentize.Options{Adapters: command})
 	hello := componentizeCore(t, readFile(t, "../internal/wasmbin/testdata/hello.core.wasm"), componentize.Options{Adapters: command})
-	cases := []struct {
-		name   string
-		comp   []byte
-		args   []string
-		stdout string
-		code   int
-	}{
-		{"c-command a b", cCmd, []string{"prog", "a", "b"}, "hello from c a b\n", 0},
-		{"c-command", cCmd, []string{"prog"}, "hello from c\n", 0},
-		{"c-command with an empty argument", cCmd, []string{"prog", "", "x"}, "hello from c  x\n", 0},
-		{"go-command a b", goCmd, []string{"prog", "a", "b"}, "hello from go a b\n", 0},
-		{"go-command ü ✓", goCmd, []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0},
-		{"go-command fail", goCmd, []string{"prog", "fail"}, "hello from go fail\n", 1},
-		{"hello (ours)", hello, []string{"hello"}, "hello\n", 0},
-		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0},
+	cases := []commandCase{
+		{"c-command a b", cCmd, []string{"prog", "a", "b"}, "hello from c a b\n", 0, ""},
+		{"c-command", cCmd, []string{"prog"}, "hello from c\n", 0, ""},
+		{"c-command with an empty argument", cCmd, []string{"prog", "", "x"}, "hello from c  x\n", 0, ""},
+		{"go-command a b", goCmd, []string{"prog", "a", "b"}, "hello from go a b\n", 0, ""},
+		{"go-command ü ✓", goCmd, []string{"prog", "ü", "✓ x"}, "hello from go ü ✓ x\n", 0, ""},
+		{"go-command fail", goCmd, []string{"prog", "fail"}, "hello from go fail\n", 1, ""},
+		{"hello (ours)", hello, []string{"hello"}, "hello\n", 0, ""},
+		{"hello (oracle)", readFile(t, "../internal/wasmbin/testdata/hello.wasm"), []string{"hello"}, "hello\n", 0, ""},
 	}
 	for _, c := range cases {
 		start := time.Now()

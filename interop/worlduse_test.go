@@ -8,8 +8,6 @@ import (
 
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/component"
-	"github.com/wasifill/wasifill/interop/wasmtime"
-	wfrt "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -62,31 +60,11 @@ func worldUseRunsInBoth(t *testing.T, b []byte) {
 	t.Helper()
 	ctx := context.Background()
 	arg := []value.Value{uint32(3)}
-	wi, err := wasmtime.Instantiate(ctx, b, nil)
-	if err != nil {
-		t.Fatalf("wasmtime: %v", err)
-	}
-	defer wi.Close()
-	wout, err := wi.Call(ctx, "f", arg)
+	wout, err := wtInstantiate(t, ctx, b).Call(ctx, "f", arg)
 	if err != nil {
 		t.Fatalf("wasmtime: f: %v", err)
 	}
-	rt, err := wfrt.New(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close(ctx)
-	c, err := rt.Compile(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := rt.Instantiate(ctx, c)
-	if err != nil {
-		t.Fatalf("wasifill: %v", err)
-	}
-	defer inst.Close(ctx)
-	f, _ := inst.Func("f")
-	out, err := f.Call(ctx, arg)
+	out, err := wfInstance(t, b).Call(ctx, "f", arg)
 	if err != nil {
 		t.Fatalf("wasifill: f: %v", err)
 	}

@@ -14,10 +14,11 @@ import (
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
-// TestPreparedCache: a second runtime takes a module's prepared form from
-// the directory the first one wrote; a corrupted, truncated or
-// inconsistent entry is ignored and rewritten.
-func TestPreparedCache(t *testing.T) {
+// preparedFixture returns testdata/snapshot.wasm and it decoded, a prepared-cache
+// directory (not made yet) and a maker of runtimes that cache there,
+// closed when the test ends.
+func preparedFixture(t *testing.T) ([]byte, *wasmbin.Binary, string, func() *Runtime) {
+	t.Helper()
 	ctx := context.Background()
 	wasm, err := os.ReadFile("testdata/snapshot.wasm")
 	if err != nil {
@@ -28,7 +29,7 @@ func TestPreparedCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "prepared")
-	newRT := func() *Runtime {
+	return wasm, bin, dir, func() *Runtime {
 		r, err := New(ctx, WithPreparedCache(dir))
 		if err != nil {
 			t.Fatal(err)
@@ -36,6 +37,13 @@ func TestPreparedCache(t *testing.T) {
 		t.Cleanup(func() { r.Close(ctx) })
 		return r
 	}
+}
+
+// TestPreparedCache: a second runtime takes a module's prepared form from
+// the directory the first one wrote; a corrupted, truncated or
+// inconsistent entry is ignored and rewritten.
+func TestPreparedCache(t *testing.T) {
+	_, bin, dir, newRT := preparedFixture(t)
 	r := newRT()
 	want, wantLayout, err := r.prepareNow(bin)
 	if err != nil {
@@ -95,23 +103,7 @@ func TestPreparedCache(t *testing.T) {
 // validated, refused and rewritten when others may write the file.
 func TestPreparedCacheTrust(t *testing.T) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile("testdata/snapshot.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := wasmbin.Decode(wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "prepared")
-	newRT := func() *Runtime {
-		r, err := New(ctx, WithPreparedCache(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close(ctx) })
-		return r
-	}
+	wasm, bin, dir, newRT := preparedFixture(t)
 	r := newRT()
 	good, layout, err := r.prepare(bin) // writes the entry
 	if err != nil {

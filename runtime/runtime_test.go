@@ -3,7 +3,6 @@ package runtime_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,7 @@ import (
 
 func load(t *testing.T, rt *runtime.Runtime, name string) *runtime.Instance {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/guests/out/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := filltest.ReadFile(t, "../testdata/guests/out/"+name)
 	return filltest.Instantiate(context.Background(), t, rt, b)
 }
 
@@ -132,26 +128,15 @@ func TestTrapsAndInterruption(t *testing.T) {
 // Two components composed into one: calls cross from one component's
 // memory into the other's.
 func TestComposedComponent(t *testing.T) {
-	user, err := os.ReadFile("../testdata/guests/out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plug, err := os.ReadFile("../testdata/guests/out/all-types.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
+	user := filltest.ReadFile(t, "../testdata/guests/out/client.wasm")
+	plug := filltest.ReadFile(t, "../testdata/guests/out/all-types.wasm")
 	res, err := compose.Plug(compose.Part{Name: "client", Bytes: user}, []compose.Part{{Name: "all-types", Bytes: plug}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	inst := filltest.Instantiate(ctx, t, newRuntime(t), res.Bytes)
-	if got := call(t, inst, "run", uint32(41)); got != uint32(42) {
-		t.Errorf("run(41) = %v", got)
-	}
-	if got := call(t, inst, "twice", 1.5); got != 3.0 {
-		t.Errorf("twice(1.5) = %v", got)
-	}
+	checkClient(t, inst, 41, 42, 1.5, 3.0)
 }
 
 // A Go host implements the interface the client imports.
@@ -176,11 +161,17 @@ func TestHostImplementsImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := call(t, inst, "run", uint32(4)); got != uint32(41) {
-		t.Errorf("run(4) = %v, want 4*10+1", got)
+	checkClient(t, inst, 4, 4*10+1, 1.0, (1+0.25)*2)
+}
+
+// checkClient checks the client guest's exports: run(n) and twice(x).
+func checkClient(t *testing.T, inst *runtime.Instance, n, runWant uint32, x, twiceWant float64) {
+	t.Helper()
+	if got := call(t, inst, "run", n); got != runWant {
+		t.Errorf("run(%d) = %v, want %d", n, got, runWant)
 	}
-	if got := call(t, inst, "twice", 1.0); got != 2.5 {
-		t.Errorf("twice(1) = %v, want (1+0.25)*2", got)
+	if got := call(t, inst, "twice", x); got != twiceWant {
+		t.Errorf("twice(%v) = %v, want %v", x, got, twiceWant)
 	}
 }
 
@@ -188,11 +179,8 @@ func TestTableLimit(t *testing.T) {
 	ctx := context.Background()
 	// hello.wasm's shim (made by wit-component) has a table of 11
 	// elements: a limit of 4 refuses it, a generous one runs it.
-	b, err := os.ReadFile("../internal/wasmbin/testdata/hello.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
+	b := filltest.ReadFile(t, "../internal/wasmbin/testdata/hello.wasm")
+	_, err := newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
 	var ce *runtime.CompileError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "more than the limit of 4") {
 		t.Fatalf("err = %v", err)

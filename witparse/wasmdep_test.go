@@ -15,7 +15,8 @@ import (
 	"github.com/wasifill/wasifill/witparse/token"
 )
 
-func loadJSON(t *testing.T, dir string) any {
+// loadJSONBytes loads the WIT at dir and returns its JSON encoding.
+func loadJSONBytes(t *testing.T, dir string) []byte {
 	t.Helper()
 	r, _, err := witparse.Load(dir, witparse.Options{})
 	if err != nil {
@@ -25,8 +26,14 @@ func loadJSON(t *testing.T, dir string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// loadJSON is loadJSONBytes decoded.
+func loadJSON(t *testing.T, dir string) any {
+	t.Helper()
 	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := json.Unmarshal(loadJSONBytes(t, dir), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -153,15 +160,7 @@ func TestWasmDepStubYieldsToWIT(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "deps", "dep.wasm"), wasm, 0o644)
 	os.WriteFile(filepath.Join(dir, "deps", "io.wit"), []byte("package wasi:io@0.2.0;\ninterface streams {\n  resource input-stream;\n  resource output-stream;\n}\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "a.wit"), []byte("package a:a;\nworld w { import my:dep/api@1.2.0; }\n"), 0o644)
-	r, _, err := witparse.Load(dir, witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := witparse.EncodeJSON(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"output-stream"`) {
+	if b := loadJSONBytes(t, dir); !strings.Contains(string(b), `"output-stream"`) {
 		t.Errorf("the WIT package's output-stream is missing: the stub was used instead")
 	}
 }

@@ -126,6 +126,14 @@ func TestKVExampleComposeFills(t *testing.T) {
 		}
 	}
 	code, _, errOut := runCLI(t, "call", "--config", config, "--rpc-timeout", "150ms", "app", `greet("slow")`)
+	checkSlowCall(t, code, errOut)
+}
+
+// checkSlowCall checks how `call --rpc-timeout 150ms app greet("slow")` on
+// the kv example fails: exit 1 and a deadline report naming the app's call,
+// its 150 ms budget and the store's call cut short by it.
+func checkSlowCall(t *testing.T, code int, errOut string) {
+	t.Helper()
 	for _, want := range []string{
 		"deadline exceeded",
 		"app: greet stopped after",

@@ -340,7 +340,7 @@ static int dec_scalar(u32 k, rd *r, u64 *v) {
   return OK;
 }
 
-// ---- encoding: from memory (enc_mem) or from slots (enc_flat)
+// ---- encoding: from memory or from slots (enc)
 
 static void enc_bytes_list(const u32 *t, u32 p, u32 n);
 
@@ -355,65 +355,51 @@ static void enc_flags(u32 n, int flat, u32 base) {
   }
 }
 
-static void enc_mem(u32 ta, u32 a) {
-  const u32 *t = W(ta);
-  u32 k = t[0];
-  if (k <= K_CHAR) {
-    enc_scalar(k, ld(a, scalar_size[k]));
-    return;
-  }
-  switch (k) {
-  case K_STRING:
-  case K_LIST: enc_bytes_list(t, ld(a, 4), ld(a + 4, 4)); return;
-  case K_FIXED:
-    for (u32 i = 0; i < t[2]; i++) enc_mem(t[1], a + i * t[3]);
-    return;
-  case K_RECORD:
-    for (u32 i = 0; i < t[1]; i++) enc_mem(t[2 + 2 * i], a + t[3 + 2 * i]);
-    return;
-  case K_VARIANT: {
-    u32 d = (u32)ld(a, t[2]);
-    if (d >= t[1]) fail();
-    w_uleb(d);
-    if (t[5 + d]) enc_mem(t[5 + d], a + t[3]);
-    return;
-  }
-  case K_FLAGS: enc_flags(t[1], 0, a); return;
-  }
-  fail();
+// A value lives in linear memory at a in its type's memory layout (kp
+// null), or in the flat slots from *kp on (a unused). get and put move one
+// scalar of size bytes there, advancing *kp.
+static u64 get(u32 a, u32 *kp, u32 size) { return kp ? SLOTS[(*kp)++] : ld(a, size); }
+
+static void put(u32 a, u32 *kp, u32 size, u64 v) {
+  if (kp)
+    SLOTS[(*kp)++] = v;
+  else
+    st(a, size, v);
 }
 
-static void enc_flat(u32 ta, u32 *kp) {
+// enc writes the value of type ta held at a or *kp (see get).
+static void enc(u32 ta, u32 a, u32 *kp) {
   const u32 *t = W(ta);
   u32 k = t[0];
   if (k <= K_CHAR) {
-    enc_scalar(k, SLOTS[(*kp)++]);
+    enc_scalar(k, get(a, kp, scalar_size[k]));
     return;
   }
   switch (k) {
   case K_STRING:
-  case K_LIST:
-    enc_bytes_list(t, (u32)SLOTS[*kp], (u32)SLOTS[*kp + 1]);
-    *kp += 2;
+  case K_LIST: {
+    u32 p = (u32)get(a, kp, 4);
+    enc_bytes_list(t, p, (u32)get(a + 4, kp, 4));
     return;
+  }
   case K_FIXED:
-    for (u32 i = 0; i < t[2]; i++) enc_flat(t[1], kp);
+    for (u32 i = 0; i < t[2]; i++) enc(t[1], a + i * t[3], kp);
     return;
   case K_RECORD:
-    for (u32 i = 0; i < t[1]; i++) enc_flat(t[2 + 2 * i], kp);
+    for (u32 i = 0; i < t[1]; i++) enc(t[2 + 2 * i], a + t[3 + 2 * i], kp);
     return;
   case K_VARIANT: {
-    u32 d = (u32)SLOTS[*kp];
+    u32 d = (u32)get(a, kp, t[2]);
     if (d >= t[1]) fail();
     w_uleb(d);
-    u32 start = *kp + 1, j = start;
-    if (t[5 + d]) enc_flat(t[5 + d], &j);
-    *kp = start + t[4];
+    u32 j = kp ? *kp : 0, end = j + t[4];
+    if (t[5 + d]) enc(t[5 + d], a + t[3], kp ? &j : 0);
+    if (kp) *kp = end;
     return;
   }
   case K_FLAGS:
-    enc_flags(t[1], 1, *kp);
-    *kp += (t[1] + 31) / 32;
+    enc_flags(t[1], kp != 0, kp ? *kp : a);
+    if (kp) *kp += (t[1] + 31) / 32;
     return;
   }
   fail();
@@ -431,12 +417,12 @@ static void enc_bytes_list(const u32 *t, u32 p, u32 n) {
     w_raw(p, n);
     return;
   }
-  for (u32 i = 0; i < n; i++) enc_mem(t[1], p + i * t[2]);
+  for (u32 i = 0; i < n; i++) enc(t[1], p + i * t[2], 0);
 }
 
-// ---- decoding: into memory (dec_mem) or into slots (dec_flat)
+// ---- decoding: into memory or into slots (dec)
 
-static int dec_mem(u32 ta, rd *r, u32 a);
+static int dec(u32 ta, rd *r, u32 a, u32 *kp);
 
 // dec_list reads a string or list<T> and returns where its elements are.
 static int dec_list(const u32 *t, rd *r, u32 *pp, u32 *np) {
@@ -463,7 +449,7 @@ static int dec_list(const u32 *t, rd *r, u32 *pp, u32 *np) {
     __builtin_memcpy((void *)(uintptr_t)p, (void *)(uintptr_t)r->p, n);
     r->p += n;
   } else {
-    for (u32 i = 0; i < n; i++) TRY(dec_mem(t[1], r, p + i * t[2]));
+    for (u32 i = 0; i < n; i++) TRY(dec(t[1], r, p + i * t[2], 0));
   }
   *pp = p;
   *np = n;
@@ -480,13 +466,14 @@ static int dec_flags(u32 n, rd *r, u8 *out) {
   return OK;
 }
 
-static int dec_mem(u32 ta, rd *r, u32 a) {
+// dec reads a value of type ta into a or *kp (see get).
+static int dec(u32 ta, rd *r, u32 a, u32 *kp) {
   const u32 *t = W(ta);
   u32 k = t[0];
   if (k <= K_CHAR) {
     u64 v;
     TRY(dec_scalar(k, r, &v));
-    st(a, scalar_size[k], v);
+    put(a, kp, scalar_size[k], v);
     return OK;
   }
   switch (k) {
@@ -494,73 +481,38 @@ static int dec_mem(u32 ta, rd *r, u32 a) {
   case K_LIST: {
     u32 p, n;
     TRY(dec_list(t, r, &p, &n));
-    st(a, 4, p);
-    st(a + 4, 4, n);
+    put(a, kp, 4, p);
+    put(a + 4, kp, 4, n);
     return OK;
   }
   case K_FIXED:
-    for (u32 i = 0; i < t[2]; i++) TRY(dec_mem(t[1], r, a + i * t[3]));
+    for (u32 i = 0; i < t[2]; i++) TRY(dec(t[1], r, a + i * t[3], kp));
     return OK;
   case K_RECORD:
-    for (u32 i = 0; i < t[1]; i++) TRY(dec_mem(t[2 + 2 * i], r, a + t[3 + 2 * i]));
+    for (u32 i = 0; i < t[1]; i++) TRY(dec(t[2 + 2 * i], r, a + t[3 + 2 * i], kp));
     return OK;
   case K_VARIANT: {
     u32 d;
     TRY(r_u32(r, &d));
     if (d >= t[1]) return E_CASE;
-    st(a, t[2], d);
-    if (t[5 + d]) TRY(dec_mem(t[5 + d], r, a + t[3]));
+    put(a, kp, t[2], d);
+    u32 j = kp ? *kp : 0, end = j + t[4];
+    if (t[5 + d]) TRY(dec(t[5 + d], r, a + t[3], kp ? &j : 0));
+    if (kp) {
+      while (j < end) SLOTS[j++] = 0;
+      *kp = end;
+    }
     return OK;
   }
   case K_FLAGS: {
-    u32 n = t[1], size = n <= 8 ? 1 : n <= 16 ? 2 : 4 * ((n + 31) / 32);
-    u8 *out = (u8 *)(uintptr_t)a;
-    for (u32 i = 0; i < size; i++) out[i] = 0;
-    return dec_flags(n, r, out);
-  }
-  }
-  fail();
-  return OK;
-}
-
-static int dec_flat(u32 ta, rd *r, u32 *kp) {
-  const u32 *t = W(ta);
-  u32 k = t[0];
-  if (k <= K_CHAR) {
-    u64 v;
-    TRY(dec_scalar(k, r, &v));
-    SLOTS[(*kp)++] = v;
-    return OK;
-  }
-  switch (k) {
-  case K_STRING:
-  case K_LIST: {
-    u32 p, n;
-    TRY(dec_list(t, r, &p, &n));
-    SLOTS[*kp] = p;
-    SLOTS[*kp + 1] = n;
-    *kp += 2;
-    return OK;
-  }
-  case K_FIXED:
-    for (u32 i = 0; i < t[2]; i++) TRY(dec_flat(t[1], r, kp));
-    return OK;
-  case K_RECORD:
-    for (u32 i = 0; i < t[1]; i++) TRY(dec_flat(t[2 + 2 * i], r, kp));
-    return OK;
-  case K_VARIANT: {
-    u32 d;
-    TRY(r_u32(r, &d));
-    if (d >= t[1]) return E_CASE;
-    SLOTS[*kp] = d;
-    u32 start = *kp + 1, j = start, end = start + t[4];
-    if (t[5 + d]) TRY(dec_flat(t[5 + d], r, &j));
-    while (j < end) SLOTS[j++] = 0;
-    *kp = end;
-    return OK;
-  }
-  case K_FLAGS: {
-    u32 n = t[1], words = (n + 31) / 32;
+    u32 n = t[1];
+    if (!kp) {
+      u32 size = n <= 8 ? 1 : n <= 16 ? 2 : 4 * ((n + 31) / 32);
+      u8 *out = (u8 *)(uintptr_t)a;
+      for (u32 i = 0; i < size; i++) out[i] = 0;
+      return dec_flags(n, r, out);
+    }
+    u32 words = (n + 31) / 32;
     u8 *out = (u8 *)(uintptr_t)alloc(4 * words, 4);
     for (u32 i = 0; i < 4 * words; i++) out[i] = 0;
     TRY(dec_flags(n, r, out));
@@ -630,10 +582,10 @@ __attribute__((export_name("fill_call"))) u32 fill_call(u32 i) {
   const u32 *fn = func(i);
   u32 w = mark();
   if (fn[F_SPILLED]) {
-    enc_mem(fn[F_PARAMS], (u32)SLOTS[0]);
+    enc(fn[F_PARAMS], (u32)SLOTS[0], 0);
   } else {
     u32 k = 0;
-    enc_flat(fn[F_PARAMS], &k);
+    enc(fn[F_PARAMS], 0, &k);
   }
   u32 n = mark() - w;
   u32 ret = alloc(16, 4);
@@ -653,12 +605,12 @@ __attribute__((export_name("fill_call"))) u32 fill_call(u32 i) {
   switch (fn[F_RESULT_MODE]) {
   case 1: {
     u32 k = 0;
-    if (dec_flat(fn[F_RESULT], &r, &k)) fail();
+    if (dec(fn[F_RESULT], &r, 0, &k)) fail();
     break;
   }
   case 2:
     out = alloc(fn[F_RESULT_SIZE], fn[F_RESULT_ALIGN]);
-    if (dec_mem(fn[F_RESULT], &r, out)) fail();
+    if (dec(fn[F_RESULT], &r, out, 0)) fail();
     break;
   }
   if (r.p != r.end) fail();
@@ -693,11 +645,11 @@ __attribute__((export_name("wasifill:rpc/handler@0.1.0#handle"))) u32 handle(u32
     rd r = {p, p + pl};
     if (fn[F_SPILLED]) {
       u32 a = alloc(fn[F_PARAMS_SIZE], fn[F_PARAMS_ALIGN]);
-      e = dec_mem(fn[F_PARAMS], &r, a);
+      e = dec(fn[F_PARAMS], &r, a, 0);
       SLOTS[0] = a;
     } else {
       u32 k = 0;
-      e = dec_flat(fn[F_PARAMS], &r, &k);
+      e = dec(fn[F_PARAMS], &r, 0, &k);
     }
     if (!e && r.p != r.end) e = E_TRAIL;
     if (!e) {
@@ -707,9 +659,9 @@ __attribute__((export_name("wasifill:rpc/handler@0.1.0#handle"))) u32 handle(u32
       u32 w = mark();
       if (fn[F_RESULT_MODE] == 1) {
         u32 k = 0;
-        enc_flat(fn[F_RESULT], &k);
+        enc(fn[F_RESULT], 0, &k);
       } else if (fn[F_RESULT_MODE] == 2) {
-        enc_mem(fn[F_RESULT], ra);
+        enc(fn[F_RESULT], ra, 0);
       }
       st(ret, 1, 0);
       st(ret + 4, 4, w);

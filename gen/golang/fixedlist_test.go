@@ -9,10 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/filltest"
-	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -52,7 +50,8 @@ func init() { bindings.RegisterArrays(fixed{}) }
 func main() {}
 `
 
-func loadWIT(t *testing.T, src string) (*witparse.Resolve, witparse.WorldID, string) {
+// loadWIT loads the WIT package src and returns its first world.
+func loadWIT(t *testing.T, src string) (*witparse.Resolve, witparse.WorldID) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "t.wit"), []byte(src), 0o644); err != nil {
@@ -62,7 +61,7 @@ func loadWIT(t *testing.T, src string) (*witparse.Resolve, witparse.WorldID, str
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, r.Packages[pkg].Worlds[0].ID, dir
+	return r, r.Packages[pkg].Worlds[0].ID
 }
 
 // Fixed-length lists are Go arrays in guest and host bindings alike (as
@@ -70,31 +69,11 @@ func loadWIT(t *testing.T, src string) (*witparse.Resolve, witparse.WorldID, str
 // returns them as the runtime passes them (the elements of list<T, N>,
 // list<u8, N> as bytes), through a spilled parameter list.
 func TestFixedLengthLists(t *testing.T) {
-	r, world, dir := loadWIT(t, fixedWIT)
+	r, world := loadWIT(t, fixedWIT)
 	if _, err := golang.GenerateHost(r, world, "host"); err != nil {
 		t.Fatalf("host bindings: %v", err)
 	}
-	files, err := golang.GenerateGuest(r, world, "bindings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := map[string][]byte{"main.go": []byte(fixedSource)}
-	for name, b := range files {
-		src["bindings/"+name] = b
-	}
-	mod := t.TempDir()
-	writeModule(t, mod, "user", src)
-	goWasip1(t, mod, "vet", "./...")
-	goWasip1(t, mod, "build", "-buildmode=c-shared", "-o", "user.core.wasm", ".")
-	core, err := os.ReadFile(filepath.Join(mod, "user.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	comp, err := componentize.New(core, componentize.Options{World: testenv.World(t, dir, "fixed"),
-		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	comp := goGuest(t, r, world, "user", fixedSource)
 	ctx := context.Background()
 	rt := filltest.WASIRuntime(t)
 	inst := filltest.Instantiate(ctx, t, rt, comp)
@@ -119,7 +98,7 @@ func TestFixedLengthLists(t *testing.T) {
 // What the Go generator still refuses it names: the interface, the
 // function or type, the construct and why.
 func TestGuestRefusalsNamed(t *testing.T) {
-	r, world, _ := loadWIT(t, `package test:refuse;
+	r, world := loadWIT(t, `package test:refuse;
 
 interface feed {
   subscribe: func(topic: string) -> stream<u8>;

@@ -2,19 +2,12 @@ package golang_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
-	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/filltest"
-	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/witparse"
 )
 
 // userSource is a Go component on the generated guest bindings: check
@@ -83,46 +76,7 @@ func main() {}
 // through wasifill:rpc/transport.
 func goUserApp(t *testing.T) []byte {
 	t.Helper()
-	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var world witparse.WorldID = -1
-	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == "go-user" {
-			world = w.ID
-		}
-	}
-	files, err := golang.GenerateGuest(r, world, "bindings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "bindings"), 0o755)
-	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, "bindings", name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module user\n\ngo 1.26\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "main.go"), []byte(userSource), 0o644)
-	env := append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
-	for _, args := range [][]string{{"vet", "./..."}, {"build", "-buildmode=c-shared", "-o", "user.core.wasm", "."}} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir, cmd.Env = dir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %v: %v\n%s", args, err, out)
-		}
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "user.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, err := componentize.New(core, componentize.Options{World: testenv.World(t, guests+"wit", "go-user"),
-		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	user := buildGoGuest(t, "go-user", userSource)
 	app, err := compose.Plug(compose.Part{Name: "user.wasm", Bytes: user}, []compose.Part{{Name: "import-fill.wasm", Bytes: buildFill(t, "import")}})
 	if err != nil {
 		t.Fatal(err)
@@ -136,39 +90,17 @@ func goUserApp(t *testing.T) []byte {
 // component: every value round-trips.
 func TestGuestBindingsThroughFills(t *testing.T) {
 	app := goUserApp(t)
-	allTypes, err := os.ReadFile(guests + "out/all-types.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: buildFill(t, "export")}, []compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	rt := filltest.WASIRuntime(t)
 	// One check call makes every round trip (each a cold start of a Go
 	// export fill on a busy machine): values are under test here, not
 	// deadlines, so the call gets a minute rather than the 2 s default.
 	h := rpc.New(rt, rpc.Config{DefaultTimeout: time.Minute})
-	for name, b := range map[string][]byte{"app": app, "types": served.Bytes} {
-		c, err := rt.Compile(ctx, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.AddComponent(name, c, 0)
-	}
+	filltest.ServeAllTypes(ctx, t, rt, h, buildFill(t, "export"))
+	ac := filltest.Compile(ctx, t, rt, app)
+	h.AddComponent("app", ac, 0)
 	h.Link("app", "wasifill:guests/types@0.1.0", "types", 0)
-	appCtx, release, err := h.Enter(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	ac, _ := rt.Compile(ctx, app)
-	inst, err := rt.Instantiate(appCtx, ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst, appCtx := filltest.Enter(ctx, t, rt, h, "app", ac)
 	out, err := inst.Call(appCtx, "check")
 	if err != nil || out[0] != "ok" {
 		t.Fatalf("check = %v, %v", out, err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/goresources"
+	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
@@ -122,47 +122,32 @@ func init() { bindings.RegisterTallies(tallies{}) }
 func main() {}
 `
 
-// buildGoGuest generates the guest bindings of world into package
-// bindings, builds source on them for wasip1 (vetted) and componentizes
-// the module with the preview1 adapter.
+// buildGoGuest builds source on the guest bindings of world of
+// guests.wit (goGuest).
 func buildGoGuest(t *testing.T, world, source string) []byte {
 	t.Helper()
-	r, pkg, err := witparse.Load(guests+"wit", witparse.Options{})
+	r, id := filltest.World(t, world)
+	return goGuest(t, r, id, "user", source)
+}
+
+// goGuest generates the guest bindings of world into package bindings of
+// module, builds source (its main package) on them for wasip1 (vetted)
+// and componentizes the module with the preview1 reactor adapter.
+func goGuest(t *testing.T, r *witparse.Resolve, world witparse.WorldID, module, source string) []byte {
+	t.Helper()
+	files, err := golang.GenerateGuest(r, world, "bindings")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var id witparse.WorldID = -1
-	for _, w := range r.Packages[pkg].Worlds {
-		if w.Name == world {
-			id = w.ID
-		}
-	}
-	files, err := golang.GenerateGuest(r, id, "bindings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "bindings"), 0o755)
+	tree := map[string][]byte{"go.mod": []byte("module " + module + "\n\ngo 1.26\n"), "main.go": []byte(source)}
 	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, "bindings", name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tree["bindings/"+name] = b
 	}
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module user\n\ngo 1.26\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "main.go"), []byte(source), 0o644)
-	env := append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
-	for _, args := range [][]string{{"vet", "./..."}, {"build", "-buildmode=c-shared", "-o", "user.core.wasm", "."}} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir, cmd.Env = dir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %v: %v\n%s", args, err, out)
-		}
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "user.core.wasm"))
+	ct, err := component.FromWorld(r, world)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := componentize.New(core, componentize.Options{World: testenv.World(t, guests+"wit", world),
+	c, err := componentize.New(testenv.BuildWasip1(t, tree), componentize.Options{World: ct,
 		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
 	if err != nil {
 		t.Fatal(err)

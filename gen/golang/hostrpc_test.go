@@ -158,16 +158,7 @@ func TestRPCProviderThroughImportFill(t *testing.T) {
 	h.AddProvider("go", gouser.NewTypesRPCProvider(p), 0)
 	const linkTimeout = 1500 * time.Millisecond
 	h.Link("app", typesIface, "go", linkTimeout)
-	appCtx, release, err := h.Enter(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	inst, err := rt.Instantiate(appCtx, ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst, appCtx := filltest.Enter(ctx, t, rt, h, "app", ac)
 	out, err := inst.Call(appCtx, "check")
 	if err != nil || out[0] != "ok" {
 		t.Fatalf("check = %v, %v", out, err)

@@ -26,36 +26,10 @@ func TestClientResources(t *testing.T) {
 	checkCounters(t, b)
 }
 
-// countersSource implements world resources (the counters the Rust
-// fixture implements) in Go on the generated guest bindings.
-const countersSource = `package main
-
-import "user/bindings"
-
-type counter struct{ v uint64 }
-
-func (c *counter) Add(n uint64) uint64 { c.v += n; return c.v }
-func (c *counter) Get() uint64         { return c.v }
-func (c *counter) Drop()               { live-- }
-
-var live uint32
-
-type counters struct{}
-
-func (counters) NewCounter(start uint64) bindings.Counter { live++; return &counter{v: start} }
-func (c counters) CounterZero() bindings.Counter           { return c.NewCounter(0) }
-func (counters) Total(a, b bindings.Counter) uint64        { return a.Get() + b.Get() }
-func (counters) Live() uint32                              { return live }
-
-func init() { bindings.RegisterCounters(counters{}) }
-
-func main() {}
-`
-
 // The same client drives the counters of a Go component on the generated
 // guest bindings.
 func TestClientResourcesGoGuest(t *testing.T) {
-	checkCounters(t, buildGoGuest(t, "resources", countersSource))
+	checkCounters(t, buildGoGuest(t, "resources", string(filltest.ReadFile(t, "testdata/counters/main.go"))))
 }
 
 func checkCounters(t *testing.T, b []byte) {

@@ -14,6 +14,7 @@ import (
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/value"
@@ -43,7 +44,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 	}
 	// One function per distinct type; types WIT cannot name as a function
 	// parameter are listed, not silently dropped.
-	var wit witTypes
+	wit := witTypes{WIT: valuetest.WIT{Prefix: "d"}}
 	fnOf := map[string]string{}
 	var skipped []string
 	types := make([]string, 0, len(file.Vectors)+len(file.Invalid))
@@ -68,7 +69,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 		}
 		name := fmt.Sprintf("t%d", len(fnOf))
 		fnOf[typeText] = name
-		wit.funcs = append(wit.funcs, fmt.Sprintf("  %s: func(x: %s) -> %s;", name, wit.ref(typ), wit.ref(typ)))
+		wit.funcs = append(wit.funcs, fmt.Sprintf("  %s: func(x: %s) -> %s;", name, wit.Expr(typ), wit.Expr(typ)))
 	}
 	if len(skipped) > 0 {
 		t.Logf("%d vector types are not WIT parameter types, checked by value/wire only: %s", len(skipped), strings.Join(skipped, "; "))
@@ -132,7 +133,7 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 			continue
 		}
 		b, _ := hex.DecodeString(v.Hex)
-		if _, err := wire.Decode(mustType(t, v.Type), b); err == nil {
+		if _, err := wire.Decode(valuetest.MustType(t, v.Type), b); err == nil {
 			t.Fatalf("invalid vector %s %s: value/wire accepts it", v.Type, v.Hex)
 		}
 		out, err := inst.Call(ctx, rpc.Handler+"#handle", "test:vectors/v", fn, b)
@@ -152,15 +153,6 @@ func TestFillCodecPassesWireVectors(t *testing.T) {
 		t.Fatalf("only %d of %d invalid vectors were checked", refused, len(file.Invalid))
 	}
 	t.Logf("%d invalid vectors refused by the generated decoder", refused)
-}
-
-func mustType(t *testing.T, s string) *value.Type {
-	t.Helper()
-	typ, err := value.ParseType(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return typ
 }
 
 // notExpressible says why a vector type cannot be a WIT parameter ("" if
@@ -193,59 +185,13 @@ func fieldTypes(t *value.Type) []*value.Type {
 // witTypes writes value types as WIT: records, variants, enums and flags
 // become named type definitions of the interface.
 type witTypes struct {
-	defs, funcs []string
+	valuetest.WIT
+	funcs []string
 }
 
 func (w *witTypes) String() string {
-	return "package test:vectors;\n\ninterface v {\n" + strings.Join(w.defs, "\n") + "\n" + strings.Join(w.funcs, "\n") +
+	return "package test:vectors;\n\ninterface v {\n" + strings.Join(w.Decls, "\n") + "\n" + strings.Join(w.funcs, "\n") +
 		"\n}\n\nworld vectors { export v; }\n\nworld fill { import v; export wasifill:rpc/handler@0.1.0; }\n"
-}
-
-func (w *witTypes) ref(t *value.Type) string {
-	if t == nil {
-		return "_"
-	}
-	switch t.Kind {
-	case value.KindList:
-		if t.Len > 0 {
-			return fmt.Sprintf("list<%s, %d>", w.ref(t.Elem), t.Len)
-		}
-		return "list<" + w.ref(t.Elem) + ">"
-	case value.KindOption:
-		return "option<" + w.ref(t.Elem) + ">"
-	case value.KindResult:
-		ok, err := t.Ok, t.Err
-		switch {
-		case ok == nil && err == nil:
-			return "result"
-		case err == nil:
-			return "result<" + w.ref(ok) + ">"
-		}
-		return "result<" + w.ref(ok) + ", " + w.ref(err) + ">"
-	case value.KindTuple:
-		var elems []string
-		for _, e := range t.Elems {
-			elems = append(elems, w.ref(e))
-		}
-		return "tuple<" + strings.Join(elems, ", ") + ">"
-	case value.KindRecord, value.KindVariant, value.KindEnum, value.KindFlags:
-		name := fmt.Sprintf("d%d", len(w.defs))
-		var body []string
-		for _, f := range t.Fields {
-			body = append(body, f.Name+": "+w.ref(f.Type))
-		}
-		for _, c := range t.Cases {
-			if c.Type != nil {
-				body = append(body, c.Name+"("+w.ref(c.Type)+")")
-			} else {
-				body = append(body, c.Name)
-			}
-		}
-		body = append(body, t.Labels...)
-		w.defs = append(w.defs, fmt.Sprintf("  %s %s { %s }", t.Kind, name, strings.Join(body, ", ")))
-		return name
-	}
-	return t.Kind.String()
 }
 
 // buildVectorsFill generates the export fill of world vectors and builds

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
@@ -26,22 +25,6 @@ import (
 // wasiHTTP holds world http-guest (wasi:http/proxy@0.2.12) with the WASI
 // 0.2.12 WIT jco bundles as its deps/.
 const wasiHTTP = guests + "wasi-http"
-
-// writeModule writes files (path → source) and a go.mod for module mod
-// into dir.
-func writeModule(t *testing.T, dir, mod string, files map[string][]byte) {
-	t.Helper()
-	files["go.mod"] = []byte("module " + mod + "\n\ngo 1.26\n")
-	for name, b := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // goWasip1 runs the go tool for GOOS=wasip1 in dir.
 func goWasip1(t *testing.T, dir string, args ...string) {
@@ -96,8 +79,8 @@ func TestGuestWASIWorlds(t *testing.T) {
 			files[pkg+"/"+name] = b
 		}
 	}
-	dir := t.TempDir()
-	writeModule(t, dir, "wasi", files)
+	files["go.mod"] = []byte("module wasi\n\ngo 1.26\n")
+	dir := testenv.WriteFiles(t, files)
 	goWasip1(t, dir, "vet", "./...")
 	goWasip1(t, dir, "build", "./...")
 }
@@ -228,28 +211,7 @@ func httpGuest(t *testing.T) []byte {
 			world = w.ID
 		}
 	}
-	out, err := golang.GenerateGuest(r, world, "bindings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{"main.go": []byte(handlerSource)}
-	for name, b := range out {
-		files["bindings/"+name] = b
-	}
-	dir := t.TempDir()
-	writeModule(t, dir, "example.com/httpguest", files)
-	goWasip1(t, dir, "vet", "./...")
-	goWasip1(t, dir, "build", "-buildmode=c-shared", "-o", "guest.core.wasm", ".")
-	core, err := os.ReadFile(filepath.Join(dir, "guest.core.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	comp, err := componentize.New(core, componentize.Options{World: testenv.World(t, wasiHTTP, "http-guest"),
-		Adapters: map[string][]byte{"wasi_snapshot_preview1": testenv.Adapter(t, "reactor")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return comp
+	return goGuest(t, r, world, "example.com/httpguest", handlerSource)
 }
 
 // A plain-Go component implementing wasi:http/incoming-handler on the
@@ -349,21 +311,10 @@ func TestGuestWASIHTTP(t *testing.T) {
 // skipped, saying why.
 func jcoBin(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, nodeErr := exec.LookPath("node")
-	for nodeErr == nil {
-		p := filepath.Join(dir, ".tools", "node_modules", ".bin", "jco")
-		if _, err := os.Stat(p); err == nil {
+	if _, err := exec.LookPath("node"); err == nil {
+		if p := testenv.ToolsPath(filepath.Join("node_modules", ".bin", "jco")); p != "" {
 			return p
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatal("node or jco (.tools/node_modules/.bin/jco) is missing; run scripts/install-tools.sh")

@@ -1,21 +1,14 @@
 package rust_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/filltest"
-	"github.com/wasifill/wasifill/runtime/rpc"
-	"github.com/wasifill/wasifill/value"
 )
-
-// person is echo-person's argument in the benchmarks.
-var person = []value.Value{"zoë", uint8(30), []value.Value{"x", "yz"}, value.Some([]value.Value{int32(-1), int32(2)})}
 
 // BenchmarkCall is one typed call through Rust fills and through Go fills
 // side by side: "import" is the import fill alone in front of a Go
@@ -25,47 +18,7 @@ var person = []value.Value{"zoë", uint8(30), []value.Value{"x", "yz"}, value.So
 // fill composed with all-types for every invocation (the rpc host's
 // default), which is mostly instantiation.
 func BenchmarkCall(b *testing.B) {
-	allTypes, err := os.ReadFile(filltest.Guests(b) + "out/all-types.wasm")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, path := range []string{"import", "roundtrip", "roundtrip-fresh"} {
-		for _, lang := range []string{"rust", "go"} {
-			b.Run(path+"/"+lang, func(b *testing.B) {
-				ctx := context.Background()
-				cfg := rpc.Config{}
-				if path == "roundtrip" {
-					cfg.PoolSize = 2
-				}
-				rt, h := filltest.RuntimeConfig(b, cfg)
-				if path == "import" {
-					h.AddProvider("types", func(_ context.Context, _, _ string, params []byte) ([]byte, error) {
-						return params, nil
-					}, 0)
-				} else {
-					served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: fill(b, lang, "export")},
-						[]compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
-					if err != nil {
-						b.Fatal(err)
-					}
-					sc, err := rt.Compile(ctx, served.Bytes)
-					if err != nil {
-						b.Fatal(err)
-					}
-					h.AddComponent("types", sc, 0)
-				}
-				h.Link("", filltest.Types, "types", 0)
-				inst := filltest.Instantiate(ctx, b, rt, fill(b, lang, "import"))
-				f, _ := inst.Func(filltest.Types + "#echo-person")
-				b.ResetTimer()
-				for b.Loop() {
-					if _, err := f.Call(ctx, person); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
-	}
+	filltest.BenchCall(b, []string{"import", "roundtrip", "roundtrip-fresh"}, []string{"rust", "go"}, fill)
 }
 
 // The all-types import fill's size, Rust and Go, as built and after

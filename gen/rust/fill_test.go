@@ -3,11 +3,9 @@ package rust_test
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wasifill/wasifill/componentize"
@@ -22,37 +20,9 @@ import (
 )
 
 const (
-	// wasmRustc is Debian's rustc, the one with a wasm32 standard library.
-	wasmRustc      = "/usr/bin/rustc"
-	installRustc   = "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32"
 	installStable  = "the stable rustc (rustup) type-checks the fills on the host"
 	installRustfmt = "rustfmt comes with the stable toolchain (rustup component add rustfmt)"
 )
-
-// buildRust compiles a generated fill with Debian's rustc for
-// wasm32-unknown-unknown, exactly as docs/gen-rust.md says (the libcore
-// debug info stripped), and returns the core module. Warnings fail the
-// test.
-func buildRust(t testing.TB, files map[string][]byte) []byte {
-	t.Helper()
-	rustc := filltest.Tool(t, wasmRustc, installRustc)
-	dir := filltest.WriteFiles(t, files)
-	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
-		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("rustc (wasm32): %v\n%s", err, out)
-	}
-	if len(out) > 0 {
-		t.Errorf("rustc (wasm32) warns:\n%s", out)
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "fill.wasm"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core
-}
 
 // checkRust type-checks a generated fill with the stable rustc on the
 // host and checks that rustfmt would change nothing.
@@ -104,32 +74,24 @@ func generate(t testing.TB, kind string) map[string][]byte {
 	return generateFill(t, kind, rust.GenerateImportFill, rust.GenerateExportFill)
 }
 
-var (
-	builtMu sync.Mutex
-	built   = map[string][]byte{} // components
-	cores   = map[string][]byte{} // their core modules
-)
+// cores are the core modules of the fills fill built (written while
+// filltest.Cached builds one).
+var cores = map[string][]byte{}
 
 // fill returns a fill component for wasifill:guests/types, built once per
 // test binary: lang "rust" or "go", kind "import" or "export".
 func fill(t testing.TB, lang, kind string) []byte {
 	t.Helper()
-	builtMu.Lock()
-	defer builtMu.Unlock()
-	if b, ok := built[lang+kind]; ok {
-		return b
-	}
-	var comp []byte
-	if lang == "rust" {
-		cores[lang+kind] = buildRust(t, generate(t, kind))
-		comp = filltest.Componentize(t, cores[lang+kind], kind, false)
-	} else {
-		files := generateFill(t, kind, golang.GenerateImportFill, golang.GenerateExportFill)
-		cores[lang+kind] = filltest.BuildGo(t, files)
-		comp = filltest.Componentize(t, cores[lang+kind], kind, true)
-	}
-	built[lang+kind] = comp
-	return comp
+	return filltest.Cached("fill "+lang+kind, func() []byte {
+		var core []byte
+		if lang == "rust" {
+			core = filltest.BuildRust(t, generate(t, kind))
+		} else {
+			core = filltest.BuildGo(t, generateFill(t, kind, golang.GenerateImportFill, golang.GenerateExportFill))
+		}
+		cores[lang+kind] = core
+		return filltest.Componentize(t, core, kind, lang == "go")
+	})
 }
 
 // The Rust import fill: every value through and back, byte-exact params,
@@ -162,7 +124,7 @@ func TestGeneratedCompiles(t *testing.T) {
 	for _, g := range goldens {
 		t.Run(g.dir, func(t *testing.T) {
 			files := g.generate(t)
-			buildRust(t, files)
+			filltest.BuildRust(t, files)
 			checkRust(t, files)
 		})
 	}
@@ -192,7 +154,7 @@ func TestResourcesRefused(t *testing.T) {
 func TestImportFillErrorCases(t *testing.T) {
 	g := goldens[2] // kv-import: world import-fill, the fill's own world
 	wit := filepath.Join(filltest.Root(t), g.wit)
-	core := buildRust(t, g.generate(t))
+	core := filltest.BuildRust(t, g.generate(t))
 	comp, err := componentize.New(core, componentize.Options{World: testenv.World(t, wit, g.world)})
 	if err != nil {
 		t.Fatal(err)

@@ -257,7 +257,7 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 		fn.params = append(fn.params, p.Type)
 	}
 	check := func(t witparse.Type) error {
-		if what := f.unsupported(t, map[witparse.TypeID]bool{}); what != "" {
+		if what := gen.FillUnsupported(f.r, t); what != "" {
 			return unsupported(item, what)
 		}
 		if _, err := f.abi.Value(t); err != nil {
@@ -276,39 +276,6 @@ func (f *fill) function(iface, ident string, fun *witparse.Function) (*function,
 		}
 	}
 	return fn, nil
-}
-
-// refusedKinds are the type kinds fills cannot carry yet, by what
-// UnsupportedError calls them.
-var refusedKinds = map[witparse.TypeDefKind]string{
-	witparse.KindResource: "resources", witparse.KindHandle: "resources", witparse.KindMap: "maps",
-	witparse.KindStream: "streams", witparse.KindFuture: "futures",
-}
-
-// unsupported names what in t the fills cannot carry yet ("resources",
-// "maps", "streams", "futures", "<prim> values"), or is "". seen holds
-// the definitions already looked at (each is looked at once).
-func (f *fill) unsupported(t witparse.Type, seen map[witparse.TypeID]bool) string {
-	if t.IsPrim() {
-		if _, ok := memPrim[t.Prim]; ok {
-			return ""
-		}
-		return t.Prim + " values"
-	}
-	if seen[t.ID] {
-		return ""
-	}
-	seen[t.ID] = true
-	d := f.r.Types[t.ID]
-	if what, ok := refusedKinds[d.Kind]; ok {
-		return what
-	}
-	for _, p := range d.Parts() {
-		if what := f.unsupported(p, seen); what != "" {
-			return what
-		}
-	}
-	return ""
 }
 
 // signature is fn's core signature for cx (canon.Lift: the import fill's

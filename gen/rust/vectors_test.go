@@ -3,7 +3,6 @@ package rust
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,17 +15,11 @@ import (
 	"github.com/wasifill/wasifill/gen/internal/abi"
 	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/value/wave"
 	"github.com/wasifill/wasifill/witparse"
 )
-
-// vectors is testdata/wire/vectors.json, the contract the runtime codec,
-// generated Go and generated Rust all pass byte for byte.
-type vectors struct {
-	Vectors []struct{ Type, Value, Hex string } `json:"vectors"`
-	Invalid []struct{ Type, Hex string }        `json:"invalid"`
-}
 
 // harness writes a crate around the generated codecs of types: for type i,
 // dec_<i>(p, n) decodes the wire bytes at p into a fresh area in the
@@ -106,60 +99,12 @@ func entry(c *code, name, ret, pre, inner, ok, fail string) {
 // own, as WIT wants them) and loads them with witparse.
 func witTypes(tb testing.TB, types []*value.Type) (*witparse.Resolve, []witparse.Type) {
 	tb.Helper()
-	var decls []string
-	var expr func(t *value.Type) string
-	expr = func(t *value.Type) string {
-		if t == nil {
-			return "_"
-		}
-		var parts []string
-		switch t.Kind {
-		case value.KindList:
-			if t.Len > 0 {
-				return fmt.Sprintf("list<%s, %d>", expr(t.Elem), t.Len)
-			}
-			return "list<" + expr(t.Elem) + ">"
-		case value.KindOption:
-			return "option<" + expr(t.Elem) + ">"
-		case value.KindResult:
-			switch {
-			case t.Ok == nil && t.Err == nil:
-				return "result"
-			case t.Err == nil:
-				return "result<" + expr(t.Ok) + ">"
-			}
-			return "result<" + expr(t.Ok) + ", " + expr(t.Err) + ">"
-		case value.KindTuple:
-			for _, e := range t.Elems {
-				parts = append(parts, expr(e))
-			}
-			return "tuple<" + strings.Join(parts, ", ") + ">"
-		case value.KindRecord:
-			for _, f := range t.Fields {
-				parts = append(parts, "%"+f.Name+": "+expr(f.Type))
-			}
-		case value.KindVariant:
-			for _, c := range t.Cases {
-				if c.Type == nil {
-					parts = append(parts, "%"+c.Name)
-				} else {
-					parts = append(parts, "%"+c.Name+"("+expr(c.Type)+")")
-				}
-			}
-		case value.KindEnum, value.KindFlags:
-			for _, l := range t.Labels {
-				parts = append(parts, "%"+l) // f32 is a keyword: %f32 is the label
-			}
-		default:
-			return t.Kind.String()
-		}
-		name := fmt.Sprintf("n%d", len(decls))
-		decls = append(decls, fmt.Sprintf("%s %s { %s }", t.Kind, name, strings.Join(parts, ", ")))
-		return name
-	}
+	w := &valuetest.WIT{Prefix: "n"}
 	for i, t := range types {
-		decls = append(decls, fmt.Sprintf("type t%d = %s;", i, expr(t)))
+		e := w.Expr(t)
+		w.Decls = append(w.Decls, fmt.Sprintf("type t%d = %s;", i, e))
 	}
+	decls := w.Decls
 	src := "package test:vectors;\n\ninterface v {\n  " + strings.Join(decls, "\n  ") + "\n}\n"
 	path := filepath.Join(tb.TempDir(), "v.wit")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
@@ -188,34 +133,7 @@ func witTypes(tb testing.TB, types []*value.Type) (*witparse.Resolve, []witparse
 // the vector's value; encoded from memory and from flat values, the bytes
 // are the vector's.
 func TestWireVectors(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(filltest.Root(t), "testdata", "wire", "vectors.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs vectors
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
-	index := map[string]int{}
-	var types []*value.Type
-	typeOf := func(s string) int {
-		if i, ok := index[s]; ok {
-			return i
-		}
-		typ, err := value.ParseType(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		index[s] = len(types)
-		types = append(types, typ)
-		return index[s]
-	}
-	for _, v := range vs.Vectors {
-		typeOf(v.Type)
-	}
-	for _, v := range vs.Invalid {
-		typeOf(v.Type)
-	}
+	vs, types, index := filltest.WireVectors(t)
 	mod := buildHarness(t, harness(t, types))
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)

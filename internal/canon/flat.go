@@ -57,10 +57,7 @@ func (c *cx) liftFlat(it *flatIter, t *value.Type) (value.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.Kind == value.KindString {
-			return c.loadString(uint32(ptr), uint32(n))
-		}
-		return c.loadList(t.Elem, uint32(ptr), uint32(n))
+		return c.loadSeq(t, uint32(ptr), uint32(n))
 	case value.KindRecord, value.KindTuple:
 		fields := FieldTypes(t)
 		out := make([]value.Value, len(fields))

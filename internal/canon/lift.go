@@ -54,10 +54,7 @@ func (c *cx) load(t *value.Type, ptr uint32) (value.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.Kind == value.KindString {
-			return c.loadString(uint32(begin), uint32(n))
-		}
-		return c.loadList(t.Elem, uint32(begin), uint32(n))
+		return c.loadSeq(t, uint32(begin), uint32(n))
 	case value.KindRecord, value.KindTuple:
 		fields := FieldTypes(t)
 		out := make([]value.Value, len(fields))
@@ -172,6 +169,15 @@ func (c *cx) liftScalar(t *value.Type, x uint64, ptr uint32) (value.Value, error
 		return v, nil
 	}
 	return nil, errorf(ErrValue, ptr, "%s is not a scalar", t)
+}
+
+// loadSeq reads a string or a list (t) of n elements at ptr, wherever its
+// pointer and length came from.
+func (c *cx) loadSeq(t *value.Type, ptr, n uint32) (value.Value, error) {
+	if t.Kind == value.KindString {
+		return c.loadString(ptr, n)
+	}
+	return c.loadList(t.Elem, ptr, n)
 }
 
 func (c *cx) loadList(elem *value.Type, ptr, n uint32) (value.Value, error) {

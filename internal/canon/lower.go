@@ -11,6 +11,20 @@ func badValue(t *value.Type, v value.Value) error {
 	return &Error{Kind: ErrValue, Msg: "lowering", Err: &value.TypeError{Type: t, Got: v}}
 }
 
+// zeroExt is v, an unsigned integer of type T, zero-extended; ok is false
+// when v is not a T.
+func zeroExt[T uint8 | uint16 | uint32](v value.Value) (x uint64, ok bool) {
+	y, ok := v.(T)
+	return uint64(y), ok
+}
+
+// signExt32 is v, a signed integer of type T, sign-extended to 32 bits and
+// carried zero-extended; ok is false when v is not a T.
+func signExt32[T int8 | int16 | int32](v value.Value) (x uint64, ok bool) {
+	y, ok := v.(T)
+	return uint64(uint32(int32(y))), ok
+}
+
 // scalarBits returns the flat value of a scalar as the ABI lowers it:
 // unsigned integers zero-extended; s8, s16 and s32 sign-extended to 32 bits
 // (the spec's lower_flat_signed into an i32, so a C callee that reads an
@@ -27,29 +41,17 @@ func (c *cx) scalarBits(t *value.Type, v value.Value) (uint64, error) {
 			x = 1
 		}
 	case value.KindU8:
-		var y uint8
-		y, ok = v.(uint8)
-		x = uint64(y)
+		x, ok = zeroExt[uint8](v)
 	case value.KindS8:
-		var y int8
-		y, ok = v.(int8)
-		x = uint64(uint32(int32(y)))
+		x, ok = signExt32[int8](v)
 	case value.KindU16:
-		var y uint16
-		y, ok = v.(uint16)
-		x = uint64(y)
+		x, ok = zeroExt[uint16](v)
 	case value.KindS16:
-		var y int16
-		y, ok = v.(int16)
-		x = uint64(uint32(int32(y)))
+		x, ok = signExt32[int16](v)
 	case value.KindU32:
-		var y uint32
-		y, ok = v.(uint32)
-		x = uint64(y)
+		x, ok = zeroExt[uint32](v)
 	case value.KindS32:
-		var y int32
-		y, ok = v.(int32)
-		x = uint64(uint32(y))
+		x, ok = signExt32[int32](v)
 	case value.KindU64:
 		x, ok = v.(uint64)
 	case value.KindS64:

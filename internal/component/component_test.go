@@ -17,15 +17,7 @@ func resolveFile(t *testing.T, path string) *component.Type {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := wasmbin.DecodeComponent(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct, err := component.Resolve(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ct
+	return testenv.ComponentType(t, b)
 }
 
 func worldType(t *testing.T, name string) *component.Type {

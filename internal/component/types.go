@@ -227,12 +227,7 @@ func (t *Type) write(b *strings.Builder, useName bool) {
 		b.WriteString(primNames[t.Prim])
 	case KindRecord:
 		b.WriteString("record { ")
-		for i, f := range t.Fields {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "%s: %s", f.Name, f.Type)
-		}
+		writeFields(b, t.Fields)
 		b.WriteString(" }")
 	case KindVariant:
 		b.WriteString("variant { ")
@@ -298,12 +293,7 @@ func (t *Type) write(b *strings.Builder, useName bool) {
 			b.WriteString("async ")
 		}
 		b.WriteString("func(")
-		for i, p := range t.Fields {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "%s: %s", p.Name, p.Type)
-		}
+		writeFields(b, t.Fields)
 		b.WriteString(")")
 		if t.Result != nil {
 			fmt.Fprintf(b, " -> %s", t.Result)
@@ -316,5 +306,15 @@ func (t *Type) write(b *strings.Builder, useName bool) {
 		b.WriteString("component")
 	case KindCoreModule:
 		b.WriteString("core module")
+	}
+}
+
+// writeFields writes "name: type" for each field, separated by commas.
+func writeFields(b *strings.Builder, fields []Field) {
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(b, "%s: %s", f.Name, f.Type)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,10 +93,7 @@ func Compile(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *
 // CompileFile reads and compiles the component at path.
 func CompileFile(ctx context.Context, t testing.TB, rt *runtime.Runtime, path string) *runtime.Compiled {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := ReadFile(t, path)
 	return Compile(ctx, t, rt, b)
 }
 
@@ -110,6 +107,54 @@ func Instantiate(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byt
 	}
 	t.Cleanup(func() { inst.Close(ctx) })
 	return inst
+}
+
+// Enter instantiates c as the rpc host's component name, inside h.Enter,
+// and returns the instance with the context to call it in; both are
+// released when the test ends.
+func Enter(ctx context.Context, t testing.TB, rt *runtime.Runtime, h *rpc.Host, name string, c *runtime.Compiled) (*runtime.Instance, context.Context) {
+	t.Helper()
+	inCtx, release, err := h.Enter(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+	inst, err := rt.Instantiate(inCtx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inst.Close(ctx) })
+	return inst, inCtx
+}
+
+// ServeAllTypes adds exportFill, an export fill of wasifill:guests/types,
+// composed with the C all-types guest behind it, to h as component
+// "types".
+func ServeAllTypes(ctx context.Context, t testing.TB, rt *runtime.Runtime, h *rpc.Host, exportFill []byte) {
+	t.Helper()
+	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill},
+		[]compose.Part{{Name: "all-types.wasm", Bytes: ReadFile(t, Guests(t)+"out/all-types.wasm")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.AddComponent("types", Compile(ctx, t, rt, served.Bytes), 0)
+}
+
+// CheckWorldUse instantiates b, a component of testdata/worlduse's world
+// w, on a runtime with nothing defined (its imports are types only) and
+// checks that f({a: 3}) gives back its argument.
+func CheckWorldUse(t testing.TB, b []byte) {
+	t.Helper()
+	ctx := context.Background()
+	inst := Instantiate(ctx, t, NewRuntime(t), b)
+	arg := []value.Value{uint32(3)}
+	out, err := inst.Call(ctx, "f", arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || !reflect.DeepEqual(out[0], arg) {
+		t.Errorf("f({a: 3}) = %#v, want %#v", out, arg)
+	}
 }
 
 // CheckImportFill runs an import fill of wasifill:guests/types (a
@@ -162,10 +207,7 @@ func CheckImportFill(t *testing.T, fill []byte) {
 	if err != nil || out[0] != uint64(210) {
 		t.Errorf("sum-many = %v, %v", out, err)
 	}
-	client, err := os.ReadFile(Guests(t) + "out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := ReadFile(t, Guests(t)+"out/client.wasm")
 	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: fill}})
 	if err != nil {
 		t.Fatal(err)
@@ -237,21 +279,9 @@ var undecodable = []struct {
 // exportFill → all-types: every value of Cases comes back equal, and the
 // client's run(41) = 42 and twice(1.25) = 2.5.
 func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
-	allTypes, err := os.ReadFile(Guests(t) + "out/all-types.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill}, []compose.Part{{Name: "all-types.wasm", Bytes: allTypes}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	rt, h := Runtime(t)
-	sc, err := rt.Compile(ctx, served.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.AddComponent("types", sc, 0)
+	ServeAllTypes(ctx, t, rt, h, exportFill)
 	h.Link("", Types, "types", 0)
 	person := []value.Value{"zoë", uint8(30), []value.Value{"x"}, value.Some([]value.Value{int32(-1), int32(2)})}
 	personType, err := value.ParseType("record { name: string, age: u8, tags: list<string>, home: option<record { x: s32, y: s32 }> }")
@@ -300,10 +330,7 @@ func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
 			t.Errorf("%s(%v) across both fills = %v", tc.Fn, tc.Arg, out[0])
 		}
 	}
-	client, err := os.ReadFile(Guests(t) + "out/client.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := ReadFile(t, Guests(t)+"out/client.wasm")
 	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: importFill}})
 	if err != nil {
 		t.Fatal(err)
@@ -314,16 +341,7 @@ func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
 	}
 	h.AddComponent("app", ac, 0)
 	h.Link("app", Types, "types", 0)
-	appCtx, release, err := h.Enter(ctx, "app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	inst, err := rt.Instantiate(appCtx, ac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close(ctx)
+	inst, appCtx := Enter(ctx, t, rt, h, "app", ac)
 	if out, err := inst.Call(appCtx, "run", uint32(41)); err != nil || out[0] != uint32(42) {
 		t.Errorf("run(41) across both fills = %v, %v", out, err)
 	}

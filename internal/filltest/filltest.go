@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/wasifill/wasifill/componentize"
@@ -18,6 +19,32 @@ import (
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/witparse"
 )
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string][]byte{}
+)
+
+// Cached returns what build made the first time this test binary asked for
+// key: fills and guests that take seconds to build are built once. Builds
+// run one at a time.
+func Cached(key string, build func() []byte) []byte {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if b, ok := cache[key]; ok {
+		return b
+	}
+	b := build()
+	cache[key] = b
+	return b
+}
+
+// ReadFile returns the contents of the file at path, failing the test when
+// it cannot be read.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	return testenv.ReadFile(t, path)
+}
 
 // Root returns the module's root directory.
 func Root(t testing.TB) string {
@@ -73,19 +100,11 @@ func World(t testing.TB, name string) (*witparse.Resolve, witparse.WorldID) {
 	return nil, 0
 }
 
-// WriteFiles writes generated files into a new temporary directory.
+// WriteFiles writes generated files into a new temporary directory
+// (testenv.WriteFiles).
 func WriteFiles(t testing.TB, files map[string][]byte) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, b := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testenv.WriteFiles(t, files)
 }
 
 // BuildGo builds a generated Go fill (GOOS=wasip1, c-shared) and vets it;
@@ -93,24 +112,27 @@ func WriteFiles(t testing.TB, files map[string][]byte) string {
 func BuildGo(t testing.TB, files map[string][]byte) []byte {
 	t.Helper()
 	files["go.mod"] = []byte("module fill\n\ngo 1.26\n")
+	return testenv.BuildWasip1(t, files)
+}
+
+// BuildRust builds a generated Rust fill (lib.rs in files) with Debian's
+// rustc for wasm32-unknown-unknown as a cdylib and returns the core
+// module; a warning fails the test.
+func BuildRust(t testing.TB, files map[string][]byte) []byte {
+	t.Helper()
+	rustc := Tool(t, "/usr/bin/rustc", "scripts/install-tools.sh installs Debian's rustc and libstd-rust-dev-wasm32")
 	dir := WriteFiles(t, files)
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", "fill.core.wasm", ".")
+	cmd := exec.Command(rustc, "--edition", "2021", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+		"-O", "-C", "panic=abort", "-C", "strip=debuginfo", "-o", "fill.wasm", "lib.rs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOFLAGS=-buildvcs=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the fill: %v\n%s", err, out)
-	}
-	vet := exec.Command("go", "vet", ".")
-	vet.Dir = dir
-	vet.Env = cmd.Env
-	if out, err := vet.CombinedOutput(); err != nil {
-		t.Errorf("go vet of the fill: %v\n%s", err, out)
-	}
-	core, err := os.ReadFile(filepath.Join(dir, "fill.core.wasm"))
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("rustc (wasm32): %v\n%s", err, out)
 	}
-	return core
+	if len(out) > 0 {
+		t.Errorf("rustc (wasm32) warns:\n%s", out)
+	}
+	return ReadFile(t, filepath.Join(dir, "fill.wasm"))
 }
 
 // Componentize makes a component of a fill's core module for

@@ -6,6 +6,8 @@
 // and the fuzz targets seed from it.
 package hostile
 
+import "github.com/wasifill/wasifill/internal/wasmbin"
+
 // Case is one hostile module and the phrase its rejection must contain.
 type Case struct {
 	Name string
@@ -25,14 +27,7 @@ func cat(parts ...[]byte) []byte {
 	return out
 }
 
-func leb(x uint32) []byte {
-	var b []byte
-	for x >= 0x80 {
-		b = append(b, byte(x)|0x80)
-		x >>= 7
-	}
-	return append(b, byte(x))
-}
+func leb(x uint32) []byte { return wasmbin.AppendULEB32(nil, x) }
 
 // Sec returns a section with id and payload.
 func Sec(id byte, payload ...[]byte) []byte {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/witparse"
 )
 
@@ -32,26 +33,53 @@ func WITCorpus(t testing.TB) string {
 func Adapter(t testing.TB, kind string) []byte {
 	t.Helper()
 	name := "wasi_snapshot_preview1." + kind + ".wasm"
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, ".tools", "node_modules", "@bytecodealliance", "jco", "lib", name)
-		if b, err := os.ReadFile(p); err == nil {
-			return b
+	if p := ToolsPath(filepath.Join("node_modules", "@bytecodealliance", "jco", "lib", name)); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
+		return b
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("jco's %s is not in .tools/node_modules; run scripts/install-tools.sh", name)
 	}
 	t.Skipf("SKIPPING: jco's %s is not installed (run scripts/install-tools.sh)", name)
 	return nil
+}
+
+// ToolsPath returns the path of rel inside .tools/ (where
+// scripts/install-tools.sh installs node packages) in the working
+// directory or the nearest parent that has it, or "" when none has.
+func ToolsPath(rel string) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(dir, ".tools", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// ComponentType decodes the component b and resolves its type.
+func ComponentType(t testing.TB, b []byte) *component.Type {
+	t.Helper()
+	c, err := wasmbin.DecodeComponent(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := component.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ct
 }
 
 // World loads the WIT package in witDir and returns world name as a

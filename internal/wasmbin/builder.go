@@ -120,65 +120,31 @@ func (m *ModuleBuilder) Encode() []byte {
 		out = appendU32(out, uint32(len(w.b)))
 		out = append(out, w.b...)
 	}
-	if len(m.types) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.types)))
-		for _, t := range m.types {
-			w.coreType(CoreType{Func: &t})
-		}
-		section(1, w)
-	}
-	if len(m.imports) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.imports)))
-		for _, im := range m.imports {
-			w.name(im.module)
-			w.name(im.name)
-			w.b = append(w.b, im.desc...)
-		}
-		section(2, w)
-	}
-	if len(m.funcs) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.funcs)))
-		for _, f := range m.funcs {
-			w.u32(f.typ)
-		}
-		section(3, w)
-	}
-	if len(m.tables) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.tables)))
-		for _, size := range m.tables {
-			w.byte(0x70)
-			w.byte(0x01)
-			w.u32(size)
-			w.u32(size)
-		}
-		section(4, w)
-	}
-	if len(m.globals) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.globals)))
-		for _, g := range m.globals {
-			w.byte(0x7f)
-			w.byte(0x01)
-			w.byte(0x41)
-			w.s32(g.init)
-			w.byte(0x0b)
-		}
-		section(6, w)
-	}
-	if len(m.exports) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.exports)))
-		for _, e := range m.exports {
-			w.name(e.Name)
-			w.byte(byte(e.Kind))
-			w.u32(e.Index)
-		}
-		section(7, w)
-	}
+	vecSection(section, 1, m.types, func(w *writer, t CoreFuncType) { w.coreType(CoreType{Func: &t}) })
+	vecSection(section, 2, m.imports, func(w *writer, im builderImport) {
+		w.name(im.module)
+		w.name(im.name)
+		w.b = append(w.b, im.desc...)
+	})
+	vecSection(section, 3, m.funcs, func(w *writer, f builderFunc) { w.u32(f.typ) })
+	vecSection(section, 4, m.tables, func(w *writer, size uint32) {
+		w.byte(0x70)
+		w.byte(0x01)
+		w.u32(size)
+		w.u32(size)
+	})
+	vecSection(section, 6, m.globals, func(w *writer, g builderGlobal) {
+		w.byte(0x7f)
+		w.byte(0x01)
+		w.byte(0x41)
+		w.s32(g.init)
+		w.byte(0x0b)
+	})
+	vecSection(section, 7, m.exports, func(w *writer, e CoreExport) {
+		w.name(e.Name)
+		w.byte(byte(e.Kind))
+		w.u32(e.Index)
+	})
 	if m.start != nil {
 		w := &writer{}
 		w.u32(*m.start)
@@ -189,32 +155,35 @@ func (m *ModuleBuilder) Encode() []byte {
 		w.u32(1)
 		w.u32(0) // active, table 0, funcref
 		w.b = append(w.b, 0x41, 0x00, 0x0b)
-		w.u32(uint32(len(m.elems)))
-		for _, f := range m.elems {
-			w.u32(f)
-		}
+		writeVec(w, m.elems, w.u32)
 		section(9, w)
 	}
-	if len(m.funcs) > 0 {
-		w := &writer{}
-		w.u32(uint32(len(m.funcs)))
-		for _, f := range m.funcs {
-			body := &writer{}
-			if f.localsI32 > 0 {
-				body.u32(1)
-				body.u32(f.localsI32)
-				body.byte(0x7f)
-			} else {
-				body.u32(0)
-			}
-			body.b = append(body.b, f.body...)
-			body.byte(0x0b)
-			w.u32(uint32(len(body.b)))
-			w.b = append(w.b, body.b...)
+	vecSection(section, 10, m.funcs, func(w *writer, f builderFunc) {
+		body := &writer{}
+		if f.localsI32 > 0 {
+			body.u32(1)
+			body.u32(f.localsI32)
+			body.byte(0x7f)
+		} else {
+			body.u32(0)
 		}
-		section(10, w)
-	}
+		body.b = append(body.b, f.body...)
+		body.byte(0x0b)
+		w.u32(uint32(len(body.b)))
+		w.b = append(w.b, body.b...)
+	})
 	return out
+}
+
+// vecSection writes section id of a vector of items, each by item, when
+// there are any.
+func vecSection[T any](section func(id byte, w *writer), id byte, items []T, item func(w *writer, v T)) {
+	if len(items) == 0 {
+		return
+	}
+	w := &writer{}
+	writeVec(w, items, func(v T) { item(w, v) })
+	section(id, w)
 }
 
 // s32 writes a signed LEB128.

@@ -47,86 +47,30 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 	case SecValue:
 		return &ValueDefs{Raw: s.Payload}, nil
 	case SecCoreInstance:
-		d := &CoreInstanceDefs{}
-		err = r.vec(2, func() error {
-			ci, err := r.coreInstance()
-			d.Instances = append(d.Instances, ci)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 2, r.coreInstance, func(v []CoreInstance) Def { return &CoreInstanceDefs{Instances: v} })
 	case SecCoreType:
-		d := &CoreTypeDefs{}
-		err = r.vec(1, func() error {
-			t, err := r.coreType(0)
-			d.Types = append(d.Types, t)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 1, func() (CoreType, error) { return r.coreType(0) }, func(v []CoreType) Def { return &CoreTypeDefs{Types: v} })
 	case SecInstance:
-		d := &InstanceDefs{}
-		err = r.vec(2, func() error {
-			in, err := r.instance()
-			d.Instances = append(d.Instances, in)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 2, r.instance, func(v []Instance) Def { return &InstanceDefs{Instances: v} })
 	case SecAlias:
-		d := &AliasDefs{}
-		err = r.vec(3, func() error {
-			a, err := r.alias()
-			d.Aliases = append(d.Aliases, a)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 3, r.alias, func(v []Alias) Def { return &AliasDefs{Aliases: v} })
 	case SecType:
-		d := &TypeDefs{}
-		err = r.vec(1, func() error {
-			t, err := r.typeDef(0)
-			d.Types = append(d.Types, t)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 1, func() (Type, error) { return r.typeDef(0) }, func(v []Type) Def { return &TypeDefs{Types: v} })
 	case SecCanon:
-		d := &CanonDefs{}
-		err = r.vec(2, func() error {
-			cf, err := r.canon()
-			d.Funcs = append(d.Funcs, cf)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 2, r.canon, func(v []Canon) Def { return &CanonDefs{Funcs: v} })
 	case SecStart:
 		d := &StartDef{}
 		if d.Func, err = r.u32(); err == nil {
-			err = r.vec(1, func() error {
-				a, err := r.u32()
-				d.Args = append(d.Args, a)
-				return err
-			})
+			d.Args, err = readVec(r, 1, r.u32)
 		}
 		if err == nil {
 			d.Results, err = r.u32()
 		}
 		def = d
 	case SecImport:
-		d := &ImportDefs{}
-		err = r.vec(3, func() error {
-			var im Import
-			var err error
-			if im.Name, err = r.nameAttrs(); err == nil {
-				im.Type, err = r.externType()
-			}
-			d.Imports = append(d.Imports, im)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 3, r.importItem, func(v []Import) Def { return &ImportDefs{Imports: v} })
 	case SecExport:
-		d := &ExportDefs{}
-		err = r.vec(4, func() error {
-			ex, err := r.export()
-			d.Exports = append(d.Exports, ex)
-			return err
-		})
-		def = d
+		def, err = vecDef(r, 4, r.export, func(v []Export) Def { return &ExportDefs{Exports: v} })
 	default:
 		return nil, r.fail("unknown component section id %d", s.ID)
 	}
@@ -137,6 +81,13 @@ func decodeDef(bin *Binary, s *Section) (Def, error) {
 		return nil, r.fail("%d unread bytes at the end of the section", len(r.b)-r.pos)
 	}
 	return def, nil
+}
+
+// vecDef reads a section that is one vector: its elements by item, made
+// into the section's Def by wrap.
+func vecDef[T any](r *reader, minSize int, item func() (T, error), wrap func([]T) Def) (Def, error) {
+	v, err := readVec(r, minSize, item)
+	return wrap(v), err
 }
 
 // vec reads a vector, calling item once per element.
@@ -153,6 +104,19 @@ func (r *reader) vec(minSize int, item func() error) error {
 	return nil
 }
 
+// readVec reads a vector whose elements item decodes, each taking at
+// least minSize bytes. An empty vector gives a nil slice; on an error the
+// elements decoded so far come back with it.
+func readVec[T any](r *reader, minSize int, item func() (T, error)) ([]T, error) {
+	var out []T
+	err := r.vec(minSize, func() error {
+		v, err := item()
+		out = append(out, v)
+		return err
+	})
+	return out, err
+}
+
 func (r *reader) coreSort() (Sort, error) {
 	b, err := r.byte()
 	if err != nil {
@@ -162,8 +126,7 @@ func (r *reader) coreSort() (Sort, error) {
 	case 0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12:
 		return CoreSortBase + Sort(b), nil
 	}
-	r.pos--
-	return 0, r.fail("unknown core sort 0x%02x", b)
+	return 0, r.failBack("unknown core sort 0x%02x", b)
 }
 
 func (r *reader) sort() (Sort, error) {
@@ -177,102 +140,90 @@ func (r *reader) sort() (Sort, error) {
 	case 0x01, 0x02, 0x03, 0x04, 0x05:
 		return Sort(b), nil
 	}
-	r.pos--
-	return 0, r.fail("unknown sort 0x%02x", b)
+	return 0, r.failBack("unknown sort 0x%02x", b)
 }
 
 func (r *reader) coreInstance() (CoreInstance, error) {
 	var ci CoreInstance
-	tag, err := r.byte()
-	if err != nil {
-		return ci, err
-	}
-	switch tag {
-	case 0x00:
-		ci.Instantiate = true
-		if ci.Module, err = r.u32(); err != nil {
-			return ci, err
-		}
-		err = r.vec(3, func() error {
+	var err error
+	ci.Instantiate, ci.Module, ci.Args, ci.Exports, err = readInstance(r, "core instance",
+		func() (CoreInstantiateArg, error) {
 			var a CoreInstantiateArg
 			var err error
 			if a.Name, err = r.name(); err != nil {
-				return err
+				return a, err
 			}
 			kind, err := r.byte()
 			if err != nil {
-				return err
+				return a, err
 			}
 			if kind != 0x12 {
-				return r.fail("core instantiate argument of sort 0x%02x, want an instance (0x12)", kind)
+				return a, r.fail("core instantiate argument of sort 0x%02x, want an instance (0x12)", kind)
 			}
 			a.Instance, err = r.u32()
-			ci.Args = append(ci.Args, a)
-			return err
-		})
-	case 0x01:
-		err = r.vec(3, func() error {
+			return a, err
+		},
+		func() (CoreInlineExport, error) {
 			var e CoreInlineExport
 			var err error
-			if e.Name, err = r.name(); err != nil {
-				return err
-			}
-			if e.Sort, err = r.coreSort(); err != nil {
-				return err
-			}
-			e.Index, err = r.u32()
-			ci.Exports = append(ci.Exports, e)
-			return err
+			e.Name, e.Sort, e.Index, err = readSorted(r, r.name, r.coreSort)
+			return e, err
 		})
-	default:
-		return ci, r.fail("unknown core instance form 0x%02x", tag)
-	}
 	return ci, err
 }
 
 func (r *reader) instance() (Instance, error) {
 	var in Instance
+	var err error
+	in.Instantiate, in.Component, in.Args, in.Exports, err = readInstance(r, "instance",
+		func() (InstantiateArg, error) {
+			var a InstantiateArg
+			var err error
+			a.Name, a.Sort, a.Index, err = readSorted(r, r.name, r.sort)
+			return a, err
+		},
+		func() (InlineExport, error) {
+			var e InlineExport
+			var err error
+			e.Name, e.Sort, e.Index, err = readSorted(r, r.nameAttrs, r.sort)
+			return e, err
+		})
+	return in, err
+}
+
+// readInstance reads a core:instance or an instance (Binary.md): 0x00 and
+// the index of what is instantiated with a vector of arguments, or 0x01
+// and a vector of inline exports. what names the form in errors.
+func readInstance[A, E any](r *reader, what string, arg func() (A, error), export func() (E, error)) (instantiate bool, index uint32, args []A, exports []E, err error) {
 	tag, err := r.byte()
 	if err != nil {
-		return in, err
+		return false, 0, nil, nil, err
 	}
 	switch tag {
 	case 0x00:
-		in.Instantiate = true
-		if in.Component, err = r.u32(); err != nil {
-			return in, err
+		if index, err = r.u32(); err != nil {
+			return true, index, nil, nil, err
 		}
-		err = r.vec(3, func() error {
-			var a InstantiateArg
-			var err error
-			if a.Name, err = r.name(); err != nil {
-				return err
-			}
-			if a.Sort, err = r.sort(); err != nil {
-				return err
-			}
-			a.Index, err = r.u32()
-			in.Args = append(in.Args, a)
-			return err
-		})
+		args, err = readVec(r, 3, arg)
+		return true, index, args, nil, err
 	case 0x01:
-		err = r.vec(3, func() error {
-			var e InlineExport
-			var err error
-			if e.Name, err = r.nameAttrs(); err != nil {
-				return err
-			}
-			if e.Sort, err = r.sort(); err != nil {
-				return err
-			}
-			e.Index, err = r.u32()
-			in.Exports = append(in.Exports, e)
-			return err
-		})
-	default:
-		return in, r.fail("unknown instance form 0x%02x", tag)
+		exports, err = readVec(r, 3, export)
+		return false, 0, nil, exports, err
 	}
-	return in, err
+	return false, 0, nil, nil, r.fail("unknown %s form 0x%02x", what, tag)
+}
+
+// readSorted reads a name, a sort and an index, the shape of inline exports
+// and instantiation arguments.
+func readSorted[N any](r *reader, name func() (N, error), sort func() (Sort, error)) (n N, s Sort, index uint32, err error) {
+	if n, err = name(); err != nil {
+		return n, 0, 0, err
+	}
+	if s, err = sort(); err != nil {
+		return n, s, 0, err
+	}
+	index, err = r.u32()
+	return n, s, index, err
 }
 
 func (r *reader) alias() (Alias, error) {
@@ -294,8 +245,7 @@ func (r *reader) alias() (Alias, error) {
 			a.Index, err = r.u32()
 		}
 	default:
-		r.pos--
-		return a, r.fail("unknown alias target 0x%02x", a.Target)
+		return a, r.failBack("unknown alias target 0x%02x", a.Target)
 	}
 	return a, err
 }
@@ -312,8 +262,7 @@ func (r *reader) nameAttrs() (Name, error) {
 		return n, err
 	}
 	if n.Form > 0x02 {
-		r.pos--
-		return n, r.fail("unknown name encoding 0x%02x", n.Form)
+		return n, r.failBack("unknown name encoding 0x%02x", n.Form)
 	}
 	if n.Name, err = r.name(); err != nil || n.Form != 0x02 {
 		return n, err
@@ -327,13 +276,11 @@ func (r *reader) nameAttrs() (Name, error) {
 		switch a.Kind {
 		case AttrImplements, AttrVersion, AttrExternalID:
 		default:
-			r.pos--
-			return r.fail("unknown name attribute 0x%02x", a.Kind)
+			return r.failBack("unknown name attribute 0x%02x", a.Kind)
 		}
 		for _, b := range n.Attrs {
 			if b.Kind == a.Kind {
-				r.pos--
-				return r.fail("duplicate name attribute 0x%02x", a.Kind)
+				return r.failBack("duplicate name attribute 0x%02x", a.Kind)
 			}
 		}
 		a.Value, err = r.name()
@@ -356,8 +303,7 @@ func (r *reader) externType() (ExternType, error) {
 			return e, err
 		}
 		if core != 0x11 {
-			r.pos--
-			return e, r.fail("core extern type 0x%02x, want a module (0x11)", core)
+			return e, r.failBack("core extern type 0x%02x, want a module (0x11)", core)
 		}
 		e.Index, err = r.u32()
 	case ExternTypeFunc, ExternTypeComponent, ExternTypeInstance:
@@ -371,8 +317,7 @@ func (r *reader) externType() (ExternType, error) {
 			e.Index, err = r.u32()
 		case 0x01:
 		default:
-			r.pos--
-			return e, r.fail("unknown type bound 0x%02x", e.Bound)
+			return e, r.failBack("unknown type bound 0x%02x", e.Bound)
 		}
 	case ExternTypeValue:
 		if e.Bound, err = r.byte(); err != nil {
@@ -384,14 +329,21 @@ func (r *reader) externType() (ExternType, error) {
 		case 0x01:
 			e.ValueType, err = r.valType()
 		default:
-			r.pos--
-			return e, r.fail("unknown value bound 0x%02x", e.Bound)
+			return e, r.failBack("unknown value bound 0x%02x", e.Bound)
 		}
 	default:
-		r.pos--
-		return e, r.fail("unknown extern type 0x%02x", e.Kind)
+		return e, r.failBack("unknown extern type 0x%02x", e.Kind)
 	}
 	return e, err
+}
+
+func (r *reader) importItem() (Import, error) {
+	var im Import
+	var err error
+	if im.Name, err = r.nameAttrs(); err == nil {
+		im.Type, err = r.externType()
+	}
+	return im, err
 }
 
 func (r *reader) export() (Export, error) {
@@ -427,30 +379,25 @@ func (r *reader) option() (bool, error) {
 	case 0x01:
 		return true, nil
 	}
-	r.pos--
-	return false, r.fail("bad optional-value flag 0x%02x", b)
+	return false, r.failBack("bad optional-value flag 0x%02x", b)
 }
 
 func (r *reader) canonOpts() ([]CanonOpt, error) {
-	var out []CanonOpt
-	err := r.vec(1, func() error {
+	return readVec(r, 1, func() (CanonOpt, error) {
 		var o CanonOpt
 		var err error
 		if o.Kind, err = r.byte(); err != nil {
-			return err
+			return o, err
 		}
 		switch o.Kind {
 		case OptUTF8, OptUTF16, OptLatin1, OptAsync:
 		case OptMemory, OptRealloc, OptPostReturn, OptCallback:
 			o.Index, err = r.u32()
 		default:
-			r.pos--
-			return r.fail("unknown canonical option 0x%02x", o.Kind)
+			return o, r.failBack("unknown canonical option 0x%02x", o.Kind)
 		}
-		out = append(out, o)
-		return err
+		return o, err
 	})
-	return out, err
 }
 
 func (r *reader) canon() (Canon, error) {
@@ -466,8 +413,7 @@ func (r *reader) canon() (Canon, error) {
 			return c, err
 		}
 		if sort != 0x00 {
-			r.pos--
-			return c, r.fail("canon %s expects sort byte 0x00, got 0x%02x", canonName(c.Op), sort)
+			return c, r.failBack("canon %s expects sort byte 0x00, got 0x%02x", canonName(c.Op), sort)
 		}
 		if c.Func, err = r.u32(); err != nil {
 			return c, err
@@ -481,8 +427,7 @@ func (r *reader) canon() (Canon, error) {
 	case CanonResourceNew, CanonResourceDrop, CanonResourceRep:
 		c.Type, err = r.u32()
 	default:
-		r.pos--
-		return c, r.fail("canon built-in 0x%02x is not supported (async, threads and error-context built-ins come later)", c.Op)
+		return c, r.failBack("canon built-in 0x%02x is not supported (async, threads and error-context built-ins come later)", c.Op)
 	}
 	return c, err
 }

@@ -51,28 +51,15 @@ func (r *reader) s33() (int64, error) {
 	return 0, r.fail("s33 too long")
 }
 
-func (r *reader) labels(minSize int) ([]string, error) {
-	var out []string
-	err := r.vec(minSize, func() error {
-		s, err := r.name()
-		out = append(out, s)
-		return err
-	})
-	return out, err
-}
-
 func (r *reader) fields() ([]Field, error) {
-	var out []Field
-	err := r.vec(2, func() error {
+	return readVec(r, 2, func() (Field, error) {
 		var f Field
 		var err error
 		if f.Name, err = r.name(); err == nil {
 			f.Type, err = r.valType()
 		}
-		out = append(out, f)
-		return err
+		return f, err
 	})
-	return out, err
 }
 
 // maxTypeDepth bounds nested component/instance types.
@@ -92,23 +79,7 @@ func (r *reader) typeDef(depth int) (Type, error) {
 	case t.Kind == TypeRecord:
 		t.Fields, err = r.fields()
 	case t.Kind == TypeVariant:
-		err = r.vec(3, func() error {
-			var c Case
-			var err error
-			if c.Name, err = r.name(); err != nil {
-				return err
-			}
-			if c.Type, err = r.optValType(); err != nil {
-				return err
-			}
-			refines, err := r.byte()
-			if err == nil && refines != 0x00 {
-				r.pos--
-				err = r.fail("variant case refines (0x%02x) is not supported", refines)
-			}
-			t.Cases = append(t.Cases, c)
-			return err
-		})
+		t.Cases, err = readVec(r, 3, r.variantCase)
 	case t.Kind == TypeList, t.Kind == TypeOption:
 		t.Elem, err = r.valType()
 	case t.Kind == TypeFixedList:
@@ -116,13 +87,9 @@ func (r *reader) typeDef(depth int) (Type, error) {
 			t.Len, err = r.u32()
 		}
 	case t.Kind == TypeTuple:
-		err = r.vec(1, func() error {
-			v, err := r.valType()
-			t.Elems = append(t.Elems, v)
-			return err
-		})
+		t.Elems, err = readVec(r, 1, r.valType)
 	case t.Kind == TypeFlags, t.Kind == TypeEnum:
-		t.Labels, err = r.labels(1)
+		t.Labels, err = readVec(r, 1, r.name)
 	case t.Kind == TypeResult:
 		if t.Ok, err = r.optValType(); err == nil {
 			t.Err, err = r.optValType()
@@ -157,11 +124,7 @@ func (r *reader) typeDef(depth int) (Type, error) {
 			err = r.fail("bad result list 0x%02x", tag)
 		}
 	case t.Kind == TypeComponent, t.Kind == TypeInstance:
-		err = r.vec(2, func() error {
-			d, err := r.decl(t.Kind == TypeComponent, depth)
-			t.Decls = append(t.Decls, d)
-			return err
-		})
+		t.Decls, err = readVec(r, 2, func() (Decl, error) { return r.decl(t.Kind == TypeComponent, depth) })
 	case t.Kind == TypeResource:
 		if t.Rep, err = r.byte(); err != nil {
 			return t, err
@@ -173,10 +136,26 @@ func (r *reader) typeDef(depth int) (Type, error) {
 			t.Dtor = &f
 		}
 	default:
-		r.pos--
-		return t, r.fail("unknown type opcode 0x%02x", t.Kind)
+		return t, r.failBack("unknown type opcode 0x%02x", t.Kind)
 	}
 	return t, err
+}
+
+// variantCase reads one case of a variant type.
+func (r *reader) variantCase() (Case, error) {
+	var c Case
+	var err error
+	if c.Name, err = r.name(); err != nil {
+		return c, err
+	}
+	if c.Type, err = r.optValType(); err != nil {
+		return c, err
+	}
+	refines, err := r.byte()
+	if err == nil && refines != 0x00 {
+		err = r.failBack("variant case refines (0x%02x) is not supported", refines)
+	}
+	return c, err
 }
 
 func (r *reader) decl(inComponent bool, depth int) (Decl, error) {
@@ -200,15 +179,13 @@ func (r *reader) decl(inComponent bool, depth int) (Decl, error) {
 		d.Alias = &a
 	case DeclImport, DeclExport:
 		if d.Kind == DeclImport && !inComponent {
-			r.pos--
-			return d, r.fail("import declarator in an instance type")
+			return d, r.failBack("import declarator in an instance type")
 		}
 		if d.Name, err = r.nameAttrs(); err == nil {
 			d.Extern, err = r.externType()
 		}
 	default:
-		r.pos--
-		return d, r.fail("unknown declarator 0x%02x", d.Kind)
+		return d, r.failBack("unknown declarator 0x%02x", d.Kind)
 	}
 	return d, err
 }
@@ -216,17 +193,13 @@ func (r *reader) decl(inComponent bool, depth int) (Decl, error) {
 func isCoreValType(b byte) bool { return b >= 0x7b && b <= 0x7f || b == 0x70 || b == 0x6f }
 
 func (r *reader) coreValTypes() ([]byte, error) {
-	var out []byte
-	err := r.vec(1, func() error {
+	return readVec(r, 1, func() (byte, error) {
 		b, err := r.byte()
 		if err == nil && !isCoreValType(b) {
-			r.pos--
-			err = r.fail("core value type 0x%02x is not supported", b)
+			err = r.failBack("core value type 0x%02x is not supported", b)
 		}
-		out = append(out, b)
-		return err
+		return b, err
 	})
-	return out, err
 }
 
 func (r *reader) coreType(depth int) (CoreType, error) {
@@ -246,15 +219,12 @@ func (r *reader) coreType(depth int) (CoreType, error) {
 		}
 		ct.Func = ft
 	case 0x50:
-		ct.Module = []ModuleDecl{}
-		err = r.vec(2, func() error {
-			md, err := r.moduleDecl(depth)
-			ct.Module = append(ct.Module, md)
-			return err
-		})
+		ct.Module, err = readVec(r, 2, func() (ModuleDecl, error) { return r.moduleDecl(depth) })
+		if ct.Module == nil {
+			ct.Module = []ModuleDecl{} // non-nil: a module type, even when empty
+		}
 	default:
-		r.pos--
-		return ct, r.fail("core type 0x%02x is not supported (only function and module types)", tag)
+		return ct, r.failBack("core type 0x%02x is not supported (only function and module types)", tag)
 	}
 	return ct, err
 }
@@ -295,8 +265,7 @@ func (r *reader) moduleDecl(depth int) (ModuleDecl, error) {
 			md.Index, err = r.u32()
 		}
 	default:
-		r.pos--
-		return md, r.fail("unknown module declarator 0x%02x", md.Kind)
+		return md, r.failBack("unknown module declarator 0x%02x", md.Kind)
 	}
 	return md, err
 }

@@ -25,6 +25,14 @@ func (w *writer) byte(b byte)   { w.b = append(w.b, b) }
 func (w *writer) u32(x uint32)  { w.b = appendU32(w.b, x) }
 func (w *writer) name(s string) { w.u32(uint32(len(s))); w.b = append(w.b, s...) }
 
+// writeVec writes a vector: its length, then each element by item.
+func writeVec[T any](w *writer, items []T, item func(T)) {
+	w.u32(uint32(len(items)))
+	for _, v := range items {
+		item(v)
+	}
+}
+
 func encodeDef(d Def) []byte {
 	w := &writer{}
 	switch d := d.(type) {
@@ -38,51 +46,28 @@ func encodeDef(d Def) []byte {
 	case *ValueDefs:
 		return d.Raw
 	case *CoreInstanceDefs:
-		w.u32(uint32(len(d.Instances)))
-		for _, ci := range d.Instances {
-			w.coreInstance(ci)
-		}
+		writeVec(w, d.Instances, w.coreInstance)
 	case *CoreTypeDefs:
-		w.u32(uint32(len(d.Types)))
-		for _, t := range d.Types {
-			w.coreType(t)
-		}
+		writeVec(w, d.Types, w.coreType)
 	case *InstanceDefs:
-		w.u32(uint32(len(d.Instances)))
-		for _, in := range d.Instances {
-			w.instance(in)
-		}
+		writeVec(w, d.Instances, w.instance)
 	case *AliasDefs:
-		w.u32(uint32(len(d.Aliases)))
-		for _, a := range d.Aliases {
-			w.alias(a)
-		}
+		writeVec(w, d.Aliases, w.alias)
 	case *TypeDefs:
-		w.u32(uint32(len(d.Types)))
-		for _, t := range d.Types {
-			w.typeDef(t)
-		}
+		writeVec(w, d.Types, w.typeDef)
 	case *CanonDefs:
-		w.u32(uint32(len(d.Funcs)))
-		for _, c := range d.Funcs {
-			w.canon(c)
-		}
+		writeVec(w, d.Funcs, w.canon)
 	case *StartDef:
 		w.u32(d.Func)
-		w.u32(uint32(len(d.Args)))
-		for _, a := range d.Args {
-			w.u32(a)
-		}
+		writeVec(w, d.Args, w.u32)
 		w.u32(d.Results)
 	case *ImportDefs:
-		w.u32(uint32(len(d.Imports)))
-		for _, im := range d.Imports {
+		writeVec(w, d.Imports, func(im Import) {
 			w.nameAttrs(im.Name)
 			w.externType(im.Type)
-		}
+		})
 	case *ExportDefs:
-		w.u32(uint32(len(d.Exports)))
-		for _, ex := range d.Exports {
+		writeVec(w, d.Exports, func(ex Export) {
 			w.nameAttrs(ex.Name)
 			w.sort(ex.Sort)
 			w.u32(ex.Index)
@@ -92,7 +77,7 @@ func encodeDef(d Def) []byte {
 				w.byte(0x01)
 				w.externType(*ex.Type)
 			}
-		}
+		})
 	}
 	return w.b
 }
@@ -110,42 +95,38 @@ func (w *writer) coreInstance(ci CoreInstance) {
 	if ci.Instantiate {
 		w.byte(0x00)
 		w.u32(ci.Module)
-		w.u32(uint32(len(ci.Args)))
-		for _, a := range ci.Args {
+		writeVec(w, ci.Args, func(a CoreInstantiateArg) {
 			w.name(a.Name)
 			w.byte(0x12)
 			w.u32(a.Instance)
-		}
+		})
 		return
 	}
 	w.byte(0x01)
-	w.u32(uint32(len(ci.Exports)))
-	for _, e := range ci.Exports {
+	writeVec(w, ci.Exports, func(e CoreInlineExport) {
 		w.name(e.Name)
 		w.byte(byte(e.Sort - CoreSortBase))
 		w.u32(e.Index)
-	}
+	})
 }
 
 func (w *writer) instance(in Instance) {
 	if in.Instantiate {
 		w.byte(0x00)
 		w.u32(in.Component)
-		w.u32(uint32(len(in.Args)))
-		for _, a := range in.Args {
+		writeVec(w, in.Args, func(a InstantiateArg) {
 			w.name(a.Name)
 			w.sort(a.Sort)
 			w.u32(a.Index)
-		}
+		})
 		return
 	}
 	w.byte(0x01)
-	w.u32(uint32(len(in.Exports)))
-	for _, e := range in.Exports {
+	writeVec(w, in.Exports, func(e InlineExport) {
 		w.nameAttrs(e.Name)
 		w.sort(e.Sort)
 		w.u32(e.Index)
-	}
+	})
 }
 
 func (w *writer) alias(a Alias) {
@@ -169,11 +150,10 @@ func (w *writer) nameAttrs(n Name) {
 	w.byte(form)
 	w.name(n.Name)
 	if form == 0x02 {
-		w.u32(uint32(len(n.Attrs)))
-		for _, a := range n.Attrs {
+		writeVec(w, n.Attrs, func(a NameAttr) {
 			w.byte(a.Kind)
 			w.name(a.Value)
-		}
+		})
 	}
 }
 
@@ -228,11 +208,10 @@ func (w *writer) optValType(v *ValType) {
 }
 
 func (w *writer) fields(fs []Field) {
-	w.u32(uint32(len(fs)))
-	for _, f := range fs {
+	writeVec(w, fs, func(f Field) {
 		w.name(f.Name)
 		w.valType(f.Type)
-	}
+	})
 }
 
 func (w *writer) typeDef(t Type) {
@@ -241,27 +220,20 @@ func (w *writer) typeDef(t Type) {
 	case TypeRecord:
 		w.fields(t.Fields)
 	case TypeVariant:
-		w.u32(uint32(len(t.Cases)))
-		for _, c := range t.Cases {
+		writeVec(w, t.Cases, func(c Case) {
 			w.name(c.Name)
 			w.optValType(c.Type)
 			w.byte(0x00)
-		}
+		})
 	case TypeList, TypeOption:
 		w.valType(t.Elem)
 	case TypeFixedList:
 		w.valType(t.Elem)
 		w.u32(t.Len)
 	case TypeTuple:
-		w.u32(uint32(len(t.Elems)))
-		for _, e := range t.Elems {
-			w.valType(e)
-		}
+		writeVec(w, t.Elems, w.valType)
 	case TypeFlags, TypeEnum:
-		w.u32(uint32(len(t.Labels)))
-		for _, l := range t.Labels {
-			w.name(l)
-		}
+		writeVec(w, t.Labels, w.name)
 	case TypeResult:
 		w.optValType(t.Ok)
 		w.optValType(t.Err)
@@ -282,10 +254,7 @@ func (w *writer) typeDef(t Type) {
 			w.byte(0x00)
 		}
 	case TypeComponent, TypeInstance:
-		w.u32(uint32(len(t.Decls)))
-		for _, d := range t.Decls {
-			w.decl(d)
-		}
+		writeVec(w, t.Decls, w.decl)
 	case TypeResource:
 		w.byte(t.Rep)
 		if t.Dtor == nil {
@@ -322,8 +291,7 @@ func (w *writer) coreType(ct CoreType) {
 		w.b = append(w.b, ct.Func.Results...)
 	case ct.Module != nil:
 		w.byte(0x50)
-		w.u32(uint32(len(ct.Module)))
-		for _, md := range ct.Module {
+		writeVec(w, ct.Module, func(md ModuleDecl) {
 			w.byte(md.Kind)
 			switch md.Kind {
 			case ModuleDeclImport:
@@ -341,7 +309,7 @@ func (w *writer) coreType(ct CoreType) {
 				w.u32(md.Count)
 				w.u32(md.Index)
 			}
-		}
+		})
 	default:
 		w.b = append(w.b, ct.Raw...)
 	}
@@ -353,14 +321,13 @@ func (w *writer) canon(c Canon) {
 	case CanonLift, CanonLower:
 		w.byte(0x00)
 		w.u32(c.Func)
-		w.u32(uint32(len(c.Opts)))
-		for _, o := range c.Opts {
+		writeVec(w, c.Opts, func(o CanonOpt) {
 			w.byte(o.Kind)
 			switch o.Kind {
 			case OptMemory, OptRealloc, OptPostReturn, OptCallback:
 				w.u32(o.Index)
 			}
-		}
+		})
 		if c.Op == CanonLift {
 			w.u32(c.Type)
 		}

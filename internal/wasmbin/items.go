@@ -17,6 +17,13 @@ func (r *reader) fail(format string, args ...any) error {
 	return &DecodeError{Section: r.section, Offset: r.base + r.pos, Msg: fmt.Sprintf(format, args...)}
 }
 
+// failBack is fail at the byte just read: it steps back over it first, so
+// that the error's offset names that byte.
+func (r *reader) failBack(format string, args ...any) error {
+	r.pos--
+	return r.fail(format, args...)
+}
+
 func (r *reader) byte() (byte, error) {
 	if r.pos >= len(r.b) {
 		return 0, r.fail("unexpected end of section")

@@ -191,8 +191,7 @@ func (v *coreValidator) typeEntry(r *reader) error {
 		return err
 	}
 	if tag != 0x60 {
-		r.pos--
-		return r.fail("type 0x%02x is not a function type (GC types are not supported)", tag)
+		return r.failBack("type 0x%02x is not a function type (GC types are not supported)", tag)
 	}
 	var sig coreSig
 	if sig.params, err = v.valTypes(r, v.lim.MaxParams, "parameters"); err != nil {
@@ -236,8 +235,7 @@ func (v *coreValidator) valType(r *reader) error {
 	case b == 0x63 || b == 0x64: // (ref null? ht)
 		return v.heapType(r)
 	}
-	r.pos--
-	return r.fail("invalid value type 0x%02x", b)
+	return r.failBack("invalid value type 0x%02x", b)
 }
 
 func (v *coreValidator) heapType(r *reader) error {
@@ -262,15 +260,13 @@ func (v *coreValidator) refType(r *reader) error {
 	case 0x63, 0x64:
 		return v.heapType(r)
 	}
-	r.pos--
-	return r.fail("invalid reference type 0x%02x", b)
+	return r.failBack("invalid reference type 0x%02x", b)
 }
 
 func (v *coreValidator) mutability(r *reader) error {
 	m, err := r.byte()
 	if err == nil && m > 1 {
-		r.pos--
-		err = r.fail("invalid mutability 0x%02x", m)
+		err = r.failBack("invalid mutability 0x%02x", m)
 	}
 	return err
 }
@@ -319,8 +315,7 @@ func (v *coreValidator) importEntry(r *reader) error {
 	case ExternTag:
 		return v.tag(r)
 	}
-	r.pos--
-	return r.fail("unknown import kind 0x%02x", byte(kind))
+	return r.failBack("unknown import kind 0x%02x", byte(kind))
 }
 
 // limits reads limits and returns the minimum (u64 for memory64).
@@ -330,8 +325,7 @@ func (v *coreValidator) limits(r *reader, what string) (min uint64, err error) {
 		return 0, err
 	}
 	if flags&^0x03 != 0 {
-		r.pos--
-		return 0, r.fail("%s flags 0x%02x (64-bit or unknown) are not supported", what, flags)
+		return 0, r.failBack("%s flags 0x%02x (64-bit or unknown) are not supported", what, flags)
 	}
 	lo, err := r.u32()
 	if err != nil {
@@ -383,8 +377,7 @@ func (v *coreValidator) tag(r *reader) error {
 		return err
 	}
 	if attr != 0 {
-		r.pos--
-		return r.fail("tag attribute 0x%02x", attr)
+		return r.failBack("tag attribute 0x%02x", attr)
 	}
 	if _, err := v.typeIndex(r); err != nil {
 		return err
@@ -418,8 +411,7 @@ func (v *coreValidator) export(r *reader, seen map[string]bool) error {
 	case ExternTag:
 		_, err = v.index(r, "tag", v.tags)
 	default:
-		r.pos--
-		err = r.fail("unknown export kind 0x%02x", kind)
+		err = r.failBack("unknown export kind 0x%02x", kind)
 	}
 	return err
 }
@@ -459,8 +451,7 @@ func (v *coreValidator) constExpr(r *reader) error {
 				err = r.skip(16)
 			}
 		default:
-			r.pos--
-			return r.fail("opcode 0x%02x is not allowed in a constant expression", op)
+			return r.failBack("opcode 0x%02x is not allowed in a constant expression", op)
 		}
 		if err != nil {
 			return err
@@ -496,8 +487,7 @@ func (v *coreValidator) elem(r *reader) error {
 				return err
 			}
 			if k != 0 {
-				r.pos--
-				return r.fail("element kind 0x%02x", k)
+				return r.failBack("element kind 0x%02x", k)
 			}
 		} else if err := v.refType(r); err != nil {
 			return err

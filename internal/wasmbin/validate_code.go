@@ -198,8 +198,7 @@ func (v *coreValidator) immediates(r *reader, op byte, locals uint64) error {
 	case op == 0xfe:
 		err = v.atomicOp(r)
 	default:
-		r.pos--
-		return r.fail("unknown or unsupported opcode 0x%02x", op)
+		return r.failBack("unknown or unsupported opcode 0x%02x", op)
 	}
 	return err
 }
@@ -216,8 +215,7 @@ func (v *coreValidator) catchClause(r *reader) error {
 		}
 	case 2, 3:
 	default:
-		r.pos--
-		return r.fail("catch clause kind %d", kind)
+		return r.failBack("catch clause kind %d", kind)
 	}
 	_, err = r.u32()
 	return err

@@ -167,14 +167,7 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
-func lebU32(x uint32) []byte {
-	var b []byte
-	for x >= 0x80 {
-		b = append(b, byte(x)|0x80)
-		x >>= 7
-	}
-	return append(b, byte(x))
-}
+func lebU32(x uint32) []byte { return wasmbin.AppendULEB32(nil, x) }
 
 func FuzzDecode(f *testing.F) {
 	f.Add(addModule)

@@ -160,13 +160,9 @@ func (inst *Instance) toC(dst *C.wasmtime_component_val_t, t *value.Type, v valu
 		}
 		l := of[C.wasmtime_component_vallist_t](dst)
 		C.wasmtime_component_vallist_new_uninit(l, C.size_t(len(xs)))
-		zeroVals(l.data, len(xs))
 		dst.kind = C.WV_LIST
-		elems := unsafe.Slice(l.data, len(xs))
-		for i, x := range xs {
-			if err := inst.toC(&elems[i], t.Elem, x); err != nil {
-				return fmt.Errorf("element %d: %w", i, err)
-			}
+		if err := inst.toCElems(l, xs, func(int) *value.Type { return t.Elem }); err != nil {
+			return err
 		}
 	case value.KindTuple:
 		xs, ok := v.([]value.Value)
@@ -175,13 +171,9 @@ func (inst *Instance) toC(dst *C.wasmtime_component_val_t, t *value.Type, v valu
 		}
 		l := of[C.wasmtime_component_vallist_t](dst)
 		C.wasmtime_component_valtuple_new_uninit(l, C.size_t(len(xs)))
-		zeroVals(l.data, len(xs))
 		dst.kind = C.WV_TUPLE
-		elems := unsafe.Slice(l.data, len(xs))
-		for i, x := range xs {
-			if err := inst.toC(&elems[i], t.Elems[i], x); err != nil {
-				return fmt.Errorf("element %d: %w", i, err)
-			}
+		if err := inst.toCElems(l, xs, func(i int) *value.Type { return t.Elems[i] }); err != nil {
+			return err
 		}
 	case value.KindRecord:
 		xs, ok := v.([]value.Value)
@@ -300,6 +292,19 @@ func (inst *Instance) toC(dst *C.wasmtime_component_val_t, t *value.Type, v valu
 		dst.kind = C.WV_RESOURCE
 	default:
 		return fmt.Errorf("type %s is not supported", t)
+	}
+	return nil
+}
+
+// toCElems zeroes l, made for len(xs) values, and converts xs into it,
+// element i of type elem(i).
+func (inst *Instance) toCElems(l *C.wasmtime_component_vallist_t, xs []value.Value, elem func(i int) *value.Type) error {
+	zeroVals(l.data, len(xs))
+	elems := unsafe.Slice(l.data, len(xs))
+	for i, x := range xs {
+		if err := inst.toC(&elems[i], elem(i), x); err != nil {
+			return fmt.Errorf("element %d: %w", i, err)
+		}
 	}
 	return nil
 }

@@ -61,8 +61,13 @@ wat2wasm wat/edge-relay.wat -o out/edge-relay.core.wasm
 for m in out/*.core.wasm; do wasm-validate "$m"; done
 
 # ---- components -----------------------------------------------------------
-for name in all-types resources faulty client host-impl compute-loop hostile canon-edge edge-user edge-relay; do
-  "$wasm_tools" component embed wit --world "$name" "out/$name.core.wasm" -o "out/.$name.embed.wasm"
+# component NAME CORE [EMBED-OPTIONS...] makes out/NAME.wasm of the core
+# module CORE with world NAME of wit/ and checks its WIT against
+# out/NAME.wit.expected (UPDATE=1 rewrites that instead).
+component() {
+  local name=$1 core=$2
+  shift 2
+  "$wasm_tools" component embed wit --world "$name" "$@" "$core" -o "out/.$name.embed.wasm"
   "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
   rm "out/.$name.embed.wasm"
   "$wasm_tools" component wit "out/$name.wasm" >"$tmp/$name.wit"
@@ -72,23 +77,17 @@ for name in all-types resources faulty client host-impl compute-loop hostile can
     echo "build-c-rust.sh: out/$name.wasm's WIT differs from out/$name.wit.expected (UPDATE=1 to accept)" >&2
     exit 1
   fi
+}
+
+for name in all-types resources faulty client host-impl compute-loop hostile canon-edge edge-user edge-relay; do
+  component "$name" "out/$name.core.wasm"
 done
 
 # ---- strlog: one core module, componentized with two string encodings ------
 wat2wasm wat/strlog.wat -o out/strlog.core.wasm
 wasm-validate out/strlog.core.wasm
 for pair in strlog-utf16:utf16 strlog-latin1:compact-utf16; do
-  name=${pair%%:*}
-  "$wasm_tools" component embed wit --world "$name" --encoding "${pair##*:}" out/strlog.core.wasm -o "out/.$name.embed.wasm"
-  "$wasm_tools" component new "out/.$name.embed.wasm" -o "out/$name.wasm"
-  rm "out/.$name.embed.wasm"
-  "$wasm_tools" component wit "out/$name.wasm" >"$tmp/$name.wit"
-  if [ "${UPDATE:-}" = 1 ]; then
-    cp "$tmp/$name.wit" "out/$name.wit.expected"
-  elif ! diff -u "out/$name.wit.expected" "$tmp/$name.wit"; then
-    echo "build-c-rust.sh: out/$name.wasm's WIT differs from out/$name.wit.expected (UPDATE=1 to accept)" >&2
-    exit 1
-  fi
+  component "${pair%%:*}" out/strlog.core.wasm --encoding "${pair##*:}"
 done
 
 # ---- wasifill:rpc guests (rpc/: relay, echo, spin, deadline, sender) ----------------

@@ -3,12 +3,12 @@ package guests_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
@@ -26,8 +26,8 @@ var components = map[string]string{
 func TestComponentsWIT(t *testing.T) {
 	for name, iface := range components {
 		t.Run(name, func(t *testing.T) {
-			comp := readFile(t, "out/"+name+".wasm")
-			want := string(readFile(t, "out/"+name+".wit.expected"))
+			comp := filltest.ReadFile(t, "out/"+name+".wasm")
+			want := string(filltest.ReadFile(t, "out/"+name+".wit.expected"))
 			got, err := oracle.WIT(context.Background(), comp)
 			if err != nil {
 				t.Fatal(err)
@@ -53,7 +53,7 @@ func TestRoundTrip(t *testing.T) {
 	files = append(files, "out/c-command.core.wasm")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			b := readFile(t, f)
+			b := filltest.ReadFile(t, f)
 			bin, err := wasmbin.Decode(b)
 			if err != nil {
 				t.Fatal(err)
@@ -88,7 +88,7 @@ func TestCoreExports(t *testing.T) {
 		"c-command": {"memory", "_start"},
 	}
 	for name, names := range want {
-		bin, err := wasmbin.Decode(readFile(t, "out/"+name+".core.wasm"))
+		bin, err := wasmbin.Decode(filltest.ReadFile(t, "out/"+name+".core.wasm"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,13 +106,4 @@ func TestCoreExports(t *testing.T) {
 			}
 		}
 	}
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -12,15 +12,6 @@ import (
 	"github.com/wasifill/wasifill/value/wave"
 )
 
-func mustType(t *testing.T, s string) *value.Type {
-	t.Helper()
-	typ, err := value.ParseType(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return typ
-}
-
 // The examples in wasm-wave's README (crates/wasm-wave/README.md): input
 // text, and how wasm-wave's writer prints the same value.
 func TestREADMEExamples(t *testing.T) {
@@ -76,7 +67,7 @@ func TestREADMEExamples(t *testing.T) {
 		{"u8", "// a comment\n 7 // another", "7"},
 	}
 	for _, c := range cases {
-		typ := mustType(t, c.typ)
+		typ := valuetest.MustType(t, c.typ)
 		v, err := wave.Parse(typ, c.in)
 		if err != nil {
 			t.Errorf("Parse(%s, %q): %v", c.typ, c.in, err)
@@ -152,7 +143,7 @@ func TestParseErrors(t *testing.T) {
 		{"own<r>", "1", "no syntax for resource"},
 	}
 	for _, c := range cases {
-		v, err := wave.Parse(mustType(t, c.typ), c.in)
+		v, err := wave.Parse(valuetest.MustType(t, c.typ), c.in)
 		var se *wave.SyntaxError
 		if !errors.As(err, &se) {
 			t.Errorf("Parse(%s, %q) = %#v, %v; want a SyntaxError", c.typ, c.in, v, err)

@@ -87,33 +87,6 @@ func (p *parser) topItem(attrs ast.Attrs, items *[]ast.Item, nested *[]*ast.Nest
 	}
 }
 
-// syncTop skips to the next token that can start a top-level item at
-// brace depth zero, after an error.
-func (p *parser) syncTop() {
-	depth := 0
-	for !p.is(scanner.EOF) {
-		switch p.tok.Kind {
-		case scanner.LBrace:
-			depth++
-		case scanner.RBrace:
-			depth--
-			if depth <= 0 {
-				p.next()
-				return
-			}
-		case scanner.Interface, scanner.World, scanner.Package, scanner.At:
-			if depth <= 0 {
-				return
-			}
-		case scanner.Use:
-			if depth <= 0 {
-				return
-			}
-		}
-		p.next()
-	}
-}
-
 func (p *parser) nestedBody(attrs ast.Attrs, name *ast.PackageName) *ast.NestedPackage {
 	n := &ast.NestedPackage{Attrs: attrs, Name: name}
 	p.expect(scanner.LBrace)
@@ -289,31 +262,50 @@ func (p *parser) eachItem(want string, parse func()) {
 	}
 }
 
+// syncTop skips to the next token that can start a top-level item at
+// brace depth zero, after an error.
+func (p *parser) syncTop() { p.sync(true) }
+
 // syncItem skips past the current item inside a body: to just after the
 // next ';' or balanced '}' at this depth, or to the body's closing '}'.
-func (p *parser) syncItem() {
+func (p *parser) syncItem() { p.sync(false) }
+
+// sync skips tokens after an error, tracking brace depth: a balanced '}'
+// back at depth zero ends it just after that brace. At the top level a
+// token that starts an item ends it before that token (and a stray '}'
+// is skipped); inside a body a ';' ends it just after, and the body's own
+// closing '}' ends it before.
+func (p *parser) sync(topLevel bool) {
 	depth := 0
 	for !p.is(scanner.EOF) {
-		switch p.tok.Kind {
-		case scanner.LBrace:
+		switch k := p.tok.Kind; {
+		case k == scanner.LBrace:
 			depth++
-		case scanner.RBrace:
-			if depth == 0 {
+		case k == scanner.RBrace:
+			if depth == 0 && !topLevel {
 				return
 			}
 			depth--
-			if depth == 0 {
+			if depth <= 0 {
 				p.next()
 				return
 			}
-		case scanner.Semicolon:
-			if depth == 0 {
-				p.next()
-				return
-			}
+		case depth == 0 && topLevel && startsTopItem(k):
+			return
+		case depth == 0 && !topLevel && k == scanner.Semicolon:
+			p.next()
+			return
 		}
 		p.next()
 	}
+}
+
+func startsTopItem(k scanner.Kind) bool {
+	switch k {
+	case scanner.Interface, scanner.World, scanner.Package, scanner.At, scanner.Use:
+		return true
+	}
+	return false
 }
 
 // namedFunc reads `name: func(...) -> T;` (or `name: static func...` in a

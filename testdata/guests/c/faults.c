@@ -11,22 +11,7 @@
 #define EXPORT(name) __attribute__((export_name("wasifill:guests/faults@0.1.0#" name)))
 
 // cabi_realloc lets the host pass trap's string in.
-static uint64_t zero_size;
-
-__attribute__((export_name("cabi_realloc")))
-void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size) {
-  (void)align; // malloc aligns to 16
-  if (old_size == 0)
-    old = NULL;
-  if (new_size == 0) {
-    free(old);
-    return &zero_size;
-  }
-  void *p = realloc(old, new_size);
-  if (p == NULL)
-    __builtin_trap();
-  return p;
-}
+#include "cabi_realloc.h"
 
 // trap executes `unreachable`. msg only exists so that the host has lowered
 // a string (and called cabi_realloc) before the trap.
