@@ -182,7 +182,8 @@ const emptyModuleName = "\x00"
 // runnable validates a core module (bounding every count and index before
 // wazero allocates by them) and returns its bytes as wazero will run them:
 // with interruption checks (unless interruption is off), its tables
-// capped at the table limit, and the import module name "" renamed. These
+// capped at the table limit, the import module name "" renamed and its
+// name section checked (wasmbin.RewriteNames). These
 // bytes are what wazero compiles, and what its compilation cache keys on.
 func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 	if err := wasmbin.Validate(m); err != nil {
@@ -197,7 +198,7 @@ func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 		empty = empty || im.Module == ""
 	}
 	tableLimit := r.cfg.tableLimit
-	if !empty && tableLimit == 0 && !r.cfg.interrupt {
+	if !empty && tableLimit == 0 && !r.cfg.interrupt && !m.HasNames() {
 		return m.Encode(), nil
 	}
 	// A copy: m belongs to the component, which is encoded as it was read.
@@ -225,6 +226,8 @@ func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 		if err := instrument.AddInterruptChecks(c); err != nil {
 			return nil, err
 		}
+	} else {
+		c.RewriteNames(nil) // the rewrite does it when interruption is on
 	}
 	return c.Encode(), nil
 }

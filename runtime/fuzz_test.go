@@ -47,7 +47,7 @@ func FuzzRunComponent(f *testing.F) {
 			}
 		}
 	}
-	for _, c := range hostile.Modules() {
+	for _, c := range append(hostile.Modules(), hostile.NameSections()...) {
 		f.Add(c.Wasm)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,4 +40,24 @@ func TestCompileHostileModules(t *testing.T) {
 func inComponent(core []byte) []byte {
 	out := []byte{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}
 	return append(out, hostile.Sec(wasmbin.SecCoreModule, core)...)
+}
+
+// TestCompileHostileNames: a valid module whose name section declares
+// gigabytes of names compiles, as a core module and nested in a
+// component, with interruption on and in trusted mode (which hands the
+// module to wazero without the rewrite): its names are checked first.
+func TestCompileHostileNames(t *testing.T) {
+	ctx := context.Background()
+	for _, interrupt := range []bool{true, false} {
+		rt := newRuntime(t, runtime.WithInterruption(interrupt))
+		for _, c := range hostile.NameSections() {
+			t.Run(fmt.Sprintf("%s/interrupt=%v", c.Name, interrupt), func(t *testing.T) {
+				for _, wasm := range [][]byte{c.Wasm, inComponent(c.Wasm)} {
+					if _, err := rt.Compile(ctx, wasm); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

@@ -115,6 +115,32 @@ func Modules() []Case {
 	}
 }
 
+// NameSections returns valid modules (one function, exported as "f")
+// whose name section is hostile: what they declare would make a naive
+// decoder allocate gigabytes. Names are not semantics, so each must
+// compile and run, with the hostile parts of its names dropped. Want is
+// the function name that survives, "" when none does.
+func NameSections() []Case {
+	names := func(subsections ...[]byte) []byte {
+		return Sec(0, leb(4), []byte("name"), cat(subsections...))
+	}
+	sub := func(id byte, payload ...[]byte) []byte { return Sec(id, payload...) }
+	fname := sub(1, []byte{1, 0, 4}, []byte("good"))
+	module := func(name []byte) []byte {
+		return Module(typeVoid, funcOne, Sec(7, []byte{1, 1, 'f', 0, 0}), codeEmpty, name)
+	}
+	return []Case{
+		{"module-name-length", module(names(sub(0, huge), fname)), ""},
+		{"function-names-count", module(names(fname, sub(1, huge, []byte{0, 1, 'x'}))), ""},
+		{"function-name-length", module(names(sub(1, []byte{1, 0}, huge))), ""},
+		{"local-names-count", module(names(fname, sub(2, huge))), "good"},
+		{"local-names-inner-count", module(names(fname, sub(2, []byte{1, 0}, huge))), "good"},
+		{"subsection-size", module(names(fname, []byte{2}, huge)), ""},
+		{"unknown-subsection", module(names(fname, sub(9, huge, huge))), "good"},
+		{"second-name-section", module(cat(names(fname), names(sub(2, huge)))), "good"},
+	}
+}
+
 func make7f(n int) []byte {
 	b := make([]byte, n)
 	for i := range b {

@@ -68,7 +68,6 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 			return fmt.Errorf("type section: %w", err)
 		}
 	}
-	dropNames := false
 	for _, s := range m.Sections {
 		var err error
 		switch {
@@ -86,15 +85,6 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 			s.Payload, err = mod.renumberElems(s.Payload)
 		case s.ID == secGlobal:
 			s.Payload, err = mod.renumberGlobals(s.Payload)
-		case s.ID == wasmbin.SecCustom && s.Name == "name":
-			// A name section the rewrite cannot read is dropped: an
-			// empty one is not a valid name section either.
-			names := mod.renumberNames(s.Data)
-			if len(names) == 0 {
-				dropNames = true
-				continue
-			}
-			*s = *wasmbin.NewCustomSection("name", names)
 		default:
 			continue
 		}
@@ -103,15 +93,7 @@ func (mod *module) addCheckImport(m *wasmbin.Binary) error {
 		}
 		s.SizeBytes = nil
 	}
-	if dropNames {
-		kept := m.Sections[:0]
-		for _, s := range m.Sections {
-			if s.ID != wasmbin.SecCustom || s.Name != "name" {
-				kept = append(kept, s)
-			}
-		}
-		m.Sections = kept
-	}
+	m.RewriteNames(mod.shift)
 	entry := appendName(nil, CheckModule)
 	entry = append(appendName(entry, CheckFunc), byte(wasmbin.ExternFunc))
 	if err := appendEntry(m, secImport, appendU32(entry, typ)); err != nil {
@@ -289,55 +271,4 @@ func (mod *module) renumberElems(p []byte) ([]byte, error) {
 		}
 	}
 	return out, r.end()
-}
-
-// renumberNames rewrites the name section payload p: the module name and
-// the function names are kept (renumbered); the other subsections, which
-// also name functions by index, are dropped. A name section it cannot
-// read is dropped whole (names are not semantics).
-func (mod *module) renumberNames(p []byte) []byte {
-	r := &reader{b: p}
-	var out []byte
-	for r.pos < len(p) {
-		id, err := r.byte()
-		if err != nil {
-			return nil
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil
-		}
-		start := r.pos
-		if err := r.skip(int(size)); err != nil {
-			return nil
-		}
-		sub := p[start:r.pos]
-		switch id {
-		case 0:
-			out = append(appendU32(append(out, 0), uint32(len(sub))), sub...)
-		case 1:
-			sr := &reader{b: sub}
-			n, err := sr.count(2)
-			if err != nil {
-				return nil
-			}
-			names := appendU32(nil, uint32(n))
-			for range n {
-				f, err := sr.u32()
-				if err != nil {
-					return nil
-				}
-				name, err := sr.name()
-				if err != nil {
-					return nil
-				}
-				names = appendName(appendU32(names, mod.shift(f)), string(name))
-			}
-			if sr.pos != len(sub) {
-				return nil // not a function name map after all
-			}
-			out = append(appendU32(append(out, 1), uint32(len(names))), names...)
-		}
-	}
-	return out
 }

@@ -18,7 +18,7 @@ package instrument
 //	charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
 //	limit = min(n, 2^32-c, i + LoopBudget·c saturated)
 //	if i >=u limit                 ;; i + c would wrap: no chunk
-//	  body; limit = 0              ;; one iteration here
+//	  body; limit = 0; br 1        ;; one iteration here
 //	end
 //	                               ;; (the loop's own "br 0" follows)
 //
@@ -60,7 +60,9 @@ func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, s
 	out = append(out, b[s.test:s.back]...)
 	out = append(out, opI32Const, 0)
 	set(s.limit)
-	return append(out, opEnd)
+	// The back-edge from here, as the loop's own "br 0" would: values
+	// the body leaves under it are dropped by the branch, not by "end".
+	return append(out, opBr, 1, opEnd)
 }
 
 // stripBottom appends the strip-mined bottom-tested loop up to its end:
