@@ -10,7 +10,6 @@ import (
 	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/component"
-	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
 )
@@ -23,7 +22,7 @@ func world(t testing.TB, name string) *component.Type {
 
 func readGuest(t testing.TB, name string) []byte {
 	t.Helper()
-	return filltest.ReadFile(t, guests+"out/"+name)
+	return testenv.ReadFile(t, guests+"out/"+name)
 }
 
 // componentWIT is the WIT wasm-tools extracts from a component; getting it

@@ -9,13 +9,14 @@ import (
 
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
 
 func load(t *testing.T, rt *runtime.Runtime, name string) *runtime.Instance {
 	t.Helper()
-	b := filltest.ReadFile(t, "../testdata/guests/out/"+name)
+	b := testenv.ReadFile(t, "../testdata/guests/out/"+name)
 	return filltest.Instantiate(context.Background(), t, rt, b)
 }
 
@@ -128,8 +129,8 @@ func TestTrapsAndInterruption(t *testing.T) {
 // Two components composed into one: calls cross from one component's
 // memory into the other's.
 func TestComposedComponent(t *testing.T) {
-	user := filltest.ReadFile(t, "../testdata/guests/out/client.wasm")
-	plug := filltest.ReadFile(t, "../testdata/guests/out/all-types.wasm")
+	user := testenv.ReadFile(t, "../testdata/guests/out/client.wasm")
+	plug := testenv.ReadFile(t, "../testdata/guests/out/all-types.wasm")
 	res, err := compose.Plug(compose.Part{Name: "client", Bytes: user}, []compose.Part{{Name: "all-types", Bytes: plug}})
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +180,7 @@ func TestTableLimit(t *testing.T) {
 	ctx := context.Background()
 	// hello.wasm's shim (made by wit-component) has a table of 11
 	// elements: a limit of 4 refuses it, a generous one runs it.
-	b := filltest.ReadFile(t, "../internal/wasmbin/testdata/hello.wasm")
+	b := testenv.ReadFile(t, "../internal/wasmbin/testdata/hello.wasm")
 	_, err := newRuntime(t, runtime.WithTableLimit(4)).Compile(ctx, b)
 	var ce *runtime.CompileError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "more than the limit of 4") {

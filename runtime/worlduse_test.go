@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/testenv"
 )
 
 // A world-level export whose types come from a `use` in the world: the
@@ -13,5 +14,5 @@ import (
 // back its argument. (An instance import with a function still needs the
 // host: TestHostImplementsImport.)
 func TestWorldUseTypesOnlyImports(t *testing.T) {
-	filltest.CheckWorldUse(t, filltest.ReadFile(t, "testdata/worlduse/world-use.wasm"))
+	filltest.CheckWorldUse(t, testenv.ReadFile(t, "testdata/worlduse/world-use.wasm"))
 }

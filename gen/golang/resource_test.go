@@ -11,6 +11,7 @@ import (
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/golang/internal/golden/resources"
 	"github.com/wasifill/wasifill/internal/filltest"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -29,7 +30,7 @@ func TestClientResources(t *testing.T) {
 // The same client drives the counters of a Go component on the generated
 // guest bindings.
 func TestClientResourcesGoGuest(t *testing.T) {
-	checkCounters(t, buildGoGuest(t, "resources", string(filltest.ReadFile(t, "testdata/counters/main.go"))))
+	checkCounters(t, buildGoGuest(t, "resources", string(testenv.ReadFile(t, "testdata/counters/main.go"))))
 }
 
 func checkCounters(t *testing.T, b []byte) {

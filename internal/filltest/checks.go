@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/rpc"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -93,7 +94,7 @@ func Compile(ctx context.Context, t testing.TB, rt *runtime.Runtime, b []byte) *
 // CompileFile reads and compiles the component at path.
 func CompileFile(ctx context.Context, t testing.TB, rt *runtime.Runtime, path string) *runtime.Compiled {
 	t.Helper()
-	b := ReadFile(t, path)
+	b := testenv.ReadFile(t, path)
 	return Compile(ctx, t, rt, b)
 }
 
@@ -133,7 +134,7 @@ func Enter(ctx context.Context, t testing.TB, rt *runtime.Runtime, h *rpc.Host, 
 func ServeAllTypes(ctx context.Context, t testing.TB, rt *runtime.Runtime, h *rpc.Host, exportFill []byte) {
 	t.Helper()
 	served, err := compose.Plug(compose.Part{Name: "export-fill.wasm", Bytes: exportFill},
-		[]compose.Part{{Name: "all-types.wasm", Bytes: ReadFile(t, Guests(t)+"out/all-types.wasm")}})
+		[]compose.Part{{Name: "all-types.wasm", Bytes: testenv.ReadFile(t, Guests(t)+"out/all-types.wasm")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func CheckImportFill(t *testing.T, fill []byte) {
 	if err != nil || out[0] != uint64(210) {
 		t.Errorf("sum-many = %v, %v", out, err)
 	}
-	client := ReadFile(t, Guests(t)+"out/client.wasm")
+	client := testenv.ReadFile(t, Guests(t)+"out/client.wasm")
 	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: fill}})
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +331,7 @@ func CheckExportFill(t *testing.T, exportFill, importFill []byte) {
 			t.Errorf("%s(%v) across both fills = %v", tc.Fn, tc.Arg, out[0])
 		}
 	}
-	client := ReadFile(t, Guests(t)+"out/client.wasm")
+	client := testenv.ReadFile(t, Guests(t)+"out/client.wasm")
 	app, err := compose.Plug(compose.Part{Name: "client.wasm", Bytes: client}, []compose.Part{{Name: "fill.wasm", Bytes: importFill}})
 	if err != nil {
 		t.Fatal(err)

@@ -39,13 +39,6 @@ func Cached(key string, build func() []byte) []byte {
 	return b
 }
 
-// ReadFile returns the contents of the file at path, failing the test when
-// it cannot be read.
-func ReadFile(t testing.TB, path string) []byte {
-	t.Helper()
-	return testenv.ReadFile(t, path)
-}
-
 // Root returns the module's root directory.
 func Root(t testing.TB) string {
 	t.Helper()
@@ -132,7 +125,7 @@ func BuildRust(t testing.TB, files map[string][]byte) []byte {
 	if len(out) > 0 {
 		t.Errorf("rustc (wasm32) warns:\n%s", out)
 	}
-	return ReadFile(t, filepath.Join(dir, "fill.wasm"))
+	return testenv.ReadFile(t, filepath.Join(dir, "fill.wasm"))
 }
 
 // Componentize makes a component of a fill's core module for

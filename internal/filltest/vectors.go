@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/value"
 )
 
@@ -20,7 +21,7 @@ type Vectors struct {
 // index maps a type's text to its place in types.
 func WireVectors(t testing.TB) (vs Vectors, types []*value.Type, index map[string]int) {
 	t.Helper()
-	b := ReadFile(t, filepath.Join(Root(t), "testdata", "wire", "vectors.json"))
+	b := testenv.ReadFile(t, filepath.Join(Root(t), "testdata", "wire", "vectors.json"))
 	if err := json.Unmarshal(b, &vs); err != nil {
 		t.Fatalf("vectors.json: %v", err)
 	}

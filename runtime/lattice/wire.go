@@ -140,11 +140,11 @@ func decodeError(code, desc string, body []byte) error {
 		if k, ok := kinds[code]; ok {
 			return &rpc.Error{Kind: k, Msg: clip(desc)}
 		}
-		return &rpc.Error{Kind: rpc.Decode, Msg: fmt.Sprintf("an error reply that does not decode (%s: %s)", clip(code), clip(desc))}
+		return &rpc.Error{Kind: rpc.Decode, Msg: clip(fmt.Sprintf("an error reply that does not decode (%s: %s)", clip(code), clip(desc)))}
 	}
 	k, ok := kinds[w.Kind]
 	if !ok {
-		return &rpc.Error{Kind: rpc.Decode, Msg: fmt.Sprintf("an error reply of unknown case %q", clip(w.Kind))}
+		return &rpc.Error{Kind: rpc.Decode, Msg: clip(fmt.Sprintf("an error reply of unknown case %q", clip(w.Kind)))}
 	}
 	out := &rpc.RemoteError{Err: &rpc.Error{Kind: k, Msg: clip(w.Msg)}}
 	for i, h := range w.Chain {

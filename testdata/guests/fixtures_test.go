@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/oracle"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
@@ -26,8 +26,8 @@ var components = map[string]string{
 func TestComponentsWIT(t *testing.T) {
 	for name, iface := range components {
 		t.Run(name, func(t *testing.T) {
-			comp := filltest.ReadFile(t, "out/"+name+".wasm")
-			want := string(filltest.ReadFile(t, "out/"+name+".wit.expected"))
+			comp := testenv.ReadFile(t, "out/"+name+".wasm")
+			want := string(testenv.ReadFile(t, "out/"+name+".wit.expected"))
 			got, err := oracle.WIT(context.Background(), comp)
 			if err != nil {
 				t.Fatal(err)
@@ -53,7 +53,7 @@ func TestRoundTrip(t *testing.T) {
 	files = append(files, "out/c-command.core.wasm")
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			b := filltest.ReadFile(t, f)
+			b := testenv.ReadFile(t, f)
 			bin, err := wasmbin.Decode(b)
 			if err != nil {
 				t.Fatal(err)
@@ -88,7 +88,7 @@ func TestCoreExports(t *testing.T) {
 		"c-command": {"memory", "_start"},
 	}
 	for name, names := range want {
-		bin, err := wasmbin.Decode(filltest.ReadFile(t, "out/"+name+".core.wasm"))
+		bin, err := wasmbin.Decode(testenv.ReadFile(t, "out/"+name+".core.wasm"))
 		if err != nil {
 			t.Fatal(err)
 		}
