@@ -40,9 +40,6 @@ func (f *Func) invoke(ctx context.Context, args []value.Value) ([]value.Value, e
 	return f.call(ctx, args)
 }
 
-// Type returns the function's component type.
-func (f *Func) Type() *component.Type { return f.typ }
-
 // Params and Results return the value types of the parameters and results.
 func (f *Func) Params() []*value.Type  { return f.params }
 func (f *Func) Results() []*value.Type { return f.results }

@@ -39,8 +39,25 @@ type compiledModule struct {
 	image    *image                        // set in a Compiled that Preinitialize made
 }
 
-// Type returns the component's imports and exports.
-func (c *Compiled) Type() *component.Type { return c.index.Type }
+// Exports returns the names of the component's exports, in order:
+// interfaces (with their versions), functions and types.
+func (c *Compiled) Exports() []string { return exportNames(c.index.Type) }
+
+func exportNames(t *component.Type) []string {
+	var out []string
+	for _, e := range t.Exports {
+		out = append(out, externName(e))
+	}
+	return out
+}
+
+// externName is an import's or export's name with its version.
+func externName(e component.Extern) string {
+	if e.Version != "" {
+		return e.Name + "@" + e.Version
+	}
+	return e.Name
+}
 
 // CompileError is a component that cannot be compiled: malformed, with
 // types that do not resolve, or with a core module wazero rejects.
@@ -55,7 +72,7 @@ func (e *CompileError) Unwrap() error { return e.Err }
 func (r *Runtime) Compile(ctx context.Context, b []byte) (_ *Compiled, err error) {
 	defer guard.Recover("runtime: compile", &err)
 	if k, ok := wasmbin.KindOf(b); ok && k == wasmbin.KindCoreModule {
-		return r.CompileCore(ctx, b, nil)
+		return r.compileCore(ctx, b, nil, 0)
 	}
 	comp, err := wasmbin.DecodeComponent(b)
 	if err != nil {

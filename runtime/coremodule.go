@@ -18,6 +18,7 @@ import (
 	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/value"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // A wasip1 core module that carries its world (a component-type custom
@@ -37,10 +38,22 @@ type coreProgram struct {
 	image *image
 }
 
-// CompileCore compiles a core module that targets world (nil: the world
-// in its component-type section).
-func (r *Runtime) CompileCore(ctx context.Context, core []byte, world *component.Type) (_ *Compiled, err error) {
+// CompileCore compiles a core module that targets world of wit (wit nil:
+// the world in the module's component-type custom section, as
+// wit-bindgen and componentize embed it), as a component of that world.
+func (r *Runtime) CompileCore(ctx context.Context, core []byte, wit *witparse.Resolve, world witparse.WorldID) (_ *Compiled, err error) {
 	defer guard.Recover("runtime: compile", &err)
+	return r.compileCore(ctx, core, wit, world)
+}
+
+func (r *Runtime) compileCore(ctx context.Context, core []byte, wit *witparse.Resolve, id witparse.WorldID) (*Compiled, error) {
+	var world *component.Type
+	if wit != nil {
+		var err error
+		if world, err = component.FromWorld(wit, id); err != nil {
+			return nil, &CompileError{err}
+		}
+	}
 	bin, err := wasmbin.Decode(core)
 	if err != nil {
 		return nil, &CompileError{err}

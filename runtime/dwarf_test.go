@@ -53,7 +53,8 @@ func trapWithDWARF(t *testing.T, core []byte, opts ...runtime.Option) *runtime.T
 	ctx, cancel := context.WithTimeout(context.Background(), fuzzDeadline)
 	defer cancel()
 	rt := newRuntime(t, opts...)
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, "testdata/interrupt", "spinner"))
+	wit, world := testenv.WIT(t, "testdata/interrupt", "spinner")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		noDefect(t, "compile", err)
 		return nil

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/hostile"
 	"github.com/wasifill/wasifill/internal/valuetest"
@@ -78,7 +77,7 @@ func runInput(t *testing.T, b []byte) {
 	var ie *runtime.InstantiateError
 	if errors.As(err, &ie) && len(ie.Missing) > 0 {
 		for _, name := range ie.Missing {
-			rt.DefineInstanceMaker(name, func(fn string, _ *component.Type) runtime.HostFunc {
+			rt.DefineInstanceMaker(name, func(fn string, _, _ []*value.Type) runtime.HostFunc {
 				return func(context.Context, []value.Value) ([]value.Value, error) {
 					return nil, errors.New("fuzz host: " + name + "#" + fn + " is not implemented")
 				}
@@ -91,7 +90,7 @@ func runInput(t *testing.T, b []byte) {
 		return
 	}
 	defer inst.Close(context.Background())
-	for _, name := range exportedFuncs(inst.Type()) {
+	for _, name := range inst.Funcs() {
 		f, ok := inst.Func(name)
 		if !ok {
 			t.Fatalf("export %s is listed but not found", name)
@@ -107,25 +106,6 @@ func runInput(t *testing.T, b []byte) {
 			noDefect(t, "call "+name, err)
 		}
 	}
-}
-
-// exportedFuncs lists the functions t exports, at world level and in its
-// exported instances ("iface#fn").
-func exportedFuncs(t *component.Type) []string {
-	var out []string
-	for _, e := range t.Exports {
-		switch e.Kind {
-		case component.ExternFunc:
-			out = append(out, e.Name)
-		case component.ExternInstance:
-			for _, f := range e.Type.Exports {
-				if f.Kind == component.ExternFunc {
-					out = append(out, e.Name+"#"+f.Name)
-				}
-			}
-		}
-	}
-	return out
 }
 
 func noDefect(t *testing.T, stage string, err error) {

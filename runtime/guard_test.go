@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/runtime"
@@ -25,7 +24,7 @@ func TestPanicBoundary(t *testing.T) {
 	rt := newRuntime(t)
 	c := filltest.Compile(ctx, t, rt, b)
 	const iface = "wasifill:guests/types@0.1.0"
-	rt.DefineInstanceMaker(iface, func(name string, _ *component.Type) runtime.HostFunc {
+	rt.DefineInstanceMaker(iface, func(name string, _, _ []*value.Type) runtime.HostFunc {
 		panic("maker of " + name)
 	})
 	_, err = rt.Instantiate(ctx, c)

@@ -47,7 +47,11 @@ func (r *Runtime) hostItem(vt *valueTypes, im component.Extern, bound map[*compo
 				switch {
 				case ok:
 				case maker != nil:
-					f = maker(x.Name, x.Type)
+					params, results, err := vt.Func(x.Type)
+					if err != nil {
+						return item{}, false
+					}
+					f = maker(x.Name, params, results)
 				default:
 					f = notImplemented(im.Name + "#" + x.Name)
 				}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/internal/canon"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
@@ -17,20 +16,20 @@ const attacks = "wasifill:guests/attacks@0.1.0#"
 
 // hostileCases are the functions of hostile.wasm (testdata/guests/wat/
 // hostile.wat) that return what the canonical ABI must refuse, with the
-// kind of canon.Error each must trap with (0: a trap that is no canonical
+// kind of runtime.ABIError each must trap with (0: a trap that is no canonical
 // ABI error, e.g. `unreachable` in a post-return).
 var hostileCases = []struct {
 	fn   string
-	kind canon.ErrorKind
+	kind runtime.ABIErrorKind
 	msg  string // what the error message must contain
 }{
-	{"bad-pointer", canon.ErrOutOfBounds, ""}, // 0xfffffff0 + 32 wraps to 0x10 in 32 bits
-	{"bad-utf8", canon.ErrInvalidString, ""},
-	{"bad-enum", canon.ErrInvalidDiscriminant, ""},
-	{"bad-variant", canon.ErrInvalidDiscriminant, ""},
-	{"surrogate", canon.ErrInvalidChar, ""},
-	{"huge-list", canon.ErrTooLong, ""},
-	{"misaligned-list", canon.ErrMisaligned, ""},
+	{"bad-pointer", runtime.ErrOutOfBounds, ""}, // 0xfffffff0 + 32 wraps to 0x10 in 32 bits
+	{"bad-utf8", runtime.ErrInvalidString, ""},
+	{"bad-enum", runtime.ErrInvalidDiscriminant, ""},
+	{"bad-variant", runtime.ErrInvalidDiscriminant, ""},
+	{"surrogate", runtime.ErrInvalidChar, ""},
+	{"huge-list", runtime.ErrTooLong, ""},
+	{"misaligned-list", runtime.ErrMisaligned, ""},
 	{"trapping-post-return", 0, "unreachable"},
 }
 
@@ -47,7 +46,7 @@ func callNoPanic(t *testing.T, inst *runtime.Instance, fn string, args ...value.
 }
 
 // TestHostileGuest: each hostile result is a *runtime.TrapError (with the
-// canon.Error of the right kind in its chain), never a panic or a value,
+// runtime.ABIError of the right kind in its chain), never a panic or a value,
 // and the runtime keeps serving: a fresh instance of the same compiled
 // component answers the good function after every one.
 func TestHostileGuest(t *testing.T) {
@@ -90,14 +89,14 @@ func TestHostileGuest(t *testing.T) {
 			if !strings.Contains(trap.Func, attacks+hc.fn) {
 				t.Errorf("TrapError.Func = %q, want it to name %s", trap.Func, attacks+hc.fn)
 			}
-			var ce *canon.Error
+			var ce *runtime.ABIError
 			switch {
 			case hc.kind == 0 && errors.As(err, &ce):
 				t.Errorf("%s(): canonical ABI error %v, want a plain trap", hc.fn, ce)
 			case hc.kind != 0 && !errors.As(err, &ce):
-				t.Errorf("%s(): %v has no *canon.Error in its chain, want one of kind %s", hc.fn, err, hc.kind)
+				t.Errorf("%s(): %v has no *runtime.ABIError in its chain, want one of kind %s", hc.fn, err, hc.kind)
 			case hc.kind != 0 && ce.Kind != hc.kind:
-				t.Errorf("%s(): canon.Error of kind %s (%v), want %s", hc.fn, ce.Kind, ce, hc.kind)
+				t.Errorf("%s(): runtime.ABIError of kind %s (%v), want %s", hc.fn, ce.Kind, ce, hc.kind)
 			}
 			if hc.msg != "" && !strings.Contains(err.Error(), hc.msg) {
 				t.Errorf("%s(): %v, want it to mention %q", hc.fn, err, hc.msg)

@@ -201,8 +201,29 @@ func (i *Instance) Close(ctx context.Context) error {
 // the handles Go code receives from it).
 func (i *Instance) Runtime() *Runtime { return i.rt }
 
-// Type returns the instance's imports and exports.
-func (i *Instance) Type() *component.Type { return i.typ }
+// Exports returns the names of the instance's exports, as
+// Compiled.Exports does.
+func (i *Instance) Exports() []string { return exportNames(i.typ) }
+
+// Funcs returns the names of the instance's exported functions as Call
+// and Func take them: "name" at world level, "ns:pkg/iface@v#name" inside
+// an exported instance.
+func (i *Instance) Funcs() []string {
+	var out []string
+	for _, e := range i.typ.Exports {
+		switch e.Kind {
+		case component.ExternFunc:
+			out = append(out, externName(e))
+		case component.ExternInstance:
+			for _, f := range e.Type.Exports {
+				if f.Kind == component.ExternFunc {
+					out = append(out, externName(e)+"#"+f.Name)
+				}
+			}
+		}
+	}
+	return out
+}
 
 // Func finds an exported function: "name" at world level, or
 // "ns:pkg/iface@v#name" inside an exported instance.

@@ -32,7 +32,8 @@ func loopsGuests(t testing.TB, rt *runtime.Runtime) map[string]*runtime.Compiled
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	cc, err := rt.CompileCore(ctx, core, world)
+	wit, id := testenv.WIT(t, "testdata/interrupt", "spinner")
+	cc, err := rt.CompileCore(ctx, core, wit, id)
 	if err != nil {
 		t.Fatal(err)
 	}

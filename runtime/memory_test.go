@@ -22,7 +22,8 @@ func grower(t *testing.T, rt *runtime.Runtime, name string) (*runtime.Instance, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, "testdata/memory", "grower"))
+	wit, world := testenv.WIT(t, "testdata/memory", "grower")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func TestPreparedCacheTrust(t *testing.T) {
 		t.Fatalf("a private entry was validated again (err %v)", err)
 	}
 	var ce *CompileError
-	if _, err := newRT().CompileCore(ctx, wasm, nil); !errors.As(err, &ce) {
+	if _, err := newRT().CompileCore(ctx, wasm, nil, 0); !errors.As(err, &ce) {
 		t.Fatalf("compiling from the invalid entry: %v, want a CompileError", err)
 	}
 	writeFile(t, entry, encodePrepared(key, invalid, layout))

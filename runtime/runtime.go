@@ -25,7 +25,6 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/internal/canon"
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/semver"
 	"github.com/wasifill/wasifill/value"
 )
@@ -116,9 +115,9 @@ func WithHandleLimit(n int) Option {
 }
 
 // WithLiftBudget caps the bytes one call may copy out of a guest's memory
-// into Go values (canon.Options.LiftBudget; canon.DefaultLiftBudget by
-// default): a guest returning 65,536 strings that all point at the same
-// megabyte fails with a canon.ErrBudget error instead of costing 64 GiB.
+// into Go values (256 MiB by default): a guest returning 65,536 strings
+// that all point at the same megabyte traps with an *ABIError of kind
+// ErrBudget instead of costing 64 GiB.
 func WithLiftBudget(bytes uint64) Option { return func(c *config) { c.liftBudget = max(bytes, 1) } }
 
 // New returns a runtime.
@@ -169,9 +168,10 @@ func (r *Runtime) DefineInstance(name string, funcs map[string]HostFunc) {
 }
 
 // HostFuncMaker makes the implementation of function name of an imported
-// interface from its type, for hosts that answer every function of an
-// interface the same way (for example "not permitted").
-type HostFuncMaker func(name string, ft *component.Type) HostFunc
+// interface from the value types of its parameters and results, for hosts
+// that answer every function of an interface the same way (for example
+// "not permitted").
+type HostFuncMaker func(name string, params, results []*value.Type) HostFunc
 
 // DefineInstanceMaker provides an imported instance whose functions are
 // made from their types when a component imports it.

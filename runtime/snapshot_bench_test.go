@@ -12,7 +12,6 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/runtime"
@@ -45,7 +44,7 @@ func benchRuntime(b *testing.B) *runtime.Runtime {
 	for _, n := range []string{"wasifill:rpc/transport@0.1.0", "wasifill:rpc/deadline@0.1.0", "wasifill:rpc/types@0.1.0"} {
 		rt.DefineInstance(n, nil)
 	}
-	rt.DefineInstanceMaker("wasifill:guests/host@0.1.0", func(string, *component.Type) runtime.HostFunc {
+	rt.DefineInstanceMaker("wasifill:guests/host@0.1.0", func(string, []*value.Type, []*value.Type) runtime.HostFunc {
 		return func(context.Context, []value.Value) ([]value.Value, error) { return []value.Value{uint64(0)}, nil }
 	})
 	return rt
@@ -65,7 +64,8 @@ func BenchmarkInstantiate(b *testing.B) {
 			rt := benchRuntime(b)
 			var fresh *runtime.Compiled
 			if subj.name == "go-reactor-core" {
-				fresh, err = rt.CompileCore(ctx, wasm, testenv.World(b, "../testdata/guests/wit", "go-reactor"))
+				wit, world := testenv.WIT(b, "../testdata/guests/wit", "go-reactor")
+				fresh, err = rt.CompileCore(ctx, wasm, wit, world)
 			} else {
 				fresh, err = rt.Compile(ctx, wasm)
 			}

@@ -148,7 +148,8 @@ func TestPreinitializeRunsInitializationOnce(t *testing.T) {
 			return []value.Value{ids}, nil
 		},
 	})
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, "../testdata/guests/wit", "go-reactor"))
+	wit, world := testenv.WIT(t, "../testdata/guests/wit", "go-reactor")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,8 @@ func TestPreinitializeRefusesLiveHandles(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := newRuntime(t)
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, "../testdata/guests/wit", "resources"))
+	wit, world := testenv.WIT(t, "../testdata/guests/wit", "resources")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		t.Fatal(err)
 	}

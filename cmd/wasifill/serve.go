@@ -228,8 +228,8 @@ func (f *runFlags) serve(cmd *cobra.Command, ops *opsFlags) error {
 // exportsHandler reports whether c exports wasifill:rpc/handler (any
 // 0.1 version).
 func exportsHandler(c *runtime.Compiled) bool {
-	for _, e := range c.Type().Exports {
-		if strings.HasPrefix(e.Name, strings.TrimSuffix(rpc.Handler, "0.1.0")) {
+	for _, name := range c.Exports() {
+		if strings.HasPrefix(name, strings.TrimSuffix(rpc.Handler, "0.1.0")) {
 			return true
 		}
 	}

@@ -162,7 +162,8 @@ func TestProviderAndClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, guests+"wit", "go-reactor"))
+	wit, world := testenv.WIT(t, guests+"wit", "go-reactor")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	greeter := goreactor.NewGreeterClient(instantiate(t, rt, c, err))
 	callCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -86,19 +86,26 @@ func ComponentType(t testing.TB, b []byte) *component.Type {
 // component type.
 func World(t testing.TB, witDir, name string) *component.Type {
 	t.Helper()
+	r, id := WIT(t, witDir, name)
+	ct, err := component.FromWorld(r, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ct
+}
+
+// WIT loads the WIT package in witDir and finds its world name.
+func WIT(t testing.TB, witDir, name string) (*witparse.Resolve, witparse.WorldID) {
+	t.Helper()
 	r, pkg, err := witparse.Load(witDir, witparse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range r.Packages[pkg].Worlds {
 		if w.Name == name {
-			ct, err := component.FromWorld(r, w.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ct
+			return r, w.ID
 		}
 	}
 	t.Fatalf("%s has no world %s", witDir, name)
-	return nil
+	return nil, 0
 }

@@ -273,8 +273,8 @@ func (h *Host) AddComponentLifecycle(name string, c *runtime.Compiled, timeout t
 		return fmt.Errorf("component %s: %w", name, err)
 	}
 	t := &target{name: name, compiled: c, timeout: timeout, handle: Handler + "#handle"}
-	for _, e := range c.Type().Exports {
-		if e.Name == rpcwit.Handler02 {
+	for _, name := range c.Exports() {
+		if name == rpcwit.Handler02 {
 			t.handle = rpcwit.Handler02 + "#handle"
 		}
 	}

@@ -34,11 +34,7 @@ func (e *ProcExitError) Error() string {
 // preview 1's exit codes below 126; proc_exit with a larger code is a
 // *ProcExitError (exit code 1).
 func Run(ctx context.Context, inst *runtime.Instance) (int, error) {
-	for _, e := range inst.Type().Exports {
-		name := e.Name
-		if e.Version != "" {
-			name += "@" + e.Version
-		}
+	for _, name := range inst.Exports() {
 		if !strings.HasPrefix(name, "wasi:cli/run@0.2.") {
 			continue
 		}

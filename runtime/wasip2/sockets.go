@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 )
@@ -20,9 +19,9 @@ func (h *host) defineSockets() {
 	}
 }
 
-func notPermitted(fn string, ft *component.Type) runtime.HostFunc {
-	if r := ft.Result; r != nil && r.Kind == component.KindResult && r.Err != nil && r.Err.Kind == component.KindEnum {
-		for i, l := range r.Err.Labels {
+func notPermitted(fn string, _, results []*value.Type) runtime.HostFunc {
+	if len(results) == 1 && results[0].Kind == value.KindResult && results[0].Err != nil && results[0].Err.Kind == value.KindEnum {
+		for i, l := range results[0].Err.Labels {
 			if l == "access-denied" {
 				return func(context.Context, []value.Value) ([]value.Value, error) {
 					return ret(value.Err(value.Enum(i)))

@@ -173,7 +173,8 @@ func TestCoreModules(t *testing.T) {
 			return []value.Value{ids}, nil
 		},
 	})
-	c, err := rt.CompileCore(ctx, core, testenv.World(t, guests+"wit", "go-reactor"))
+	wit, world := testenv.WIT(t, guests+"wit", "go-reactor")
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		t.Fatal(err)
 	}
