@@ -12,13 +12,19 @@ import (
 	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/wasmbin"
+	"github.com/wasifill/wasifill/witparse"
 )
 
 // Options configures New.
 type Options struct {
-	// World is the component type the module targets (see
-	// component.FromWorld); nil means the world embedded in the module's
+	// WIT and WorldID name the world the module targets (witparse.Load);
+	// with WIT nil, World, else the world embedded in the module's
 	// component-type custom section.
+	WIT     *witparse.Resolve
+	WorldID witparse.WorldID
+	// World is the world as a component type, for wasifill's own packages
+	// that derive a world without WIT (a fill for a component's own
+	// imports); ignored when WIT is set.
 	World *component.Type
 	// Adapters maps an import module name (wasi_snapshot_preview1) to an
 	// adapter core module that implements it on top of WIT interfaces.
@@ -139,6 +145,11 @@ func New(core []byte, opts Options) (_ []byte, err error) {
 		return nil, err
 	}
 	main.world = opts.World
+	if opts.WIT != nil {
+		if main.world, err = component.FromWorld(opts.WIT, opts.WorldID); err != nil {
+			return nil, &Error{Msg: err.Error()}
+		}
+	}
 	if main.world == nil {
 		main.world = embedded
 	}

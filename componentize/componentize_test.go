@@ -1,6 +1,7 @@
 package componentize_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -37,12 +38,18 @@ func componentWIT(t *testing.T, b []byte) string {
 }
 
 // The WIT of our component equals the WIT of wasm-tools' component new
-// (both import only the functions the module uses).
+// (both import only the functions the module uses). The world is given as
+// WIT (the public path), and as a component type it gives the same bytes.
 func TestComponentizeMatchesWasmTools(t *testing.T) {
 	for _, name := range []string{"all-types", "resources", "faulty", "host-impl", "client"} {
-		out, err := componentize.New(readGuest(t, name+".core.wasm"), componentize.Options{World: world(t, name)})
+		wit, id := testenv.WIT(t, guests+"wit", name)
+		out, err := componentize.New(readGuest(t, name+".core.wasm"), componentize.Options{WIT: wit, WorldID: id})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		fromType, err := componentize.New(readGuest(t, name+".core.wasm"), componentize.Options{World: world(t, name)})
+		if err != nil || !bytes.Equal(fromType, out) {
+			t.Errorf("%s: the world as a component type gives other bytes (err %v)", name, err)
 		}
 		if got, want := componentWIT(t, out), string(readGuest(t, name+".wit.expected")); got != want {
 			t.Errorf("%s: WIT of our component:\n%s\nwasm-tools' component:\n%s", name, got, want)

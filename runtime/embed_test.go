@@ -10,7 +10,8 @@ import (
 	"github.com/wasifill/wasifill/internal/testenv"
 )
 
-// embedder uses the runtime as a program outside this module would: only
+// embedder uses the runtime (and componentize) as a program outside this
+// module would: only
 // exported names of public packages, so no type of an internal package
 // may be needed to call anything (Go refuses the import of one).
 const embedder = `package main
@@ -21,6 +22,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
@@ -41,11 +43,19 @@ func main() {
 		panic(err)
 	}
 	core, _ := os.ReadFile(os.Args[2])
-	c, err := rt.CompileCore(ctx, core, wit, wit.Packages[pkg].Worlds[0].ID)
+	world := wit.Packages[pkg].Worlds[0].ID
+	c, err := rt.CompileCore(ctx, core, wit, world)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(c.Exports())
+	comp, err := componentize.New(core, componentize.Options{WIT: wit, WorldID: world})
+	if err != nil {
+		panic(err)
+	}
+	if c, err = rt.Compile(ctx, comp); err != nil {
+		panic(err)
+	}
 	inst, err := rt.Instantiate(ctx, c)
 	if err != nil {
 		panic(err)

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wasifill/wasifill/componentize"
-	"github.com/wasifill/wasifill/internal/component"
 	"github.com/wasifill/wasifill/internal/safeio"
 	"github.com/wasifill/wasifill/witparse"
 )
@@ -47,13 +46,10 @@ func newComponentizeCommand() *cobra.Command {
 				if err != nil {
 					return witError(err)
 				}
-				id, err := pickWorld(r, pkg, world)
-				if err != nil {
+				if opts.WorldID, err = pickWorld(r, pkg, world); err != nil {
 					return inputError("componentize: %v", err)
 				}
-				if opts.World, err = component.FromWorld(r, id); err != nil {
-					return inputError("componentize: %v", err)
-				}
+				opts.WIT = r
 			} else if world != "" {
 				return inputError("componentize: --world needs --wit")
 			}
