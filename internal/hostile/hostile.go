@@ -58,6 +58,8 @@ func Modules() []Case {
 		{"type-results", Module(Sec(1, []byte{1, 0x60, 0}, huge)), "entries cannot fit"},
 		{"type-params-many", Module(Sec(1, []byte{1, 0x60}, leb(1001), make7f(1001), []byte{0})), "parameters"},
 		{"type-not-func", Module(Sec(1, []byte{1, 0x5f, 0, 0})), "not a function type"},
+		// Two parameters in two bytes, the first of which, (ref null func), takes both.
+		{"type-params-reftype", Module(Sec(1, []byte{1, 0x60, 2, 0x63, 0x70})), "unexpected end"},
 		{"import-count", Module(typeVoid, Sec(2, huge, []byte{1, 'm', 1, 'f', 0, 0})), "entries cannot fit"},
 		{"import-name", Module(Sec(2, []byte{1}, huge, []byte{'m'})), "runs past the section"},
 		{"import-func-type", Module(typeVoid, Sec(2, []byte{1, 1, 'm', 1, 'f', 0, 7})), "type index 7"},

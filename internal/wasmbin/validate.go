@@ -214,11 +214,13 @@ func (v *coreValidator) valTypes(r *reader, max int, what string) ([]byte, error
 	}
 	out := make([]byte, 0, n)
 	for i := 0; i < n; i++ {
-		b := r.b[r.pos]
+		// A reference type is more than one byte: the count bounded the
+		// bytes left by one per type, not what the last types need.
+		start := r.pos
 		if err := v.valType(r); err != nil {
 			return nil, err
 		}
-		out = append(out, b)
+		out = append(out, r.b[start])
 	}
 	return out, nil
 }
