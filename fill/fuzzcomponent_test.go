@@ -2,12 +2,11 @@ package fill_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/internal/guard"
+	"github.com/wasifill/wasifill/internal/testenv"
 )
 
 // FuzzForComponent feeds mutated component binaries to the fill made from
@@ -15,19 +14,9 @@ import (
 // input gives a fill or an error, never a panic (a panic the guard caught
 // is a failure here too).
 func FuzzForComponent(f *testing.F) {
-	seeds, err := filepath.Glob("../testdata/guests/out/*.wasm")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, p := range seeds {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		if len(b) < 64<<10 { // components small enough to mutate quickly
-			f.Add(b, false)
-			f.Add(b, true)
-		}
+	for _, b := range testenv.Seeds(f, "../testdata/guests/out/*.wasm", 64<<10) {
+		f.Add(b, false)
+		f.Add(b, true)
 	}
 	f.Fuzz(func(t *testing.T, b []byte, export bool) {
 		_, _, err := fill.ForComponent(b, export)

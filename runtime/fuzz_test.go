@@ -3,13 +3,12 @@ package runtime_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/hostile"
+	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/valuetest"
 	"github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/runtime/wasip2"
@@ -35,15 +34,8 @@ const (
 // caught at the runtime's boundary (a *guard.InternalError) is a defect.
 func FuzzRunComponent(f *testing.F) {
 	for _, pattern := range []string{"../testdata/guests/out/*.wasm", "../testdata/guests/rpc/out/*.wasm", "../internal/wasmbin/testdata/*.wasm"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			if len(b) <= fuzzMaxInput {
-				f.Add(b)
-			}
+		for _, b := range testenv.Seeds(f, pattern, fuzzMaxInput) {
+			f.Add(b)
 		}
 	}
 	for _, c := range append(hostile.Modules(), hostile.NameSections()...) {

@@ -8,8 +8,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/tetratelabs/wazero"
-
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
@@ -19,13 +17,7 @@ import (
 // start function ran).
 func TestHostSegments(t *testing.T) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile("testdata/segments.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wz := wazero.NewRuntime(ctx)
-	defer wz.Close(ctx)
-	cfg := wazero.NewModuleConfig().WithName("")
+	wasm, wz, cfg := bareWazero(t, "testdata/segments.wasm")
 	orig, err := wz.InstantiateWithConfig(ctx, wasm, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -84,13 +76,7 @@ func TestHostSegments(t *testing.T) {
 // original module's.
 func TestHostSegmentsOutOfBounds(t *testing.T) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile("testdata/segments-oob.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wz := wazero.NewRuntime(ctx)
-	defer wz.Close(ctx)
-	cfg := wazero.NewModuleConfig().WithName("")
+	wasm, wz, cfg := bareWazero(t, "testdata/segments-oob.wasm")
 	if _, err := wz.InstantiateWithConfig(ctx, wasm, cfg); err == nil {
 		t.Fatal("wazero instantiated the original module")
 	}

@@ -54,13 +54,7 @@ func sameState(t *testing.T, what string, got, want snapshotState) {
 // anything, and changing one instance changes no other.
 func TestInstrumentAndRestore(t *testing.T) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile("testdata/snapshot.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wz := wazero.NewRuntime(ctx)
-	defer wz.Close(ctx)
-	cfg := wazero.NewModuleConfig().WithName("")
+	wasm, wz, cfg := bareWazero(t, "testdata/snapshot.wasm")
 	orig, err := wz.InstantiateWithConfig(ctx, wasm, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -155,4 +149,19 @@ func TestInstrumentRejectsMalformed(t *testing.T) {
 			t.Errorf("prepareSnapshot(%x) succeeded", body)
 		}
 	}
+}
+
+// bareWazero reads the module at path and returns it with a plain wazero
+// runtime, closed when the test ends, and a configuration for anonymous
+// instances: the original module's behaviour to compare with.
+func bareWazero(t *testing.T, path string) ([]byte, wazero.Runtime, wazero.ModuleConfig) {
+	t.Helper()
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wz := wazero.NewRuntime(ctx)
+	t.Cleanup(func() { wz.Close(ctx) })
+	return wasm, wz, wazero.NewModuleConfig().WithName("")
 }

@@ -54,3 +54,21 @@ func BuildWasip1(t testing.TB, files map[string][]byte) []byte {
 	}
 	return ReadFile(t, filepath.Join(dir, "out.core.wasm"))
 }
+
+// Seeds returns the contents of the files matching pattern that are at
+// most maxSize bytes (fuzz seeds small enough to mutate quickly), failing
+// the test when one cannot be read.
+func Seeds(t testing.TB, pattern string, maxSize int) [][]byte {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, file := range files {
+		if b := ReadFile(t, file); len(b) <= maxSize {
+			out = append(out, b)
+		}
+	}
+	return out
+}
