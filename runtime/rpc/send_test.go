@@ -2,11 +2,11 @@ package rpc_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/runtime/rpc"
 )
 
@@ -15,14 +15,7 @@ import (
 // the caller's has passed, and is counted when it ends.
 func TestSend(t *testing.T) {
 	rt, h, _ := setup(t, rpc.Config{DefaultTimeout: 10 * time.Second})
-	b, err := os.ReadFile("../../testdata/guests/rpc/out/sender.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := rt.Compile(context.Background(), b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sender := filltest.CompileFile(context.Background(), t, rt, "../../testdata/guests/rpc/out/sender.wasm")
 	h.AddComponent("sender", sender, 0)
 	release := make(chan struct{})
 	type started struct {
@@ -108,14 +101,7 @@ func TestSendBound(t *testing.T) {
 // ring of sends across hosts ends at the maximum depth as it does on one.
 func TestSendRemoteDepth(t *testing.T) {
 	rt, h, c := setup(t, rpc.Config{DefaultTimeout: 10 * time.Second})
-	b, err := os.ReadFile("../../testdata/guests/rpc/out/sender.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := rt.Compile(context.Background(), b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sender := filltest.CompileFile(context.Background(), t, rt, "../../testdata/guests/rpc/out/sender.wasm")
 	h.AddComponent("sender", sender, 0)
 	h.AddComponent("relay", c["relay"], 0)
 	got := make(chan int, 2)
