@@ -9,7 +9,7 @@ export WASIFILL_WIT_CORPUS
 .PHONY: build test unit interop fuzz demo bench fixtures tools lint clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/wasifill
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/wasifill
 
 ## test: vet, unit/conformance/differential tests, interop (Wasmtime 39 + jco), then every fuzz target for $(FUZZTIME)
 test: lint unit interop fuzz

@@ -9,19 +9,24 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wasifill/wasifill/internal/guard"
 )
 
 func main() {
-	tuneGC(os.Args[1:])
-	os.Exit(run(os.Args[1:]))
+	root := newRootCommand() // built once: a one-shot command's start-up is part of its cost
+	tuneGC(root, os.Args[1:])
+	os.Exit(runRoot(root, os.Args[1:]))
 }
 
 // run executes the CLI with args and returns the process exit code. A
 // panic that escapes the libraries' own boundaries still ends in a message
 // and exit code 1, never a crash dump.
-func run(args []string) int {
-	root := newRootCommand()
+func run(args []string) int { return runRoot(newRootCommand(), args) }
+
+// runRoot is run on a root command already built.
+func runRoot(root *cobra.Command, args []string) int {
 	root.SetArgs(negativesPositional(root, args))
 	err := execute(root.Execute)
 	if err == nil {

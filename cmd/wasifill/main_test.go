@@ -352,7 +352,7 @@ func TestTuneGC(t *testing.T) {
 	} {
 		debug.SetGCPercent(100)
 		debug.SetMemoryLimit(math.MaxInt64)
-		tuneGC(c.args)
+		tuneGC(newRootCommand(), c.args)
 		off := debug.SetGCPercent(100) == -1
 		limit := debug.SetMemoryLimit(math.MaxInt64)
 		if off != c.off || (off && limit != oneShotMemoryLimit) {

@@ -49,8 +49,8 @@ const oneShotMemoryLimit = 512 << 20
 // Past oneShotMemoryLimit the collector runs anyway. run, call and serve
 // keep it on: guests run for as long as they like. Only main calls it: a
 // process running the CLI in process (tests) keeps its own settings.
-func tuneGC(args []string) {
-	cmd, _, err := newRootCommand().Find(args)
+func tuneGC(root *cobra.Command, args []string) {
+	cmd, _, err := root.Find(args)
 	if err != nil {
 		return
 	}

@@ -28,7 +28,7 @@ var guestRuntime []byte
 // *UnsupportedError naming the interface, the function or type, and why.
 func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ map[string][]byte, err error) {
 	defer guard.Recover("gen go: guest", &err)
-	f, ts, ifaces, err := startBindings(r, world, pkg, modeGuest, "--guest", func(pkg, world string) string {
+	g, ts, ifaces, err := startBindings(r, world, pkg, modeGuest, "--guest", func(pkg, world string) string {
 		return fmt.Sprintf("Package %s holds the guest bindings of world %s: its imports as Go\nfunctions, its exports as Go interfaces to implement and register. Build the\ncomponent with GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared.", pkg, world)
 	})
 	if err != nil {
@@ -37,12 +37,19 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 	w := r.Worlds[world]
 	n := 0
 	for _, in := range ifaces {
+		f := g.File()
 		var err error
 		if in.imported {
 			for _, res := range ts.resourcesOf(in) {
 				emitImportedResource(f, res, &n)
 			}
-			err = emitGuestImports(f, ts, in, r.Interfaces[in.id].Functions, &n)
+			funcs := r.Interfaces[in.id].Functions
+			for len(funcs) > 0 && err == nil {
+				batch := funcs[:min(len(funcs), declsPerChunk)]
+				funcs = funcs[len(batch):]
+				err = emitGuestImports(g.File(), ts, in, batch, &n)
+				g.Cut()
+			}
 		} else {
 			for _, res := range ts.resourcesOf(in) {
 				if err = emitExportedResource(f, ts, res); err != nil {
@@ -54,6 +61,7 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 		if err != nil {
 			return nil, err
 		}
+		g.Cut()
 	}
 	var worldFuncs []*witparse.Function
 	for _, e := range w.Exports {
@@ -62,20 +70,24 @@ func GenerateGuest(r *witparse.Resolve, world witparse.WorldID, pkg string) (_ m
 		}
 	}
 	if len(worldFuncs) > 0 {
-		if err := emitGuestExports(f, ts, gen.GoName(w.Name), "", worldFuncs, &n); err != nil {
+		if err := emitGuestExports(g.File(), ts, gen.GoName(w.Name), "", worldFuncs, &n); err != nil {
 			return nil, err
 		}
+		g.Cut()
 	}
-	for _, d := range ts.wire.decls {
-		f.Add(d).Line()
+	for i, d := range ts.wire.decls {
+		if i > 0 && i%declsPerChunk == 0 {
+			g.Cut()
+		}
+		g.File().Add(d).Line()
 	}
-	emitGuestResourceSupport(f, ts)
-	emitGenericTypes(f, ts)
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("gen go: %w", err)
+	g.Cut()
+	emitGuestResourceSupport(g.File(), ts)
+	emitGenericTypes(g.File(), ts)
+	src, err := g.Bytes() // standard library imports only
+	if err != nil {
+		return nil, err
 	}
-	src := buf.Bytes() // jennifer formats it (gofmt); fills and guests import the standard library only
 	clause := []byte("package " + pkg)
 	return map[string][]byte{
 		"bindings.go": src,

@@ -152,6 +152,7 @@ func wasmexport3(p0 uint32, p1 uint32) uint32 {
 func post3(uint32) {
 	unpin()
 }
+
 func fromWire2(w *wire) (x []byte) {
 	return rBytes(w)
 }

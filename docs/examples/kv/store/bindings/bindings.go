@@ -137,6 +137,7 @@ func wasmexport2(p0 uint32, p1 uint32) uint32 {
 func post2(uint32) {
 	unpin()
 }
+
 func toWire2(b []byte, x []byte) []byte {
 	return wBytes(b, x)
 }

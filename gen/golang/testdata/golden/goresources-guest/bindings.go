@@ -321,6 +321,7 @@ func wasmexport12(p0 uint32, p1 uint32) uint32 {
 	r := talliesImpl.TallyJoin(a0, a1)
 	return uint32(exportResult(gfn12, wU32(nil, tallyNew(r))))
 }
+
 func fromWire1(w *wire) (x Tally) {
 	return tallyReps.get(rU32(w))
 }

@@ -2462,6 +2462,7 @@ func wasmexport97(p0 uint32, p1 uint32) {
 	a1 := ResponseOutparam(rU32(w))
 	incomingHandlerImpl.Handle(a0, a1)
 }
+
 func toWire0(b []byte, x Option[uint64]) []byte {
 	return optionToWire(b, x, wU64)
 }
