@@ -27,7 +27,7 @@ type Part struct {
 type PlugError struct {
 	Part string // which input
 	Msg  string
-	Err  error // the underlying error, e.g. a *component.MismatchError
+	Err  error // the underlying error; a type mismatch names the path where the types differ
 }
 
 func (e *PlugError) Error() string {
@@ -37,6 +37,7 @@ func (e *PlugError) Error() string {
 	return fmt.Sprintf("compose: %s: %s", e.Part, e.Msg)
 }
 
+// Unwrap returns the underlying error.
 func (e *PlugError) Unwrap() error { return e.Err }
 
 // Wiring records which plug export satisfies which user import.

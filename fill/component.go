@@ -5,9 +5,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/rpcwit"
 	"github.com/wasifill/wasifill/internal/wasmbin"

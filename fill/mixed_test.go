@@ -4,12 +4,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/fill"
 	"github.com/wasifill/wasifill/gen"
 	"github.com/wasifill/wasifill/gen/golang"
 	"github.com/wasifill/wasifill/gen/rust"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/witparse"

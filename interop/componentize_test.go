@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/jco"

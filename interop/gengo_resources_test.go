@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	"github.com/wasifill/wasifill/value"

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	wfrt "github.com/wasifill/wasifill/runtime"
 	"github.com/wasifill/wasifill/value"

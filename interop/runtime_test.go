@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/interop"
 	"github.com/wasifill/wasifill/interop/wasmtime"
 	wfrt "github.com/wasifill/wasifill/runtime"

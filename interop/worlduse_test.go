@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/value"
 	"github.com/wasifill/wasifill/witparse"
 )

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/wasmbin"
 	"github.com/wasifill/wasifill/runtime"

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/gen/golang"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/valuetest"

@@ -10,8 +10,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/runtime"

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/compose"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
 )
 
-const guests = "../testdata/guests/"
+const guests = "../../testdata/guests/"
 
 func world(t testing.TB, name string) *component.Type {
 	return testenv.World(t, guests+"wit", name)
@@ -88,11 +88,11 @@ func TestComponentizeWithAdapter(t *testing.T) {
 	// the same adapter): every interface it imports we import too. We
 	// import more: wit-component garbage-collects the adapter down to what
 	// the module calls, we keep it whole (docs/compose.md).
-	hello, err := os.ReadFile("../internal/wasmbin/testdata/hello.core.wasm")
+	hello, err := os.ReadFile("../wasmbin/testdata/hello.core.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := os.ReadFile("../internal/wasmbin/testdata/hello.wasm")
+	ref, err := os.ReadFile("../wasmbin/testdata/hello.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}

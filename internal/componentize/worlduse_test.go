@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/filltest"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
@@ -41,7 +41,7 @@ func TestComponentizeWorldUse(t *testing.T) {
 	}
 	// The component type is that of wit-component's component of the
 	// same module and world (runtime/testdata/worlduse/README.md).
-	ref, err := os.ReadFile("../runtime/testdata/worlduse/world-use.wasm")
+	ref, err := os.ReadFile("../../runtime/testdata/worlduse/world-use.wasm")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/testenv"
 )
@@ -13,7 +13,7 @@ import (
 // component-type custom section): a component or an error, never a panic
 // (one the guard caught is a failure here too).
 func FuzzNew(f *testing.F) {
-	for _, b := range testenv.Seeds(f, "../testdata/guests/out/*.core.wasm", 32<<10) {
+	for _, b := range testenv.Seeds(f, "../../testdata/guests/out/*.core.wasm", 32<<10) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, core []byte) {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wasifill/wasifill/componentize"
+	"github.com/wasifill/wasifill/internal/componentize"
 	"github.com/wasifill/wasifill/internal/oracle"
 	"github.com/wasifill/wasifill/internal/testenv"
 )
@@ -35,7 +35,7 @@ func BenchmarkComponentize(b *testing.B) {
 		}
 	})
 	adapter := testenv.Adapter(b, "command")
-	hello, err := os.ReadFile("../internal/wasmbin/testdata/hello.core.wasm")
+	hello, err := os.ReadFile("../wasmbin/testdata/hello.core.wasm")
 	if err != nil {
 		b.Fatal(err)
 	}
