@@ -17,6 +17,8 @@ test: lint unit interop fuzz
 # go test ./... skips directories named testdata: the fixture checks are named explicitly.
 unit: tools
 	$(GO) test -count=1 ./... ./testdata/guests/
+	# the Go generators render chunks on worker goroutines: every generator on every test world, with the race detector
+	$(GO) test -race -count=1 -run 'GoFile|Golden|Gofmt|CheckImportNames' ./gen/golang/
 
 ## interop: run components in Wasmtime 39 (cgo, separate module) and jco (node)
 interop: tools
