@@ -10,6 +10,7 @@ import (
 	"github.com/tetratelabs/wazero"
 
 	"github.com/wasifill/wasifill/internal/component"
+	"github.com/wasifill/wasifill/internal/dwarfcheck"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/instrument"
 	"github.com/wasifill/wasifill/internal/wasmbin"
@@ -198,9 +199,11 @@ const emptyModuleName = "\x00"
 
 // runnable validates a core module (bounding every count and index before
 // wazero allocates by them) and returns its bytes as wazero will run them:
-// with interruption checks (unless interruption is off), its tables
-// capped at the table limit, the import module name "" renamed and its
-// name section checked (wasmbin.RewriteNames). These
+// with interruption checks (unless interruption is off; with them on the
+// DWARF goes, since the rewrite moves code), its tables capped at the table
+// limit, the import module name "" renamed, its name section checked
+// (wasmbin.RewriteNames) and its DWARF dropped if it would make wazero
+// panic formatting a trap (dwarfcheck). These
 // bytes are what wazero compiles, and what its compilation cache keys on.
 func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 	if err := wasmbin.Validate(m); err != nil {
@@ -215,7 +218,13 @@ func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 		empty = empty || im.Module == ""
 	}
 	tableLimit := r.cfg.tableLimit
-	if !empty && tableLimit == 0 && !r.cfg.interrupt && !m.HasNames() {
+	badDWARF := false
+	if !r.cfg.interrupt {
+		if s, found := dwarfcheck.Collect(m); found {
+			badDWARF = dwarfcheck.Check(s) != nil
+		}
+	}
+	if !empty && tableLimit == 0 && !r.cfg.interrupt && !m.HasNames() && !badDWARF {
 		return m.Encode(), nil
 	}
 	// A copy: m belongs to the component, which is encoded as it was read.
@@ -238,6 +247,9 @@ func (r *Runtime) runnable(m *wasmbin.Binary) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	if badDWARF {
+		c.RemoveCustomSections(".debug_")
 	}
 	if r.cfg.interrupt {
 		if err := instrument.AddInterruptChecks(c); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasifill/wasifill/internal/dwarfcheck/dwarftest"
 	"github.com/wasifill/wasifill/internal/guard"
 	"github.com/wasifill/wasifill/internal/testenv"
 	"github.com/wasifill/wasifill/internal/wasmbin"
@@ -88,6 +89,34 @@ func TestDWARFTrap(t *testing.T) {
 	}
 	if trap := trapWithDWARF(t, guest); strings.Contains(trap.Error(), "dwarf.c") {
 		t.Errorf("interruption on: the trap names a source line of code the rewrite moved: %v", trap)
+	}
+}
+
+// TestHostileDWARFTrap: in trusted mode, DWARF that would make wazero
+// panic while it formats a trap (a line-table row or an inlined call that
+// names no file: dwarfcheck) is dropped at compile time; the call traps
+// with no source line. The same unit with a file names it.
+func TestHostileDWARFTrap(t *testing.T) {
+	zero := uint64(0)
+	cases := []struct {
+		name string
+		unit dwarftest.Unit
+		want string
+	}{
+		{"a file", dwarftest.Unit{Files: []string{"a.c"}}, "a.c:1"},
+		{"rows without a file table", dwarftest.Unit{}, ""},
+		{"rows set to file 0", dwarftest.Unit{Files: []string{"a.c"}, RowFile: &zero}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.unit.Sections()
+			trap := trapWithDWARF(t, withDebugSections(t, map[string][]byte{
+				".debug_abbrev": s.Abbrev, ".debug_info": s.Info, ".debug_line": s.Line,
+			}), runtime.WithInterruption(false))
+			if got := strings.Contains(trap.Error(), "a.c"); got != (c.want != "") || !strings.Contains(trap.Error(), c.want) {
+				t.Errorf("trap %q, want it to name %q", trap, c.want)
+			}
+		})
 	}
 }
 

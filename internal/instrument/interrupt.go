@@ -29,7 +29,6 @@ package instrument
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
@@ -125,17 +124,8 @@ func AddInterruptChecks(m *wasmbin.Binary) error {
 	if err := appendEntry(m, secExport, export); err != nil {
 		return fmt.Errorf("instrument: export section: %w", err)
 	}
-	kept := m.Sections[:0]
-	for _, s := range m.Sections {
-		switch {
-		case s.ID == wasmbin.SecCustom && strings.HasPrefix(s.Name, ".debug_"):
-			continue
-		case s == code:
-			s.Payload, s.SizeBytes = mod.emit(s.Payload, bodies), nil
-		}
-		kept = append(kept, s)
-	}
-	m.Sections = kept
+	code.Payload, code.SizeBytes = mod.emit(code.Payload, bodies), nil
+	m.RemoveCustomSections(".debug_")
 	for _, b := range [][]byte{mod.yieldBody(), mod.tickBody()} {
 		if _, err := m.AppendFunc(wasmbin.CoreFuncType{}, 0, b); err != nil {
 			return fmt.Errorf("instrument: %w", err)

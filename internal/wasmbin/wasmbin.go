@@ -11,6 +11,7 @@ package wasmbin
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Kind says whether a binary is a core module or a component.
@@ -211,11 +212,23 @@ func NewCustomSection(name string, data []byte) *Section {
 func (b *Binary) CustomSections(prefix string) []*Section {
 	var out []*Section
 	for _, s := range b.Sections {
-		if s.ID == SecCustom && len(s.Name) >= len(prefix) && s.Name[:len(prefix)] == prefix {
+		if s.ID == SecCustom && strings.HasPrefix(s.Name, prefix) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// RemoveCustomSections removes the custom sections whose names start with
+// prefix.
+func (b *Binary) RemoveCustomSections(prefix string) {
+	kept := b.Sections[:0]
+	for _, s := range b.Sections {
+		if s.ID != SecCustom || !strings.HasPrefix(s.Name, prefix) {
+			kept = append(kept, s)
+		}
+	}
+	b.Sections = kept
 }
 
 var componentSectionNames = [...]string{"custom", "core module", "core instance", "core type", "component",
