@@ -19,6 +19,8 @@ unit: tools
 	$(GO) test -count=1 ./... ./testdata/guests/
 	# the Go generators render chunks on worker goroutines: every generator on every test world, with the race detector
 	$(GO) test -race -count=1 -run 'GoFile|Golden|Gofmt|CheckImportNames' ./gen/golang/
+	# the runtime, the rpc host and the lattice share instances, flags and connections across goroutines
+	$(GO) test -race -count=1 ./runtime/ ./runtime/rpc/ ./runtime/lattice/
 
 ## interop: run components in Wasmtime 39 (cgo, separate module) and jco (node)
 interop: tools

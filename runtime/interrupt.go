@@ -137,20 +137,21 @@ func contextCause(ctx context.Context) error {
 // (instrument.CheckModule, instrument.CheckFunc): the guest calls it
 // every instrument.Budget function entries and every
 // instrument.Budget/instrument.LoopWeight·instrument.LoopBudget loop
-// iterations, and checks its flag right after. Being Go, it is where the
-// Go scheduler can stop a guest that never calls out (a garbage
-// collection waits for every goroutine); and it sets the calling
-// module's flag when the call's context is over, so that a guest stops
-// at its deadline even when the timer that sets the flags has not had a
-// CPU yet.
-func checkInterrupt(ctx context.Context, mod api.Module, _ []uint64) {
-	if !contextOver(ctx) {
-		return
-	}
-	if g, ok := mod.ExportedGlobal(instrument.FlagExport).(api.MutableGlobal); ok {
-		g.Set(1)
+// iterations. Being Go, it is where the Go scheduler can stop a guest that
+// never calls out (a garbage collection waits for every goroutine); and
+// when the call's context is over it stops the guest there (a panic,
+// which wazero turns into the call's error, and guard into an
+// InterruptedError), so that a guest stops at its deadline even when the
+// timer that sets the flags has not had a CPU yet. It does not set the
+// flag itself: only interruptFlags.set writes flags, under its lock.
+func checkInterrupt(ctx context.Context, _ api.Module, _ []uint64) {
+	if contextOver(ctx) {
+		panic(errCheckFoundContextOver)
 	}
 }
+
+// errCheckFoundContextOver is how checkInterrupt stops a guest.
+var errCheckFoundContextOver = errors.New("the interrupt check found the call's context over")
 
 // instantiateCheck instantiates, on wz, the host module instrumented
 // modules import checkInterrupt from.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasifill/wasifill/internal/instrument"
 )
@@ -53,10 +54,12 @@ var flagModule = []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x06, 0x
 	0x66, 0x69, 0x6c, 0x6c, 0x3a, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x72, 0x75,
 	0x70, 0x74, 0x03, 0x00}
 
-// The check import sets the caller's flag once its call's deadline has
-// passed, though the context's timer has not run, and not before; a
-// call that fails past its deadline is an InterruptedError for the
-// deadline and spends the instance.
+// The check import stops the guest (a panic wazero turns into the call's
+// error) once its call's deadline has passed, though the context's timer
+// has not run, and not before; it never writes the flag (only
+// interruptFlags.set does, under its lock, so the timer and the check do
+// not race). A call that fails past its deadline is an InterruptedError
+// for the deadline and spends the instance.
 func TestCheckFindsDeadlinePassed(t *testing.T) {
 	ctx := context.Background()
 	wz := wazero.NewRuntime(ctx)
@@ -68,13 +71,14 @@ func TestCheckFindsDeadlinePassed(t *testing.T) {
 	flag := mod.ExportedGlobal(instrument.FlagExport)
 	live, cancel := context.WithTimeout(ctx, time.Hour)
 	defer cancel()
-	checkInterrupt(live, mod, nil)
-	if flag.Get() != 0 {
-		t.Fatal("the check set the flag before the deadline")
+	if p := checkPanics(live, mod); p != nil {
+		t.Fatalf("the check stopped the guest before the deadline: %v", p)
 	}
-	checkInterrupt(pastDeadline{ctx}, mod, nil)
-	if flag.Get() != 1 {
-		t.Fatal("the check left the flag clear after the deadline")
+	if p := checkPanics(pastDeadline{ctx}, mod); p != errCheckFoundContextOver {
+		t.Fatalf("after the deadline the check panicked with %v, want errCheckFoundContextOver", p)
+	}
+	if flag.Get() != 0 {
+		t.Fatal("the check wrote the flag")
 	}
 	f := &interruptFlags{}
 	cctx, cancelC := context.WithCancel(ctx)
@@ -87,6 +91,13 @@ func TestCheckFindsDeadlinePassed(t *testing.T) {
 	if !f.tripped.Load() {
 		t.Error("the instance is not spent")
 	}
+}
+
+// checkPanics calls checkInterrupt and returns what it panicked with.
+func checkPanics(ctx context.Context, mod api.Module) (p any) {
+	defer func() { p = recover() }()
+	checkInterrupt(ctx, mod, nil)
+	return nil
 }
 
 // lateTimer is a context with a deadline whose timer never runs (Err
