@@ -14,9 +14,10 @@
 // whose own code bounds its iterations (an induction local advanced by a
 // constant and compared with a constant) is charged its bound once,
 // before it is entered; a top-tested loop whose bound is a local it does
-// not write is strip-mined: it runs in chunks of at most LoopBudget
-// iterations, its header comparing the induction local with the chunk's
-// limit instead of the bound, and the check runs between chunks.
+// not write is strip-mined: it runs in chunks of LoopBudget iterations,
+// up to ten times that for a small body (stripScale), its header
+// comparing the induction local with the chunk's limit instead of the
+// bound, and the check runs between chunks.
 //
 // A guest must also leave native code now and then: Go cannot preempt
 // machine code wazero generated, so a guest spinning without ever calling

@@ -17,7 +17,7 @@ import (
 
 // BenchmarkLoopLayouts: the runtime's loop shapes (the tight loop and the
 // memory walk of runtime/testdata/interrupt/loops.wat) as written and
-// rewritten, on bare wazero, each with 0 to 7 copies of a global's
+// rewritten, on bare wazero, each with 0 to 15 copies of a global's
 // increment in front of its loops. The increments change nothing but
 // where wazero's machine code for the loops falls, which alone moves the
 // unrewritten loops by up to 1.7× on an x86-64: the on/off ratio of one
@@ -36,12 +36,17 @@ func BenchmarkLoopLayouts(b *testing.B) {
 	defer rt.Close(ctx)
 	instantiateCheck(b, rt)
 	const locals = "(local $i i32) (local $sum i64)"
-	const inc = " (global.set $pad (i32.add (global.get $pad) (i32.const 1)))"
-	const layouts = 8
+	// Increments of an i32 and of an i64 global, whose machine code
+	// differs in length by a few bytes: mixed, they move the loops in
+	// small steps across more than a cache line.
+	const inc32 = " (global.set $pad (i32.add (global.get $pad) (i32.const 1)))"
+	const inc64 = " (global.set $pad64 (i64.add (global.get $pad64) (i64.const 1)))"
+	const layouts = 16
 	var mods [layouts][2]api.Module // on, off
 	for pads := range layouts {
-		wat := strings.ReplaceAll(string(src), locals, locals+strings.Repeat(inc, pads))
-		wat = strings.Replace(wat, "(module", "(module (global $pad (mut i32) (i32.const 0))", 1)
+		pad := strings.Repeat(inc32, pads%4) + strings.Repeat(inc64, pads/4)
+		wat := strings.ReplaceAll(string(src), locals, locals+pad)
+		wat = strings.Replace(wat, "(module", "(module (global $pad (mut i32) (i32.const 0)) (global $pad64 (mut i64) (i64.const 0))", 1)
 		wasm := wat2wasm(b, wat)
 		m, err := wasmbin.Decode(wasm)
 		if err != nil {

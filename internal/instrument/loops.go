@@ -78,10 +78,11 @@ type loopInfo struct {
 }
 
 // strip is a top-tested loop with a bound the loop does not write, run in
-// chunks of at most LoopBudget iterations (see stripHeader).
+// chunks of at most LoopBudget·scale iterations (see stripHeader).
 type strip struct {
 	iv, bound uint32 // the induction local and the bound local
 	step      uint32 // what each iteration adds to iv
+	scale     uint32 // a chunk runs LoopBudget·scale iterations (stripScale)
 	exit      uint32 // the label the exit test branches to, from the loop body
 	test      int    // where the exit test ends (after its br_if)
 	back      int    // where the final "br 0" starts
@@ -532,7 +533,7 @@ func (c *classifier) topTested(k, end int) (uint32, *strip) {
 		return 0, nil
 	}
 	st := &strip{iv: uint32(iv), bound: uint32(bound), step: step, exit: exit,
-		test: c.ins[br].End, back: c.ins[last].Offset}
+		test: c.ins[br].End, back: c.ins[last].Offset, scale: c.stripScale(k, last, step)}
 	st.peel = c.peelable(br+1, last)
 	if !st.peel {
 		return 0, nil
@@ -541,8 +542,40 @@ func (c *classifier) topTested(k, end int) (uint32, *strip) {
 }
 
 // maxStripStep bounds the step of a strip-mined loop: LoopBudget steps
-// fit in an i32.
+// fit in an i32 (and LoopBudget·scale steps, stripScale sees to it).
 const maxStripStep = (1<<31 - 1) / LoopBudget
+
+// A chunk of a strip-mined loop runs LoopBudget·scale iterations between
+// two checks, scale being stripWork over the instructions of one
+// iteration, between 1 and maxStripScale: a small body runs longer chunks
+// (the code between chunks, a few dozen instructions and a branch the
+// predictor misses, cost the tight loop of BenchmarkLoopLayouts 7–9% with
+// chunks of LoopBudget iterations, nothing measurable with ten times
+// that), while no chunk of a scaled loop runs more than about
+// LoopBudget·stripWork instructions, what a chunk of a body of stripWork
+// instructions runs unscaled.
+const (
+	stripWork     = 200
+	maxStripScale = 10
+)
+
+// stripScale is the scale of a strip-mined loop whose iteration is the
+// instructions from..to (exclusive) and whose induction steps by step: 1
+// for an iteration with an instruction whose cost its count does not bound
+// (a bulk memory or table operation, an atomic wait or any other
+// 0xfc/0xfe-prefixed instruction but the saturating truncations), and
+// never so large that LoopBudget·scale steps overflow an i32.
+func (c *classifier) stripScale(from, to int, step uint32) uint32 {
+	for j := from; j < to; j++ {
+		switch in := c.ins[j]; {
+		case in.Prefix == 0xfc && in.Code <= 7: // i*.trunc_sat_*
+		case in.Prefix == 0xfc || in.Prefix == 0xfe:
+			return 1
+		}
+	}
+	scale := uint32(stripWork / max(to-from, 1))
+	return max(1, min(scale, maxStripScale, maxStripStep/step))
+}
 
 // maxPeel bounds the bytes of a body the header runs a second copy of.
 const maxPeel = 1024

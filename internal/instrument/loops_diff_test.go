@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,19 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 			}
 		}
 	}
+	// The strip-mined loops' scales, which the chunk boundaries below
+	// are chosen for (tt_1, tt_3, tt_big, bs_1, bs_ne, bs_big, wrap).
+	var scales []uint32
+	for _, f := range loopPlans(t, mustRead(t, "bounded.wasm")) {
+		for _, l := range f {
+			if l.strip != nil {
+				scales = append(scales, l.strip.scale)
+			}
+		}
+	}
+	if want := []uint32{10, 9, 2, 10, 10, 2, 10}; !slices.Equal(scales, want) {
+		t.Errorf("scales %v, want %v", scales, want)
+	}
 	orig, inst := differential(t, rt, "bounded.wasm")
 	const top = 1<<32 - 1
 	for _, start := range []uint64{0, 1, 2, 998, 999, 1000, 1001, 5000, top - 3, top - 2, top - 1, top} {
@@ -119,6 +133,17 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 		for _, fn := range []string{"tt_1", "tt_3", "tt_big"} {
 			same(t, orig, inst, fn, c[0], c[1])
 		}
+	}
+	// Scaled chunks (stripScale): tt_1 runs 10,000 iterations a chunk,
+	// tt_3 9,000 (27,000 of i), tt_big 2,000 (of 999999 each).
+	for _, c := range [][2]uint64{{0, 9999}, {0, 10000}, {0, 10001}, {0, 20001}, {3, 30004}, {top - 25000, top}} {
+		same(t, orig, inst, "tt_1", c[0], c[1])
+	}
+	for _, c := range [][2]uint64{{0, 26999}, {0, 27000}, {0, 27003}, {1, 54010}, {top - 60000, top - 1}} {
+		same(t, orig, inst, "tt_3", c[0], c[1])
+	}
+	for _, n := range []uint64{1999 * 999999, 2000 * 999999, 2001*999999 + 1} {
+		same(t, orig, inst, "tt_big", 0, n)
 	}
 	// Near 2^32 (each case's iterations found by simulating the loop: a
 	// step that wraps makes some of these loops run for 2^32/c steps or
@@ -137,6 +162,7 @@ func TestBoundedLoopsDifferential(t *testing.T) {
 	// Bottom-tested: the first iteration always runs; i != n where n is
 	// reached (a multiple of 4 away).
 	for _, c := range [][2]uint64{{0, 0}, {0, 1}, {0, 1000}, {0, 1001}, {0, 4000}, {4, 4004}, {5, 123_457}, {10, 5},
+		{0, 10000}, {0, 10001}, {0, 20002}, {0, 40000}, {4, 40008},
 		{top - 2500, top}, {top - 1, top}, {top - 4003, top - 3}} {
 		same(t, orig, inst, "bs_1", c[0], c[1])
 		if (c[1]-c[0])%4 == 0 && c[1] > c[0] {

@@ -4,15 +4,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
 
 // wat2wasm compiles WebAssembly text with wabt's wat2wasm (which
-// validates it). Without it the test fails in CI and skips loudly
-// elsewhere.
-func wat2wasm(t testing.TB, wat string) []byte {
+// validates it), with flags such as --enable-threads. Without it the test
+// fails in CI and skips loudly elsewhere.
+func wat2wasm(t testing.TB, wat string, flags ...string) []byte {
 	t.Helper()
 	if _, err := exec.LookPath("wat2wasm"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -25,7 +26,7 @@ func wat2wasm(t testing.TB, wat string) []byte {
 	if err := os.WriteFile(in, []byte(wat), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if msg, err := exec.Command("wat2wasm", in, "-o", out).CombinedOutput(); err != nil {
+	if msg, err := exec.Command("wat2wasm", append([]string{in, "-o", out}, flags...)...).CombinedOutput(); err != nil {
 		t.Fatalf("wat2wasm: %v\n%s\n%s", err, msg, wat)
 	}
 	b, err := os.ReadFile(out)
@@ -43,6 +44,25 @@ const stripped = ^uint32(0)
 // its header; stripped: strip-mined).
 func loopCharges(t *testing.T, wasm []byte) [][]uint32 {
 	t.Helper()
+	var out [][]uint32
+	for _, loops := range loopPlans(t, wasm) {
+		var c []uint32
+		for _, l := range loops {
+			if l.strip != nil {
+				c = append(c, stripped)
+			} else {
+				c = append(c, l.charge)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// loopPlans returns what the rewrite plans for the loops of each function
+// of wasm.
+func loopPlans(t *testing.T, wasm []byte) [][]loopInfo {
+	t.Helper()
 	m, err := wasmbin.Decode(wasm)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +71,7 @@ func loopCharges(t *testing.T, wasm []byte) [][]uint32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out [][]uint32
+	var out [][]loopInfo
 	for _, s := range m.Sections {
 		if s.ID != secCode {
 			continue
@@ -61,18 +81,52 @@ func loopCharges(t *testing.T, wasm []byte) [][]uint32 {
 			t.Fatal(err)
 		}
 		for _, f := range bodies {
-			var c []uint32
-			for _, l := range f.loops {
-				if l.strip != nil {
-					c = append(c, stripped)
-				} else {
-					c = append(c, l.charge)
-				}
-			}
-			out = append(out, c)
+			out = append(out, f.loops)
 		}
 	}
 	return out
+}
+
+// A strip-mined loop's chunks run LoopBudget iterations times its scale:
+// stripWork over the instructions of an iteration, at most maxStripScale,
+// 1 with a bulk memory operation or an atomic wait in the body (their
+// cost is not their count), and no more than keeps LoopBudget·scale steps
+// in an i32.
+func TestStripScale(t *testing.T) {
+	const add = ` (local.set $s (i32.add (local.get $s) (local.get $i)))`
+	top := func(body, step string) string {
+		return `(block $done (loop $l (br_if $done (i32.ge_u (local.get $i) (local.get $n)))` + body + `
+			(local.set $i (i32.add (local.get $i) (i32.const ` + step + `))) (br $l)))`
+	}
+	for _, c := range []struct {
+		name, body string
+		want       uint32
+	}{
+		{"tiny, top-tested", top(add, "1"), maxStripScale},
+		{"tiny, bottom-tested", `(loop $l` + add + `
+			(br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`, maxStripScale},
+		// 1 + 4 + 40·4 + 4 + 1 = 170 instructions: 200/170.
+		{"170 instructions", top(strings.Repeat(add, 40), "1"), 1},
+		// 1 + 4 + 15·4 + 4 + 1 = 70: 200/70.
+		{"70 instructions", top(strings.Repeat(add, 15), "1"), 2},
+		{"saturating truncation", top(` (local.set $x (i32.trunc_sat_f32_s (f32.const 1)))`, "1"), maxStripScale},
+		{"memory.fill", top(` (memory.fill (local.get $i) (i32.const 0) (i32.const 1))`, "1"), 1},
+		{"memory.copy", top(` (memory.copy (local.get $i) (i32.const 0) (i32.const 1))`, "1"), 1},
+		{"atomic wait", top(` (drop (memory.atomic.wait32 (i32.const 0) (i32.const 1) (i64.const 0)))`, "1"), 1},
+		// LoopBudget·2·999999 < 2^31 <= LoopBudget·3·999999.
+		{"large step", top(add, "999999"), 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wat := strings.Replace(loopFunc(c.body), "(memory 1)", "(memory 1 1 shared)", 1)
+			plans := loopPlans(t, wat2wasm(t, wat, "--enable-threads"))
+			if len(plans) != 1 || len(plans[0]) != 1 || plans[0][0].strip == nil {
+				t.Fatalf("want one strip-mined loop, got %+v", plans)
+			}
+			if got := plans[0][0].strip.scale; got != c.want {
+				t.Errorf("scale %d, want %d", got, c.want)
+			}
+		})
+	}
 }
 
 // loopFunc is a module of one function with the given body; $n is its

@@ -1,17 +1,17 @@
 package instrument
 
 // Strip-mining: loops whose bound is a local they do not write run in
-// chunks of at most LoopBudget iterations, their back-edge comparing the
-// induction local with the chunk's limit instead of the bound, and the
-// check between chunks.
+// chunks of at most LoopBudget·scale iterations (stripScale), their
+// back-edge comparing the induction local with the chunk's limit instead
+// of the bound, and the check between chunks.
 
 // stripHeader appends the strip-mined loop up to its final "br 0": the
 // loop instruction (its bytes, opener), now the loop over chunks, then in
 // place of its exit test and body
 //
 //	br_if exit (i >=u n)           ;; the loop's own exit test
-//	charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
-//	limit = min(n, 2^32-c, i + LoopBudget·c saturated)
+//	charge min((n-i)/(c·scale), LoopBudget)+1 to the loop budget, calling tick at zero
+//	limit = min(n, 2^32-c, i + LoopBudget·scale·c saturated)
 //	if i >=u limit                 ;; i + c would wrap: no chunk
 //	  body; br 1                   ;; one iteration here
 //	end
@@ -26,7 +26,7 @@ package instrument
 //
 // While i <u limit <= n the exit test would not branch, so the chunk runs
 // without it; i grows by c per iteration without wrapping (i <u limit <=
-// 2^32-c), so at most LoopBudget iterations pass between two visits to
+// 2^32-c), so at most LoopBudget·scale iterations pass between two visits to
 // the loop over chunks. An i so large that i + c wraps (beyond 2^32-c)
 // leaves no limit above i: that iteration runs as a second copy of the
 // body (its write of i included). The body has no branch (peelable), so
@@ -73,14 +73,14 @@ func (mod *module) stripHeader(out, opener, b []byte, s *strip, budget uint32, s
 //	  br_if 0 (i <u limit)        ;; the back-edge within a chunk
 //	end
 //	if (i op n)                   ;; the loop's own condition
-//	  charge min((n-i)/c, LoopBudget)+1 to the loop budget, calling tick at zero
-//	  limit = min(n, 2^32-c, i + LoopBudget·c saturated), 0 if not above i
+//	  charge min((n-i)/(c·scale), LoopBudget)+1 to the loop budget, calling tick at zero
+//	  limit = min(n, 2^32-c, i + LoopBudget·scale·c saturated), 0 if not above i
 //	  br 1                        ;; the back-edge after a chunk
 //	end                           ;; (the loop's own end follows)
 //
 // While i <u limit <= n, i op n holds (i <u n implies i != n), so the
 // chunk's back-edge is one the loop takes; i grows by c per iteration
-// without wrapping (limit <= 2^32-c), so at most LoopBudget iterations
+// without wrapping (limit <= 2^32-c), so at most LoopBudget·scale iterations
 // pass between two visits to the code after the chunk. A limit of 0 (i
 // at or beyond n, or too close to 2^32) sends every iteration through the
 // loop's own condition. The body has no branch (peelable), so the chunk
@@ -119,17 +119,18 @@ func (mod *module) stripBottom(out, opener, b []byte, from int, s *strip, budget
 	return append(out, opBr, 1, opEnd)
 }
 
-// chargeChunk charges a chunk's iterations, at most (n-i)/c+1 and
-// LoopBudget+1, to the loop budget, calling tick when it is no longer
-// positive. It comes before the limit is computed, so that the limit is
-// not live across the call (see save.go).
+// chargeChunk charges a chunk's iterations, counted in units of scale
+// iterations, at most (n-i)/(c·scale)+1 and LoopBudget+1, to the loop
+// budget, calling tick when it is no longer positive: a full chunk calls
+// tick once, whatever its scale. It comes before the limit is computed,
+// so that the limit is not live across the call (see save.go).
 func (mod *module) chargeChunk(out []byte, s *strip, budget uint32, saved []slot) []byte {
 	get := func(x uint32) { out = appendU32(append(out, opLocalGet), x) }
 	quotient := func() {
 		get(s.bound)
 		get(s.iv)
 		out = append(out, opI32Sub)
-		out = appendI32Const(out, int32(s.step))
+		out = appendI32Const(out, int32(s.step*s.scale))
 		out = append(out, opI32DivU)
 	}
 	get(budget)
@@ -146,13 +147,13 @@ func (mod *module) chargeChunk(out []byte, s *strip, budget uint32, saved []slot
 	return append(out, opEnd)
 }
 
-// chunkLimit sets the limit to min(n, top, i + LoopBudget·c), the sum
+// chunkLimit sets the limit to min(n, top, i + LoopBudget·scale·c), the sum
 // saturated at 2^32-1 where it wraps.
 func (mod *module) chunkLimit(out []byte, s *strip, top uint32) []byte {
 	get := func(x uint32) { out = appendU32(append(out, opLocalGet), x) }
 	set := func(x uint32) { out = appendU32(append(out, opLocalSet), x) }
 	get(s.iv)
-	out = appendI32Const(out, int32(LoopBudget*s.step))
+	out = appendI32Const(out, int32(LoopBudget*s.scale*s.step))
 	out = append(out, opI32Add)
 	set(s.limit)
 	out = appendI32Const(out, -1)
@@ -221,7 +222,7 @@ func (c *classifier) bottomStrip(k, end int) *strip {
 	if c.backEdges(k, last) || c.writes(k, end, bound) || !c.peelable(k+1, last) {
 		return nil
 	}
-	return &strip{iv: uint32(iv), bound: uint32(bound), step: step, bottom: true,
+	return &strip{iv: uint32(iv), bound: uint32(bound), step: step, bottom: true, scale: c.stripScale(k, end, step),
 		body: c.ins[lhsStart].Offset, ivFrom: c.ins[ivStart].Offset, ivTo: c.ins[ivAt].End,
 		cond: byte(cond), ivFirst: ivFirst, back: c.ins[end].Offset}
 }
