@@ -113,6 +113,36 @@ func TestInterruptionEndsEveryShape(t *testing.T) {
 	}
 }
 
+// A loop whose every iteration is one long instruction (a memory.fill of
+// 128 MiB, testdata/interrupt/fill.wat) reads its flag after each: it
+// ends at its deadline, not a loop budget of fills later (1,000 of them,
+// tens of seconds, before such loops ticked at every iteration).
+func TestInterruptionEndsLongInstructionLoop(t *testing.T) {
+	rt := newRuntime(t)
+	wit, world := testenv.WIT(t, "testdata/interrupt", "spinner")
+	ctx := context.Background()
+	c, err := rt.CompileCore(ctx, testenv.ReadFile(t, "testdata/interrupt/fill.core.wasm"), wit, world)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := instantiate(t, rt, c)
+	callCtx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = inst.Call(callCtx, loops+"walk", uint32(7))
+	took := time.Since(start)
+	var intr *runtime.InterruptedError
+	if !errors.As(err, &intr) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want an InterruptedError for the deadline", err)
+	}
+	// Not a speed assertion: it tells one fill past the deadline from a
+	// thousand.
+	if took > 5*time.Second {
+		t.Errorf("the fill loop ended after %v under a 200 ms deadline", took)
+	}
+	t.Logf("the fill loop ended %v after its start (deadline 200ms)", took)
+}
+
 // A call whose context has already ended runs nothing and leaves the
 // instance usable.
 func TestInterruptionEndedContext(t *testing.T) {

@@ -359,6 +359,7 @@ type body struct {
 	written    []bool     // whether each local is the target of a local.set or local.tee
 	strips     int        // loops strip-mined, each with a limit local
 	calls      bool       // whether it has any call instruction
+	costly     bool       // whether it has a costly instruction (see costly)
 	funcRefs   []int      // where each instruction that names a function starts, from start
 }
 
@@ -440,9 +441,14 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 	// Refuse references to the new items; note where each loop
 	// instruction is and which locals are written.
 	var instrs []Instr
-	var loopAt []int // the index in instrs of each loop
+	var loopAt []int   // the index in instrs of each loop
+	var costlyAt []int // the index in instrs of each costly instruction
 	err = Expr(b, f.code, func(in Instr) error {
 		instrs = append(instrs, in)
+		if costly(in) {
+			f.costly = true
+			costlyAt = append(costlyAt, len(instrs)-1)
+		}
 		if in.Prefix != 0 {
 			return nil
 		}
@@ -488,7 +494,10 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 	c := newClassifier(b, instrs, len(params))
 	for i, k := range loopAt {
 		l := &f.loops[i]
-		if l.params {
+		for _, j := range costlyAt {
+			l.everyIteration = l.everyIteration || (j > k && (c.ins[k].match < 0 || j < c.ins[k].match))
+		}
+		if l.params || l.everyIteration {
 			continue
 		}
 		if l.charge, l.strip = c.classify(k); l.strip != nil {
@@ -533,10 +542,10 @@ func (mod *module) emit(payload []byte, bodies []body) []byte {
 // instrumentBody appends to out the function body b with the checks in
 // and its function indices renumbered.
 func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
-	leaf := len(f.loops) == 0 && !f.calls
+	leaf := len(f.loops) == 0 && !f.calls && !f.costly
 	var budget uint32
 	switch {
-	case leaf: // it returns after its straight code: no check
+	case leaf: // it returns after its straight code, soon: no check
 		out = append(out, b[:f.code]...)
 	case len(f.loops) == 0:
 		out = append(out, b[:f.code]...)
@@ -564,6 +573,12 @@ func (mod *module) instrumentBody(out, b []byte, f *body) []byte {
 				out = append(out, b[copied:l.at]...)
 				out = mod.stripHeader(out, b[l.at:l.end], b, l.strip, budget, saved)
 				copied = l.strip.back
+			} else if l.everyIteration {
+				// A costly instruction in the body: tick at every
+				// iteration, so that the flag is read between two.
+				out = append(out, b[copied:l.end]...)
+				out = appendU32(append(out, opCall), mod.tick)
+				copied = l.end
 			} else if l.charge > 0 {
 				// Before the loop: its iterations, charged at once.
 				out = append(out, b[copied:l.at]...)

@@ -23,6 +23,12 @@ func instrumented(t *testing.T, file string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return instrumentedBytes(t, wasm)
+}
+
+// instrumentedBytes returns the module wasm with the checks in.
+func instrumentedBytes(t *testing.T, wasm []byte) []byte {
+	t.Helper()
 	m, err := wasmbin.Decode(wasm)
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,31 @@ type loopInfo struct {
 	params  bool   // whether the loop has parameters
 	charge  uint32 // iterations charged at entry; 0 for a loop checked at its header
 	strip   *strip // how the loop runs in chunks, if it does (charge is then 0)
+
+	// everyIteration: the loop's body (nested loops included) has a
+	// costly instruction, so it calls tick at every iteration instead
+	// (it is neither charged nor strip-mined).
+	everyIteration bool
+}
+
+// costly reports whether in is an instruction whose time its operands
+// decide rather than its count: memory.grow, bulk memory and table
+// operations (init, copy, fill, grow) and atomic waits. One can run for
+// many milliseconds, so a loop around one reads the flag at every
+// iteration and a function with one reads it at entry, leaf or not.
+func costly(in Instr) bool {
+	switch in.Prefix {
+	case 0:
+		return in.Code == 0x40 // memory.grow
+	case 0xfc:
+		switch in.Code {
+		case 8, 10, 11, 12, 14, 15, 17: // memory.init, .copy, .fill; table.init, .copy, .grow, .fill
+			return true
+		}
+	case 0xfe:
+		return in.Code == 1 || in.Code == 2 // memory.atomic.wait32, wait64
+	}
+	return false
 }
 
 // strip is a top-tested loop with a bound the loop does not write, run in
@@ -560,19 +585,10 @@ const (
 )
 
 // stripScale is the scale of a strip-mined loop whose iteration is the
-// instructions from..to (exclusive) and whose induction steps by step: 1
-// for an iteration with an instruction whose cost its count does not bound
-// (a bulk memory or table operation, an atomic wait or any other
-// 0xfc/0xfe-prefixed instruction but the saturating truncations), and
-// never so large that LoopBudget·scale steps overflow an i32.
+// instructions from..to (exclusive) and whose induction steps by step,
+// never so large that LoopBudget·scale steps overflow an i32. (A body
+// with a costly instruction is not strip-mined at all.)
 func (c *classifier) stripScale(from, to int, step uint32) uint32 {
-	for j := from; j < to; j++ {
-		switch in := c.ins[j]; {
-		case in.Prefix == 0xfc && in.Code <= 7: // i*.trunc_sat_*
-		case in.Prefix == 0xfc || in.Prefix == 0xfe:
-			return 1
-		}
-	}
 	scale := uint32(stripWork / max(to-from, 1))
 	return max(1, min(scale, maxStripScale, maxStripStep/step))
 }

@@ -89,9 +89,7 @@ func loopPlans(t *testing.T, wasm []byte) [][]loopInfo {
 
 // A strip-mined loop's chunks run LoopBudget iterations times its scale:
 // stripWork over the instructions of an iteration, at most maxStripScale,
-// 1 with a bulk memory operation or an atomic wait in the body (their
-// cost is not their count), and no more than keeps LoopBudget·scale steps
-// in an i32.
+// and no more than keeps LoopBudget·scale steps in an i32.
 func TestStripScale(t *testing.T) {
 	const add = ` (local.set $s (i32.add (local.get $s) (local.get $i)))`
 	top := func(body, step string) string {
@@ -110,15 +108,11 @@ func TestStripScale(t *testing.T) {
 		// 1 + 4 + 15·4 + 4 + 1 = 70: 200/70.
 		{"70 instructions", top(strings.Repeat(add, 15), "1"), 2},
 		{"saturating truncation", top(` (local.set $x (i32.trunc_sat_f32_s (f32.const 1)))`, "1"), maxStripScale},
-		{"memory.fill", top(` (memory.fill (local.get $i) (i32.const 0) (i32.const 1))`, "1"), 1},
-		{"memory.copy", top(` (memory.copy (local.get $i) (i32.const 0) (i32.const 1))`, "1"), 1},
-		{"atomic wait", top(` (drop (memory.atomic.wait32 (i32.const 0) (i32.const 1) (i64.const 0)))`, "1"), 1},
 		// LoopBudget·2·999999 < 2^31 <= LoopBudget·3·999999.
 		{"large step", top(add, "999999"), 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			wat := strings.Replace(loopFunc(c.body), "(memory 1)", "(memory 1 1 shared)", 1)
-			plans := loopPlans(t, wat2wasm(t, wat, "--enable-threads"))
+			plans := loopPlans(t, wat2wasm(t, loopFunc(c.body)))
 			if len(plans) != 1 || len(plans[0]) != 1 || plans[0][0].strip == nil {
 				t.Fatalf("want one strip-mined loop, got %+v", plans)
 			}
