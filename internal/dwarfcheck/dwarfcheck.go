@@ -43,9 +43,16 @@ func Collect(m *wasmbin.Binary) (s Sections, found bool) {
 	return s, found
 }
 
+// maxRanges bounds the address ranges (of compile units and inlined
+// calls) wazero may read to name one trap's source line: a few per
+// function in a large program, but hostile DWARF can have every entry
+// name one long list.
+var maxRanges = 1 << 22
+
 // Check returns nil if wazero can format any trap with s without
-// panicking, and otherwise an error saying what it would trip on. DWARF
-// that Go's debug/dwarf cannot open is safe: wazero ignores it.
+// panicking or reading more than maxRanges address ranges, and otherwise
+// an error saying what it would trip on. DWARF that Go's debug/dwarf
+// cannot open is safe: wazero ignores it.
 func Check(s Sections) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -58,23 +65,29 @@ func Check(s Sections) (err error) {
 	}
 	noFile := map[int64]bool{} // file indices some line table leaves without a file
 	var callFiles []int64
+	ranges := 0 // address ranges read so far
 	r := d.Reader()
 	for {
 		ent, err := r.Next()
 		if err != nil || ent == nil {
 			break
 		}
-		switch ent.Tag {
-		case dwarf.TagCompileUnit:
-			_, _ = d.Ranges(ent) // wazero asks; a panic in it is caught above
+		if ent.Tag != dwarf.TagCompileUnit && ent.Tag != dwarf.TagInlinedSubroutine {
+			continue
+		}
+		// wazero reads the ranges of every such entry on every trap (a
+		// panic in it is caught above); entries can share one long list,
+		// so what that costs is bounded here, not by the sections' size.
+		rs, _ := d.Ranges(ent)
+		if ranges += len(rs) + 1; ranges > maxRanges {
+			return fmt.Errorf("dwarf: more than %d address ranges to read per trap", maxRanges)
+		}
+		if ent.Tag == dwarf.TagCompileUnit {
 			if err := checkLines(d, ent, noFile); err != nil {
 				return err
 			}
-		case dwarf.TagInlinedSubroutine:
-			_, _ = d.Ranges(ent)
-			if i, ok := ent.Val(dwarf.AttrCallFile).(int64); ok {
-				callFiles = append(callFiles, i)
-			}
+		} else if i, ok := ent.Val(dwarf.AttrCallFile).(int64); ok {
+			callFiles = append(callFiles, i)
 		}
 	}
 	// An inlined call is resolved against the file table of whichever

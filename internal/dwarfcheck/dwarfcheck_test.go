@@ -106,6 +106,24 @@ func TestCheckAgreesWithWazero(t *testing.T) {
 	}
 }
 
+// Check bounds the address ranges wazero would read per trap: a unit
+// whose inlined calls number more than maxRanges (each with a range) is
+// refused, one with fewer is not.
+func TestCheckBoundsRanges(t *testing.T) {
+	defer dwarfcheck.SetMaxRanges(100)()
+	for _, c := range []struct {
+		calls  int
+		refuse bool
+	}{{10, false}, {49, false}, {50, true}, {1000, true}} {
+		// The unit and each call count 2 (a range, and the entry itself):
+		// 2 + 2·49 = 100.
+		err := dwarfcheck.Check(dwarftest.Unit{Files: []string{"a.c"}, CallFile: u8(1), Calls: c.calls}.Sections())
+		if (err != nil) != c.refuse {
+			t.Errorf("%d inlined calls: Check = %v, want refused=%v", c.calls, err, c.refuse)
+		}
+	}
+}
+
 // FuzzCheck: DWARF that Check accepts never makes wazero panic while it
 // formats a trap (Check may refuse more: it reads all of the DWARF, one
 // trap only the unit that covers it).

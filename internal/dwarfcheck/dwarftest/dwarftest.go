@@ -19,6 +19,8 @@ type Unit struct {
 	// CallFile, if not nil, adds an inlined call over the whole unit with
 	// this DW_AT_call_file.
 	CallFile *uint8
+	// Calls is how many such calls to add (1 if zero).
+	Calls int
 }
 
 // Sections assembles u.
@@ -35,7 +37,7 @@ func (u Unit) Sections() dwarfcheck.Sections {
 	die = binary.LittleEndian.AppendUint32(die, 0)      // stmt_list
 	die = binary.LittleEndian.AppendUint32(die, 1)      // low_pc (wazero takes 0 for a dead address)
 	die = binary.LittleEndian.AppendUint32(die, 0xffff) // high_pc (a length)
-	if u.CallFile != nil {
+	for i := 0; u.CallFile != nil && i < max(u.Calls, 1); i++ {
 		die = append(die, 2)
 		die = binary.LittleEndian.AppendUint32(die, 1)
 		die = binary.LittleEndian.AppendUint32(die, 0xffff)
