@@ -30,6 +30,7 @@ package instrument
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/wasifill/wasifill/internal/wasmbin"
 )
@@ -494,8 +495,10 @@ func (mod *module) readBody(f *body, b []byte, params []byte) error {
 	c := newClassifier(b, instrs, len(params))
 	for i, k := range loopAt {
 		l := &f.loops[i]
-		for _, j := range costlyAt {
-			l.everyIteration = l.everyIteration || (j > k && (c.ins[k].match < 0 || j < c.ins[k].match))
+		// The first costly instruction after the loop instruction, if
+		// any, is inside the loop when it comes before the loop's end.
+		if at, _ := slices.BinarySearch(costlyAt, k+1); at < len(costlyAt) {
+			l.everyIteration = c.ins[k].match < 0 || costlyAt[at] < c.ins[k].match
 		}
 		if l.params || l.everyIteration {
 			continue
