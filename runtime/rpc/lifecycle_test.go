@@ -69,12 +69,26 @@ func TestQueuedOut(t *testing.T) {
 	if err := h.AddComponentLifecycle("spin", c["spin"], 0, rpc.Lifecycle{MaxInstances: 1}); err != nil {
 		t.Fatal(err)
 	}
-	spinCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	spun := make(chan error, 1)
-	go func() { _, err := h.Call(spinCtx, "spin", "i", "f", nil); spun <- err }()
-	if !waitFor(func() bool { return h.Instances("spin").Busy == 1 }) {
-		t.Fatal("the spinning invocation never started")
+	// The spinning invocation's deadline must leave the queued one time to
+	// queue out while the spin still runs: on a machine too slow to start
+	// it with a second to spare, it runs out and is tried again, longer.
+	var spun chan error
+	for spinFor := 2 * time.Second; ; spinFor *= 2 {
+		spinCtx, cancel := context.WithTimeout(context.Background(), spinFor)
+		defer cancel()
+		spun = make(chan error, 1)
+		go func() { _, err := h.Call(spinCtx, "spin", "i", "f", nil); spun <- err }()
+		if !waitFor(func() bool { return h.Instances("spin").Busy == 1 }) {
+			t.Fatal("the spinning invocation never started")
+		}
+		if d, _ := spinCtx.Deadline(); time.Until(d) > time.Second || spinFor >= 32*time.Second {
+			break
+		}
+		t.Logf("the spinning invocation started with under a second of its %v left: again, longer", spinFor)
+		<-spun
+		if !waitFor(func() bool { return h.Instances("spin") == rpc.InstanceCounts{} }) {
+			t.Fatalf("the interrupted spin's instance stays: %+v", h.Instances("spin"))
+		}
 	}
 	ctx, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel2()
@@ -101,10 +115,13 @@ func TestQueuedOut(t *testing.T) {
 // cold start) and is answered within its deadline; min-instances stay.
 func TestIdleScaleToZero(t *testing.T) {
 	rt, h, c := setup(t, rpc.Config{})
-	if err := h.AddComponentLifecycle("echo", c["echo"], 0, rpc.Lifecycle{Idle: 50 * time.Millisecond}); err != nil {
+	// A keep-alive long enough that a slow machine (the race detector,
+	// other work) checks the idle counts below before it runs out.
+	const idle = 300 * time.Millisecond
+	if err := h.AddComponentLifecycle("echo", c["echo"], 0, rpc.Lifecycle{Idle: idle}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.AddComponentLifecycle("warm", c["echo"], 0, rpc.Lifecycle{MinInstances: 2, Idle: 50 * time.Millisecond}); err != nil {
+	if err := h.AddComponentLifecycle("warm", c["echo"], 0, rpc.Lifecycle{MinInstances: 2, Idle: idle}); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.Instances("warm"); got.Idle != 2 {

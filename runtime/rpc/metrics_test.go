@@ -39,7 +39,9 @@ func TestMetrics(t *testing.T) {
 	if _, err := h.Call(ctx, "relay", "i", "f", []byte{1}); err != nil {
 		t.Fatal(err)
 	}
-	spinCtx, cancel := context.WithTimeout(ctx, time.Second)
+	// Long enough that a slow machine (the race detector, other work) has
+	// started the spin with time to spare for the queued call below.
+	spinCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	spun := make(chan error, 1)
 	go func() { _, err := h.Call(spinCtx, "spin", "i", "f", nil); spun <- err }()
